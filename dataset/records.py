@@ -1,0 +1,94 @@
+"""The records that flow between pipeline stages.
+
+A raw file becomes a ``RawDocument`` (read), then an ``Extraction`` (clean, extract, detect), then
+an ``Article`` (dedupe, split) or a ``Reject``. The released columns are declared in
+schemas/article.yaml; ``Article.to_row`` is checked against that declaration by the tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """A decoded raw file. ``source_file`` is relative to the raw folder, POSIX separators."""
+
+    source_file: str
+    raw_sha256: str
+    text: str
+    encoding: str = "utf-8"
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """What the per-document stages find in one document's text.
+
+    ``text`` is the cleaned body (paragraphs joined by a blank line, NFC), "" when nothing is left.
+    ``language``/``script`` are None when no language could be detected (then score is 0.0).
+    """
+
+    title: str | None
+    text: str
+    published_date: dt.date | None
+    published_date_raw: str | None
+    publisher: str | None
+    language: str | None
+    language_score: float
+    script: str | None
+    other_languages: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reject:
+    """A raw file that does not become an article; ``reason`` is a code from schemas/reject.yaml."""
+
+    source_file: str
+    raw_sha256: str | None
+    reason: str
+    detail: str
+    duplicate_of: str | None = None
+    text: str | None = None
+
+    def to_row(self) -> dict:
+        return {
+            "source_file": self.source_file,
+            "raw_sha256": self.raw_sha256,
+            "reason": self.reason,
+            "detail": self.detail,
+            "duplicate_of": self.duplicate_of,
+            "text": self.text,
+        }
+
+
+@dataclass
+class Article:
+    """One released row. ``duplicate_cluster`` and ``split`` are filled by the global stages."""
+
+    id: str
+    source_file: str
+    raw_sha256: str
+    extraction: Extraction
+    text_fingerprint: str
+    duplicate_cluster: str = ""
+    split: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def to_row(self) -> dict:
+        ex = self.extraction
+        return {
+            "id": self.id,
+            "language": ex.language,
+            "language_score": ex.language_score,
+            "script": ex.script,
+            "other_languages": list(ex.other_languages),
+            "title": ex.title,
+            "text": ex.text,
+            "published_date": ex.published_date,
+            "published_date_raw": ex.published_date_raw,
+            "publisher": ex.publisher,
+            "duplicate_cluster": self.duplicate_cluster,
+            "source_file": self.source_file,
+            "raw_sha256": self.raw_sha256,
+        }

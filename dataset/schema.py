@@ -1,0 +1,128 @@
+"""Load the table declarations in schemas/ and derive every other form of them.
+
+This module is the only reader of schemas/*.yaml. It turns a declaration into the pyarrow schema
+the writer uses, the Hugging Face ``features`` the card declares, and plain column facts for the
+validation suites. Nothing in the package restates a column name or type by hand.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+import yaml
+
+from dataset.paths import find_resource_dir
+
+ARROW_TYPES: dict[str, pa.DataType] = {
+    "string": pa.string(),
+    "float32": pa.float32(),
+    "date32": pa.date32(),
+    "list<string>": pa.list_(pa.string()),
+}
+HF_DTYPES: dict[str, Any] = {
+    "string": "string",
+    "float32": "float32",
+    "date32": "date32",
+    "list<string>": {"list": "string"},
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One declared column: name, logical type, nullability, description and optional rules."""
+
+    name: str
+    type: str
+    nullable: bool
+    description: str
+    pattern: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    """A declared table (``article`` or ``reject``) as read from schemas/<name>.yaml."""
+
+    name: str
+    schema_version: str
+    description: str
+    primary_key: str
+    sort_key: str
+    columns: tuple[Column, ...]
+    reasons: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(f"column {name!r} is not declared in schemas/{self.name}.yaml")
+
+    def to_pyarrow(self) -> pa.Schema:
+        """The explicit Arrow schema (``string``, never ``large_string``) with nullability."""
+        return pa.schema(
+            [pa.field(c.name, ARROW_TYPES[c.type], nullable=c.nullable) for c in self.columns]
+        )
+
+    def to_hf_features(self) -> list[dict[str, Any]]:
+        """The ``dataset_info.features`` list of the card, in column order."""
+        return [{"name": c.name, "dtype": HF_DTYPES[c.type]} for c in self.columns]
+
+
+@functools.cache
+def load_table_schema(name: str) -> TableSchema:
+    """Read and check schemas/<name>.yaml.
+
+    Raises ValueError naming the file when a column has an unknown type or a key is missing.
+    """
+    path = find_resource_dir("schemas") / f"{name}.yaml"
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        columns = tuple(_parse_column(c) for c in raw["columns"])
+        return TableSchema(
+            name=raw["name"],
+            schema_version=str(raw["schema_version"]),
+            description=raw["description"],
+            primary_key=raw["primary_key"],
+            sort_key=raw["sort_key"],
+            columns=columns,
+            reasons=tuple((k, v) for k, v in (raw.get("reasons") or {}).items()),
+        )
+    except KeyError as exc:
+        raise ValueError(f"{path}: missing key {exc}") from None
+
+
+def _parse_column(raw: dict[str, Any]) -> Column:
+    if raw["type"] not in ARROW_TYPES:
+        raise ValueError(
+            f"column {raw['name']!r}: unknown type {raw['type']!r}; valid: {sorted(ARROW_TYPES)}"
+        )
+    return Column(
+        name=raw["name"],
+        type=raw["type"],
+        nullable=bool(raw["nullable"]),
+        description=" ".join(str(raw["description"]).split()),
+        pattern=raw.get("pattern"),
+        minimum=raw.get("minimum"),
+        maximum=raw.get("maximum"),
+    )
+
+
+def article_schema() -> TableSchema:
+    return load_table_schema("article")
+
+
+def reject_schema() -> TableSchema:
+    return load_table_schema("reject")
+
+
+def reject_reasons() -> dict[str, str]:
+    """Reason code -> explanation, as declared in schemas/reject.yaml."""
+    return dict(reject_schema().reasons)

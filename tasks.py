@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""Set-up and run in one command, with nothing but Python 3.11 and pip.
+
+    python3 tasks.py release   # create .venv, install the package, build the seed release
+    python3 tasks.py test      # create .venv, install the package with dev extras, lint, test
+
+The virtual environment is reused; it is reinstalled when pyproject.toml changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = Path(os.environ.get("KN_VENV", ROOT / ".venv"))
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / "python"
+
+
+def run(*args: str | Path) -> None:
+    print("+", " ".join(str(a) for a in args), flush=True)
+    subprocess.run([str(a) for a in args], cwd=ROOT, check=True)
+
+
+def ensure_venv(extras: str) -> None:
+    """Create the venv and (re)install the package when pyproject.toml or the extras changed."""
+    stamp = VENV / f".installed-{extras or 'base'}"
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    if not PY.exists():
+        venv.create(VENV, with_pip=True)
+    run(PY, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    target = f".[{extras}]" if extras else "."
+    run(PY, "-m", "pip", "install", "--quiet", "-e", target)
+    stamp.write_text(digest)
+
+
+def release() -> None:
+    ensure_venv("")
+    run(PY, "-m", "dataset", "build", *sys.argv[2:])
+
+
+def test() -> None:
+    ensure_venv("dev")
+    run(PY, "-m", "ruff", "check", ".")
+    run(PY, "-m", "pytest", *sys.argv[2:])
+
+
+COMMANDS = {"release": release, "test": test}
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
+        sys.exit(f"usage: python3 tasks.py {{{'|'.join(COMMANDS)}}} [extra args]")
+    try:
+        COMMANDS[sys.argv[1]]()
+    except subprocess.CalledProcessError as exc:
+        sys.exit(exc.returncode)
