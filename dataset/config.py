@@ -78,7 +78,9 @@ class BuildConfig(BaseModel):
         raw = self.raw_dir.resolve()
         out = self.out_dir.resolve()
         if out == raw or raw in out.parents:
-            raise ValueError(f"out_dir {self.out_dir} is inside raw_dir {self.raw_dir}; pick another")
+            raise ValueError(
+                f"out_dir {self.out_dir} is inside raw_dir {self.raw_dir}; pick another"
+            )
         return self
 
     def content_hash(self) -> str:
@@ -111,14 +113,18 @@ def _read_config_file(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"config file {path} does not exist; pass an existing YAML file") from None
+        raise ConfigError(
+            f"config file {path} does not exist; pass an existing YAML file"
+        ) from None
     except (OSError, yaml.YAMLError) as exc:
         reason = str(exc).splitlines()[0]
         raise ConfigError(f"config file {path} could not be read as YAML: {reason}") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise ConfigError(f"config file {path} must hold a mapping of settings, not {type(data).__name__}")
+        raise ConfigError(
+            f"config file {path} must hold a mapping of settings, not {type(data).__name__}"
+        )
     return data
 
 

@@ -22,6 +22,12 @@ def parse_document(text: str) -> Extraction:
         best = detect(" ".join(paragraphs), model="lite", k=1)[0]
         language, score = best["lang"], float(best["score"])
     return Extraction(
-        title=None, text=body, published_date=None, published_date_raw=None, publisher=None,
-        language=language, language_score=score, script=None,
+        title=None,
+        text=body,
+        published_date=None,
+        published_date_raw=None,
+        publisher=None,
+        language=language,
+        language_score=score,
+        script="Zyyy",
     )
