@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -58,6 +58,17 @@ class BuildConfig(BaseModel):
     rows_per_shard: int = Field(100_000, ge=1, description="Rows per Parquet shard.")
     row_group_size: int = Field(1_000, ge=1, description="Rows per Parquet row group.")
     workers: int = Field(0, ge=0, description="Worker processes; 0 means one per CPU core.")
+    engine: Literal["local", "ray"] = Field(
+        "local",
+        description="Runs the per-document stages: local process pool, or Ray Data (a local "
+        "Ray cluster, or the cluster named by RAY_ADDRESS).",
+    )
+    cache: bool = Field(True, description="Reuse per-document results cached by raw sha256.")
+    cache_dir: Path | None = Field(
+        None,
+        description="Per-document cache folder (default: $XDG_CACHE_HOME/karabakh-news, else "
+        ".cache/karabakh-news beside out_dir).",
+    )
     strict: bool = Field(False, description="Fail on any reject other than a duplicate.")
     validate_release: bool = Field(True, description="Run the validation suites after the build.")
 

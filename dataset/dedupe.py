@@ -1,9 +1,17 @@
 """Stage 4, dedupe: exact duplicates by fingerprint, near duplicates by MinHash + LSH.
 
-Policy: among articles with the same cleaned text, the one with the smallest id is kept and the
-others become ``exact_duplicate`` rejects. Near duplicates all stay, linked into one
-``duplicate_cluster`` whose id is the smallest member id, so that a split can keep them together.
-Only compact values (ids, fingerprints, signatures) are held here, never texts.
+Policy: among articles with the same cleaned text, the one with the smallest id is kept (ties, the
+same raw content under two file names, go to the smallest document index) and the others become
+``exact_duplicate`` rejects. Near duplicates all stay, linked into one ``duplicate_cluster`` whose
+id is the smallest member id, so that a split can keep them together.
+
+Only compact values are held here, never texts: ids as uint64 (16 hex digits), 128-bit
+fingerprints as two uint64 columns, and MinHash signatures as a ``(n, permutations)`` uint32
+matrix that may be a ``numpy.memmap`` of a spill file (only candidate rows are ever read).
+
+MinHash: character shingles are hashed with a vectorised polynomial hash over code points and a
+64-bit finaliser (numpy), and the permutations run in ``rensa`` (Rust, ``RMinHash``). The choice,
+against datasketch and a pure-numpy variant, is measured in benchmarks/README.md.
 """
 
 from __future__ import annotations
@@ -14,11 +22,15 @@ import unicodedata
 from collections.abc import Iterable
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+import rensa
+from datasketch.lsh import _optimal_param
 
 _WHITESPACE = re.compile(r"\s+")
 MINHASH_SEED = 1
-MINHASH_SCHEME = "affine32"  # datasketch 2.x default; 32-bit values halve signature memory
+SIGNATURE_DTYPE = np.dtype(np.uint32)
+# Everything below shapes signature values; it enters the per-document cache's code version.
+_POLY = np.uint64(0x100000001B3)
+_VERIFY_CHUNK = 65_536
 
 
 def fingerprint_text(text: str) -> str:
@@ -27,79 +39,189 @@ def fingerprint_text(text: str) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def shingle_text(text: str, size: int) -> set[bytes]:
-    """Character n-grams of the case-folded text with whitespace collapsed.
+def fingerprint_words(fingerprint: str) -> tuple[int, int]:
+    """The first 128 bits of a hex fingerprint as two unsigned 64-bit integers."""
+    return int(fingerprint[:16], 16), int(fingerprint[16:32], 16)
 
-    Character shingles need no word segmentation, so Chinese and space-separated languages are
-    treated alike. Texts shorter than ``size`` give one shingle (the whole text).
+
+def id_to_int(article_id: str) -> int:
+    """An article id (16 hex digits) as an unsigned 64-bit integer; order is preserved."""
+    return int(article_id, 16)
+
+
+def int_to_id(value: int) -> str:
+    return f"{int(value):016x}"
+
+
+def shingle_hashes(text: str, size: int) -> np.ndarray:
+    """64-bit hashes (uint64, with repeats) of the character ``size``-grams of the text.
+
+    The text is case-folded with whitespace collapsed. Character shingles need no word
+    segmentation, so Chinese and space-separated languages are treated alike. A text shorter than
+    ``size`` gives one shingle (the whole text).
     """
     canonical = _WHITESPACE.sub(" ", text.casefold()).strip()
-    if len(canonical) <= size:
-        return {canonical.encode("utf-8")}
-    return {canonical[i : i + size].encode("utf-8") for i in range(len(canonical) - size + 1)}
+    points = np.frombuffer(canonical.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    width = min(size, len(points))
+    count = len(points) - width + 1
+    hashes = np.full(count, width, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for offset in range(width):
+            hashes = hashes * _POLY + points[offset : offset + count]
+        return _mix64(hashes)
+
+
+def _mix64(x: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 64-bit finaliser: spreads every input bit over the whole word."""
+    with np.errstate(over="ignore"):
+        x = x ^ (x >> np.uint64(33))
+        x = x * np.uint64(0xFF51AFD7ED558CCD)
+        x = x ^ (x >> np.uint64(33))
+        x = x * np.uint64(0xC4CEB9FE1A85EC53)
+        return x ^ (x >> np.uint64(33))
 
 
 def compute_signature(text: str, size: int, permutations: int) -> np.ndarray:
-    """MinHash signature (uint32 array of length ``permutations``) of the text's shingles."""
-    minhash = MinHash(num_perm=permutations, seed=MINHASH_SEED, scheme=MINHASH_SCHEME)
-    minhash.update_batch(sorted(shingle_text(text, size)))
-    return minhash.hashvalues.copy()
+    """MinHash signature (uint32 array of length ``permutations``) of the text's shingles.
 
-
-def select_exact_duplicates(items: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """Map each duplicate id to the kept id, given ``(id, fingerprint)`` pairs.
-
-    The kept article of a group is the one with the smallest id, whatever the input order.
+    Deterministic across processes, machines and worker counts (fixed seed, no Python ``hash``).
     """
-    kept_by_fingerprint: dict[str, str] = {}
-    members: dict[str, list[str]] = {}
-    for article_id, fp in items:
-        members.setdefault(fp, []).append(article_id)
-    duplicates: dict[str, str] = {}
-    for fp, ids in members.items():
-        keeper = min(ids)
-        kept_by_fingerprint[fp] = keeper
-        duplicates.update({i: keeper for i in ids if i != keeper})
-    return duplicates
+    hashes = shingle_hashes(text, size)
+    offsets = np.array([0, len(hashes)], dtype=np.uint64)
+    matrix = rensa.RMinHash.digest_matrix_from_flat_token_hashes(
+        hashes, offsets, permutations, MINHASH_SEED
+    )
+    return np.asarray(matrix.to_rows()[0], dtype=SIGNATURE_DTYPE)
+
+
+def estimate_jaccard(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Estimated Jaccard similarity of signature rows: the share of equal MinHash slots."""
+    return np.count_nonzero(a == b, axis=-1) / a.shape[-1]
+
+
+def lsh_bands(threshold: float, permutations: int) -> tuple[int, int]:
+    """``(bands, rows)`` of the LSH index for a threshold (datasketch's optimum, equal weights)."""
+    return _optimal_param(threshold, permutations, 0.5, 0.5)
+
+
+def band_hashes(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """One uint64 hash per LSH band for each signature row: shape ``(n, bands)``."""
+    n = signatures.shape[0]
+    out = np.empty((n, bands), dtype=np.uint64)
+    for start in range(0, n, _VERIFY_CHUNK):
+        block = np.asarray(signatures[start : start + _VERIFY_CHUNK])[:, : bands * rows]
+        block = block.astype(np.uint64).reshape(len(block), bands, rows)
+        acc = np.full(block.shape[:2], rows, dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            for column in range(rows):
+                acc = _mix64(acc * _POLY + block[:, :, column])
+        out[start : start + len(block)] = acc
+    return out
+
+
+def candidate_pairs(bands: np.ndarray) -> np.ndarray:
+    """Unique row pairs ``(i, j)``, ``i < j``, that share at least one band hash: ``(p, 2)``."""
+    n = bands.shape[0]
+    codes = []
+    for column in range(bands.shape[1]):
+        values = bands[:, column]
+        order = np.argsort(values, kind="stable")
+        sorted_values = values[order]
+        boundaries = np.flatnonzero(np.diff(sorted_values)) + 1
+        starts = np.concatenate(([0], boundaries))
+        ends = np.concatenate((boundaries, [n]))
+        for start, end in zip(starts[ends - starts > 1], ends[ends - starts > 1], strict=True):
+            members = np.sort(order[start:end]).astype(np.int64)
+            left, right = np.triu_indices(len(members), k=1)
+            codes.append(members[left] * n + members[right])
+    if not codes:
+        return np.empty((0, 2), dtype=np.int64)
+    unique = np.unique(np.concatenate(codes))
+    return np.stack((unique // n, unique % n), axis=1)
 
 
 def cluster_near_duplicates(
-    signatures: dict[str, np.ndarray], threshold: float, permutations: int
-) -> dict[str, str]:
-    """Map every id to its near-duplicate cluster id (the smallest id in its connected component).
+    ids: np.ndarray,
+    signatures: np.ndarray,
+    threshold: float,
+    permutations: int,
+    active: np.ndarray | None = None,
+) -> np.ndarray:
+    """The cluster id (uint64, the smallest id of its connected component) of every row.
 
-    Candidate pairs come from MinHash LSH; a pair is linked when its estimated Jaccard similarity
-    is at least ``threshold``. The result does not depend on the order of ``signatures``.
+    ``ids`` is a uint64 array and ``signatures`` the matching ``(n, permutations)`` matrix (any
+    object that returns rows for a slice or an integer array, e.g. a ``SignatureSpill``). Rows are
+    candidates when they share an LSH band and are linked when their estimated Jaccard similarity is
+    at least ``threshold``. Rows where ``active`` is False are left out (their cluster is their own
+    id). The result depends on the rows, not on their order.
     """
-    lsh = MinHashLSH(threshold=threshold, num_perm=permutations)
-    minhashes = {}
-    for article_id in sorted(signatures):
-        mh = MinHash(
-            num_perm=permutations,
-            seed=MINHASH_SEED,
-            scheme=MINHASH_SCHEME,
-            hashvalues=signatures[article_id],
-        )
-        minhashes[article_id] = mh
-        lsh.insert(article_id, mh)
-    parent = {article_id: article_id for article_id in minhashes}
-    for article_id, mh in minhashes.items():
-        for other in lsh.query(mh):
-            if other != article_id and mh.jaccard(minhashes[other]) >= threshold:
-                _union(parent, article_id, other)
-    return {article_id: _find(parent, article_id) for article_id in parent}
+    ids = np.asarray(ids, dtype=np.uint64)
+    clusters = ids.copy()
+    if len(ids) < 2:
+        return clusters
+    bands, rows = lsh_bands(threshold, permutations)
+    pairs = candidate_pairs(band_hashes(signatures, bands, rows))
+    if active is not None:
+        pairs = pairs[active[pairs[:, 0]] & active[pairs[:, 1]]]
+    linked = []
+    for start in range(0, len(pairs), _VERIFY_CHUNK):
+        chunk = pairs[start : start + _VERIFY_CHUNK]
+        similar = estimate_jaccard(signatures[chunk[:, 0]], signatures[chunk[:, 1]]) >= threshold
+        linked.append(chunk[similar])
+    parent: dict[int, int] = {}
+    for a, b in (np.concatenate(linked) if linked else pairs[:0]).tolist():
+        _union(parent, ids, a, b)
+    for node in parent:
+        clusters[node] = ids[_find(parent, node)]
+    return clusters
 
 
-def _find(parent: dict[str, str], node: str) -> str:
+def _find(parent: dict[int, int], node: int) -> int:
+    parent.setdefault(node, node)
     while parent[node] != node:
         parent[node] = parent[parent[node]]
         node = parent[node]
     return node
 
 
-def _union(parent: dict[str, str], a: str, b: str) -> None:
+def _union(parent: dict[int, int], ids: np.ndarray, a: int, b: int) -> None:
     root_a, root_b = _find(parent, a), _find(parent, b)
     if root_a != root_b:
-        # The smaller id becomes the root, so the cluster id is the smallest member id.
-        low, high = sorted((root_a, root_b))
+        # The row with the smaller id becomes the root, so the cluster id is the smallest member id.
+        low, high = (root_a, root_b) if ids[root_a] < ids[root_b] else (root_b, root_a)
         parent[high] = low
+
+
+def select_exact_duplicates(
+    ids: np.ndarray, fingerprints: np.ndarray, order_keys: np.ndarray
+) -> np.ndarray:
+    """For each row, the row it duplicates (its group's keeper), or -1 when it is kept.
+
+    ``fingerprints`` is ``(n, 2)`` uint64; rows with equal fingerprints form a group whose keeper
+    has the smallest id, then the smallest ``order_keys`` value (e.g. the document index), so the
+    answer does not depend on the order in which rows arrived.
+    """
+    n = len(ids)
+    keeper_of = np.full(n, -1, dtype=np.int64)
+    if n == 0:
+        return keeper_of
+    order = np.lexsort((order_keys, ids, fingerprints[:, 1], fingerprints[:, 0]))
+    fp_sorted = fingerprints[order]
+    new_group = np.ones(n, dtype=bool)
+    new_group[1:] = np.any(fp_sorted[1:] != fp_sorted[:-1], axis=1)
+    group_start = np.maximum.accumulate(np.where(new_group, np.arange(n), 0))
+    keepers = order[group_start]
+    duplicate = ~new_group
+    keeper_of[order[duplicate]] = keepers[duplicate]
+    return keeper_of
+
+
+def group_exact_duplicates(items: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Map each duplicate id to the kept id, given ``(id, fingerprint)`` pairs (small inputs)."""
+    pairs = sorted(items)
+    if not pairs:
+        return {}
+    ids = np.array([id_to_int(i) for i, _ in pairs], dtype=np.uint64)
+    fps = np.array([fingerprint_words(fp) for _, fp in pairs], dtype=np.uint64)
+    keeper_of = select_exact_duplicates(ids, fps, np.arange(len(pairs)))
+    return {pairs[i][0]: pairs[k][0] for i, k in enumerate(keeper_of) if k >= 0}

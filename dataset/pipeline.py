@@ -4,47 +4,58 @@ Per document (parallel, streaming):  read -> clean/extract/detect -> filter -> f
 Whole corpus (compact values only):  drop exact duplicates -> cluster near duplicates -> split
 Output (into a staging folder):      write shards -> write rejects -> manifest -> publish atomically
 
-Texts are never held for the whole corpus: each processed article is appended to a spill file in
-the staging folder, and only ids, fingerprints and MinHash signatures stay in memory.
+Texts are never held for the whole corpus. Processed articles and rejects are spilled to
+bucketed Arrow files in the staging folder (buckets are key ranges, so each is sorted alone and
+written in order), MinHash signatures to a binary matrix file, and only compact per-article values
+(uint64 ids, 128-bit fingerprints, language codes, document indexes) stay in memory. Results may
+arrive in any order (engines, workers): every decision keys on ids and document indexes, so the
+release bytes do not depend on the engine, the worker count or the cache.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import shutil
 import subprocess
 import time
+from array import array
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.dataset as ds
-import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from dataset import __version__
-from dataset.config import BuildConfig
+from dataset.cache import ResultCache, cache_path
+from dataset.config import SPLIT_NAMES, BuildConfig
 from dataset.dedupe import (
     cluster_near_duplicates,
     compute_signature,
     fingerprint_text,
+    fingerprint_words,
+    id_to_int,
+    int_to_id,
     select_exact_duplicates,
 )
 from dataset.document import parse_document
+from dataset.engine import run_stage
 from dataset.errors import BuildError
 from dataset.read import check_lock, document_id, find_documents, read_document
 from dataset.records import Article, Extraction, RawDocument, Reject
 from dataset.schema import article_schema, reject_reasons, reject_schema
+from dataset.spill import BucketSpill, SignatureSpill, id_prefix_buckets, name_range_buckets
 from dataset.split import assign_split
-from dataset.write import article_arrow_schema, write_json, write_rejects, write_split
+from dataset.stages import timed_stage
+from dataset.write import article_arrow_schema, split_writer, write_json, write_sorted_rejects
 
-SPILL_BATCH_ROWS = 512
+SPILL_BATCH_ROWS = 2048
+REJECT_BUCKET_ROWS = 8192
+CACHE_WRITE_ROWS = 1024
 NON_FATAL_REASONS = frozenset({"exact_duplicate"})
+POSITION = "_position"
 
 
 @dataclass
@@ -70,25 +81,62 @@ class BuildSummary:
 
 @dataclass
 class ProcessedDocument:
-    """The per-document result that crosses the process boundary: small, picklable."""
+    """The per-document result that crosses the process boundary: small, picklable.
 
+    ``index`` is the document's position in the sorted path list. ``cached`` holds the values to
+    store in the per-document cache when they were freshly computed (None on a cache hit).
+    """
+
+    index: int
     source_file: str
     raw_sha256: str | None
     raw_bytes: int | None
     outcome: Article | Reject
     signature: np.ndarray | None = None
+    cached: tuple | None = None
 
 
 @dataclass
 class Corpus:
-    """Compact, corpus-wide state gathered while documents stream into the spill file."""
+    """Compact, corpus-wide state gathered while documents stream into the spill files.
 
-    spill_path: Path
-    raw_files: list[dict] = field(default_factory=list)
-    rejects: list[Reject] = field(default_factory=list)
-    languages: dict[str, str] = field(default_factory=dict)
-    fingerprints: dict[str, str] = field(default_factory=dict)
-    signatures: dict[str, np.ndarray] = field(default_factory=dict)
+    Per document (by index): raw sha256 and size. Per spilled article (by arrival position): its
+    document index, id, fingerprint and language code; its signature row in ``signatures``. The
+    global stages fill ``keeper_of`` (exact duplicates), ``clusters`` and ``splits``.
+    """
+
+    work_dir: Path
+    paths: Sequence[Path]
+    raw_dir: Path
+    articles: BucketSpill
+    rejects: BucketSpill
+    signatures: SignatureSpill
+    raw_sha256: np.ndarray
+    raw_bytes: np.ndarray
+    reject_counts: Counter = field(default_factory=Counter)
+    doc_index: array = field(default_factory=lambda: array("q"))
+    ids: array = field(default_factory=lambda: array("Q"))
+    fingerprints: array = field(default_factory=lambda: array("Q"))
+    language_codes: array = field(default_factory=lambda: array("H"))
+    languages: dict[str, int] = field(default_factory=dict)
+    keeper_of: np.ndarray | None = None
+    clusters: np.ndarray | None = None
+    splits: np.ndarray | None = None
+
+    @property
+    def raw_files(self) -> list[dict]:
+        """``{source_file, sha256, bytes}`` of every raw document, in path order (manifest)."""
+        return [
+            {
+                "source_file": path.relative_to(self.raw_dir).as_posix(),
+                "sha256": bytes(sha).hex() if size >= 0 else None,
+                "bytes": int(size) if size >= 0 else None,
+            }
+            for path, sha, size in zip(self.paths, self.raw_sha256, self.raw_bytes, strict=True)
+        ]
+
+    def kept_positions(self) -> np.ndarray:
+        return np.flatnonzero(self.keeper_of < 0)
 
 
 def build_release(config: BuildConfig, show_progress: bool = True) -> BuildSummary:
@@ -103,18 +151,11 @@ def build_release(config: BuildConfig, show_progress: bool = True) -> BuildSumma
     staging = make_staging_dir(config.out_dir)
     try:
         corpus = process_documents(paths, config, staging, show_progress)
-        duplicates = drop_exact_duplicates(corpus)
-        clusters = cluster_near_duplicates(
-            corpus.signatures, config.near_duplicate_threshold, config.minhash_permutations
-        )
-        splits = {cid: assign_split(cid, config.split_ratios) for cid in set(clusters.values())}
-        files = write_articles(corpus, duplicates, clusters, splits, staging, config)
-        write_rejects(
-            [r.to_row() for r in corpus.rejects],
-            staging,
-            config.content_hash(),
-            config.row_group_size,
-        )
+        drop_exact_duplicates(corpus)
+        cluster_corpus(corpus, config)
+        assign_splits(corpus, config)
+        files = write_articles(corpus, staging, config)
+        write_rejects_table(corpus, staging, config)
         summary = summarize(corpus, files, config, len(paths), started)
         summary.manifest = make_manifest(corpus, summary, config, lock_checked)
         check_accounting(summary)
@@ -136,15 +177,43 @@ def make_staging_dir(out_dir: Path) -> Path:
     return staging
 
 
+@timed_stage("process")
 def process_documents(
-    paths: list[Path], config: BuildConfig, staging: Path, show_progress: bool
+    paths: Sequence[Path], config: BuildConfig, staging: Path, show_progress: bool
 ) -> Corpus:
-    """Run the per-document stages over every path and spill the articles to Parquet."""
-    corpus = Corpus(spill_path=staging / "_work" / "articles.parquet")
-    corpus.spill_path.parent.mkdir(parents=True)
-    spill_schema = article_schema().to_pyarrow()
-    batch: list[dict] = []
-    with pq.ParquetWriter(corpus.spill_path, spill_schema) as spill:
+    """Run the per-document stages over every path on ``config.engine`` and spill the results.
+
+    Raises BuildError in strict mode on the first reject that is not a duplicate.
+    """
+    work = staging / "_work"
+    corpus = Corpus(
+        work_dir=work,
+        paths=paths,
+        raw_dir=config.raw_dir,
+        articles=BucketSpill(
+            work / "articles",
+            spill_schema(),
+            id_prefix_buckets("id"),
+            SPILL_BATCH_ROWS,
+        ),
+        rejects=BucketSpill(
+            work / "rejects",
+            reject_schema().to_pyarrow(),
+            name_range_buckets(
+                "source_file",
+                [p.relative_to(config.raw_dir).as_posix() for p in paths],
+                REJECT_BUCKET_ROWS,
+            ),
+            SPILL_BATCH_ROWS,
+        ),
+        signatures=SignatureSpill(work / "signatures.u32", config.minhash_permutations),
+        raw_sha256=np.zeros((len(paths), 32), dtype=np.uint8),
+        raw_bytes=np.full(len(paths), -1, dtype=np.int64),
+    )
+    location = cache_path(config)
+    cache = ResultCache(location, writable=True) if location else None
+    fresh: list[tuple[str, tuple]] = []
+    try:
         results = iterate_processed(paths, config)
         for done in tqdm(
             results,
@@ -154,51 +223,89 @@ def process_documents(
             disable=not show_progress,
             leave=False,
         ):
-            article = collect_processed(corpus, done, config)
-            if article is not None:
-                batch.append(article.to_row())
-            if len(batch) >= SPILL_BATCH_ROWS:
-                spill.write_table(pa.Table.from_pylist(batch, schema=spill_schema))
-                batch.clear()
-        if batch:
-            spill.write_table(pa.Table.from_pylist(batch, schema=spill_schema))
+            collect_processed(corpus, done, config)
+            if cache and done.cached is not None:
+                fresh.append((done.raw_sha256, done.cached))
+                if len(fresh) >= CACHE_WRITE_ROWS:
+                    cache.put_many(fresh)
+                    fresh.clear()
+        if cache:
+            cache.put_many(fresh)
+    finally:
+        if cache:
+            cache.close()
+        corpus.articles.close()
+        corpus.signatures.close()
     return corpus
 
 
-def iterate_processed(paths: list[Path], config: BuildConfig) -> Iterator[ProcessedDocument]:
-    """Yield processed documents in path order on ``config.workers`` processes (0 = all cores)."""
-    workers = config.workers or os.cpu_count() or 1
-    jobs = [(path, config) for path in paths]
-    if workers == 1 or len(paths) < 2:
-        yield from (process_path(job) for job in jobs)
-        return
-    ctx = multiprocessing.get_context("spawn")
-    with ctx.Pool(workers) as pool:
-        yield from pool.imap(
-            process_path, jobs, chunksize=max(1, min(64, len(jobs) // (workers * 8)))
-        )
+def spill_schema() -> pa.Schema:
+    """The article columns plus the arrival position that links a row to the compact arrays."""
+    return article_schema().to_pyarrow().append(pa.field(POSITION, pa.int64(), nullable=False))
 
 
-def process_path(job: tuple[Path, BuildConfig]) -> ProcessedDocument:
-    """Per-document stages for one raw file: read, extract, filter, fingerprint."""
-    path, config = job
-    raw = read_document(path, config.raw_dir, config.max_file_bytes)
-    size = path.stat().st_size if raw.raw_sha256 and path.is_file() else None
+def iterate_processed(paths: Sequence[Path], config: BuildConfig) -> Iterator[ProcessedDocument]:
+    """Yield one ``ProcessedDocument`` per path, in no fixed order, on ``config.engine``."""
+    jobs = [(index, str(path)) for index, path in enumerate(paths)]
+    yield from run_stage(process_batch, jobs, config)
+
+
+_CACHE_READERS: dict[str, ResultCache | None] = {}
+
+
+def process_batch(jobs: Sequence[tuple[int, str]], config: BuildConfig) -> list[ProcessedDocument]:
+    """The per-document stage over a batch of ``(index, path)``: the unit an engine runs."""
+    location = cache_path(config)
+    key = str(location)
+    if key not in _CACHE_READERS:
+        _CACHE_READERS[key] = ResultCache(location) if location else None
+    cache = _CACHE_READERS[key]
+    return [process_path(index, Path(path), config, cache) for index, path in jobs]
+
+
+def process_path(
+    index: int, path: Path, config: BuildConfig, cache: ResultCache | None = None
+) -> ProcessedDocument:
+    """Per-document stages for one raw file: read, extract, filter, fingerprint, sign.
+
+    Never raises for a bad file: it becomes a ``Reject``. With a cache, the extraction, id,
+    fingerprint and signature of already-seen raw bytes are reused; the filters always run.
+    """
+    raw, size = read_raw(path, config)
     if isinstance(raw, Reject):
-        return ProcessedDocument(raw.source_file, raw.raw_sha256, size, raw)
-    extraction = parse_document(raw.text)
+        return ProcessedDocument(index, raw.source_file, raw.raw_sha256, size, raw)
+    hit = cache.get(raw.raw_sha256) if cache else None
+    if hit is not None:
+        article_id, extraction, fingerprint, signature = hit
+        signature = np.frombuffer(signature, dtype=np.uint32)
+        fresh = None
+    else:
+        article_id = document_id(raw.text)
+        extraction = parse_document(raw.text)
+        fingerprint = fingerprint_text(extraction.text)
+        signature = compute_signature(
+            extraction.text, config.shingle_size, config.minhash_permutations
+        )
+        fresh = (article_id, extraction, fingerprint, signature.tobytes())
     reject = check_quality(raw, extraction, config)
     if reject is not None:
-        return ProcessedDocument(raw.source_file, raw.raw_sha256, size, reject)
+        return ProcessedDocument(index, raw.source_file, raw.raw_sha256, size, reject, None, fresh)
     article = Article(
-        id=document_id(raw.text),
+        id=article_id,
         source_file=raw.source_file,
         raw_sha256=raw.raw_sha256,
         extraction=extraction,
-        text_fingerprint=fingerprint_text(extraction.text),
+        text_fingerprint=fingerprint,
     )
-    signature = compute_signature(extraction.text, config.shingle_size, config.minhash_permutations)
-    return ProcessedDocument(raw.source_file, raw.raw_sha256, size, article, signature)
+    return ProcessedDocument(
+        index, raw.source_file, raw.raw_sha256, size, article, signature, fresh
+    )
+
+
+def read_raw(path: Path, config: BuildConfig) -> tuple[RawDocument | Reject, int | None]:
+    """Read and decode one file; returns the document (or reject) and its size in bytes."""
+    raw = read_document(path, config.raw_dir, config.max_file_bytes)
+    return raw, (path.stat().st_size if raw.raw_sha256 else None)
 
 
 def check_quality(raw: RawDocument, ex: Extraction, config: BuildConfig) -> Reject | None:
@@ -227,102 +334,140 @@ def check_quality(raw: RawDocument, ex: Extraction, config: BuildConfig) -> Reje
     return None
 
 
-def collect_processed(
-    corpus: Corpus, done: ProcessedDocument, config: BuildConfig
-) -> Article | None:
-    """Record one processed document in the corpus state; return the article to spill, if any."""
-    corpus.raw_files.append(
-        {"source_file": done.source_file, "sha256": done.raw_sha256, "bytes": done.raw_bytes}
-    )
+def collect_processed(corpus: Corpus, done: ProcessedDocument, config: BuildConfig) -> None:
+    """Record one processed document: spill its article or reject, keep its compact values.
+
+    Raises BuildError in strict mode for a reject that is not a duplicate.
+    """
+    if done.raw_sha256 is not None:
+        corpus.raw_sha256[done.index] = np.frombuffer(bytes.fromhex(done.raw_sha256), np.uint8)
+        corpus.raw_bytes[done.index] = done.raw_bytes if done.raw_bytes is not None else -1
     outcome = done.outcome
-    if isinstance(outcome, Article) and outcome.id in corpus.fingerprints:
-        # Byte-for-byte the same normalized document as one already read: same id, same text.
-        outcome = Reject(
-            outcome.source_file,
-            outcome.raw_sha256,
-            "exact_duplicate",
-            f"{outcome.source_file}: same content as article {outcome.id}",
-            duplicate_of=outcome.id,
-        )
     if isinstance(outcome, Reject):
         if config.strict and outcome.reason not in NON_FATAL_REASONS:
             raise BuildError(f"--strict: {outcome.detail} (reason {outcome.reason})")
-        corpus.rejects.append(outcome)
-        return None
-    corpus.languages[outcome.id] = outcome.extraction.language
-    corpus.fingerprints[outcome.id] = outcome.text_fingerprint
-    corpus.signatures[outcome.id] = done.signature
-    return outcome
+        add_reject(corpus, outcome)
+        return
+    language = outcome.extraction.language
+    position = len(corpus.ids)
+    corpus.doc_index.append(done.index)
+    corpus.ids.append(id_to_int(outcome.id))
+    corpus.fingerprints.extend(fingerprint_words(outcome.text_fingerprint))
+    corpus.language_codes.append(corpus.languages.setdefault(language, len(corpus.languages)))
+    corpus.signatures.append(done.signature)
+    row = outcome.to_row()
+    row[POSITION] = position
+    corpus.articles.append(row)
 
 
-def drop_exact_duplicates(corpus: Corpus) -> dict[str, str]:
-    """Turn all but one article of each same-text group into ``exact_duplicate`` rejects."""
-    duplicates = select_exact_duplicates(corpus.fingerprints.items())
-    sources = source_files_by_id(corpus.spill_path, set(duplicates))
-    for dup_id, kept_id in sorted(duplicates.items()):
-        source_file, raw_sha = sources[dup_id]
+def add_reject(corpus: Corpus, reject: Reject) -> None:
+    corpus.reject_counts[reject.reason] += 1
+    corpus.rejects.append(reject.to_row())
+
+
+@timed_stage("exact_duplicates")
+def drop_exact_duplicates(corpus: Corpus) -> None:
+    """Turn all but one article of each same-text group into ``exact_duplicate`` rejects.
+
+    Fills ``corpus.keeper_of``: for every spilled article, the position of the article kept in
+    its place, or -1 when it is kept itself.
+    """
+    ids = np.frombuffer(corpus.ids, dtype=np.uint64)
+    fingerprints = np.frombuffer(corpus.fingerprints, dtype=np.uint64).reshape(-1, 2)
+    doc_index = np.frombuffer(corpus.doc_index, dtype=np.int64)
+    corpus.keeper_of = select_exact_duplicates(ids, fingerprints, doc_index)
+    dropped = np.flatnonzero(corpus.keeper_of >= 0)
+    for position in dropped[np.argsort(doc_index[dropped], kind="stable")].tolist():
+        index = int(doc_index[position])
+        kept_id = int_to_id(ids[corpus.keeper_of[position]])
+        source_file = corpus.paths[index].relative_to(corpus.raw_dir).as_posix()
+        same = "content" if ids[position] == ids[corpus.keeper_of[position]] else "cleaned text"
         corpus.rejects.append(
             Reject(
                 source_file,
-                raw_sha,
+                bytes(corpus.raw_sha256[index]).hex(),
                 "exact_duplicate",
-                f"{source_file}: same cleaned text as article {kept_id}",
+                f"{source_file}: same {same} as article {kept_id}",
                 duplicate_of=kept_id,
-            )
+            ).to_row()
         )
-        for table in (corpus.languages, corpus.fingerprints, corpus.signatures):
-            del table[dup_id]
-    return duplicates
+        corpus.reject_counts["exact_duplicate"] += 1
 
 
-def source_files_by_id(spill_path: Path, ids: set[str]) -> dict[str, tuple[str, str]]:
-    if not ids:
-        return {}
-    table = ds.dataset(spill_path).to_table(
-        columns=["id", "source_file", "raw_sha256"], filter=pc.field("id").isin(sorted(ids))
+@timed_stage("near_duplicates")
+def cluster_corpus(corpus: Corpus, config: BuildConfig) -> None:
+    """Fill ``corpus.clusters``: the near-duplicate cluster id (uint64) of every spilled article."""
+    corpus.clusters = cluster_near_duplicates(
+        np.frombuffer(corpus.ids, dtype=np.uint64),
+        corpus.signatures,
+        config.near_duplicate_threshold,
+        config.minhash_permutations,
+        active=corpus.keeper_of < 0,
     )
-    return {r["id"]: (r["source_file"], r["raw_sha256"]) for r in table.to_pylist()}
 
 
-def write_articles(
-    corpus: Corpus,
-    duplicates: dict[str, str],
-    clusters: dict[str, str],
-    splits: dict[str, str],
-    staging: Path,
-    config: BuildConfig,
-) -> dict[str, int]:
-    """Write every language/split from the spill file; returns ``{relative path: rows}``."""
+@timed_stage("split")
+def assign_splits(corpus: Corpus, config: BuildConfig) -> None:
+    """Fill ``corpus.splits``: the index in ``SPLIT_NAMES`` of every spilled article's split."""
+    clusters, inverse = np.unique(corpus.clusters, return_inverse=True)
+    codes = np.array(
+        [SPLIT_NAMES.index(assign_split(int_to_id(c), config.split_ratios)) for c in clusters],
+        dtype=np.uint8,
+    )
+    corpus.splits = codes[inverse]
+
+
+@timed_stage("write_articles")
+def write_articles(corpus: Corpus, staging: Path, config: BuildConfig) -> dict[str, int]:
+    """Write every language/split from the spill, bucket by bucket; ``{relative path: rows}``.
+
+    Buckets are id ranges in id order and each is sorted by id alone, so every shard is sorted by
+    id with bounded memory (one bucket plus one row group per open language/split).
+    """
     schema = article_arrow_schema(config.content_hash())
-    spill = ds.dataset(corpus.spill_path)
-    files: dict[str, int] = {}
-    for language in sorted(set(corpus.languages.values())):
-        table = spill.to_table(filter=pc.field("language") == language)
-        table = table.filter(
-            pc.invert(pc.field("id").isin(pa.array(sorted(duplicates), pa.string())))
+    names = {code: language for language, code in corpus.languages.items()}
+    kept = corpus.kept_positions()
+    languages = np.frombuffer(corpus.language_codes, dtype=np.uint16)
+    groups = Counter(zip(languages[kept].tolist(), corpus.splits[kept].tolist(), strict=True))
+    writers = {
+        (lang, split): split_writer(
+            staging,
+            names[lang],
+            SPLIT_NAMES[split],
+            rows,
+            config.rows_per_shard,
+            config.row_group_size,
+            schema,
         )
-        ids = table.column("id").to_pylist()
-        cluster_col = [clusters[i] for i in ids]
-        split_col = np.array([splits[c] for c in cluster_col])
+        for (lang, split), rows in sorted(groups.items())
+    }
+    for table in corpus.articles.buckets():
+        positions = table.column(POSITION).to_numpy()
+        keep = corpus.keeper_of[positions] < 0
+        table, positions = table.filter(pa.array(keep)), positions[keep]
+        order = np.argsort(np.frombuffer(corpus.ids, dtype=np.uint64)[positions], kind="stable")
+        table, positions = table.take(pa.array(order)), positions[order]
+        clusters = pa.array([int_to_id(c) for c in corpus.clusters[positions]], pa.string())
         table = table.set_column(
-            table.schema.get_field_index("duplicate_cluster"),
-            "duplicate_cluster",
-            pa.array(cluster_col, pa.string()),
+            table.schema.get_field_index("duplicate_cluster"), "duplicate_cluster", clusters
         )
-        for split in config.split_ratios:
-            part = table.filter(pa.array(split_col == split))
-            files.update(
-                write_split(
-                    part,
-                    staging,
-                    language,
-                    split,
-                    config.rows_per_shard,
-                    config.row_group_size,
-                    schema,
-                )
-            )
+        keys = languages[positions].astype(np.int64) * len(SPLIT_NAMES) + corpus.splits[positions]
+        for key in np.unique(keys).tolist():
+            lang, split = divmod(key, len(SPLIT_NAMES))
+            writers[(lang, split)].write(table.filter(pa.array(keys == key)))
+    files: dict[str, int] = {}
+    for writer in writers.values():
+        files.update(writer.close())
     return files
+
+
+@timed_stage("write_rejects")
+def write_rejects_table(corpus: Corpus, staging: Path, config: BuildConfig) -> str:
+    """Write ``rejects/rejects.parquet`` from the reject spill, sorted by source file."""
+    corpus.rejects.close()
+    return write_sorted_rejects(
+        corpus.rejects.buckets(), staging, config.content_hash(), config.row_group_size
+    )
 
 
 def summarize(
@@ -334,7 +479,7 @@ def summarize(
         split = name.split("-")[0]
         kept.setdefault(language, {}).setdefault(split, 0)
         kept[language][split] += rows
-    reasons = Counter(r.reason for r in corpus.rejects)
+    reasons = corpus.reject_counts
     return BuildSummary(
         out_dir=config.out_dir,
         documents_in=documents_in,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -48,19 +49,101 @@ def schema_with_metadata(table: TableSchema, config_hash: str) -> pa.Schema:
     )
 
 
+WRITER_OPTIONS = {
+    "compression": "zstd",
+    "compression_level": ZSTD_LEVEL,
+    "write_statistics": True,
+    "write_page_index": True,
+    "store_schema": True,
+}
+
+
 def write_parquet(table: pa.Table, path: Path, row_group_size: int) -> None:
     """Write one table with the fixed, deterministic writer settings."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(
-        table,
-        path,
-        row_group_size=row_group_size,
-        compression="zstd",
-        compression_level=ZSTD_LEVEL,
-        write_statistics=True,
-        write_page_index=True,
-        store_schema=True,
-    )
+    rows = table.num_rows or 1
+    writer = ShardWriter(path.parent, [path.name], rows, row_group_size, table.schema)
+    writer.write(table)
+    writer.close()
+
+
+class ShardWriter:
+    """Streams rows, already in their final order, into shard files with fixed row groups.
+
+    Shard ``i`` holds rows ``[i * rows_per_shard, (i + 1) * rows_per_shard)``; inside a shard, row
+    groups hold exactly ``row_group_size`` rows (the last one fewer). Each row group is written
+    from one contiguous chunk, so the bytes depend only on the rows and the settings, never on how
+    the rows were batched on the way in. Memory is bounded by one row group plus one input batch.
+    """
+
+    def __init__(
+        self,
+        folder: Path,
+        names: list[str],
+        rows_per_shard: int,
+        row_group_size: int,
+        schema: pa.Schema,
+    ):
+        self.folder = folder
+        self.names = names
+        self.rows_per_shard = rows_per_shard
+        self.row_group_size = row_group_size
+        self.schema = schema
+        self.written: dict[str, int] = {}
+        self._pending: list[pa.Table] = []
+        self._pending_rows = 0
+        self._shard = -1
+        self._shard_rows = rows_per_shard
+        self._writer: pq.ParquetWriter | None = None
+
+    def write(self, rows: pa.Table) -> None:
+        """Append rows (exactly the schema's columns, in order); full row groups go to disk."""
+        if rows.num_rows:
+            self._pending.append(rows.select(self.schema.names).cast(self.schema))
+            self._pending_rows += rows.num_rows
+        while self._pending_rows >= self._next_group_rows():
+            self._write_group(self._next_group_rows())
+
+    def close(self) -> dict[str, int]:
+        """Write what is left and close the last shard; returns ``{name: rows}``.
+
+        A writer that never received a row writes its first shard with zero rows.
+        """
+        while self._pending_rows:
+            self._write_group(min(self._pending_rows, self._next_group_rows()))
+        if self._writer is None and not self.written:
+            # Same bytes as pq.write_table of an empty table: one empty row group.
+            self._open_next_shard()
+            self._writer.write_table(self.schema.empty_table(), row_group_size=1)
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        return self.written
+
+    def _next_group_rows(self) -> int:
+        room = self.rows_per_shard - self._shard_rows
+        return min(self.row_group_size, room if room > 0 else self.rows_per_shard)
+
+    def _write_group(self, count: int) -> None:
+        table = pa.concat_tables(self._pending) if len(self._pending) > 1 else self._pending[0]
+        group, rest = table.slice(0, count), table.slice(count)
+        self._pending = [rest] if rest.num_rows else []
+        self._pending_rows = rest.num_rows
+        if self._shard_rows >= self.rows_per_shard:
+            self._open_next_shard()
+        self._writer.write_table(group.combine_chunks(), row_group_size=self.row_group_size)
+        self._shard_rows += count
+        self.written[self.names[self._shard]] += count
+
+    def _open_next_shard(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+        self._shard += 1
+        self._shard_rows = 0
+        name = self.names[self._shard]
+        path = self.folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._writer = pq.ParquetWriter(path, self.schema, **WRITER_OPTIONS)
+        self.written[name] = 0
 
 
 def write_split(
@@ -78,15 +161,26 @@ def write_split(
     """
     if rows.num_rows == 0:
         return {}
-    rows = rows.select(schema.names).cast(schema).sort_by("id")
-    count = math.ceil(rows.num_rows / rows_per_shard)
-    written = {}
-    for index in range(count):
-        part = rows.slice(index * rows_per_shard, rows_per_shard)
-        relative = shard_path(language, split, index, count)
-        write_parquet(part, out_dir / relative, row_group_size)
-        written[relative] = part.num_rows
-    return written
+    writer = split_writer(
+        out_dir, language, split, rows.num_rows, rows_per_shard, row_group_size, schema
+    )
+    writer.write(rows.select(schema.names).cast(schema).sort_by("id"))
+    return writer.close()
+
+
+def split_writer(
+    out_dir: Path,
+    language: str,
+    split: str,
+    total_rows: int,
+    rows_per_shard: int,
+    row_group_size: int,
+    schema: pa.Schema,
+) -> ShardWriter:
+    """A ``ShardWriter`` for one language/split of ``total_rows`` rows (the shard names need it)."""
+    count = math.ceil(total_rows / rows_per_shard)
+    names = [shard_path(language, split, index, count) for index in range(count)]
+    return ShardWriter(out_dir, names, rows_per_shard, row_group_size, schema)
 
 
 def write_rejects(
@@ -94,10 +188,28 @@ def write_rejects(
 ) -> str:
     """Write ``rejects/rejects.parquet`` sorted by source file (written even when empty)."""
     schema = schema_with_metadata(reject_schema(), config_hash)
-    table = pa.Table.from_pylist(sorted(rows, key=lambda r: r["source_file"]), schema=schema)
-    relative = "rejects/rejects.parquet"
-    write_parquet(table, out_dir / relative, row_group_size)
-    return relative
+    table = pa.Table.from_pylist(rows, schema=schema)
+    return write_sorted_rejects([table], out_dir, config_hash, row_group_size)
+
+
+REJECTS_PATH = "rejects/rejects.parquet"
+
+
+def write_sorted_rejects(
+    tables: Iterable[pa.Table], out_dir: Path, config_hash: str, row_group_size: int
+) -> str:
+    """Write ``rejects/rejects.parquet`` from tables whose key ranges come in order.
+
+    Each table is sorted by source file on its own; the tables must not overlap in source files
+    and must come in source-file order (e.g. the buckets of a ``BucketSpill``). Streaming: memory
+    is bounded by the largest table.
+    """
+    schema = schema_with_metadata(reject_schema(), config_hash)
+    writer = ShardWriter(out_dir, [REJECTS_PATH], 2**62, row_group_size, schema)
+    for table in tables:
+        writer.write(table.select(schema.names).cast(schema).sort_by("source_file"))
+    writer.close()
+    return REJECTS_PATH
 
 
 def article_arrow_schema(config_hash: str) -> pa.Schema:

@@ -1,0 +1,202 @@
+"""Per-document result cache: the expensive per-document work, keyed by raw sha256 + code version.
+
+What is cached for a decoded document is what its raw bytes alone determine: the article id, the
+``Extraction``, the text fingerprint and the MinHash signature. Filters that read the
+configuration and name the file (``check_quality``) are re-run on every build, so a cached result
+gives the same article or reject as a fresh one, byte for byte.
+
+The code version is a hash of everything that shapes those values:
+- the source of the per-document modules (``dataset.document``, ``dataset.dedupe``,
+  ``dataset.read``, ``dataset.records`` and every ``dataset`` module they import, found by reading
+  their import statements) and every data file inside the package (rules, word lists), except the
+  vendored raw corpus;
+- the installed versions of the third-party distributions those modules import, the Python
+  version and the Unicode database version (NFC and case folding);
+- the content-shaping settings of the build configuration.
+Any change to one of them starts a fresh cache file; old files can simply be deleted.
+
+Storage: one SQLite file per code version under the cache folder. Worker processes read it; only
+the driver writes, in batches, so there is a single writer.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import pickle
+import sqlite3
+import sys
+import unicodedata
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+from dataset.config import BuildConfig
+from dataset.paths import PROJECT_ROOT
+
+PACKAGE_DIR = PROJECT_ROOT / "dataset"
+PER_DOCUMENT_MODULES = ("dataset.document", "dataset.dedupe", "dataset.read", "dataset.records")
+_SKIPPED_DATA = ("raw", "raw.lock", "__pycache__", "_bundled")
+
+
+def default_cache_dir(out_dir: Path) -> Path:
+    """``$XDG_CACHE_HOME/karabakh-news`` when set, else ``.cache/karabakh-news`` beside out_dir."""
+    import os
+
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg:
+        return Path(xdg) / "karabakh-news"
+    return out_dir.resolve().parent / ".cache" / "karabakh-news"
+
+
+def cache_path(config: BuildConfig) -> Path | None:
+    """The cache file of this code version, or None when the cache is switched off."""
+    if not config.cache:
+        return None
+    folder = config.cache_dir or default_cache_dir(config.out_dir)
+    return folder / f"documents-{code_version(config)}.sqlite"
+
+
+def code_version(config: BuildConfig) -> str:
+    """16 hex digits identifying the per-document code, libraries and content settings."""
+    digest = hashlib.sha256()
+    digest.update(_static_code_version().encode())
+    digest.update(json.dumps(config.content_settings(), sort_keys=True).encode())
+    return digest.hexdigest()[:16]
+
+
+@cache
+def _static_code_version() -> str:
+    digest = hashlib.sha256()
+    sources = per_document_sources()
+    for path in sorted(sources | package_data_files()):
+        digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    for name, version in sorted(library_versions(sources).items()):
+        digest.update(f"{name}=={version}\0".encode())
+    digest.update(f"python {sys.version_info[:3]} unicode {unicodedata.unidata_version}".encode())
+    return digest.hexdigest()
+
+
+def per_document_sources() -> set[Path]:
+    """Source files of the per-document modules and of every ``dataset`` module they import."""
+    found: set[Path] = set()
+    pending = [module_file(name) for name in PER_DOCUMENT_MODULES]
+    while pending:
+        path = pending.pop()
+        if path is None or path in found:
+            continue
+        found.add(path)
+        pending.extend(module_file(name) for name in imported_modules(path) if _is_ours(name))
+    return found
+
+
+def package_data_files() -> set[Path]:
+    """Non-Python files inside the package (rules, lists) that extraction code may read."""
+    return {
+        path
+        for path in PACKAGE_DIR.rglob("*")
+        if path.is_file()
+        and path.suffix not in {".py", ".pyc"}
+        and path.relative_to(PACKAGE_DIR).parts[0] not in _SKIPPED_DATA
+    }
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Absolute names of the modules a source file imports (``from x import y`` gives x and x.y)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    module = _module_name(path)
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                base = f"{parent}.{base}" if base else parent
+            names.add(base)
+            names.update(f"{base}.{alias.name}" for alias in node.names)
+    return names
+
+
+def library_versions(sources: set[Path]) -> dict[str, str]:
+    """Installed ``{distribution: version}`` of the third-party packages the sources import."""
+    top_levels = {
+        name.split(".")[0]
+        for path in sources
+        for name in imported_modules(path)
+        if name and not _is_ours(name)
+    }
+    providers = metadata.packages_distributions()
+    versions = {}
+    for top in top_levels:
+        for dist in providers.get(top, []):
+            versions[dist] = metadata.version(dist)
+    return versions
+
+
+def module_file(name: str) -> Path | None:
+    relative = Path(*name.split(".")[1:]) if name != "dataset" else Path()
+    for candidate in (PACKAGE_DIR / relative / "__init__.py", PACKAGE_DIR / f"{relative}.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE_DIR).with_suffix("").parts
+    parts = parts[:-1] if parts[-1] == "__init__" else parts
+    return ".".join(("dataset", *parts))
+
+
+def _is_ours(name: str) -> bool:
+    return name == "dataset" or name.startswith("dataset.")
+
+
+class ResultCache:
+    """Cached per-document values by raw sha256, in one SQLite file (one code version).
+
+    ``get`` works in any process; ``put_many`` is meant for the single driver process. Values are
+    pickles of plain records; a missing or unreadable file is simply a cache miss.
+    """
+
+    def __init__(self, path: Path, writable: bool = False):
+        self.path = path
+        self._db: sqlite3.Connection | None = None
+        if writable:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS results (sha256 TEXT PRIMARY KEY, value BLOB)"
+            )
+        elif path.is_file():
+            uri = f"file:{path}?mode=ro"
+            self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+
+    def get(self, sha256: str) -> object | None:
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute(
+                "SELECT value FROM results WHERE sha256 = ?", (sha256,)
+            ).fetchone()
+        except sqlite3.Error:
+            return None
+        return pickle.loads(row[0]) if row else None
+
+    def put_many(self, items: list[tuple[str, object]]) -> None:
+        if self._db is None or not items:
+            return
+        rows = [(sha, pickle.dumps(value, protocol=5)) for sha, value in items]
+        self._db.execute("BEGIN")
+        self._db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?)", rows)
+        self._db.execute("COMMIT")
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
