@@ -57,8 +57,19 @@ def cli(debug: bool) -> None:
     default=None,
     help="Fail on any rejected document other than a duplicate.",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "ray"]),
+    default=None,
+    help="Run per-document stages on local processes (default) or Ray Data (RAY_ADDRESS or local).",
+)
+@click.option(
+    "--cache/--no-cache",
+    default=None,
+    help="Reuse per-document results cached by raw sha256 and code version (default: on).",
+)
 @click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
-def build(raw_dir, out_dir, config_file, workers, strict, no_progress) -> None:
+def build(raw_dir, out_dir, config_file, workers, strict, engine, cache, no_progress) -> None:
     """Build a release from raw documents.
 
     Example: python -m dataset build --raw my_corpus/ --out release/ --workers 2
@@ -68,7 +79,13 @@ def build(raw_dir, out_dir, config_file, workers, strict, no_progress) -> None:
     from dataset.report import format_build_summary
 
     config = load_config(
-        config_file, raw_dir=raw_dir, out_dir=out_dir, workers=workers, strict=strict
+        config_file,
+        raw_dir=raw_dir,
+        out_dir=out_dir,
+        workers=workers,
+        strict=strict,
+        engine=engine,
+        cache=cache,
     )
     summary = build_release(config, show_progress=not no_progress)
     click.echo(format_build_summary(summary))

@@ -17,7 +17,6 @@ against datasketch and a pure-numpy variant, is measured in benchmarks/README.md
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
 from collections.abc import Iterable
 
@@ -25,7 +24,6 @@ import numpy as np
 import rensa
 from datasketch.lsh import _optimal_param
 
-_WHITESPACE = re.compile(r"\s+")
 MINHASH_SEED = 1
 SIGNATURE_DTYPE = np.dtype(np.uint32)
 # Everything below shapes signature values; it enters the per-document cache's code version.
@@ -35,8 +33,17 @@ _VERIFY_CHUNK = 65_536
 
 def fingerprint_text(text: str) -> str:
     """Exact-duplicate key: sha256 of the case-folded NFC text with whitespace collapsed."""
-    canonical = _WHITESPACE.sub(" ", unicodedata.normalize("NFC", text).casefold()).strip()
+    canonical = collapse_whitespace(unicodedata.normalize("NFC", text).casefold())
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def collapse_whitespace(text: str) -> str:
+    """Runs of whitespace as one space, stripped at both ends.
+
+    Same result as ``re.sub(r"\\s+", " ", text).strip()`` (``str.split`` and ``re``'s ``\\s`` use
+    the same Unicode whitespace set; checked over every code point) at a quarter of the cost.
+    """
+    return " ".join(text.split())
 
 
 def fingerprint_words(fingerprint: str) -> tuple[int, int]:
@@ -60,7 +67,7 @@ def shingle_hashes(text: str, size: int) -> np.ndarray:
     segmentation, so Chinese and space-separated languages are treated alike. A text shorter than
     ``size`` gives one shingle (the whole text).
     """
-    canonical = _WHITESPACE.sub(" ", text.casefold()).strip()
+    canonical = collapse_whitespace(text.casefold())
     points = np.frombuffer(canonical.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     width = min(size, len(points))
     count = len(points) - width + 1

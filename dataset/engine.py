@@ -116,6 +116,8 @@ def _import_ray():
 def _start_ray(ray: Any, config: BuildConfig) -> None:
     """Join the cluster of ``RAY_ADDRESS`` if set, else start a local one with the worker count."""
     logging.getLogger("ray").setLevel(logging.WARNING)
+    # On a busy machine Ray's agents can take longer than the default 30 s to register.
+    os.environ.setdefault("RAY_agent_register_timeout_ms", "120000")
     options: dict[str, Any] = {
         "include_dashboard": False,
         "log_to_driver": False,

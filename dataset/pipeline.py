@@ -53,6 +53,7 @@ from dataset.write import article_arrow_schema, split_writer, write_json, write_
 
 SPILL_BATCH_ROWS = 2048
 REJECT_BUCKET_ROWS = 8192
+ARTICLE_BUCKET_ROWS = 4096
 CACHE_WRITE_ROWS = 1024
 NON_FATAL_REASONS = frozenset({"exact_duplicate"})
 POSITION = "_position"
@@ -193,7 +194,7 @@ def process_documents(
         articles=BucketSpill(
             work / "articles",
             spill_schema(),
-            id_prefix_buckets("id"),
+            id_prefix_buckets("id", bucket_digits(len(paths))),
             SPILL_BATCH_ROWS,
         ),
         rejects=BucketSpill(
@@ -237,6 +238,14 @@ def process_documents(
         corpus.articles.close()
         corpus.signatures.close()
     return corpus
+
+
+def bucket_digits(documents: int) -> int:
+    """Hex digits of the id prefix that buckets the article spill: about 4,096 rows a bucket."""
+    digits = 1
+    while documents > ARTICLE_BUCKET_ROWS * 16**digits:
+        digits += 1
+    return digits
 
 
 def spill_schema() -> pa.Schema:

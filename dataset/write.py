@@ -21,7 +21,8 @@ from dataset import __version__
 from dataset.schema import TableSchema, article_schema, reject_schema
 
 METADATA_KEY = b"karabakh_news"
-ZSTD_LEVEL = 9
+# Level 6: 1.8x faster than 9 for 4% larger files (measured in benchmarks/README.md).
+ZSTD_LEVEL = 6
 
 
 def shard_path(language: str, split: str, index: int, count: int) -> str:

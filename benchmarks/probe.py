@@ -1,0 +1,146 @@
+"""Measure one run in a fresh process: a release build (per stage) or the read-and-write floor.
+
+Run by ``benchmarks.run``; prints one JSON object on the last line of stdout:
+``{"total": {...}, "stages": {name: {...}}}`` where each entry has ``seconds``, ``cpu_seconds``
+(this process and all its children, including pool and Ray workers) and ``peak_rss_mb`` (the
+largest sum of resident memory of this process tree, sampled every 20 ms) plus
+``driver_peak_rss_mb`` (this process alone).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+SAMPLE_SECONDS = 0.02
+
+
+class Meter:
+    """Wall time, CPU time and peak resident memory of this process tree, per named stage."""
+
+    def __init__(self):
+        self.process = psutil.Process()
+        self.stages: dict[str, dict] = {}
+        self._open: dict[str, tuple[float, float]] = {}
+        self._peaks: dict[str, list[float]] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> Meter:
+        self._thread.start()
+        self.event("start", "total")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.event("end", "total")
+        self._stop.set()
+        self._thread.join()
+
+    def event(self, kind: str, name: str) -> None:
+        rss, driver = self._rss()
+        if kind == "start":
+            self._open[name] = (time.perf_counter(), self._cpu())
+            self._peaks[name] = [rss, driver]
+            return
+        wall0, cpu0 = self._open.pop(name)
+        peak, driver_peak = self._peaks.pop(name)
+        self.stages[name] = {
+            "seconds": time.perf_counter() - wall0,
+            "cpu_seconds": self._cpu() - cpu0,
+            "peak_rss_mb": max(peak, rss) / 2**20,
+            "driver_peak_rss_mb": max(driver_peak, driver) / 2**20,
+        }
+
+    def _rss(self) -> tuple[float, float]:
+        driver = self.process.memory_info().rss
+        total = driver
+        for child in self.process.children(recursive=True):
+            with contextlib.suppress(psutil.Error):
+                total += child.memory_info().rss
+        return total, driver
+
+    def _cpu(self) -> float:
+        times = os.times()
+        cpu = times.user + times.system + times.children_user + times.children_system
+        for child in self.process.children(recursive=True):
+            try:
+                t = child.cpu_times()
+                cpu += t.user + t.system
+            except psutil.Error:
+                pass
+        return cpu
+
+    def _sample(self) -> None:
+        while not self._stop.wait(SAMPLE_SECONDS):
+            rss, driver = self._rss()
+            for peaks in list(self._peaks.values()):
+                peaks[0] = max(peaks[0], rss)
+                peaks[1] = max(peaks[1], driver)
+
+
+def measure_build(args: argparse.Namespace) -> dict:
+    from dataset.config import load_config
+    from dataset.pipeline import build_release
+    from dataset.stages import observe
+
+    config = load_config(
+        raw_dir=Path(args.raw),
+        out_dir=Path(args.out),
+        workers=args.workers,
+        engine=args.engine,
+        cache=args.cache_dir is not None,
+        cache_dir=Path(args.cache_dir) if args.cache_dir else None,
+    )
+    with Meter() as meter:
+        observe(meter.event)
+        summary = build_release(config, show_progress=False)
+    return {
+        "total": meter.stages.pop("total"),
+        "stages": meter.stages,
+        "kept": summary.kept,
+        "rejected": summary.rejected_by_reason,
+    }
+
+
+def measure_floor(args: argparse.Namespace) -> dict:
+    """The plain baseline: read every file, decode it, write all to one zstd Parquet file."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from dataset.read import find_documents
+
+    schema = pa.schema([("path", pa.string()), ("text", pa.string())])
+    with Meter() as meter:
+        paths = find_documents(Path(args.raw))
+        with pq.ParquetWriter(args.out, schema, compression="zstd") as writer:
+            for start in range(0, len(paths), 2048):
+                batch = paths[start : start + 2048]
+                texts = [p.read_bytes().decode("utf-8") for p in batch]
+                writer.write_table(
+                    pa.table({"path": [str(p) for p in batch], "text": texts}, schema=schema)
+                )
+    return {"total": meter.stages.pop("total"), "stages": {}}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("what", choices=["build", "floor"])
+    parser.add_argument("--raw", required=True)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--engine", default="local")
+    parser.add_argument("--cache-dir", default=None)
+    args = parser.parse_args()
+    result = measure_build(args) if args.what == "build" else measure_floor(args)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,224 @@
+"""Benchmark: generate a synthetic corpus of N documents, build releases from it, report.
+
+    python -m benchmarks.run --docs 20000                 # floor, 1 and 2 workers
+    python -m benchmarks.run --docs 20000 --ray --incremental
+
+Every run happens in a fresh process (``benchmarks.probe``) so that peak RSS is its own. Reported
+per stage and in total: seconds, documents/s, MB/s of raw text, peak RSS of the process tree and
+CPU seconds; the build's throughput is also given as a fraction of the floor (read, decode and
+write everything to one zstd Parquet file with pyarrow, on one core). Builds that must be
+byte-identical (1 vs 2 workers, local vs Ray, incremental vs clean) are compared file by file.
+The corpus is kept under ``--workdir`` and reused when it was generated with the same settings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from benchmarks.corpus import GENERATOR_VERSION, document_path, generate_corpus
+
+STAGES = ("process", "exact_duplicates", "near_duplicates", "split", "write_articles")
+STAGES += ("write_rejects",)
+
+
+def ensure_corpus(raw_dir: Path, documents: int, seed: int) -> float:
+    """Generate the corpus unless a matching one is there; returns its size in MB."""
+    marker = raw_dir.parent / f"{raw_dir.name}.done.json"
+    settings = {"documents": documents, "seed": seed, "generator": GENERATOR_VERSION}
+    if marker.is_file() and json.loads(marker.read_text())["settings"] == settings:
+        return json.loads(marker.read_text())["megabytes"]
+    shutil.rmtree(raw_dir, ignore_errors=True)
+    started = time.perf_counter()
+    written = generate_corpus(raw_dir, documents, seed, workers=os.cpu_count() or 1)
+    megabytes = written / 2**20
+    print(
+        f"generated {documents} documents ({megabytes:.1f} MB) in "
+        f"{time.perf_counter() - started:.1f} s",
+        file=sys.stderr,
+    )
+    marker.write_text(json.dumps({"settings": settings, "megabytes": megabytes}))
+    return megabytes
+
+
+def grow_corpus(raw_dir: Path, grown_dir: Path, documents: int, extra: int, seed: int) -> None:
+    """``grown_dir`` = the corpus of ``raw_dir`` (hard links) plus ``extra`` new documents."""
+    shutil.rmtree(grown_dir, ignore_errors=True)
+    for index in range(documents):
+        target = document_path(grown_dir, index)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.link(document_path(raw_dir, index), target)
+    generate_corpus(grown_dir, documents + extra, seed, start=documents, workers=1)
+
+
+def probe(*args: str) -> dict:
+    """Run ``benchmarks.probe ARGS`` in a fresh process; returns its JSON result."""
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.probe", *args], capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"probe {' '.join(args)} failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def build(raw: Path, out: Path, workers: int, engine: str = "local", cache: Path | None = None):
+    shutil.rmtree(out, ignore_errors=True)
+    args = ["build", "--raw", str(raw), "--out", str(out), "--workers", str(workers)]
+    args += ["--engine", engine]
+    if cache is not None:
+        args += ["--cache-dir", str(cache)]
+    return probe(*args)
+
+
+def same_release(a: Path, b: Path) -> bool:
+    """True when every Parquet file of the two releases exists in both with the same bytes."""
+    files_a = sorted(p.relative_to(a) for p in a.rglob("*.parquet"))
+    files_b = sorted(p.relative_to(b) for p in b.rglob("*.parquet"))
+    return files_a == files_b and all(filecmp.cmp(a / f, b / f, shallow=False) for f in files_a)
+
+
+def row(name: str, m: dict, docs: int, megabytes: float, floor_rate: float | None) -> str:
+    rate = docs / m["seconds"] if m["seconds"] else float("inf")
+    fraction = f"{rate / floor_rate:.1%}" if floor_rate else ""
+    return (
+        f"| {name} | {m['seconds']:.2f} | {rate:,.0f} | {megabytes / m['seconds']:.1f} | "
+        f"{m['peak_rss_mb']:.0f} | {m['driver_peak_rss_mb']:.0f} | {m['cpu_seconds']:.2f} | "
+        f"{fraction} |"
+    )
+
+
+HEADER = (
+    "| run / stage | seconds | docs/s | MB/s | peak RSS MB (tree) | peak RSS MB (driver) "
+    "| CPU s | of floor |\n|---|---:|---:|---:|---:|---:|---:|---:|"
+)
+
+
+def report_build(label: str, result: dict, docs: int, mb: float, floor_rate: float) -> list[str]:
+    lines = [row(f"**{label}**", result["total"], docs, mb, floor_rate)]
+    stages = result["stages"]
+    for name in STAGES:
+        if name in stages:
+            lines.append(row(f"&nbsp;&nbsp;{name}", stages[name], docs, mb, None))
+    other = dict(result["total"])
+    other["seconds"] = max(1e-9, other["seconds"] - sum(s["seconds"] for s in stages.values()))
+    other["cpu_seconds"] = other["cpu_seconds"] - sum(s["cpu_seconds"] for s in stages.values())
+    lines.append(row("&nbsp;&nbsp;other (find, lock, manifest, publish)", other, docs, mb, None))
+    return lines
+
+
+def describe_machine() -> str:
+    model = "unknown CPU"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.is_file():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    import psutil
+
+    memory = psutil.virtual_memory().total / 2**30
+    return (
+        f"{os.cpu_count()} cores ({model}), {memory:.0f} GiB RAM, Python "
+        f"{platform.python_version()}, {platform.system()} {platform.release()}"
+    )
+
+
+def extractor_version() -> str:
+    result = subprocess.run(
+        ["git", "log", "-1", "--format=%h %s", "--", "dataset/document.py"],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    return result.stdout.strip() or "unknown"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Benchmark the release build.")
+    parser.add_argument("--docs", type=int, default=20_000, help="Documents to generate.")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--workdir", type=Path, default=Path(".bench"))
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--ray", action="store_true", help="Also build on Ray Data (2 CPUs).")
+    parser.add_argument("--incremental", action="store_true", help="Also time cached rebuilds.")
+    parser.add_argument("--json", type=Path, default=None, help="Write all figures here too.")
+    args = parser.parse_args(argv)
+
+    work = args.workdir.resolve() / f"n{args.docs}-seed{args.seed}"
+    work.mkdir(parents=True, exist_ok=True)
+    raw = work / "raw"
+    mb = ensure_corpus(raw, args.docs, args.seed)
+    docs = args.docs
+    results: dict = {"docs": docs, "megabytes": mb, "machine": describe_machine()}
+    results["extractor"] = extractor_version()
+
+    results["floor"] = probe("floor", "--raw", str(raw), "--out", str(work / "floor.parquet"))
+    floor_rate = docs / results["floor"]["total"]["seconds"]
+    lines = [
+        HEADER,
+        row(
+            "**floor** (read + decode + one zstd Parquet)",
+            results["floor"]["total"],
+            docs,
+            mb,
+            floor_rate,
+        ),
+    ]
+    identical: dict[str, bool] = {}
+    for workers in args.workers:
+        result = build(raw, work / f"release-w{workers}", workers)
+        results[f"local_w{workers}"] = result
+        lines += report_build(f"build, local, {workers} worker(s)", result, docs, mb, floor_rate)
+        if workers != args.workers[0]:
+            identical[f"{args.workers[0]} vs {workers} workers"] = same_release(
+                work / f"release-w{args.workers[0]}", work / f"release-w{workers}"
+            )
+    reference = work / f"release-w{args.workers[0]}"
+    if args.ray:
+        result = build(raw, work / "release-ray", 2, engine="ray")
+        results["ray_w2"] = result
+        lines += report_build("build, Ray Data, 2 CPUs", result, docs, mb, floor_rate)
+        identical["local vs Ray"] = same_release(reference, work / "release-ray")
+    if args.incremental:
+        cache = work / "cache"
+        shutil.rmtree(cache, ignore_errors=True)
+        full = build(raw, work / "release-cached", 2, cache=cache)
+        extra = max(1, docs // 100)
+        grown = work / "raw-grown"
+        grow_corpus(raw, grown, docs, extra, args.seed)
+        incremental = build(grown, work / "release-incremental", 2, cache=cache)
+        clean = build(grown, work / "release-grown-clean", 2)
+        results.update(full_cached=full, incremental=incremental, grown_clean=clean)
+        lines += report_build("full build, 2 workers, empty cache", full, docs, mb, floor_rate)
+        lines += report_build(
+            f"incremental: +{extra} docs, 2 workers, warm cache", incremental, docs, mb, floor_rate
+        )
+        lines += report_build(
+            f"clean build of the same {docs + extra}", clean, docs, mb, floor_rate
+        )
+        identical["cached vs clean"] = same_release(
+            work / "release-grown-clean", work / "release-incremental"
+        )
+    results["identical"] = identical
+    print(f"\nN = {docs:,} documents, {mb:.1f} MB; {results['machine']}")
+    print(f"extractor (dataset/document.py): {results['extractor']}\n")
+    print("\n".join(lines))
+    for name, same in identical.items():
+        print(f"\nbyte-identical Parquet, {name}: {same}")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, indent=2))
+    if not all(identical.values()):
+        raise SystemExit("outputs that must be byte-identical differ")
+
+
+if __name__ == "__main__":
+    main()

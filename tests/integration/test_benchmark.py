@@ -1,0 +1,46 @@
+"""The benchmark runs end to end at a tiny N and reports every stage (not a timed test)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import PROJECT_ROOT
+
+pytestmark = pytest.mark.integration
+
+
+def test_benchmark_reports_stages_floor_and_identical_outputs(tmp_path):
+    figures = tmp_path / "figures.json"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.run",
+            "--docs",
+            "60",
+            "--workers",
+            "1",
+            "2",
+            "--workdir",
+            str(tmp_path / "work"),
+            "--json",
+            str(figures),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    data = json.loads(figures.read_text())
+    assert data["docs"] == 60 and data["megabytes"] > 0
+    assert data["floor"]["total"]["seconds"] > 0
+    stages = data["local_w1"]["stages"]
+    for name in ("process", "exact_duplicates", "near_duplicates", "split", "write_articles"):
+        assert stages[name]["peak_rss_mb"] > 0 and stages[name]["seconds"] >= 0
+    assert data["identical"] == {"1 vs 2 workers": True}
+    assert "| **floor**" in result.stdout and "of floor" in result.stdout

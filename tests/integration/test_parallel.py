@@ -1,0 +1,97 @@
+"""The same corpus gives byte-identical Parquet files on 1 or 2 workers and on Ray Data."""
+
+from __future__ import annotations
+
+import filecmp
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from benchmarks.corpus import generate_corpus
+from tests.conftest import run_cli
+
+pytestmark = pytest.mark.integration
+DOCUMENTS = 240
+
+
+def parquet_files(release: Path) -> list[Path]:
+    return sorted(p.relative_to(release) for p in release.rglob("*.parquet"))
+
+
+def assert_same_parquet(a: Path, b: Path) -> None:
+    files = parquet_files(a)
+    assert files == parquet_files(b)
+    assert len(files) > 4
+    different = [f for f in files if not filecmp.cmp(a / f, b / f, shallow=False)]
+    assert different == []
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    raw = tmp_path_factory.mktemp("parallel") / "raw"
+    generate_corpus(raw, DOCUMENTS, seed=7, workers=1)
+    return raw
+
+
+@pytest.fixture(scope="module")
+def one_worker(corpus) -> Path:
+    out = corpus.parent / "w1"
+    run_cli(
+        "build",
+        "--raw",
+        str(corpus),
+        "--out",
+        str(out),
+        "--workers",
+        "1",
+        "--no-cache",
+        "--no-progress",
+    )
+    return out
+
+
+def test_two_workers_write_the_same_bytes_as_one(corpus, one_worker):
+    out = corpus.parent / "w2"
+    run_cli(
+        "build",
+        "--raw",
+        str(corpus),
+        "--out",
+        str(out),
+        "--workers",
+        "2",
+        "--no-cache",
+        "--no-progress",
+    )
+    assert_same_parquet(one_worker, out)
+
+
+def test_generated_corpus_has_duplicates_that_the_build_finds(one_worker):
+    import json
+
+    manifest = json.loads((one_worker / "build_manifest.json").read_text())
+    assert manifest["counts"]["documents_in"] == DOCUMENTS
+    assert manifest["counts"]["rejected_by_reason"].get("exact_duplicate", 0) > 0
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("ray") is None,
+    reason="ray is not installed (pip install 'karabakh-news[ray]')",
+)
+def test_ray_engine_writes_the_same_bytes_as_local(corpus, one_worker):
+    out = corpus.parent / "ray"
+    run_cli(
+        "build",
+        "--raw",
+        str(corpus),
+        "--out",
+        str(out),
+        "--engine",
+        "ray",
+        "--workers",
+        "2",
+        "--no-cache",
+        "--no-progress",
+    )
+    assert_same_parquet(one_worker, out)
