@@ -132,6 +132,9 @@ def describe_machine() -> str:
 
 
 def extractor_version() -> str:
+    """The last commit of dataset/document.py (``$KN_EXTRACTOR`` when run from a snapshot)."""
+    if os.environ.get("KN_EXTRACTOR"):
+        return os.environ["KN_EXTRACTOR"]
     result = subprocess.run(
         ["git", "log", "-1", "--format=%h %s", "--", "dataset/document.py"],
         capture_output=True,

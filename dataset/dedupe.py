@@ -31,10 +31,26 @@ _POLY = np.uint64(0x100000001B3)
 _VERIFY_CHUNK = 65_536
 
 
+def canonical_text(text: str) -> str:
+    """The form both dedupe keys read: NFC, case-folded, whitespace runs collapsed."""
+    return collapse_whitespace(unicodedata.normalize("NFC", text).casefold())
+
+
 def fingerprint_text(text: str) -> str:
     """Exact-duplicate key: sha256 of the case-folded NFC text with whitespace collapsed."""
-    canonical = collapse_whitespace(unicodedata.normalize("NFC", text).casefold())
+    return fingerprint_canonical(canonical_text(text))
+
+
+def fingerprint_canonical(canonical: str) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def dedupe_keys(text: str, size: int, permutations: int) -> tuple[str, np.ndarray]:
+    """``(fingerprint_text(text), compute_signature(text, ...))`` from one canonical pass."""
+    canonical = canonical_text(text)
+    return fingerprint_canonical(canonical), _signature(
+        _shingle_hashes(canonical, size), permutations
+    )
 
 
 def collapse_whitespace(text: str) -> str:
@@ -63,11 +79,14 @@ def int_to_id(value: int) -> str:
 def shingle_hashes(text: str, size: int) -> np.ndarray:
     """64-bit hashes (uint64, with repeats) of the character ``size``-grams of the text.
 
-    The text is case-folded with whitespace collapsed. Character shingles need no word
+    The text is taken in its ``canonical_text`` form. Character shingles need no word
     segmentation, so Chinese and space-separated languages are treated alike. A text shorter than
     ``size`` gives one shingle (the whole text).
     """
-    canonical = collapse_whitespace(text.casefold())
+    return _shingle_hashes(canonical_text(text), size)
+
+
+def _shingle_hashes(canonical: str, size: int) -> np.ndarray:
     points = np.frombuffer(canonical.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     width = min(size, len(points))
     count = len(points) - width + 1
@@ -93,7 +112,10 @@ def compute_signature(text: str, size: int, permutations: int) -> np.ndarray:
 
     Deterministic across processes, machines and worker counts (fixed seed, no Python ``hash``).
     """
-    hashes = shingle_hashes(text, size)
+    return _signature(shingle_hashes(text, size), permutations)
+
+
+def _signature(hashes: np.ndarray, permutations: int) -> np.ndarray:
     offsets = np.array([0, len(hashes)], dtype=np.uint64)
     matrix = rensa.RMinHash.digest_matrix_from_flat_token_hashes(
         hashes, offsets, permutations, MINHASH_SEED

@@ -76,7 +76,7 @@ def _run_ray(stage: Stage, batches: list[Sequence[Any]], config: BuildConfig) ->
             _RayStage,
             fn_constructor_kwargs={"stage": stage, "config": config},
             batch_size=1,
-            concurrency=worker_count(config),
+            concurrency=config.workers or max(1, int(ray.cluster_resources().get("CPU", 1))),
         )
         for row in results.iter_rows():
             yield from pickle.loads(row["results"])

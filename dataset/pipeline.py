@@ -33,8 +33,7 @@ from dataset.cache import ResultCache, cache_path
 from dataset.config import SPLIT_NAMES, BuildConfig
 from dataset.dedupe import (
     cluster_near_duplicates,
-    compute_signature,
-    fingerprint_text,
+    dedupe_keys,
     fingerprint_words,
     id_to_int,
     int_to_id,
@@ -127,13 +126,14 @@ class Corpus:
     @property
     def raw_files(self) -> list[dict]:
         """``{source_file, sha256, bytes}`` of every raw document, in path order (manifest)."""
+        names = relative_names(self.paths, self.raw_dir)
         return [
             {
-                "source_file": path.relative_to(self.raw_dir).as_posix(),
+                "source_file": name,
                 "sha256": bytes(sha).hex() if size >= 0 else None,
                 "bytes": int(size) if size >= 0 else None,
             }
-            for path, sha, size in zip(self.paths, self.raw_sha256, self.raw_bytes, strict=True)
+            for name, sha, size in zip(names, self.raw_sha256, self.raw_bytes, strict=True)
         ]
 
     def kept_positions(self) -> np.ndarray:
@@ -201,9 +201,7 @@ def process_documents(
             work / "rejects",
             reject_schema().to_pyarrow(),
             name_range_buckets(
-                "source_file",
-                [p.relative_to(config.raw_dir).as_posix() for p in paths],
-                REJECT_BUCKET_ROWS,
+                "source_file", relative_names(paths, config.raw_dir), REJECT_BUCKET_ROWS
             ),
             SPILL_BATCH_ROWS,
         ),
@@ -238,6 +236,14 @@ def process_documents(
         corpus.articles.close()
         corpus.signatures.close()
     return corpus
+
+
+def relative_names(paths: Sequence[Path], raw_dir: Path) -> list[str]:
+    """``source_file`` of every path: relative to ``raw_dir``, POSIX separators."""
+    prefix = str(raw_dir) + os.sep
+    if os.sep == "/" and all(str(p).startswith(prefix) for p in paths):
+        return [str(p)[len(prefix) :] for p in paths]  # 5x cheaper than Path.relative_to
+    return [p.relative_to(raw_dir).as_posix() for p in paths]
 
 
 def bucket_digits(documents: int) -> int:
@@ -291,8 +297,7 @@ def process_path(
     else:
         article_id = document_id(raw.text)
         extraction = parse_document(raw.text)
-        fingerprint = fingerprint_text(extraction.text)
-        signature = compute_signature(
+        fingerprint, signature = dedupe_keys(
             extraction.text, config.shingle_size, config.minhash_permutations
         )
         fresh = (article_id, extraction, fingerprint, signature.tobytes())
