@@ -28,7 +28,7 @@ MINHASH_SEED = 1
 SIGNATURE_DTYPE = np.dtype(np.uint32)
 # Everything below shapes signature values; it enters the per-document cache's code version.
 _POLY = np.uint64(0x100000001B3)
-_VERIFY_CHUNK = 65_536
+_VERIFY_CHUNK = 8_192
 
 
 def canonical_text(text: str) -> str:

@@ -33,25 +33,33 @@ def worker_count(config: BuildConfig) -> int:
 
 
 def run_stage(stage: Stage, items: Sequence[Any], config: BuildConfig) -> Iterator[Any]:
-    """Yield ``stage``'s results for every item, batch by batch, on ``config.engine``."""
-    batches = [items[i : i + BATCH_SIZE] for i in range(0, len(items), BATCH_SIZE)]
+    """Yield ``stage``'s results for every item, batch by batch, on ``config.engine``.
+
+    ``items`` may be a lazy sequence: batches are sliced from it only as they are dispatched.
+    """
     if config.engine == "ray":
-        yield from _run_ray(stage, batches, config)
+        yield from _run_ray(stage, items, config)
     else:
-        yield from _run_local(stage, batches, config)
+        yield from _run_local(stage, items, config)
 
 
-def _run_local(stage: Stage, batches: list[Sequence[Any]], config: BuildConfig) -> Iterator[Any]:
-    workers = min(worker_count(config), len(batches))
+def _batches(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), BATCH_SIZE):
+        yield items[start : start + BATCH_SIZE]
+
+
+def _run_local(stage: Stage, items: Sequence[Any], config: BuildConfig) -> Iterator[Any]:
+    workers = min(worker_count(config), -(-len(items) // BATCH_SIZE))
     if workers <= 1:
-        for batch in batches:
+        for batch in _batches(items):
             yield from stage(batch, config)
         return
     import multiprocessing
 
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(workers) as pool:
-        jobs = [(stage, batch, config) for batch in batches]
+        # The pool's feeder thread blocks on the full task pipe, so jobs are made as needed.
+        jobs = ((stage, batch, config) for batch in _batches(items))
         for results in pool.imap_unordered(_call_stage, jobs):
             yield from results
 
@@ -61,7 +69,7 @@ def _call_stage(job: tuple[Stage, Sequence[Any], BuildConfig]) -> list[Any]:
     return stage(batch, config)
 
 
-def _run_ray(stage: Stage, batches: list[Sequence[Any]], config: BuildConfig) -> Iterator[Any]:
+def _run_ray(stage: Stage, items: Sequence[Any], config: BuildConfig) -> Iterator[Any]:
     ray = _import_ray()
     started_here = not ray.is_initialized()
     if started_here:
@@ -70,8 +78,8 @@ def _run_ray(stage: Stage, batches: list[Sequence[Any]], config: BuildConfig) ->
         context = ray.data.DataContext.get_current()
         context.enable_progress_bars = False
         context.print_on_execution_start = False
-        items = [{"batch": pickle.dumps(list(batch), protocol=5)} for batch in batches]
-        dataset = ray.data.from_items(items, override_num_blocks=max(1, len(items)))
+        blobs = [{"batch": pickle.dumps(list(batch), protocol=5)} for batch in _batches(items)]
+        dataset = ray.data.from_items(blobs, override_num_blocks=max(1, len(blobs)))
         results = dataset.map_batches(
             _RayStage,
             fn_constructor_kwargs={"stage": stage, "config": config},

@@ -261,8 +261,22 @@ def spill_schema() -> pa.Schema:
 
 def iterate_processed(paths: Sequence[Path], config: BuildConfig) -> Iterator[ProcessedDocument]:
     """Yield one ``ProcessedDocument`` per path, in no fixed order, on ``config.engine``."""
-    jobs = [(index, str(path)) for index, path in enumerate(paths)]
-    yield from run_stage(process_batch, jobs, config)
+    yield from run_stage(process_batch, _Jobs(paths), config)
+
+
+class _Jobs(Sequence):
+    """``(index, path)`` of every document, made only when a batch is sliced off."""
+
+    def __init__(self, paths: Sequence[Path]):
+        self.paths = paths
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return [(i, str(self.paths[i])) for i in range(*key.indices(len(self.paths)))]
+        return (key, str(self.paths[key]))
 
 
 _CACHE_READERS: dict[str, ResultCache | None] = {}

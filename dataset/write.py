@@ -220,6 +220,8 @@ def article_arrow_schema(config_hash: str) -> pa.Schema:
 def write_json(data: Any, path: Path) -> None:
     """Write JSON deterministically (sorted keys, UTF-8, trailing newline)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
+    # json.dump streams its chunks to the file: the same bytes as json.dumps, without holding
+    # the whole text (a manifest lists every raw file).
+    with path.open("w", encoding="utf-8") as out:
+        json.dump(data, out, indent=2, sort_keys=True, ensure_ascii=False)
+        out.write("\n")
