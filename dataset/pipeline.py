@@ -33,7 +33,7 @@ import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from dataset import __version__
-from dataset.config import BuildConfig
+from dataset.config import BuildConfig, check_paths
 from dataset.dedupe import (
     cluster_near_duplicates,
     compute_signature,
@@ -101,10 +101,11 @@ class Corpus:
 def build_release(config: BuildConfig, show_progress: bool = True) -> BuildSummary:
     """Build a release from ``config.raw_dir`` into ``config.out_dir``.
 
-    Raises InputError (bad raw folder or lock), BuildError (strict-mode reject, accounting
-    mismatch). On any failure the previous release at ``out_dir`` is left untouched.
+    Raises ConfigError (bad folders), InputError (bad raw folder or lock), BuildError
+    (strict-mode reject, accounting mismatch). On any failure the previous release at ``out_dir`` is left untouched.
     """
     started = time.perf_counter()
+    check_paths(config)
     paths = find_documents(config.raw_dir)
     lock_checked = check_lock(config.raw_dir)
     staging = make_staging_dir(config.out_dir)
