@@ -102,7 +102,8 @@ def build_release(config: BuildConfig, show_progress: bool = True) -> BuildSumma
     """Build a release from ``config.raw_dir`` into ``config.out_dir``.
 
     Raises ConfigError (bad folders), InputError (bad raw folder or lock), BuildError
-    (strict-mode reject, accounting mismatch). On any failure the previous release at ``out_dir`` is left untouched.
+    (strict-mode reject, accounting mismatch). On any failure, or a kill at any moment, the
+    previous release at ``out_dir`` is left untouched.
     """
     started = time.perf_counter()
     check_paths(config)
