@@ -41,12 +41,8 @@ VIETNAMESE = (
     "trợ suốt nhiều tháng qua.\n"
 )
 MIXED = (
-    "Nagorno-Karabakh / Нагорный Карабах / Լեռնային Ղարաբաղ / ناغورني قره باغ / 纳戈尔诺-卡拉巴赫\n\n"
-    + FRENCH
-    + "\n"
-    + ARABIC
-    + "\n"
-    + CHINESE
+    "Nagorno-Karabakh / Нагорный Карабах / Լեռնային Ղարաբաղ / ناغورني قره باغ / "
+    "纳戈尔诺-卡拉巴赫\n\n" + FRENCH + "\n" + ARABIC + "\n" + CHINESE
 )
 BOILERPLATE = "Source link\n\nLeave a Comment\n\nShare\n"
 PNG_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8
