@@ -7,7 +7,6 @@ import os
 import signal
 import socket
 import tracemalloc
-from pathlib import Path
 
 import pytest
 
@@ -244,5 +243,5 @@ def test_lock_check_never_opens_special_files(tmp_path, no_hang):
     os.mkfifo(raw / "fifo.txt")
     assert hash_file(raw / "fifo.txt") is None
     lock_path_for(raw).write_text(f"{'0' * 64}  fifo.txt\n")
-    with pytest.raises(InputError, match="fifo.txt changed since .*not a readable file"):
+    with pytest.raises(InputError, match=r"fifo\.txt changed since .*not a readable file"):
         check_lock(raw)
