@@ -26,6 +26,7 @@ CHINESE = (
     "直在等待援助，国际组织呼吁确保救援物资畅通无阻地送达。\n\n另据报道，当地居民表示，冬季即将来临，"
     "燃料和药品短缺问题日益突出。多个人道主义机构已提交新的援助计划，希望各方尽快达成协议，保障平民安全。\n"
 )
+CHINESE_2 = "（新华社巴库电）" + CHINESE  # another article than CHINESE, not a duplicate of it
 FRENCH = (
     "Selon le ministère, la délégation française a rencontré hier à Bakou les représentants du "
     "gouvernement azerbaïdjanais. « Nous sommes très préoccupés », a déclaré le porte-parole, "
@@ -63,7 +64,7 @@ def text_cases() -> dict[str, tuple[bytes, set[str]]]:
         "french_latin1.txt": (FRENCH.encode("latin-1"), {"not_utf8"}),
         "vietnamese_utf8_bom.txt": (b"\xef\xbb\xbf" + VIETNAMESE.encode("utf-8"), SAME_TEXT),
         "french_utf16le_bom.txt": (FRENCH.encode("utf-16"), {"kept"}),  # LE with BOM on x86
-        "chinese_utf16be_bom.txt": (b"\xfe\xff" + CHINESE.encode("utf-16-be"), {"kept"}),
+        "chinese_utf16be_bom.txt": (b"\xfe\xff" + CHINESE_2.encode("utf-16-be"), {"kept"}),
         "french_utf16le_no_bom.txt": (FRENCH.encode("utf-16-le"), {"binary"}),
         "image_png.txt": (PNG_BYTES, {"binary"}),
         "nul_bytes.txt": (FRENCH.encode("utf-8").replace(b" ", b"\x00", 3), {"binary"}),
