@@ -10,10 +10,14 @@ the staging folder, and only ids, fingerprints and MinHash signatures stay in me
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import multiprocessing
 import os
+import re
 import shutil
 import subprocess
+import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -21,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import psutil
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
@@ -28,7 +33,7 @@ import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from dataset import __version__
-from dataset.config import BuildConfig
+from dataset.config import BuildConfig, check_paths
 from dataset.dedupe import (
     cluster_near_duplicates,
     compute_signature,
@@ -77,6 +82,8 @@ class ProcessedDocument:
     raw_bytes: int | None
     outcome: Article | Reject
     signature: np.ndarray | None = None
+    encoding: str | None = None
+    decoded_from: str | None = None
 
 
 @dataclass
@@ -94,10 +101,12 @@ class Corpus:
 def build_release(config: BuildConfig, show_progress: bool = True) -> BuildSummary:
     """Build a release from ``config.raw_dir`` into ``config.out_dir``.
 
-    Raises InputError (bad raw folder or lock), BuildError (strict-mode reject, accounting
-    mismatch). On any failure the previous release at ``out_dir`` is left untouched.
+    Raises ConfigError (bad folders), InputError (bad raw folder or lock), BuildError
+    (strict-mode reject, accounting mismatch). On any failure, or a kill at any moment, the
+    previous release at ``out_dir`` is left untouched.
     """
     started = time.perf_counter()
+    check_paths(config)
     paths = find_documents(config.raw_dir)
     lock_checked = check_lock(config.raw_dir)
     staging = make_staging_dir(config.out_dir)
@@ -118,6 +127,7 @@ def build_release(config: BuildConfig, show_progress: bool = True) -> BuildSumma
         summary = summarize(corpus, files, config, len(paths), started)
         summary.manifest = make_manifest(corpus, summary, config, lock_checked)
         check_accounting(summary)
+        check_every_file_accounted(paths, config.raw_dir, staging, corpus.rejects)
         write_json(summary.manifest, staging / "build_manifest.json")
         publish_staging(staging, config.out_dir)
     finally:
@@ -127,13 +137,45 @@ def build_release(config: BuildConfig, show_progress: bool = True) -> BuildSumma
 
 
 def make_staging_dir(out_dir: Path) -> Path:
-    """A fresh folder beside ``out_dir``; a release only appears there when it is complete."""
+    """A fresh folder ``.<out name>.staging-<pid>`` beside ``out_dir``, after recovering from any
+    build of the same ``out_dir`` that was killed (see ``recover_interrupted_builds``).
+
+    The name is hidden and never the release's name, so a half-written build is never mistaken for
+    a release; a release only appears at ``out_dir`` when it is complete (``publish_staging``).
+    """
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = out_dir.parent / f".{out_dir.name}.staging-{os.getpid()}"
+    recover_interrupted_builds(out_dir)
+    staging = sibling_path(out_dir, "staging", os.getpid())
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     return staging
+
+
+def sibling_path(out_dir: Path, kind: str, pid: int) -> Path:
+    """The hidden working folder ``.<out name>.<kind>-<pid>`` next to ``out_dir``."""
+    return out_dir.parent / f".{out_dir.name}.{kind}-{pid}"
+
+
+def recover_interrupted_builds(out_dir: Path) -> None:
+    """Clean up after builds of ``out_dir`` that died (their process is gone).
+
+    Only folders named ``.<out name>.staging-<pid>`` or ``.<out name>.previous-<pid>`` next to
+    ``out_dir`` are touched, and only when no process ``pid`` is running. A ``previous`` folder
+    whose build died between its two renames (see ``publish_staging``) is the last complete
+    release: it is moved back to ``out_dir`` when that is missing, otherwise deleted.
+    """
+    pattern = re.compile(rf"\.{re.escape(out_dir.name)}\.(staging|previous)-(\d+)")
+    stale = []
+    for path in out_dir.parent.iterdir():
+        match = pattern.fullmatch(path.name)
+        if match and (int(match[2]) == os.getpid() or not psutil.pid_exists(int(match[2]))):
+            stale.append((match[1], path))
+    for kind, path in sorted(stale):
+        if kind == "previous" and not os.path.lexists(out_dir):
+            path.rename(out_dir)
+        else:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def process_documents(
@@ -186,10 +228,11 @@ def process_path(job: tuple[Path, BuildConfig]) -> ProcessedDocument:
     size = path.stat().st_size if raw.raw_sha256 and path.is_file() else None
     if isinstance(raw, Reject):
         return ProcessedDocument(raw.source_file, raw.raw_sha256, size, raw)
+    decoding = {"encoding": raw.encoding, "decoded_from": raw.decoded_from}
     extraction = parse_document(raw.text)
     reject = check_quality(raw, extraction, config)
     if reject is not None:
-        return ProcessedDocument(raw.source_file, raw.raw_sha256, size, reject)
+        return ProcessedDocument(raw.source_file, raw.raw_sha256, size, reject, **decoding)
     article = Article(
         id=document_id(raw.text),
         source_file=raw.source_file,
@@ -198,7 +241,7 @@ def process_path(job: tuple[Path, BuildConfig]) -> ProcessedDocument:
         text_fingerprint=fingerprint_text(extraction.text),
     )
     signature = compute_signature(extraction.text, config.shingle_size, config.minhash_permutations)
-    return ProcessedDocument(raw.source_file, raw.raw_sha256, size, article, signature)
+    return ProcessedDocument(raw.source_file, raw.raw_sha256, size, article, signature, **decoding)
 
 
 def check_quality(raw: RawDocument, ex: Extraction, config: BuildConfig) -> Reject | None:
@@ -232,7 +275,13 @@ def collect_processed(
 ) -> Article | None:
     """Record one processed document in the corpus state; return the article to spill, if any."""
     corpus.raw_files.append(
-        {"source_file": done.source_file, "sha256": done.raw_sha256, "bytes": done.raw_bytes}
+        {
+            "source_file": done.source_file,
+            "sha256": done.raw_sha256,
+            "bytes": done.raw_bytes,
+            "encoding": done.encoding,
+            "decoded_from": done.decoded_from,
+        }
     )
     outcome = done.outcome
     if isinstance(outcome, Article) and outcome.id in corpus.fingerprints:
@@ -387,15 +436,93 @@ def check_accounting(summary: BuildSummary) -> None:
         )
 
 
+def check_every_file_accounted(
+    paths: list[Path], raw_dir: Path, staging: Path, rejects: list[Reject]
+) -> None:
+    """Each document found must end exactly once in the written shards or in the rejects.
+
+    Reads back the ``source_file`` column of every shard in ``staging``. Raises BuildError naming
+    the first files lost or counted twice.
+    """
+    found = Counter(p.relative_to(raw_dir).as_posix() for p in paths)
+    shards = sorted((staging / "data").glob("*/*.parquet"))
+    kept = [
+        name
+        for shard in shards
+        for name in pq.read_table(shard, columns=["source_file"]).column(0).to_pylist()
+    ]
+    accounted = Counter(kept) + Counter(r.source_file for r in rejects)
+    lost = sorted((found - accounted).elements())
+    extra = sorted((accounted - found).elements())
+    if lost or extra:
+        raise BuildError(
+            f"accounting mismatch: {len(lost)} file(s) neither kept nor rejected "
+            f"{lost[:3]}, {len(extra)} counted twice or unknown {extra[:3]}; nothing was written"
+        )
+
+
 def publish_staging(staging: Path, out_dir: Path) -> None:
-    """Move the finished staging folder into place, replacing any previous release."""
-    shutil.rmtree(staging / "_work")
+    """Put the finished staging folder at ``out_dir``, replacing any previous release.
+
+    A kill at any moment leaves a complete release at ``out_dir``, the old or the new one. On
+    Linux the two folders are swapped in one atomic ``renameat2(RENAME_EXCHANGE)`` and the old
+    release, now at the staging path, is deleted. Where that call is missing, the old release is
+    renamed to ``.<out name>.previous-<pid>`` first; a kill between the two renames leaves no
+    release at ``out_dir`` for an instant, and the next build moves the previous one back
+    (``recover_interrupted_builds``).
+    """
+    shutil.rmtree(staging / "_work", ignore_errors=True)
     out_dir = out_dir.resolve()
-    previous = out_dir.parent / f".{out_dir.name}.previous-{os.getpid()}"
-    if out_dir.exists():
+    if not os.path.lexists(out_dir):
+        staging.rename(out_dir)
+    elif exchange_paths(staging, out_dir):
+        shutil.rmtree(staging)
+    else:
+        previous = sibling_path(out_dir, "previous", os.getpid())
         out_dir.rename(previous)
-    staging.rename(out_dir)
-    shutil.rmtree(previous, ignore_errors=True)
+        staging.rename(out_dir)
+        shutil.rmtree(previous, ignore_errors=True)
+    sync_folder(out_dir.parent)
+
+
+RENAME_EXCHANGE = 2  # linux/fs.h
+AT_FDCWD = -100
+
+
+def exchange_paths(first: Path, second: Path) -> bool:
+    """Swap two paths atomically (Linux ``renameat2`` with ``RENAME_EXCHANGE``).
+
+    Returns False, having changed nothing, when the platform, C library or filesystem lacks the
+    call; raises OSError on any other failure.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p]
+    renameat2.argtypes += [ctypes.c_uint]
+    first_b, second_b = os.fsencode(first), os.fsencode(second)
+    if renameat2(AT_FDCWD, first_b, AT_FDCWD, second_b, RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(first), None, str(second))
+
+
+def sync_folder(folder: Path) -> None:
+    """Flush a folder's entries (the renames) to disk where the platform allows it."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def read_git_commit() -> str | None:
