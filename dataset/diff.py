@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dataset.errors import InputError
@@ -168,7 +169,7 @@ def read_release_rows(release_dir: Path) -> tuple[pl.DataFrame, dict[str, str]]:
         empty = {KEY: pl.String, "language": pl.String, "split": pl.String}
         return pl.DataFrame(schema=empty), {}
     arrow_schema = pq.read_schema(shards[0])
-    schema = {f.name: str(f.type) for f in arrow_schema}
+    schema = {f.name: type_name(f.type) for f in arrow_schema}
     frames = [read_shard_hashes(path, release_dir, list(schema)) for path in shards]
     rows = pl.concat(frames, how="vertical_relaxed")
     repeated = rows.filter(pl.col(KEY).is_duplicated())[KEY].unique().sort()
@@ -178,6 +179,14 @@ def read_release_rows(release_dir: Path) -> tuple[pl.DataFrame, dict[str, str]]:
             "run `validate` on the release and rebuild it"
         )
     return rows.sort(KEY), schema
+
+
+def type_name(arrow_type: pa.DataType) -> str:
+    """Arrow type as text, without the list field name writers differ on (``list<string>``)."""
+    if pa.types.is_list(arrow_type) or pa.types.is_large_list(arrow_type):
+        outer = "large_list" if pa.types.is_large_list(arrow_type) else "list"
+        return f"{outer}<{type_name(arrow_type.value_type)}>"
+    return str(arrow_type)
 
 
 def read_shard_hashes(path: Path, release_dir: Path, columns: list[str]) -> pl.DataFrame:
