@@ -7,6 +7,7 @@ of the project (package, schemas, validation suites; about 100 kB), and runs the
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -71,14 +72,20 @@ def project_at_version(target: Path, version: str) -> Path:
     return target
 
 
-def run_cli_in(project: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    """Run ``python -m dataset ARGS`` with ``project`` as the working directory (its package)."""
+def run_cli_in(
+    project: Path, *args: str, check: bool = True, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """Run ``python -m dataset ARGS`` with ``project`` as the working directory (its package).
+
+    ``env`` adds to (or overrides) the current environment.
+    """
     result = subprocess.run(
         [sys.executable, "-m", "dataset", *args],
         capture_output=True,
         text=True,
         cwd=project,
         timeout=900,
+        env={**os.environ, **(env or {})},
     )
     if check and result.returncode != 0:
         raise AssertionError(
