@@ -33,6 +33,7 @@ import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from dataset import __version__
+from dataset.changelog import check_previous_release, record_release_history
 from dataset.config import BuildConfig, check_paths
 from dataset.dedupe import (
     cluster_near_duplicates,
@@ -98,17 +99,22 @@ class Corpus:
     signatures: dict[str, np.ndarray] = field(default_factory=dict)
 
 
-def build_release(config: BuildConfig, show_progress: bool = True) -> BuildSummary:
+def build_release(
+    config: BuildConfig, show_progress: bool = True, previous: Path | None = None
+) -> BuildSummary:
     """Build a release from ``config.raw_dir`` into ``config.out_dir``.
 
-    Raises ConfigError (bad folders), InputError (bad raw folder or lock), BuildError
-    (strict-mode reject, accounting mismatch). On any failure, or a kill at any moment, the
-    previous release at ``out_dir`` is left untouched.
+    ``previous`` is the last release (may be ``out_dir`` itself): the new one records its changes
+    against it in diff.json and CHANGELOG.md and must carry a large enough version bump.
+    Raises ConfigError (bad folders), InputError (bad raw folder, lock or previous release),
+    BuildError (strict-mode reject, accounting mismatch, too small a version bump). On any
+    failure, or a kill at any moment, the previous release at ``out_dir`` is left untouched.
     """
     started = time.perf_counter()
     check_paths(config)
     paths = find_documents(config.raw_dir)
     lock_checked = check_lock(config.raw_dir)
+    check_previous_release(previous)
     staging = make_staging_dir(config.out_dir)
     try:
         corpus = process_documents(paths, config, staging, show_progress)
@@ -129,6 +135,7 @@ def build_release(config: BuildConfig, show_progress: bool = True) -> BuildSumma
         check_accounting(summary)
         check_every_file_accounted(paths, config.raw_dir, staging, corpus.rejects)
         write_json(summary.manifest, staging / "build_manifest.json")
+        record_release_history(staging, previous)
         publish_staging(staging, config.out_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
