@@ -81,7 +81,7 @@ MIN_DATE = dt.date(1988, 1, 1)
 DATE_LANGUAGES = (
     "en", "fr", "de", "es", "it", "pt", "nl", "sv", "da", "fi", "pl", "ro", "tr", "az", "uz",
     "ru", "uk", "be", "bg", "sr", "mk", "kk", "ky", "hy", "ka", "el", "ar", "fa", "ur", "he",
-    "id", "ms", "sq",
+    "id", "ms", "sq", "vi", "zh",
 )
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
           "september", "october", "november", "december")
@@ -165,7 +165,8 @@ _DATE_BODIES = {
     "month_name_day": (rf"{NAME_SLOT}\.?\s+(?P<d>\d{{1,2}}){ORDINAL}\s*[,،]?\s+"
                        r"(?P<y>\d{4})(?!\d)"),
 }
-DATE_PATTERNS = tuple((name, re.compile(body, re.IGNORECASE)) for name, body in _DATE_BODIES.items())
+DATE_PATTERNS = tuple((name, re.compile(body, re.IGNORECASE))
+                      for name, body in _DATE_BODIES.items())
 YEAR_HINT = re.compile(r"(?<!\d)\d{4}(?!\d)")
 
 # A line opening with a date label is a date line wherever it is.
