@@ -50,7 +50,7 @@ MOJIBAKE_HINT = re.compile(
     "\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]|\ufffd"
 )
 
-MOJIBAKE_LEADS = "ÂÃÅÐÑØÙâãäåæçèéêëìíîïðñòóô\ufffd"  # cheap gate before MOJIBAKE_HINT
+MOJIBAKE_LEAD = re.compile("[\u00c2-\u00f4\ufffd]")  # cheap gate before MOJIBAKE_HINT
 OTHER_LINE_BREAKS = re.compile("[\u2028\u2029\x0b\x0c\x85\x1c-\x1e]")
 
 # Deleted outright: C0/C1 controls except tab and newline, zero-width space, word joiner, BOM,
@@ -81,9 +81,8 @@ def normalize_text(text: str) -> str:
 
 def looks_like_mojibake(text: str) -> bool:
     """True when the text shows the signature of UTF-8 read as cp1252/latin-1, or U+FFFD."""
-    if text.isascii() or not any(ch in text for ch in MOJIBAKE_LEADS):
-        return False
-    return MOJIBAKE_HINT.search(text) is not None
+    lead = MOJIBAKE_LEAD.search(text)
+    return lead is not None and MOJIBAKE_HINT.search(text, lead.start()) is not None
 
 
 def split_lines(text: str) -> list[str]:
@@ -274,6 +273,7 @@ FOLLOW_PHRASES = tuple(sorted(keys([
     "bizi takip edin", "abone ol", "bizi izləyin", "abunə olun", "kanalımıza",
     "հետևեք մեզ", "բաժանորդագրվեք",
 ])))
+FOLLOW_PHRASE = re.compile("|".join(re.escape(p) for p in FOLLOW_PHRASES))
 FOLLOW_LINE_MAX = 150
 CHANNEL_HOSTS = ("t.me/", "telegram.me/", "wa.me/", "chat.whatsapp.com/", "whatsapp.com/channel")
 LINK_ONLY = re.compile(r"^(?:(?:https?://|www\.)\S+\s*)+$", re.IGNORECASE)
@@ -313,6 +313,8 @@ CAPTION_SOURCE = re.compile(
 )
 CAPTION_MAX = 300
 SOURCE_CAPTION_MAX = 200
+
+TITLE_REPEAT_SLACK = 40  # a repeated title may carry a site suffix of up to this many characters
 
 # Runs: a list of teasers/menu entries. A run of at least this many short lines is removed.
 MIN_MENU_RUN = 3
@@ -354,7 +356,7 @@ def is_social_follow(line: str, key: str | None) -> bool:
     lowered = line.lower()
     if any(host in lowered for host in CHANNEL_HOSTS):
         return True
-    return key is not None and any(phrase in key for phrase in FOLLOW_PHRASES)
+    return key is not None and FOLLOW_PHRASE.search(key) is not None
 
 
 def is_share_bar(key: str) -> bool:
@@ -484,10 +486,9 @@ def mark_title_repeats(lines: Sequence[str], labels: list[str], title: str | Non
     if not title_key:
         return
     for i, line in enumerate(lines):
-        if labels[i] == BODY and len(line) <= 2 * len(title) + 40:
+        if labels[i] == BODY and abs(len(line) - len(title)) <= TITLE_REPEAT_SLACK:
             key = match_key(line)
-            if key == title_key or (key.startswith(title_key) and len(key) - len(title_key) <= 30
-                                    and not ends_sentence(line)):
+            if key == title_key or (key.startswith(title_key) and not ends_sentence(line)):
                 labels[i] = "title_repeat"
 
 

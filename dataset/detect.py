@@ -33,7 +33,8 @@ other_languages
 script
     ISO 15924 code of the dominant script of the body's letters, counted on a sample of at
     most SCRIPT_SAMPLE_CHARS characters by Unicode block (read from UTF-8 lead bytes, which is
-    exact for letters of the listed scripts and fast). Han text is ``Hant`` when it contains
+    exact for letters of the listed scripts and fast; Hangul is read from the lead bytes of
+    U+A000-U+DFFF, which that block dominates). Han text is ``Hant`` when it contains
     more characters from TRADITIONAL_ONLY than from SIMPLIFIED_ONLY (frequent characters whose
     two forms differ), else ``Hans``; Han with kana is ``Jpan``; Hangul is ``Kore``.
 """
@@ -71,7 +72,7 @@ LEAD_BYTE_SCRIPTS: dict[int, str] = {
     0xD7: "Hebr",  # U+05C0-U+05FF
     **dict.fromkeys((0xD8, 0xD9, 0xDA, 0xDB, 0xDD), "Arab"),  # U+0600-U+06FF, U+0740-U+077F
     **dict.fromkeys(range(0xE4, 0xEA), "Hani"),  # U+4000-U+9FFF
-    **dict.fromkeys((0xEB, 0xEC), "Kore"),  # U+B000-U+CFFF Hangul syllables
+    **dict.fromkeys((0xEA, 0xEB, 0xEC, 0xED), "Kore"),  # U+A000-U+DFFF, mostly Hangul syllables
 }
 # Blocks that share a lead byte with other scripts, by their two-byte UTF-8 prefix.
 PREFIX_SCRIPTS: dict[bytes, str] = {
@@ -84,11 +85,9 @@ PREFIX_SCRIPTS: dict[bytes, str] = {
     **dict.fromkeys((b"\xe1\xb8", b"\xe1\xb9", b"\xe1\xba", b"\xe1\xbb"), "Latn"),  # Vietnamese
     **dict.fromkeys((b"\xe1\xbc", b"\xe1\xbd", b"\xe1\xbe", b"\xe1\xbf"), "Grek"),
     **dict.fromkeys((b"\xe3\x81", b"\xe3\x82", b"\xe3\x83"), "Kana"),
-    **dict.fromkeys(tuple(bytes((0xE3, b)) for b in range(0x90, 0xC0)), "Hani"),  # Ext. A
-    **dict.fromkeys(tuple(bytes((0xEA, b)) for b in range(0xB0, 0xC0)), "Kore"),
-    **dict.fromkeys(tuple(bytes((0xED, b)) for b in range(0x80, 0x9F)), "Kore"),
-    **dict.fromkeys(tuple(bytes((0xEF, b)) for b in range(0xAD, 0xBC)), "Arab"),  # pres. forms
 }
+# Not counted (rare in news text, and each would cost a scan): Han Extension A below U+4000,
+# Arabic presentation forms (U+FB50-U+FEFF), scripts not listed in the two tables.
 _CLASS_CHARS = {script: bytes((0x41 + i,)) for i, script in enumerate(
     sorted(set(LEAD_BYTE_SCRIPTS.values())))}
 _LEAD_TABLE = bytearray(b"." * 256)
@@ -112,6 +111,9 @@ TRADITIONAL_ONLY = ("這們來為說時會對國個發動戰軍過還進與關�
 SIMPLIFIED_RE = re.compile(f"[{SIMPLIFIED_ONLY}]")
 TRADITIONAL_RE = re.compile(f"[{TRADITIONAL_ONLY}]")
 KANA_SHARE_FOR_JAPANESE = 0.1
+NOT_HAN_LEAD_BYTES = bytes(b for b in range(256) if LEAD_BYTE_SCRIPTS.get(b) != "Hani")
+NOT_HANGUL_LEAD_BYTES = bytes(b for b in range(256) if LEAD_BYTE_SCRIPTS.get(b) != "Kore")
+KANA_PREFIXES = tuple(p for p, script in PREFIX_SCRIPTS.items() if script == "Kana")
 CJK_CHAR = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
@@ -206,8 +208,11 @@ def count_cjk(sample: str) -> tuple[int, int]:
     """Return (Han characters, kana + hangul characters) of a sample."""
     if not CJK_CHAR.search(sample):
         return 0, 0
-    counts = count_scripts(sample)
-    return counts.get("Hani", 0), counts.get("Kana", 0) + counts.get("Kore", 0)
+    data = sample.encode("utf-8", "replace")
+    han = len(data.translate(None, NOT_HAN_LEAD_BYTES))
+    other = sum(data.count(prefix) for prefix in KANA_PREFIXES) + len(
+        data.translate(None, NOT_HANGUL_LEAD_BYTES))
+    return han, other
 
 
 # ---- paragraphs ---------------------------------------------------------------------------

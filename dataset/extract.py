@@ -182,6 +182,7 @@ DATE_LABEL = re.compile(
     re.IGNORECASE,
 )
 DATE_LINE_REST_MAX = 40  # a date line may carry a short name or label besides the date
+SEPARATORS = " ,،|-–—·•:"
 DATEPARSER_FRAGMENT_MAX = 80
 DATEPARSER_SETTINGS = {
     "PARSERS": ["custom-formats", "absolute-time"],
@@ -400,11 +401,23 @@ def parse_with_dateparser(fragment: str, today: dt.date) -> dt.date | None:
 
 
 def is_date_line(line: str, match: DateMatch) -> bool:
-    """The line is mostly the date: what is left is a label or a short name."""
-    rest = (line[:match.start] + " " + line[match.end:]).strip(" ,،|-–—·•:")
-    if DATE_LABEL.match(line) or not rest:
+    """The line is a dateline: a label, or the date at one end beside a short name at most.
+
+    "Protests in Yerevan on 2 September 2023" is a headline, not a dateline: its rest holds
+    lowercase words; a date in the middle of a line is prose.
+    """
+    if DATE_LABEL.match(line):
         return True
-    return len(rest) <= DATE_LINE_REST_MAX and not ends_sentence(rest)
+    before, after = line[:match.start], line[match.end:]
+    if has_letter(before) and has_letter(after):
+        return False
+    rest = (before + " " + after).strip(SEPARATORS)
+    if not rest:
+        return True
+    repeated = REPEATED_NAME.match(rest)
+    name = repeated["name"] if repeated else rest
+    return (len(name) <= DATE_LINE_REST_MAX and not ends_sentence(name)
+            and not any(word[0].islower() for word in name.split()))
 
 
 def find_published_date(lines: Sequence[str], today: dt.date | None = None,
@@ -480,8 +493,8 @@ def find_byline_outlet(line: str, match: DateMatch) -> str | None:
     """Return the outlet named beside the date ("Báo Quốc TếBáo Quốc Tế20/09/2023")."""
     before, after = line[:match.start], line[match.end:]
     glued = bool(before) and not before[-1].isspace()
-    rest = (before + " " + after).strip(" ,،|-–—·•:")
-    rest = DATE_LABEL.sub("", rest).strip(" ,،|-–—·•:")
+    rest = (before + " " + after).strip(SEPARATORS)
+    rest = DATE_LABEL.sub("", rest).strip(SEPARATORS)
     if not rest or BYLINE_AUTHOR.match(rest):
         return None
     repeated = REPEATED_NAME.match(rest)
@@ -565,9 +578,9 @@ def find_title_index(lines: Sequence[str], excluded: frozenset[int]) -> int | No
             header_end = i
             break
     candidates = [i for i in range(header_end) if i not in excluded and is_title_like(lines[i])]
-    title_keys = {}
+    title_keys: dict[str, list[int]] = {}
     for i in range(min(len(lines), HEADER_LINES)):
-        if i not in excluded and len(lines[i]) <= TITLE_MAX:
+        if i not in excluded and is_title_like(lines[i]):
             title_keys.setdefault(match_key(clean_title(lines[i])), []).append(i)
     for i in candidates:
         if len(title_keys.get(match_key(clean_title(lines[i])), ())) > 1:

@@ -114,6 +114,16 @@ def test_header_date_line_wins_over_later_dates():
     assert (meta.published_date, meta.published_date_raw) == (dt.date(2023, 9, 20), "20/09/2023")
 
 
+@pytest.mark.parametrize("headline", [
+    pytest.param("Protests in Yerevan on 2 September 2023", id="date-at-end-of-headline"),
+    pytest.param("Armenia marks 2 September 2023 anniversary of Karabakh", id="date-inside"),
+])
+def test_headline_with_a_date_stays_the_title(headline):
+    meta = extract_metadata(lines_of(f"{headline}\n\n{PROSE}"), TODAY)
+    assert meta.title == headline
+    assert meta.published_date is None
+
+
 def test_labelled_date_line_at_the_end_is_used():
     text = f"Headline about the offensive in Karabakh\n\n{PROSE}\n\nPublished: 2 August 2024"
     meta = extract_metadata(lines_of(text), TODAY)
