@@ -154,6 +154,14 @@ def is_menu_item(line: str) -> bool:
 # Rule tables (multilingual). Phrases are compared through ``match_key``.
 # --------------------------------------------------------------------------------------------
 
+# Breadcrumbs: "Home | World | Europe", "Trang chủ › Thế giới". A line of short segments joined
+# by navigation separators, starting with a home link or made of three or more one/two-word parts.
+BREADCRUMB_SEPARATOR = re.compile(r"\s*(?:[|›»>/•·→⟩]|\s-\s)\s*")
+HOME_WORDS = keys(["Home", "Accueil", "الرئيسية", "首页", "首頁", "Trang chủ", "Главная",
+                   "Головна", "Inicio", "Início", "Startseite", "Ana Sayfa", "Ana səhifə",
+                   "Գլխավոր", "News", "Actualités", "Tin tức", "Новости", "Haberler", "أخبار"])
+BREADCRUMB_MAX = 120
+
 # Whole-line widgets: comment counters, source-link buttons, empty-state placeholders, ads,
 # navigation buttons. Matched only when the ENTIRE line is the phrase (digits/brackets ignored).
 WIDGET_PHRASES = keys([
@@ -335,6 +343,17 @@ def is_widget(key: str) -> bool:
     return key in WIDGET_PHRASES
 
 
+def is_breadcrumb(line: str) -> bool:
+    """A navigation trail: "Home | World | Europe", "Trang chủ › Thế giới › Châu Âu"."""
+    if len(line) > BREADCRUMB_MAX:
+        return False
+    parts = [p for p in BREADCRUMB_SEPARATOR.split(line) if p]
+    if len(parts) < 2 or any(len(p.split()) > 3 or ends_sentence(p) for p in parts):
+        return False
+    return match_key(parts[0]) in HOME_WORDS or (
+        len(parts) >= 3 and all(len(p.split()) <= 2 for p in parts))
+
+
 def is_label_line(line: str) -> bool:
     """A short "Tags: ...", "Source: ...", "责任编辑：..." furniture line."""
     return len(line) <= LABEL_LINE_MAX and LABEL_LINE.match(line) is not None
@@ -435,6 +454,8 @@ def classify_line(line: str) -> str | None:
         return "social_follow"
     if key is not None and is_share_bar(key):
         return "share_bar"
+    if is_breadcrumb(line):
+        return "breadcrumb"
     if is_label_line(line):
         return "label_line"
     if is_caption(line):

@@ -62,6 +62,7 @@ from dataset.clean import (
     CLOSING_MARKS,
     ends_sentence,
     has_letter,
+    is_breadcrumb,
     match_key,
 )
 
@@ -599,8 +600,8 @@ def extract_metadata(lines: Sequence[str], today: dt.date | None = None) -> Meta
     header = range(min(len(lines), HEADER_LINES))
     consumed: set[int] = set()
 
-    tickers = {i for i in header if BREAKING_LABEL.match(lines[i].replace(ARABIC_TATWEEL, ""))}
-    consumed |= tickers
+    consumed |= {i for i in header if BREAKING_LABEL.match(lines[i].replace(ARABIC_TATWEEL, ""))
+                 or is_breadcrumb(lines[i])}
 
     dated = find_published_date(lines, today)
     byline_outlet = None

@@ -112,6 +112,8 @@ def test_match_key(text, key):
     pytest.param("Join us: t.me/newsroom for updates", "social_follow", id="channel-link"),
     pytest.param("Share Facebook Twitter WhatsApp", "share_bar", id="en-share-bar"),
     pytest.param("Chia sẻ Facebook Zalo", "share_bar", id="vi-share-bar"),
+    pytest.param("Home | World | Europe", "breadcrumb", id="en-breadcrumb"),
+    pytest.param("Trang chủ › Thế giới", "breadcrumb", id="vi-breadcrumb"),
     pytest.param("Tags: Armenia, Azerbaijan, Karabakh", "label_line", id="en-tags"),
     pytest.param("Nguồn: VnExpress", "label_line", id="vi-source-credit"),
     pytest.param("责任编辑：王明", "label_line", id="zh-editor"),

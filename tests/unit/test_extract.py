@@ -172,6 +172,14 @@ def test_repeated_header_line_is_the_title():
     assert meta.header_lines == frozenset(range(4))
 
 
+def test_breadcrumb_is_not_a_title():
+    text = ("Home | World | Europe\n\nAzerbaijan launches offensive in Karabakh - Example News\n\n"
+            f"{PROSE}")
+    meta = extract_metadata(lines_of(text), TODAY)
+    assert meta.title == "Azerbaijan launches offensive in Karabakh"
+    assert meta.header_lines == frozenset({0, 1})
+
+
 def test_breaking_ticker_is_not_a_title():
     text = ("عاجــــل : إعلان حالة الطوارئ القصوى وذعر كبير وسط المواطنين.\n"
             "الاثنين 28 سبتمبر 2020 الساعة 05:53\n\n"
