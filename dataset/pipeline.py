@@ -14,9 +14,13 @@ release bytes do not depend on the engine, the worker count or the cache.
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
+import re
 import shutil
 import subprocess
+import sys
 import time
 from array import array
 from collections import Counter
@@ -25,12 +29,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import psutil
 import pyarrow as pa
+import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from dataset import __version__
 from dataset.cache import ResultCache, cache_path
-from dataset.config import SPLIT_NAMES, BuildConfig
+from dataset.changelog import check_previous_release, record_release_history
+from dataset.config import SPLIT_NAMES, BuildConfig, check_paths
 from dataset.dedupe import (
     cluster_near_duplicates,
     dedupe_keys,
@@ -94,6 +101,8 @@ class ProcessedDocument:
     outcome: Article | Reject
     signature: np.ndarray | None = None
     cached: tuple | None = None
+    encoding: str | None = None
+    decoded_from: str | None = None
 
 
 @dataclass
@@ -113,6 +122,8 @@ class Corpus:
     signatures: SignatureSpill
     raw_sha256: np.ndarray
     raw_bytes: np.ndarray
+    decodings: np.ndarray
+    decoding_codes: dict[tuple, int] = field(default_factory=lambda: {(None, None): 0})
     reject_counts: Counter = field(default_factory=Counter)
     doc_index: array = field(default_factory=lambda: array("q"))
     ids: array = field(default_factory=lambda: array("Q"))
@@ -125,30 +136,48 @@ class Corpus:
 
     @property
     def raw_files(self) -> list[dict]:
-        """``{source_file, sha256, bytes}`` of every raw document, in path order (manifest)."""
+        """``{source_file, sha256, bytes, encoding, decoded_from}`` of every raw document."""
         names = relative_names(self.paths, self.raw_dir)
+        decodings = {code: pair for pair, code in self.decoding_codes.items()}
         return [
             {
                 "source_file": name,
                 "sha256": bytes(sha).hex() if size >= 0 else None,
                 "bytes": int(size) if size >= 0 else None,
+                "encoding": decodings[code][0],
+                "decoded_from": decodings[code][1],
             }
-            for name, sha, size in zip(names, self.raw_sha256, self.raw_bytes, strict=True)
+            for name, sha, size, code in zip(
+                names, self.raw_sha256, self.raw_bytes, self.decodings.tolist(), strict=True
+            )
         ]
+
+    def iter_rejects(self) -> Iterator[Reject]:
+        """Every reject, read back from the closed spill, bucket by bucket (streaming)."""
+        for table in self.rejects.buckets():
+            for row in table.to_pylist():
+                yield Reject(**row)
 
     def kept_positions(self) -> np.ndarray:
         return np.flatnonzero(self.keeper_of < 0)
 
 
-def build_release(config: BuildConfig, show_progress: bool = True) -> BuildSummary:
+def build_release(
+    config: BuildConfig, show_progress: bool = True, previous: Path | None = None
+) -> BuildSummary:
     """Build a release from ``config.raw_dir`` into ``config.out_dir``.
 
-    Raises InputError (bad raw folder or lock), BuildError (strict-mode reject, accounting
-    mismatch). On any failure the previous release at ``out_dir`` is left untouched.
+    ``previous`` is the last release (may be ``out_dir`` itself): the new one records its changes
+    against it in diff.json and CHANGELOG.md and must carry a large enough version bump.
+    Raises ConfigError (bad folders), InputError (bad raw folder, lock or previous release),
+    BuildError (strict-mode reject, accounting mismatch, too small a version bump). On any
+    failure, or a kill at any moment, the previous release at ``out_dir`` is left untouched.
     """
     started = time.perf_counter()
+    check_paths(config)
     paths = find_documents(config.raw_dir)
     lock_checked = check_lock(config.raw_dir)
+    check_previous_release(previous)
     staging = make_staging_dir(config.out_dir)
     try:
         corpus = process_documents(paths, config, staging, show_progress)
@@ -160,7 +189,9 @@ def build_release(config: BuildConfig, show_progress: bool = True) -> BuildSumma
         summary = summarize(corpus, files, config, len(paths), started)
         summary.manifest = make_manifest(corpus, summary, config, lock_checked)
         check_accounting(summary)
+        check_every_file_accounted(paths, config.raw_dir, staging, corpus.iter_rejects())
         write_json(summary.manifest, staging / "build_manifest.json")
+        record_release_history(staging, previous)
         publish_staging(staging, config.out_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -169,13 +200,45 @@ def build_release(config: BuildConfig, show_progress: bool = True) -> BuildSumma
 
 
 def make_staging_dir(out_dir: Path) -> Path:
-    """A fresh folder beside ``out_dir``; a release only appears there when it is complete."""
+    """A fresh folder ``.<out name>.staging-<pid>`` beside ``out_dir``, after recovering from any
+    build of the same ``out_dir`` that was killed (see ``recover_interrupted_builds``).
+
+    The name is hidden and never the release's name, so a half-written build is never mistaken for
+    a release; a release only appears at ``out_dir`` when it is complete (``publish_staging``).
+    """
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = out_dir.parent / f".{out_dir.name}.staging-{os.getpid()}"
+    recover_interrupted_builds(out_dir)
+    staging = sibling_path(out_dir, "staging", os.getpid())
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     return staging
+
+
+def sibling_path(out_dir: Path, kind: str, pid: int) -> Path:
+    """The hidden working folder ``.<out name>.<kind>-<pid>`` next to ``out_dir``."""
+    return out_dir.parent / f".{out_dir.name}.{kind}-{pid}"
+
+
+def recover_interrupted_builds(out_dir: Path) -> None:
+    """Clean up after builds of ``out_dir`` that died (their process is gone).
+
+    Only folders named ``.<out name>.staging-<pid>`` or ``.<out name>.previous-<pid>`` next to
+    ``out_dir`` are touched, and only when no process ``pid`` is running. A ``previous`` folder
+    whose build died between its two renames (see ``publish_staging``) is the last complete
+    release: it is moved back to ``out_dir`` when that is missing, otherwise deleted.
+    """
+    pattern = re.compile(rf"\.{re.escape(out_dir.name)}\.(staging|previous)-(\d+)")
+    stale = []
+    for path in out_dir.parent.iterdir():
+        match = pattern.fullmatch(path.name)
+        if match and (int(match[2]) == os.getpid() or not psutil.pid_exists(int(match[2]))):
+            stale.append((match[1], path))
+    for kind, path in sorted(stale):
+        if kind == "previous" and not os.path.lexists(out_dir):
+            path.rename(out_dir)
+        else:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 @timed_stage("process")
@@ -208,6 +271,7 @@ def process_documents(
         signatures=SignatureSpill(work / "signatures.u32", config.minhash_permutations),
         raw_sha256=np.zeros((len(paths), 32), dtype=np.uint8),
         raw_bytes=np.full(len(paths), -1, dtype=np.int64),
+        decodings=np.zeros(len(paths), dtype=np.uint16),
     )
     location = cache_path(config)
     cache = ResultCache(location, writable=True) if location else None
@@ -315,9 +379,12 @@ def process_path(
             extraction.text, config.shingle_size, config.minhash_permutations
         )
         fresh = (article_id, extraction, fingerprint, signature.tobytes())
+    decoding = {"encoding": raw.encoding, "decoded_from": raw.decoded_from}
     reject = check_quality(raw, extraction, config)
     if reject is not None:
-        return ProcessedDocument(index, raw.source_file, raw.raw_sha256, size, reject, None, fresh)
+        return ProcessedDocument(
+            index, raw.source_file, raw.raw_sha256, size, reject, None, fresh, **decoding
+        )
     article = Article(
         id=article_id,
         source_file=raw.source_file,
@@ -326,7 +393,7 @@ def process_path(
         text_fingerprint=fingerprint,
     )
     return ProcessedDocument(
-        index, raw.source_file, raw.raw_sha256, size, article, signature, fresh
+        index, raw.source_file, raw.raw_sha256, size, article, signature, fresh, **decoding
     )
 
 
@@ -370,6 +437,9 @@ def collect_processed(corpus: Corpus, done: ProcessedDocument, config: BuildConf
     if done.raw_sha256 is not None:
         corpus.raw_sha256[done.index] = np.frombuffer(bytes.fromhex(done.raw_sha256), np.uint8)
         corpus.raw_bytes[done.index] = done.raw_bytes if done.raw_bytes is not None else -1
+    decoding = (done.encoding, done.decoded_from)
+    code = corpus.decoding_codes.setdefault(decoding, len(corpus.decoding_codes))
+    corpus.decodings[done.index] = code
     outcome = done.outcome
     if isinstance(outcome, Reject):
         if config.strict and outcome.reason not in NON_FATAL_REASONS:
@@ -560,15 +630,93 @@ def check_accounting(summary: BuildSummary) -> None:
         )
 
 
+def check_every_file_accounted(
+    paths: list[Path], raw_dir: Path, staging: Path, rejects: list[Reject]
+) -> None:
+    """Each document found must end exactly once in the written shards or in the rejects.
+
+    Reads back the ``source_file`` column of every shard in ``staging``. Raises BuildError naming
+    the first files lost or counted twice.
+    """
+    found = Counter(p.relative_to(raw_dir).as_posix() for p in paths)
+    shards = sorted((staging / "data").glob("*/*.parquet"))
+    kept = [
+        name
+        for shard in shards
+        for name in pq.read_table(shard, columns=["source_file"]).column(0).to_pylist()
+    ]
+    accounted = Counter(kept) + Counter(r.source_file for r in rejects)
+    lost = sorted((found - accounted).elements())
+    extra = sorted((accounted - found).elements())
+    if lost or extra:
+        raise BuildError(
+            f"accounting mismatch: {len(lost)} file(s) neither kept nor rejected "
+            f"{lost[:3]}, {len(extra)} counted twice or unknown {extra[:3]}; nothing was written"
+        )
+
+
 def publish_staging(staging: Path, out_dir: Path) -> None:
-    """Move the finished staging folder into place, replacing any previous release."""
-    shutil.rmtree(staging / "_work")
+    """Put the finished staging folder at ``out_dir``, replacing any previous release.
+
+    A kill at any moment leaves a complete release at ``out_dir``, the old or the new one. On
+    Linux the two folders are swapped in one atomic ``renameat2(RENAME_EXCHANGE)`` and the old
+    release, now at the staging path, is deleted. Where that call is missing, the old release is
+    renamed to ``.<out name>.previous-<pid>`` first; a kill between the two renames leaves no
+    release at ``out_dir`` for an instant, and the next build moves the previous one back
+    (``recover_interrupted_builds``).
+    """
+    shutil.rmtree(staging / "_work", ignore_errors=True)
     out_dir = out_dir.resolve()
-    previous = out_dir.parent / f".{out_dir.name}.previous-{os.getpid()}"
-    if out_dir.exists():
+    if not os.path.lexists(out_dir):
+        staging.rename(out_dir)
+    elif exchange_paths(staging, out_dir):
+        shutil.rmtree(staging)
+    else:
+        previous = sibling_path(out_dir, "previous", os.getpid())
         out_dir.rename(previous)
-    staging.rename(out_dir)
-    shutil.rmtree(previous, ignore_errors=True)
+        staging.rename(out_dir)
+        shutil.rmtree(previous, ignore_errors=True)
+    sync_folder(out_dir.parent)
+
+
+RENAME_EXCHANGE = 2  # linux/fs.h
+AT_FDCWD = -100
+
+
+def exchange_paths(first: Path, second: Path) -> bool:
+    """Swap two paths atomically (Linux ``renameat2`` with ``RENAME_EXCHANGE``).
+
+    Returns False, having changed nothing, when the platform, C library or filesystem lacks the
+    call; raises OSError on any other failure.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p]
+    renameat2.argtypes += [ctypes.c_uint]
+    first_b, second_b = os.fsencode(first), os.fsencode(second)
+    if renameat2(AT_FDCWD, first_b, AT_FDCWD, second_b, RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(first), None, str(second))
+
+
+def sync_folder(folder: Path) -> None:
+    """Flush a folder's entries (the renames) to disk where the platform allows it."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def read_git_commit() -> str | None:

@@ -1,13 +1,35 @@
 """Stage 1, read: find the raw documents, check the lock, decode each file or reject it.
 
-A raw folder holds documents as ``*.txt`` files (any depth; hidden files and folders are skipped).
-Every document found becomes either a ``RawDocument`` or a ``Reject`` with a reason code; nothing
-is dropped without one. The ``id`` of an article is derived here from the raw content.
+A raw folder holds documents as ``*.txt`` paths (any depth; hidden files and folders are skipped).
+Every such path becomes either a ``RawDocument`` or a ``Reject`` with a reason code from
+schemas/reject.yaml; nothing is dropped without one, and a bad file never raises.
+
+Policies (each is a reject, never a crash):
+
+- Only regular files are read. A directory, FIFO, socket or device named ``*.txt`` is
+  ``not_a_file``; it is never opened for reading, so a FIFO cannot block the build.
+- A symlink is followed only when it resolves to a regular file inside the raw folder (it then
+  reads like that file, so a link to another document becomes an ``exact_duplicate``). A dangling
+  link, a link loop or a link leading outside the raw folder is ``unreadable``.
+- A file over ``max_file_bytes`` is ``too_large``; its size comes from ``fstat`` and at most
+  ``max_file_bytes + 1`` bytes are ever read, so a huge file costs no memory.
+- Decoding: a UTF-8/16/32 byte-order mark names the encoding; otherwise NUL bytes mean ``binary``;
+  valid UTF-8 is taken as is; anything else goes to charset-normalizer, and is decoded only when
+  the detector is confident (see ``detect_encoding``), else ``not_utf8``. The encoding used and how
+  it was established are kept in ``RawDocument.encoding``/``decoded_from`` (and the manifest).
+- Text that is mostly control characters is ``binary``; text that is nothing but whitespace or
+  invisible format characters (after decoding) is ``empty``.
+
+The ``id`` of an article is derived here from the raw content.
 """
 
 from __future__ import annotations
 
+import codecs
 import hashlib
+import os
+import re
+import stat
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,23 +38,46 @@ from dataset.errors import InputError
 from dataset.records import RawDocument, Reject
 
 DOCUMENT_SUFFIX = ".txt"
+# Byte-order marks, longest first: the UTF-32 LE mark starts with the UTF-16 LE one.
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# C0/C1 control characters other than the whitespace ones (\t \n \v \f \r, and NEL U+0085).
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+# A real text has at most a few stray control characters; decoded binary data has many.
+MAX_CONTROL_SHARE = 0.01
+# charset-normalizer's mess ratio (percent) above which a decoding is not trusted.
+MAX_CHAOS_PERCENT = 10.0
+# Two detector candidates whose coherence differs by less than this (percent) are a tie.
+COHERENCE_TIE_PERCENT = 1.0
+_READ_CHUNK = 1 << 20
 
 
 def find_documents(raw_dir: Path) -> list[Path]:
     """Sorted paths of the documents under ``raw_dir`` (paths only, never their contents).
 
+    Every non-hidden path ending in ``.txt`` counts, whatever it is (a directory or a FIFO named
+    ``x.txt`` is a document that ``read_document`` rejects). Symlinked folders are not entered.
     Raises InputError when the folder is missing or holds no ``*.txt`` document.
     """
     if not raw_dir.is_dir():
         raise InputError(f"raw folder {raw_dir} does not exist; pass --raw DIR with .txt documents")
-    paths = sorted(
+    visible = [
         p
-        for p in raw_dir.rglob(f"*{DOCUMENT_SUFFIX}")
+        for p in raw_dir.rglob("*")
         if not any(part.startswith(".") for part in p.relative_to(raw_dir).parts)
-    )
+    ]
+    paths = sorted(p for p in visible if p.name.endswith(DOCUMENT_SUFFIX))
     if not paths:
+        others = sorted(p.relative_to(raw_dir).as_posix() for p in visible if not p.is_dir())
+        found = f"it has {len(others)} other file(s), e.g. {others[0]}" if others else "it is empty"
         raise InputError(
-            f"raw folder {raw_dir} holds no {DOCUMENT_SUFFIX} documents; add UTF-8 text files"
+            f"raw folder {raw_dir} holds no {DOCUMENT_SUFFIX} documents ({found}); "
+            f"put one UTF-8 text file per article, named *{DOCUMENT_SUFFIX}, in it"
         )
     return paths
 
@@ -60,15 +105,26 @@ def check_lock(raw_dir: Path) -> bool:
         if name not in expected:
             raise InputError(f"{raw_dir / name} is not in {lock}; add its sha256 line to the lock")
         if expected[name] != actual[name]:
+            found = f"sha256 {actual[name][:12]}…" if actual[name] else "not a readable file"
             raise InputError(
-                f"{raw_dir / name} changed since {lock} was written (sha256 {actual[name][:12]}… "
+                f"{raw_dir / name} changed since {lock} was written ({found} "
                 f"!= {expected[name][:12]}…); restore the file or update the lock"
             )
     return True
 
 
-def hash_file(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def hash_file(path: Path) -> str | None:
+    """sha256 of a regular file's bytes, read in chunks; None for anything else or on error."""
+    try:
+        if not path.is_file():
+            return None
+        digest = hashlib.sha256()
+        with path.open("rb") as f:
+            while chunk := f.read(_READ_CHUNK):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
 
 
 def read_documents(
@@ -80,43 +136,191 @@ def read_documents(
 
 
 def read_document(path: Path, raw_dir: Path, max_file_bytes: int) -> RawDocument | Reject:
-    """Read and decode one raw file. Never raises for a bad file: returns a ``Reject`` instead."""
+    """Read and decode one raw file. Never raises for a bad file: returns a ``Reject`` instead.
+
+    The policies (regular files only, symlinks, size limit) are in the module docstring.
+    """
     name = path.relative_to(raw_dir).as_posix()
-    try:
-        if not path.is_file():
-            return Reject(name, None, "unreadable", f"{name} is not a regular file; remove it")
-        size = path.stat().st_size
-        if size > max_file_bytes:
-            return Reject(
-                name,
-                None,
-                "too_large",
-                f"{name} has {size} bytes, over max_file_bytes={max_file_bytes}; split the file "
-                "or raise the limit",
-            )
-        data = path.read_bytes()
-    except OSError as exc:
-        return Reject(name, None, "unreadable", f"{name} could not be read: {exc.strerror}")
+    target = resolve_document(path, raw_dir)
+    if isinstance(target, str):
+        return Reject(name, None, "unreadable", f"{name} {target}")
+    data = read_bytes_bounded(target, max_file_bytes)
+    if isinstance(data, Reject):
+        return Reject(name, None, data.reason, f"{name} {data.detail}")
     return decode_document(name, data)
 
 
-def decode_document(name: str, data: bytes) -> RawDocument | Reject:
-    """Decode raw bytes as UTF-8 (a BOM is dropped); reject binary, non-UTF-8 or empty content."""
-    sha = hashlib.sha256(data).hexdigest()
-    if b"\x00" in data:
-        return Reject(name, sha, "binary", f"{name} holds NUL bytes; it is not a text document")
+def resolve_document(path: Path, raw_dir: Path) -> Path | str:
+    """The path to open for a document: itself, or a symlink's target inside ``raw_dir``.
+
+    Returns the reason (a phrase following the file name) when a symlink must not be followed.
+    """
+    if not path.is_symlink():
+        return path
+    link = os.readlink(path)
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
+        target = path.resolve(strict=True)
+    except FileNotFoundError:
+        return f"is a dangling symlink (to {link}); remove it or restore its target"
+    except (OSError, RuntimeError):
+        return f"is a symlink loop (to {link}); remove it"
+    if not target.is_relative_to(raw_dir.resolve()):
+        return (
+            f"is a symlink to {target}, outside the raw folder; copy the file into the folder "
+            "instead of linking it"
+        )
+    return target
+
+
+def read_bytes_bounded(path: Path, max_file_bytes: int) -> bytes | Reject:
+    """The bytes of a regular file of at most ``max_file_bytes``; otherwise a partial Reject.
+
+    The Reject's ``detail`` is a phrase that follows the file name (the caller prefixes it).
+    """
+    try:
+        kind = file_kind(os.stat(path).st_mode)
+        if kind != "regular file":
+            return Reject("", None, "not_a_file", f"is a {kind}, not a regular file; remove it")
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+        with os.fdopen(fd, "rb") as f:
+            info = os.fstat(f.fileno())
+            kind = file_kind(info.st_mode)
+            if kind != "regular file":  # replaced between stat and open
+                return Reject("", None, "not_a_file", f"is a {kind}, not a regular file; remove it")
+            if info.st_size > max_file_bytes:
+                return too_large(info.st_size, max_file_bytes)
+            data = f.read(max_file_bytes + 1)
+    except OSError as exc:
+        return Reject("", None, "unreadable", f"could not be read: {exc.strerror}; check it")
+    if len(data) > max_file_bytes:  # grew after fstat
+        return too_large(len(data), max_file_bytes)
+    return data
+
+
+def too_large(size: int, max_file_bytes: int) -> Reject:
+    return Reject(
+        "",
+        None,
+        "too_large",
+        f"has {size} bytes, over max_file_bytes={max_file_bytes}; split the file or raise "
+        "max_file_bytes in the config",
+    )
+
+
+def file_kind(mode: int) -> str:
+    """A readable name for the type of file ``mode`` describes."""
+    kinds = (
+        (stat.S_ISREG, "regular file"),
+        (stat.S_ISDIR, "directory"),
+        (stat.S_ISFIFO, "FIFO (named pipe)"),
+        (stat.S_ISSOCK, "socket"),
+        (stat.S_ISCHR, "character device"),
+        (stat.S_ISBLK, "block device"),
+    )
+    return next((label for test, label in kinds if test(mode)), "special file")
+
+
+def decode_document(name: str, data: bytes) -> RawDocument | Reject:
+    """Decode raw bytes into a ``RawDocument``, or reject them (never raises).
+
+    Order: byte-order mark, NUL bytes (``binary``), strict UTF-8, charset-normalizer when
+    confident (``not_utf8`` when not), then the ``binary`` (control characters) and ``empty``
+    checks on the decoded text. ``encoding`` is the codec used; ``decoded_from`` says how it was
+    established: ``"utf-8"`` (valid as is), ``"bom"`` or ``"charset-normalizer"``.
+    """
+    sha = hashlib.sha256(data).hexdigest()
+    decoded = decode_bytes(data)
+    if isinstance(decoded, Reject):
+        return Reject(name, sha, decoded.reason, f"{name} {decoded.detail}")
+    text, encoding, decoded_from = decoded
+    controls = len(_CONTROL.findall(text))
+    if controls > MAX_CONTROL_SHARE * len(text):
         return Reject(
             name,
             sha,
-            "not_utf8",
-            f"{name} is not UTF-8 (bad byte at offset {exc.start}); re-save it as UTF-8",
+            "binary",
+            f"{name} decodes ({encoding}) to {controls} control characters in {len(text)}; "
+            "it is not a text document",
         )
-    if not text.strip():
+    if is_blank(text):
         return Reject(name, sha, "empty", f"{name} is empty or whitespace-only; remove it")
-    return RawDocument(source_file=name, raw_sha256=sha, text=text)
+    return RawDocument(
+        source_file=name, raw_sha256=sha, text=text, encoding=encoding, decoded_from=decoded_from
+    )
+
+
+def decode_bytes(data: bytes) -> tuple[str, str, str] | Reject:
+    """``(text, encoding, decoded_from)`` or a partial Reject (detail follows the file name)."""
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(encoding), encoding, "bom"
+            except UnicodeDecodeError as exc:
+                return Reject(
+                    "",
+                    None,
+                    "not_utf8",
+                    f"starts with a {encoding} byte-order mark but is not {encoding} (bad byte at "
+                    f"offset {exc.start + len(bom)}); re-save it as UTF-8",
+                )
+    if b"\x00" in data:
+        return Reject("", None, "binary", "holds NUL bytes; it is not a text document")
+    try:
+        return data.decode("utf-8"), "utf-8", "utf-8"
+    except UnicodeDecodeError as exc:
+        bad_offset = exc.start
+    detected = detect_encoding(data)
+    if isinstance(detected, str):
+        return Reject(
+            "",
+            None,
+            "not_utf8",
+            f"is not UTF-8 (bad byte at offset {bad_offset}) and {detected}; re-save it as UTF-8",
+        )
+    text, encoding = detected
+    return text, encoding, "charset-normalizer"
+
+
+def detect_encoding(data: bytes) -> tuple[str, str] | str:
+    """``(text, encoding)`` when charset-normalizer is confident, else why it is not.
+
+    Confident means: the best candidate's mess ratio is at most ``MAX_CHAOS_PERCENT``, and every
+    other candidate as good (same mess ratio, coherence within ``COHERENCE_TIE_PERCENT``) decodes
+    to the same text. Latin-1 French, for instance, ties between cp1250, cp1252 and cp1257, which
+    disagree on letters such as è and ï, so it is rejected rather than decoded wrongly.
+    """
+    from charset_normalizer import from_bytes  # imported lazily: only non-UTF-8 files need it
+
+    matches = list(from_bytes(data))
+    if not matches:
+        return "charset-normalizer found no plausible encoding"
+    best = matches[0]
+    if best.percent_chaos > MAX_CHAOS_PERCENT:
+        return (
+            f"the best guess ({best.encoding}) looks garbled ({best.percent_chaos:.0f}% mess); "
+            "it may be binary"
+        )
+    text = str(best)
+    rivals = sorted(
+        {
+            m.encoding
+            for m in matches[1:]
+            if m.percent_chaos <= best.percent_chaos
+            and best.percent_coherence - m.percent_coherence < COHERENCE_TIE_PERCENT
+            and str(m) != text
+        }
+    )
+    if rivals:
+        return (
+            f"its encoding is ambiguous ({', '.join([best.encoding, *rivals])} fit equally well "
+            "and decode it differently)"
+        )
+    return text, codecs.lookup(best.encoding).name
+
+
+def is_blank(text: str) -> bool:
+    """True when ``text`` holds only whitespace and invisible format characters (e.g. U+200B)."""
+    return all(c.isspace() or unicodedata.category(c) == "Cf" for c in text.strip())
 
 
 def document_id(text: str) -> str:

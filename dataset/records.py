@@ -13,12 +13,17 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class RawDocument:
-    """A decoded raw file. ``source_file`` is relative to the raw folder, POSIX separators."""
+    """A decoded raw file. ``source_file`` is relative to the raw folder, POSIX separators.
+
+    ``encoding`` is the codec the bytes were decoded with; ``decoded_from`` how it was
+    established: ``"utf-8"`` (valid UTF-8), ``"bom"`` or ``"charset-normalizer"``.
+    """
 
     source_file: str
     raw_sha256: str
     text: str
     encoding: str = "utf-8"
+    decoded_from: str = "utf-8"
 
 
 @dataclass(frozen=True)

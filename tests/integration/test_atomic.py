@@ -1,0 +1,205 @@
+"""Atomic releases: a build killed at any moment leaves the previous release byte-identical (or
+the new one complete), and nothing a later build or a user could mistake for a release.
+
+The real CLI builds a generated corpus of a few hundred documents and is SIGKILLed (with its
+worker processes: the whole process group) at points triggered by what appears in its staging
+folder (processing, writing, manifest written = right before publish) and at fixed fractions of
+a measured uninterrupted build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from dataset import pipeline
+from dataset.pipeline import make_staging_dir, publish_staging, sibling_path
+from tests.bad_inputs import FRENCH, VIETNAMESE
+from tests.conftest import PROJECT_ROOT
+
+pytestmark = pytest.mark.integration
+
+DOCS_OLD, DOCS_NEW = 400, 450
+
+
+def write_corpus(folder: Path, count: int) -> None:
+    """``count`` distinct small French/Vietnamese documents (deterministic)."""
+    rng = random.Random(0)
+    text = (FRENCH + VIETNAMESE).replace("\n", " ")
+    sentences = [s for s in text.split(". ") if s.strip()]
+    folder.mkdir(parents=True)
+    for i in range(count):
+        body = ". ".join(rng.sample(sentences, 4))
+        (folder / f"doc_{i:05d}.txt").write_text(f"Dépêche {i}\n\n{body}.\n", encoding="utf-8")
+
+
+def build_command(raw: Path, out: Path) -> list[str]:
+    return [sys.executable, "-m", "dataset", "build", "--raw", str(raw), "--out", str(out)]
+
+
+def run_build(raw: Path, out: Path) -> float:
+    started = time.perf_counter()
+    cmd = [*build_command(raw, out), "--no-progress", "--workers", "2"]
+    result = subprocess.run(cmd, capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return time.perf_counter() - started
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """sha256 of every file in ``folder`` by relative path ({} when it does not exist)."""
+    if not folder.exists():
+        return {}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def leftovers(out: Path) -> list[str]:
+    return sorted(p.name for p in out.parent.iterdir() if p.name != out.name)
+
+
+@pytest.fixture(scope="module")
+def corpora(tmp_path_factory):
+    """Two raw folders (old and new) and their reference releases, built uninterrupted."""
+    root = tmp_path_factory.mktemp("atomic")
+    raw_old, raw_new = root / "raw_old", root / "raw_new"
+    write_corpus(raw_old, DOCS_OLD)
+    write_corpus(raw_new, DOCS_NEW)
+    ref_old, ref_new = root / "ref_old" / "release", root / "ref_new" / "release"
+    run_build(raw_old, ref_old)
+    seconds = run_build(raw_new, ref_new)
+    assert snapshot(ref_old) != snapshot(ref_new)
+    return raw_old, raw_new, snapshot(ref_old), snapshot(ref_new), seconds
+
+
+def kill_build_when(raw: Path, out: Path, trigger, timeout: float) -> str:
+    """Start a build and SIGKILL its process group once ``trigger(staging)`` is true (or at
+    ``timeout`` seconds); returns what the staging folder held when it was killed."""
+    process = subprocess.Popen(
+        [*build_command(raw, out), "--no-progress", "--workers", "2"],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    staging = sibling_path(out.resolve(), "staging", process.pid)
+    deadline = time.perf_counter() + timeout
+    while process.poll() is None and time.perf_counter() < deadline and not trigger(staging):
+        time.sleep(0.001)
+    state = describe_staging(staging)
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+    else:
+        state = "finished before the kill"
+    process.wait()
+    return state
+
+
+def describe_staging(staging: Path) -> str:
+    if not staging.exists():
+        return "no staging folder (starting, or published)"
+    if (staging / "build_manifest.json").exists():
+        return "manifest written, before publish"
+    if (staging / "data").exists():
+        return "writing shards"
+    if (staging / "_work").exists():
+        return "processing documents"
+    return "staging created"
+
+
+def test_a_killed_build_leaves_the_old_or_the_new_release_complete(corpora, tmp_path):
+    raw_old, raw_new, old, new, seconds = corpora
+    out = tmp_path / "releases" / "release"
+    run_build(raw_old, out)
+    assert snapshot(out) == old
+
+    triggers = {
+        "processing": lambda s: (s / "_work" / "articles.parquet").exists(),
+        "writing": lambda s: (s / "data").exists(),
+        "before publish": lambda s: (s / "build_manifest.json").exists(),
+    }
+    never = lambda s: False  # noqa: E731
+    kills = [(name, trigger, seconds * 2) for name, trigger in triggers.items()]
+    kills += [(f"{f:.0%} of {seconds:.1f} s", never, seconds * f) for f in (0.3, 0.8)]
+    states = []
+    for label, trigger, timeout in kills:
+        state = kill_build_when(raw_new, out, trigger, timeout)
+        found = snapshot(out)
+        assert found in (old, new), f"{label}: target is neither release ({state})"
+        states.append(f"{label}: {state} -> {'old' if found == old else 'new'} release at target")
+        strays = [n for n in leftovers(out) if not re.fullmatch(r"\.release\.staging-\d+", n)]
+        assert strays == [], f"{label}: unexpected folders {strays}"
+    print("\n".join(states))
+    assert len({s.split(": ", 1)[1].split(" -> ")[0] for s in states}) >= 2, states
+
+    run_build(raw_new, out)
+    assert snapshot(out) == new
+    assert leftovers(out) == []
+
+
+def test_publish_swaps_atomically_and_deletes_the_old_release(tmp_path):
+    out = tmp_path / "release"
+    out.mkdir()
+    (out / "build_manifest.json").write_text("old")
+    staging = make_staging_dir(out)
+    (staging / "_work").mkdir()
+    (staging / "build_manifest.json").write_text("new")
+    publish_staging(staging, out)
+    assert (out / "build_manifest.json").read_text() == "new"
+    assert os.listdir(tmp_path) == ["release"]
+
+
+def test_without_rename_exchange_a_kill_between_renames_is_undone(tmp_path, monkeypatch):
+    """Fallback: two renames. Recreate the state a kill between them leaves, then recover."""
+    monkeypatch.setattr(pipeline, "exchange_paths", lambda a, b: False)
+    out = tmp_path / "release"
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    dead_pid = int(dead.stdout)
+    previous = sibling_path(out, "previous", dead_pid)
+    previous.mkdir()
+    (previous / "build_manifest.json").write_text("old")
+    half_staging = sibling_path(out, "staging", dead_pid)
+    (half_staging / "data").mkdir(parents=True)
+
+    staging = make_staging_dir(out)  # what the next build does first
+    assert (out / "build_manifest.json").read_text() == "old"
+    assert sorted(os.listdir(tmp_path)) == sorted(["release", staging.name])
+
+    (staging / "build_manifest.json").write_text("new")
+    publish_staging(staging, out)
+    assert (out / "build_manifest.json").read_text() == "new"
+    assert os.listdir(tmp_path) == ["release"]
+
+
+def test_recovery_touches_only_dead_builds_of_the_same_release(tmp_path):
+    out = tmp_path / "release"
+    with subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"]) as alive:
+        try:
+            mine = [
+                sibling_path(out, "staging", alive.pid),
+                tmp_path / ".other.staging-1",
+                tmp_path / "release.staging-1",
+                tmp_path / ".release.staging-x",
+            ]
+            for folder in mine:
+                folder.mkdir()
+            staging = make_staging_dir(out)
+            assert sorted(os.listdir(tmp_path)) == sorted([*(p.name for p in mine), staging.name])
+        finally:
+            alive.kill()

@@ -1,0 +1,201 @@
+"""Two releases through the real CLI: the seed release, then the seed corpus with one document
+added and one edited. Checks diff.json, CHANGELOG.md, the bump rules and the `diff` command."""
+
+from __future__ import annotations
+
+import json
+
+import pyarrow.parquet as pq
+import pytest
+from conftest import run_cli
+from versions_support import (
+    EDITED_FILE,
+    add_document,
+    copy_seed_corpus,
+    edit_document,
+    project_at_version,
+    run_cli_in,
+)
+
+pytestmark = pytest.mark.integration
+
+
+def ids_by_source(release) -> dict[str, str]:
+    """``{source_file: id}`` read straight from a release's Parquet files."""
+    found = {}
+    for path in release.glob("data/*/*.parquet"):
+        for row in pq.read_table(path, columns=["id", "source_file"]).to_pylist():
+            found[row["source_file"]] = row["id"]
+    return found
+
+
+def read_json(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def changed_raw(tmp_path_factory):
+    """The seed corpus plus one added document and one edited document."""
+    raw = copy_seed_corpus(tmp_path_factory.mktemp("changed") / "raw")
+    add_document(raw)
+    edit_document(raw)
+    return raw
+
+
+@pytest.fixture(scope="module")
+def second_release(seed_release, changed_raw, tmp_path_factory):
+    """The changed corpus built as 1.0.0 with --previous pointing at the seed release."""
+    base = tmp_path_factory.mktemp("second")
+    project = project_at_version(base / "project", "1.0.0")
+    out = base / "release"
+    result = run_cli_in(
+        project,
+        "build",
+        "--raw",
+        str(changed_raw),
+        "--out",
+        str(out),
+        "--previous",
+        str(seed_release),
+        "--no-progress",
+    )
+    return out, result.stdout
+
+
+def test_diff_json_lists_the_added_and_edited_documents(seed_release, second_release):
+    release, _ = second_release
+    before, after = ids_by_source(seed_release), ids_by_source(release)
+    diff = read_json(release / "diff.json")
+    assert diff["kind"] == "comparison"
+    assert diff["old"]["release_version"] == "0.1.0"
+    assert diff["new"]["release_version"] == "1.0.0"
+    records = diff["records"]
+    assert records["added"] == sorted(set(after.values()) - set(before.values()))
+    assert records["removed"] == [before[EDITED_FILE]]
+    assert records["replaced"] == [{"old_id": before[EDITED_FILE], "new_id": after[EDITED_FILE]}]
+    assert records["modified"] == records["moved"] == []
+    assert records["unchanged"] == len(before) - 1
+    assert diff["required_bump"] == "major"
+    assert diff["reasons"] == ["1 record removed", "2 records added"]
+    new_language = set(diff["counts"]) - {p.parent.name for p in seed_release.glob("data/*/*")}
+    assert len(new_language) == 1
+    (counts,) = diff["counts"][new_language.pop()].values()
+    assert counts == {"old": 0, "new": 1, "change": 1}
+    assert sum(c["change"] for s in diff["counts"].values() for c in s.values()) == 1
+
+
+def test_build_prints_the_diff(second_release):
+    _, stdout = second_release
+    assert "Release diff: 0.1.0 -> 1.0.0" in stdout
+    assert "required bump: MAJOR (1 record removed; 2 records added)" in stdout
+
+
+def test_changelog_carries_the_previous_entries_forward(seed_release, second_release):
+    release, _ = second_release
+    old_log = (seed_release / "CHANGELOG.md").read_text(encoding="utf-8")
+    new_log = (release / "CHANGELOG.md").read_text(encoding="utf-8")
+    new_entry, old_entry = new_log.split("\n## ")[1:]
+    assert new_entry.startswith("1.0.0 (")
+    assert "MAJOR release after 0.1.0; the change needs MAJOR" in new_entry
+    assert "raw files edited (old id removed, new id added): 1" in new_entry
+    assert "## " + old_entry in old_log
+    assert old_entry.startswith("0.1.0 (")
+
+
+def test_diff_command_prints_and_writes_the_same_diff(seed_release, second_release, tmp_path):
+    release, _ = second_release
+    out = tmp_path / "diff.json"
+    result = run_cli("diff", str(seed_release), str(release), "--out", str(out))
+    assert "required bump: MAJOR" in result.stdout
+    assert f"wrote {out}" in result.stdout
+    assert read_json(out) == read_json(release / "diff.json")
+
+
+def test_same_version_is_refused_and_nothing_is_written(seed_release, changed_raw, tmp_path):
+    out = tmp_path / "release"
+    result = run_cli(
+        "build", "--raw", str(changed_raw), "--out", str(out), "--previous", str(seed_release),
+        "--no-progress", check=False,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert (
+        "1 record removed; 2 records added → MAJOR bump required, but 0.1.0 → 0.1.0 is no bump"
+        in result.stderr
+    )
+    assert 'set __version__ = "1.0.0" in dataset/__init__.py' in result.stderr
+    assert not out.exists()
+    assert not list(tmp_path.glob(".release.staging-*"))
+
+
+@pytest.fixture(scope="module")
+def project_020(tmp_path_factory):
+    return project_at_version(tmp_path_factory.mktemp("p020") / "project", "0.2.0")
+
+
+def test_minor_bump_is_refused_when_major_is_needed(
+    seed_release, changed_raw, project_020, tmp_path
+):
+    result = run_cli_in(
+        project_020, "build", "--raw", str(changed_raw), "--out", str(tmp_path / "r"),
+        "--previous", str(seed_release), "--no-progress", check=False,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "→ MAJOR bump required, but 0.1.0 → 0.2.0 is MINOR" in result.stderr
+
+
+def test_added_documents_only_need_minor(seed_release, project_020, tmp_path):
+    raw = copy_seed_corpus(tmp_path / "raw")
+    add_document(raw)
+    out = tmp_path / "release"
+    run_cli_in(
+        project_020, "build", "--raw", str(raw), "--out", str(out),
+        "--previous", str(seed_release), "--no-progress",
+    )  # fmt: skip
+    diff = read_json(out / "diff.json")
+    assert diff["required_bump"] == "minor"
+    assert diff["reasons"] == ["1 record added"]
+    assert diff["records"]["removed"] == diff["records"]["modified"] == []
+    assert "MINOR release after 0.1.0; the change needs MINOR" in (out / "CHANGELOG.md").read_text()
+
+
+def test_new_serialization_needs_patch(seed_release, tmp_path):
+    settings = tmp_path / "settings.yaml"
+    settings.write_text("row_group_size: 2\n", encoding="utf-8")
+    result = run_cli(
+        "build", "--config", str(settings), "--out", str(tmp_path / "r"),
+        "--previous", str(seed_release), "--no-progress", check=False,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "same records, " in result.stderr
+    assert "→ PATCH bump required, but 0.1.0 → 0.1.0 is no bump" in result.stderr
+    assert 'set __version__ = "0.1.1"' in result.stderr
+
+
+def test_unchanged_rebuild_over_the_previous_release_in_place(seed_release_copy):
+    """`build --out R --previous R`: same input and version, nothing changes, bytes identical."""
+    before = {
+        p.relative_to(seed_release_copy): p.read_bytes()
+        for p in seed_release_copy.rglob("*.parquet")
+    }
+    old_log = (seed_release_copy / "CHANGELOG.md").read_text(encoding="utf-8")
+    run_cli(
+        "build", "--out", str(seed_release_copy), "--previous", str(seed_release_copy),
+        "--no-progress",
+    )  # fmt: skip
+    diff = read_json(seed_release_copy / "diff.json")
+    assert diff["required_bump"] == "none"
+    assert diff["records"]["unchanged"] == diff["new"]["records"] > 0
+    assert (seed_release_copy / "CHANGELOG.md").read_text(encoding="utf-8") == old_log
+    after = {
+        p.relative_to(seed_release_copy): p.read_bytes()
+        for p in seed_release_copy.rglob("*.parquet")
+    }
+    assert after == before
+
+
+def test_project_copy_builds_with_its_own_version(second_release):
+    release, _ = second_release
+    assert read_json(release / "build_manifest.json")["release_version"] == "1.0.0"
+    for path in release.glob("data/*/*.parquet"):
+        stamped = json.loads(pq.read_schema(path).metadata[b"karabakh_news"])
+        assert stamped["release_version"] == "1.0.0"

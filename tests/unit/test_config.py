@@ -1,0 +1,136 @@
+"""Bad configuration fails before any work with one line that names the setting and the fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dataset.config import BuildConfig, check_paths, load_config
+from dataset.errors import ConfigError
+
+
+@pytest.fixture
+def raw(tmp_path) -> Path:
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Bonjour", encoding="utf-8")
+    return folder
+
+
+def config_error(tmp_path, yaml_text: str | None = None, **overrides) -> str:
+    path = None
+    if yaml_text is not None:
+        path = tmp_path / "build.yaml"
+        path.write_text(yaml_text, encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(path, **overrides)
+    message = str(info.value)
+    assert "\n" not in message
+    return message
+
+
+def test_defaults_are_valid():
+    assert load_config().split_ratios == {"train": 0.8, "validation": 0.1, "test": 0.1}
+
+
+def test_unknown_key_suggests_the_close_one(tmp_path, raw):
+    message = config_error(tmp_path, "min_text_char: 5\n", raw_dir=raw)
+    assert "unknown setting 'min_text_char'" in message
+    assert "did you mean 'min_text_chars'?" in message
+    assert "valid settings: raw_dir, out_dir" in message
+
+
+def test_ratios_that_do_not_sum_to_one(tmp_path, raw):
+    message = config_error(tmp_path, "split_ratios: {train: 0.5, test: 0.4}\n", raw_dir=raw)
+    assert "must sum to 1, got 0.9" in message
+    assert "e.g. {train: 0.8, validation: 0.1, test: 0.1}" in message
+    assert "build.yaml" in message
+
+
+def test_unknown_split_lists_the_valid_ones(tmp_path, raw):
+    message = config_error(tmp_path, "split_ratios: {training: 1.0}\n", raw_dir=raw)
+    assert "unknown split 'training'; valid: train, validation, test" in message
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("language_score_threshold", -0.2),
+        ("near_duplicate_threshold", -1),
+        ("min_text_chars", -5),
+        ("max_file_bytes", 0),
+    ],
+)
+def test_negative_thresholds_name_the_key_the_value_and_where_to_fix(tmp_path, raw, key, value):
+    message = config_error(tmp_path, f"{key}: {value}\n", raw_dir=raw)
+    assert f"bad value {value!r} for {key!r}" in message
+    assert "greater than" in message
+    assert f"fix {key} in {tmp_path / 'build.yaml'}" in message
+
+
+def test_a_bad_flag_points_at_the_flag(raw, tmp_path):
+    message = config_error(tmp_path, raw_dir=raw, workers=-2)
+    assert "bad value -2 for 'workers'" in message
+    assert message.endswith("fix the --workers option")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("min_text_chars: [\n", "could not be read as YAML (line 2, column 1)"),
+        ("- 1\n", "must hold a mapping of settings, not list"),
+    ],
+)
+def test_unreadable_config_files(tmp_path, text, expected):
+    assert expected in config_error(tmp_path, text)
+
+
+def test_missing_config_file(tmp_path):
+    with pytest.raises(ConfigError, match="does not exist; pass an existing YAML file"):
+        load_config(tmp_path / "nope.yaml")
+
+
+def test_missing_raw_folder(tmp_path):
+    message = config_error(tmp_path, raw_dir=tmp_path / "nope")
+    assert message.startswith(f"raw folder {tmp_path / 'nope'} does not exist; pass --raw DIR")
+
+
+def test_raw_folder_that_is_a_file(tmp_path):
+    (tmp_path / "raw.txt").write_text("x")
+    assert "is a file, not a folder" in config_error(tmp_path, raw_dir=tmp_path / "raw.txt")
+
+
+def test_out_inside_raw(tmp_path, raw):
+    message = config_error(tmp_path, raw_dir=raw, out_dir=raw / "release")
+    assert "is inside raw_dir" in message
+    assert "pick an out_dir outside the raw folder" in message
+
+
+def test_raw_inside_out(tmp_path, raw):
+    message = config_error(tmp_path, raw_dir=raw, out_dir=tmp_path)
+    assert "raw_dir" in message
+    assert "is inside out_dir" in message
+
+
+def test_out_that_is_a_file(tmp_path, raw):
+    (tmp_path / "out").write_text("x")
+    assert "is a file; pass --out" in config_error(tmp_path, raw_dir=raw, out_dir=tmp_path / "out")
+
+
+def test_out_folder_that_is_not_a_release_is_never_replaced(tmp_path, raw):
+    out = tmp_path / "home"
+    out.mkdir()
+    (out / "thesis.tex").write_text("precious")
+    message = config_error(tmp_path, raw_dir=raw, out_dir=out)
+    assert "exists and is not a release (no build_manifest.json)" in message
+
+
+def test_out_folder_that_is_empty_or_a_release_is_accepted(tmp_path, raw):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    release = tmp_path / "release"
+    release.mkdir()
+    (release / "build_manifest.json").write_text("{}")
+    for out in (empty, release, tmp_path / "new"):
+        check_paths(BuildConfig(raw_dir=raw, out_dir=out))

@@ -1,0 +1,80 @@
+"""parse_document: the whole per-document stage on small inline documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dataset.document import parse_document
+from dataset.records import Extraction
+
+FR_DOC = (
+    "Le Courrier - Actualités internationales\r\n\r\n"
+    "Karabakh : Bakou pose ses conditions | Monde\r\n"
+    "Publié le 02/08/2024 à 18h11\r\n\r\n"
+    "Le 20 septembre, des unités azerbaïdjanaises ont attaqué des positions arméniennes au "
+    "Haut-Karabakh, selon une source proche du ministère.\r\n"
+    "Tổng thống Azerbaijan nêu điều kiện dừng chiến dịch quân sự ở Karabakh, quân đội tấn công\r\n"
+    "La campagne aggrave la situation dans la région. (Source : Turquie)\r\n"
+    "Le ministère a publié le communiqué sur sa chaîne Telegram, sans donner de bilan chiffré "
+    "des victimes.\r\n\r\n"
+    "Partager\r\nComment (0)\r\nMême sujet\r\nRetour à la grande forêt\r\nSa Mu précaire\r\n"
+)
+
+
+def test_inline_french_document():
+    ex = parse_document(FR_DOC)
+    assert ex.title == "Karabakh : Bakou pose ses conditions"
+    assert (ex.published_date, ex.published_date_raw) == (dt.date(2024, 8, 2), "02/08/2024 à 18h11")
+    assert ex.publisher == "Le Courrier"
+    assert (ex.language, ex.script, ex.other_languages) == ("fr", "Latn", ("vi",))
+    assert ex.text.split("\n\n") == [
+        "Le 20 septembre, des unités azerbaïdjanaises ont attaqué des positions arméniennes au "
+        "Haut-Karabakh, selon une source proche du ministère.",
+        "Le ministère a publié le communiqué sur sa chaîne Telegram, sans donner de bilan chiffré "
+        "des victimes.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("", id="empty"),
+        pytest.param(" \n\t\r\n\u00a0\u3000\n", id="whitespace-only"),
+        pytest.param("|\n—\n• • •\n12345", id="punctuation-only"),
+        pytest.param("Source link\nLeave a Comment\nhttps://t.me/channel", id="furniture-only"),
+    ],
+)
+def test_nothing_left_gives_empty_extraction(text):
+    ex = parse_document(text)
+    assert ex.text == ""
+    assert (ex.language, ex.script, ex.language_score, ex.other_languages) == (None, None, 0.0, ())
+
+
+def test_binary_looking_junk_does_not_raise():
+    junk = bytes(range(256)).decode("latin-1") * 20 + "\ud800\udfff\x00\x1b[31m"
+    assert isinstance(parse_document(junk), Extraction)
+
+
+def test_one_megabyte_single_line():
+    line = "Azerbaijan launched an offensive in Nagorno-Karabakh and Armenia protested. " * 14000
+    ex = parse_document(line[:1_000_000])
+    assert ex.language == "en"
+    assert len(ex.text) > 900_000
+
+
+def test_parse_document_is_deterministic():
+    assert parse_document(FR_DOC) == parse_document(FR_DOC)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=400))
+def test_never_raises_on_any_string(text):
+    ex = parse_document(text)
+    assert isinstance(ex, Extraction)
+    assert 0.0 <= ex.language_score <= 1.0
+    assert (ex.language is None) == (ex.text == "")
+    assert ex.published_date_raw is None or ex.published_date is not None

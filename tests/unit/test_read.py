@@ -1,0 +1,247 @@
+"""Stage 1, read: discovery, the regular-file and symlink policies, size limit, decoding."""
+
+from __future__ import annotations
+
+import codecs
+import os
+import signal
+import socket
+import tracemalloc
+
+import pytest
+
+from dataset.errors import InputError
+from dataset.read import (
+    check_lock,
+    decode_document,
+    document_id,
+    find_documents,
+    hash_file,
+    lock_path_for,
+    read_document,
+)
+from dataset.records import RawDocument, Reject
+from dataset.schema import reject_reasons
+from tests.bad_inputs import ARABIC, CHINESE, FRENCH, READ_REASONS, VIETNAMESE, text_cases
+
+MAX = 10_000_000
+
+
+@pytest.fixture
+def no_hang():
+    """Fail instead of hanging (a FIFO opened for reading blocks without O_NONBLOCK)."""
+    signal.signal(signal.SIGALRM, lambda *_: pytest.fail("read blocked"))
+    signal.alarm(10)
+    yield
+    signal.alarm(0)
+
+
+@pytest.mark.parametrize("name", sorted(text_cases()))
+def test_every_generated_case_decodes_or_is_rejected_with_a_declared_reason(name):
+    data, outcomes = text_cases()[name]
+    result = decode_document(name, data)
+    read_outcomes = outcomes & READ_REASONS
+    if read_outcomes:
+        assert isinstance(result, Reject)
+        assert result.reason in read_outcomes
+        assert result.detail.startswith(name)
+        assert "\n" not in result.detail
+        assert result.raw_sha256 is not None
+    else:
+        assert isinstance(result, RawDocument), result
+    assert result.source_file == name
+
+
+def test_declared_reasons_cover_every_read_reason():
+    assert set(reject_reasons()) >= READ_REASONS
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"), [(ARABIC, "cp1256"), (CHINESE, "gb18030")], ids=["arabic", "chinese"]
+)
+def test_legacy_encodings_are_detected_and_recorded(text, encoding):
+    result = decode_document("doc.txt", text.encode(encoding))
+    assert isinstance(result, RawDocument)
+    assert result.text == text
+    assert (result.encoding, result.decoded_from) == (encoding, "charset-normalizer")
+
+
+def test_ambiguous_latin1_is_rejected_naming_the_candidates():
+    result = decode_document("fr.txt", FRENCH.encode("latin-1"))
+    assert isinstance(result, Reject)
+    assert result.reason == "not_utf8"
+    assert "ambiguous" in result.detail
+    assert "cp1252" in result.detail
+    assert "re-save it as UTF-8" in result.detail
+
+
+def test_short_legacy_text_is_rejected_not_guessed():
+    result = decode_document("short.txt", "مرحبا بكم".encode("cp1256"))
+    assert isinstance(result, Reject)
+    assert result.reason == "not_utf8"
+
+
+@pytest.mark.parametrize(
+    ("bom", "codec"),
+    [
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+        (codecs.BOM_UTF32_LE, "utf-32-le"),
+        (codecs.BOM_UTF32_BE, "utf-32-be"),
+    ],
+)
+def test_a_byte_order_mark_names_the_encoding(bom, codec):
+    result = decode_document("v.txt", bom + VIETNAMESE.encode(codec))
+    assert isinstance(result, RawDocument)
+    assert result.text == VIETNAMESE
+    assert (result.encoding, result.decoded_from) == (codec, "bom")
+
+
+def test_a_bom_that_lies_is_not_utf8():
+    result = decode_document("odd.txt", codecs.BOM_UTF16_LE + b"abc")  # odd number of bytes
+    assert isinstance(result, Reject)
+    assert result.reason == "not_utf8"
+
+
+def test_plain_utf8_keeps_its_text_and_says_so():
+    result = decode_document("vi.txt", VIETNAMESE.encode())
+    assert isinstance(result, RawDocument)
+    assert (result.text, result.encoding, result.decoded_from) == (VIETNAMESE, "utf-8", "utf-8")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"   \n\t", codecs.BOM_UTF8, codecs.BOM_UTF16_LE + " \n".encode("utf-16-le")],
+    ids=["empty", "whitespace", "bom-only", "utf16-spaces"],
+)
+def test_empty_after_decoding_is_empty(data):
+    result = decode_document("e.txt", data)
+    assert isinstance(result, Reject)
+    assert result.reason == "empty"
+
+
+def test_line_endings_do_not_change_the_id():
+    ids = {document_id(VIETNAMESE.replace("\n", end)) for end in ("\n", "\r\n", "\r")}
+    assert len(ids) == 1
+
+
+def test_too_large_is_rejected_without_reading_the_file(tmp_path):
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as f:
+        f.write(FRENCH.encode())
+        f.truncate(50_000_000)
+    tracemalloc.start()
+    result = read_document(path, tmp_path, MAX)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert isinstance(result, Reject)
+    assert (result.reason, result.raw_sha256) == ("too_large", None)
+    assert "50000000 bytes" in result.detail
+    assert peak < 1_000_000
+
+
+def test_size_limit_is_inclusive(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_bytes(FRENCH.encode())
+    size = path.stat().st_size
+    assert isinstance(read_document(path, tmp_path, size), RawDocument)
+    assert read_document(path, tmp_path, size - 1).reason == "too_large"
+
+
+def test_special_files_named_like_documents_are_not_files(tmp_path, no_hang):
+    (tmp_path / "dir.txt").mkdir()
+    os.mkfifo(tmp_path / "fifo.txt")
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(tmp_path / "sock.txt"))
+    for name, kind in [("dir.txt", "directory"), ("fifo.txt", "FIFO"), ("sock.txt", "socket")]:
+        result = read_document(tmp_path / name, tmp_path, MAX)
+        assert isinstance(result, Reject)
+        assert result.reason == "not_a_file"
+        assert result.detail.startswith(f"{name} is a {kind}")
+
+
+def test_symlink_inside_the_folder_is_followed(tmp_path):
+    raw = tmp_path / "raw"
+    (raw / "sub").mkdir(parents=True)
+    (raw / "sub" / "a.txt").write_text(ARABIC, encoding="utf-8")
+    os.symlink("sub/a.txt", raw / "link.txt")
+    result = read_document(raw / "link.txt", raw, MAX)
+    assert isinstance(result, RawDocument)
+    assert (result.source_file, result.text) == ("link.txt", ARABIC)
+
+
+def test_raw_folder_reached_through_a_symlink_still_follows_inner_links(tmp_path):
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "a.txt").write_text(ARABIC, encoding="utf-8")
+    os.symlink("a.txt", real / "b.txt")
+    os.symlink(real, tmp_path / "alias")
+    alias = tmp_path / "alias"
+    assert isinstance(read_document(alias / "b.txt", alias, MAX), RawDocument)
+
+
+@pytest.mark.parametrize(
+    ("make", "phrase"),
+    [
+        (lambda raw, out: os.symlink(out, raw / "x.txt"), "outside the raw folder"),
+        (lambda raw, out: os.symlink("missing.txt", raw / "x.txt"), "dangling symlink"),
+        (lambda raw, out: os.symlink("x.txt", raw / "x.txt"), "symlink loop"),
+    ],
+    ids=["outside", "dangling", "loop"],
+)
+def test_unsafe_symlinks_are_unreadable(tmp_path, make, phrase):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    outside = tmp_path / "secret.txt"
+    outside.write_text(FRENCH, encoding="utf-8")
+    make(raw, outside)
+    result = read_document(raw / "x.txt", raw, MAX)
+    assert isinstance(result, Reject)
+    assert (result.reason, result.raw_sha256) == ("unreadable", None)
+    assert result.detail.startswith("x.txt is a")
+    assert phrase in result.detail
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads chmod 000 files; see the FIFO test")
+def test_a_file_without_read_permission_is_unreadable(tmp_path):
+    path = tmp_path / "locked.txt"
+    path.write_text(FRENCH, encoding="utf-8")
+    path.chmod(0)
+    result = read_document(path, tmp_path, MAX)
+    assert result.reason == "unreadable"
+    assert "Permission denied" in result.detail
+
+
+def test_find_documents_lists_every_visible_txt_path(tmp_path):
+    (tmp_path / "b.txt").write_text("b")
+    (tmp_path / "dir.txt").mkdir()
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.txt").write_text("a")
+    (tmp_path / ".hidden.txt").write_text("h")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "c.txt").write_text("c")
+    (tmp_path / "notes.md").write_text("n")
+    names = [p.relative_to(tmp_path).as_posix() for p in find_documents(tmp_path)]
+    assert names == ["b.txt", "dir.txt", "sub/a.txt"]
+
+
+def test_an_empty_raw_folder_is_one_clear_error(tmp_path):
+    with pytest.raises(InputError, match=r"holds no \.txt documents \(it is empty\)"):
+        find_documents(tmp_path)
+
+
+def test_a_raw_folder_of_other_files_names_one(tmp_path):
+    (tmp_path / "page.html").write_text("<p>x</p>")
+    with pytest.raises(InputError, match=r"1 other file\(s\), e\.g\. page\.html"):
+        find_documents(tmp_path)
+
+
+def test_lock_check_never_opens_special_files(tmp_path, no_hang):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    os.mkfifo(raw / "fifo.txt")
+    assert hash_file(raw / "fifo.txt") is None
+    lock_path_for(raw).write_text(f"{'0' * 64}  fifo.txt\n")
+    with pytest.raises(InputError, match=r"fifo\.txt changed since .*not a readable file"):
+        check_lock(raw)

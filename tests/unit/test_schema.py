@@ -1,0 +1,73 @@
+"""The schema declarations load, and every derived form agrees with them."""
+
+import pyarrow as pa
+import pytest
+
+from dataset.records import Article, Extraction, Reject
+from dataset.schema import article_schema, reject_reasons, reject_schema
+
+
+def test_article_schema_derives_plain_arrow_types():
+    schema = article_schema().to_pyarrow()
+    assert schema.field("text").type == pa.string()  # never large_string
+    assert schema.field("other_languages").type == pa.list_(pa.string())
+    assert schema.field("published_date").type == pa.date32()
+    assert schema.field("language_score").type == pa.float32()
+
+
+def test_nullability_follows_declaration():
+    table = article_schema()
+    schema = table.to_pyarrow()
+    for column in table.columns:
+        assert schema.field(column.name).nullable == column.nullable, column.name
+    assert {c.name for c in table.columns if c.nullable} == {
+        "title",
+        "published_date",
+        "published_date_raw",
+        "publisher",
+    }
+
+
+def test_hf_features_follow_column_order():
+    table = article_schema()
+    features = table.to_hf_features()
+    assert [f["name"] for f in features] == table.column_names
+    assert {"name": "other_languages", "dtype": {"list": "string"}} in features
+
+
+@pytest.mark.parametrize(
+    "record, table",
+    [
+        pytest.param(
+            Article(
+                id="0" * 16,
+                source_file="a.txt",
+                raw_sha256="f" * 64,
+                text_fingerprint="x",
+                extraction=Extraction(
+                    title="标题",
+                    text="正文",
+                    published_date=None,
+                    published_date_raw=None,
+                    publisher=None,
+                    language="zh",
+                    language_score=0.9,
+                    script="Hans",
+                ),
+            ),
+            article_schema(),
+            id="article",
+        ),
+        pytest.param(
+            Reject("a.txt", None, "empty", "a.txt is empty"), reject_schema(), id="reject"
+        ),
+    ],
+)
+def test_record_rows_have_exactly_the_declared_columns(record, table):
+    assert list(record.to_row()) == table.column_names
+
+
+def test_reject_reasons_are_declared_with_explanations():
+    reasons = reject_reasons()
+    assert {"not_utf8", "empty", "too_short", "exact_duplicate"} <= set(reasons)
+    assert all(text.strip() for text in reasons.values())

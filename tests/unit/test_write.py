@@ -1,0 +1,79 @@
+"""The Parquet writer: explicit schema, sorted rows, metadata, no empty files, stable bytes."""
+
+import datetime as dt
+import json
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from dataset.write import METADATA_KEY, article_arrow_schema, write_split
+
+ROWS = [
+    {
+        "id": i,
+        "language": lang,
+        "language_score": 0.99,
+        "script": script,
+        "other_languages": others,
+        "title": title,
+        "text": text,
+        "published_date": date,
+        "published_date_raw": raw_date,
+        "publisher": None,
+        "duplicate_cluster": i,
+        "source_file": f"{i}.txt",
+        "raw_sha256": "a" * 64,
+    }
+    for i, lang, script, others, title, text, date, raw_date in [
+        ("ffff000000000000", "ar", "Arab", [], "عنوان", "نص عربي طويل", None, None),
+        ("0000aaaa00000000", "vi", "Latn", ["fr"], "Tiêu đề", "Nội dung tiếng Việt", None, None),
+        (
+            "7777000000000000",
+            "zh",
+            "Hans",
+            [],
+            None,
+            "中文正文",
+            dt.date(2024, 6, 16),
+            "16 6 月, 2024",
+        ),
+    ]
+]
+
+
+def make_table(rows):
+    return pa.Table.from_pylist(rows, schema=article_arrow_schema("cafe"))
+
+
+def test_write_split_sorts_by_id_and_keeps_declared_schema(tmp_path):
+    schema = article_arrow_schema("cafe")
+    files = write_split(make_table(ROWS), tmp_path, "xx", "train", 10, 2, schema)
+    assert files == {"data/xx/train-00000-of-00001.parquet": 3}
+    table = pq.read_table(tmp_path / "data/xx/train-00000-of-00001.parquet")
+    assert table.column("id").to_pylist() == sorted(r["id"] for r in ROWS)
+    assert table.schema.remove_metadata() == schema.remove_metadata()
+    meta = json.loads(table.schema.metadata[METADATA_KEY])
+    assert meta["config_hash"] == "cafe" and meta["schema_version"]
+
+
+def test_write_split_shards_by_rows_per_shard(tmp_path):
+    schema = article_arrow_schema("cafe")
+    files = write_split(make_table(ROWS), tmp_path, "xx", "test", 2, 1, schema)
+    assert files == {
+        "data/xx/test-00000-of-00002.parquet": 2,
+        "data/xx/test-00001-of-00002.parquet": 1,
+    }
+
+
+def test_zero_rows_write_nothing(tmp_path):
+    schema = article_arrow_schema("cafe")
+    assert write_split(make_table([]), tmp_path, "xx", "validation", 10, 2, schema) == {}
+    assert not (tmp_path / "data").exists()
+
+
+def test_same_rows_in_any_order_give_identical_bytes(tmp_path):
+    schema = article_arrow_schema("cafe")
+    write_split(make_table(ROWS), tmp_path / "a", "xx", "train", 10, 2, schema)
+    write_split(make_table(ROWS[::-1]), tmp_path / "b", "xx", "train", 10, 2, schema)
+    name = "data/xx/train-00000-of-00001.parquet"
+    assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
