@@ -37,6 +37,7 @@ from dataset.dedupe import (
 )
 from dataset.document import parse_document
 from dataset.errors import BuildError
+from dataset.finalize import build_date, finalize_release
 from dataset.read import check_lock, document_id, find_documents, read_document
 from dataset.records import Article, Extraction, RawDocument, Reject
 from dataset.schema import article_schema, reject_reasons, reject_schema
@@ -119,6 +120,7 @@ def build_release(config: BuildConfig, show_progress: bool = True) -> BuildSumma
         summary.manifest = make_manifest(corpus, summary, config, lock_checked)
         check_accounting(summary)
         write_json(summary.manifest, staging / "build_manifest.json")
+        finalize_release(staging, validate=config.validate_release)
         publish_staging(staging, config.out_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -355,6 +357,7 @@ def make_manifest(
         "schema_version": article_schema().schema_version,
         "reject_schema_version": reject_schema().schema_version,
         "git_commit": read_git_commit(),
+        "build_date": build_date(),
         "config": config.content_settings(),
         "config_hash": config.content_hash(),
         "raw": {
@@ -389,7 +392,7 @@ def check_accounting(summary: BuildSummary) -> None:
 
 def publish_staging(staging: Path, out_dir: Path) -> None:
     """Move the finished staging folder into place, replacing any previous release."""
-    shutil.rmtree(staging / "_work")
+    shutil.rmtree(staging / "_work", ignore_errors=True)
     out_dir = out_dir.resolve()
     previous = out_dir.parent / f".{out_dir.name}.previous-{os.getpid()}"
     if out_dir.exists():
