@@ -23,8 +23,8 @@ from typing import Any
 import pyarrow.parquet as pq
 import yaml
 
-from dataset.config import SPLIT_NAMES
 from dataset.citation import CFF_NAME, load_citation, to_apa, to_bibtex
+from dataset.config import SPLIT_NAMES
 from dataset.expectations import allowed_language_codes, load_domain_rules, structural_rules
 from dataset.layout import ALL_CONFIG, ReleaseLayout, read_layout, read_manifest
 from dataset.schema import article_schema, reject_reasons
@@ -41,31 +41,80 @@ PUBLISHERS_SHOWN = 5
 # text dataset could plausibly use are listed for licenses and tasks.
 ALLOWED = {
     "license": {
-        "apache-2.0", "cc-by-4.0", "cc-by-sa-4.0", "cc-by-nc-4.0", "cc-by-nc-sa-4.0",
-        "cc-by-nd-4.0", "cc-by-nc-nd-4.0", "cc0-1.0", "mit", "odc-by", "odbl", "pddl",
-        "other", "unknown",
+        "apache-2.0",
+        "cc-by-4.0",
+        "cc-by-sa-4.0",
+        "cc-by-nc-4.0",
+        "cc-by-nc-sa-4.0",
+        "cc-by-nd-4.0",
+        "cc-by-nc-nd-4.0",
+        "cc0-1.0",
+        "mit",
+        "odc-by",
+        "odbl",
+        "pddl",
+        "other",
+        "unknown",
     },
     "multilinguality": {"monolingual", "multilingual", "translation", "other"},
     "size_categories": {
-        "n<1K", "1K<n<10K", "10K<n<100K", "100K<n<1M", "1M<n<10M", "10M<n<100M",
-        "100M<n<1B", "1B<n<10B", "10B<n<100B", "100B<n<1T", "n>1T",
+        "n<1K",
+        "1K<n<10K",
+        "10K<n<100K",
+        "100K<n<1M",
+        "1M<n<10M",
+        "10M<n<100M",
+        "100M<n<1B",
+        "1B<n<10B",
+        "10B<n<100B",
+        "100B<n<1T",
+        "n>1T",
     },
     "annotations_creators": {
-        "found", "crowdsourced", "expert-generated", "machine-generated", "no-annotation", "other",
+        "found",
+        "crowdsourced",
+        "expert-generated",
+        "machine-generated",
+        "no-annotation",
+        "other",
     },
-    "language_creators": {"found", "crowdsourced", "expert-generated", "machine-generated", "other"},
+    "language_creators": {
+        "found",
+        "crowdsourced",
+        "expert-generated",
+        "machine-generated",
+        "other",
+    },
     "source_datasets": {"original", "extended"},
     "task_categories": {
-        "text-classification", "token-classification", "text-generation", "fill-mask",
-        "summarization", "translation", "question-answering", "feature-extraction",
-        "sentence-similarity", "zero-shot-classification", "text-retrieval",
+        "text-classification",
+        "token-classification",
+        "text-generation",
+        "fill-mask",
+        "summarization",
+        "translation",
+        "question-answering",
+        "feature-extraction",
+        "sentence-similarity",
+        "zero-shot-classification",
+        "text-retrieval",
     },
-}  # fmt: skip
+}
 REQUIRED_KEYS = (
-    "pretty_name", "language", "language_details", "license", "multilinguality",
-    "size_categories", "task_categories", "source_datasets", "annotations_creators",
-    "language_creators", "tags", "configs", "dataset_info",
-)  # fmt: skip
+    "pretty_name",
+    "language",
+    "language_details",
+    "license",
+    "multilinguality",
+    "size_categories",
+    "task_categories",
+    "source_datasets",
+    "annotations_creators",
+    "language_creators",
+    "tags",
+    "configs",
+    "dataset_info",
+)
 NON_SCRIPTS = {"Zyyy", "Zzzz", "Zinh", "Zxxx"}
 
 
@@ -102,8 +151,14 @@ def collect_stats(layout: ReleaseLayout) -> dict[tuple[str, str], SplitStats]:
 
 
 def size_category(rows: int) -> str:
-    bounds = [(1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"),
-              (1_000_000, "100K<n<1M"), (10_000_000, "1M<n<10M"), (100_000_000, "10M<n<100M")]  # fmt: skip
+    bounds = [
+        (1_000, "n<1K"),
+        (10_000, "1K<n<10K"),
+        (100_000, "10K<n<100K"),
+        (1_000_000, "100K<n<1M"),
+        (10_000_000, "1M<n<10M"),
+        (100_000_000, "10M<n<100M"),
+    ]
     return next((label for bound, label in bounds if rows < bound), "100M<n<1B")
 
 
@@ -283,8 +338,8 @@ def uses_section(layout, repo_id: str, version: str) -> str:
             "```",
             "",
             "With polars: "
-            f"`pl.read_parquet(\"hf://datasets/{repo_id}@v{version}/data/*/*.parquet\")`. "
-            "A local release folder loads the same way: `load_dataset(\"path/to/release\", "
+            f'`pl.read_parquet("hf://datasets/{repo_id}@v{version}/data/*/*.parquet")`. '
+            'A local release folder loads the same way: `load_dataset("path/to/release", '
             f'"{example}")`.',
             "",
             "### Out-of-Scope Use",
@@ -380,7 +435,10 @@ def creation_section(manifest: dict, stats) -> str:
     ]
     ratio_text = ", ".join(f"{name} {ratios[name]:g}" for name in SPLIT_NAMES if name in ratios)
     total = sum(s.rows for s in stats.values())
-    found = {n: sum(s.filled[n] for s in stats.values()) for n in ("title", "published_date", "publisher")}
+    found = {
+        n: sum(s.filled[n] for s in stats.values())
+        for n in ("title", "published_date", "publisher")
+    }
     return "\n".join(
         [
             "## Dataset Creation",
@@ -405,7 +463,7 @@ def creation_section(manifest: dict, stats) -> str:
             "How each field is produced (the field descriptions above are the contract; the "
             "versions are those of the build environment):",
             "",
-            "- **Text:** Unicode NFC; boilerplate (site names, menus, share and \"read also\" "
+            '- **Text:** Unicode NFC; boilerplate (site names, menus, share and "read also" '
             "lines, widgets, captions, repeated titles, empty lines) removed by rules; paragraphs "
             "joined by a blank line. Bodies shorter than "
             f"{config.get('min_text_chars')} characters are rejected (`too_short`).",
@@ -567,7 +625,7 @@ def more_information_section() -> str:
         [
             "## Glossary",
             "",
-            "- **config:** a subset loadable by name (`load_dataset(path, \"fr\")`); one per "
+            '- **config:** a subset loadable by name (`load_dataset(path, "fr")`); one per '
             "language plus `all`.",
             "- **near-duplicate cluster:** articles whose MinHash similarity links them "
             "(re-posts, lightly edited copies).",
@@ -633,10 +691,13 @@ def card_drift(release_dir: Path, repo_id: str = DEFAULT_REPO_ID) -> list[str]:
     fresh = render_card(release_dir, repo_id)
     return list(
         difflib.unified_diff(
-            current.splitlines(), fresh.splitlines(), "README.md (release)", "README.md (regenerated)",
+            current.splitlines(),
+            fresh.splitlines(),
+            "README.md (release)",
+            "README.md (regenerated)",
             lineterm="",
         )
-    )  # fmt: skip
+    )
 
 
 def split_card(text: str) -> tuple[dict[str, Any], str]:
@@ -649,7 +710,7 @@ def split_card(text: str) -> tuple[dict[str, Any], str]:
 
 def card_problems(text: str, release_dir: Path) -> list[str]:
     """Our own check of a card: required keys, allowed values, configs and counts vs files."""
-    meta, body = split_card(text)
+    meta, _ = split_card(text)
     problems = [f"missing YAML key {key!r}" for key in REQUIRED_KEYS if key not in meta]
     if MISSING_MARKER in text:
         problems.append(f"the card contains {MISSING_MARKER!r}")
@@ -658,13 +719,19 @@ def card_problems(text: str, release_dir: Path) -> list[str]:
         for value in values if isinstance(values, list) else [values]:
             if value is not None and value not in allowed:
                 problems.append(f"{key}: {value!r} is not one of {sorted(allowed)}")
-    if meta.get("license") == "other" and not (meta.get("license_name") and meta.get("license_link")):
+    if meta.get("license") == "other" and not (
+        meta.get("license_name") and meta.get("license_link")
+    ):
         problems.append("license: other needs license_name and license_link")
     codes = set(allowed_language_codes())
-    problems += [f"language: {c!r} is not an allowed ISO 639 code" for c in meta.get("language", []) if c not in codes]
+    problems += [
+        f"language: {c!r} is not an allowed ISO 639 code"
+        for c in meta.get("language", [])
+        if c not in codes
+    ]
     problems += language_detail_problems(meta)
     problems += config_problems(meta, release_dir)
-    return problems  # fmt: skip
+    return problems
 
 
 def language_detail_problems(meta: dict[str, Any]) -> list[str]:
@@ -690,7 +757,9 @@ def config_problems(meta: dict[str, Any], release_dir: Path) -> list[str]:
         for entry in config.get("data_files", []):
             files = sorted(release_dir.glob(entry["path"]))
             if not files:
-                problems.append(f"configs: {config['config_name']}/{entry['split']} matches no file")
+                problems.append(
+                    f"configs: {config['config_name']}/{entry['split']} matches no file"
+                )
             rows = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
             if files and rows == 0:
                 problems.append(f"configs: {config['config_name']}/{entry['split']} has 0 rows")
@@ -703,4 +772,4 @@ def config_problems(meta: dict[str, Any], release_dir: Path) -> list[str]:
                     f"dataset_info: {key[0]}/{key[1]} declares {split['num_examples']} rows, "
                     f"the files hold {counts.get(key)}"
                 )
-    return problems  # fmt: skip
+    return problems

@@ -71,7 +71,9 @@ def citation_problems(data: dict[str, Any], expected_version: str | None = None)
         problems.append(f"type: must be 'dataset', got {data.get('type')!r}")
     version = str(data.get("version", ""))
     if expected_version is not None and version != expected_version:
-        problems.append(f"version: {version!r} differs from the package version {expected_version!r}")
+        problems.append(
+            f"version: {version!r} differs from the package version {expected_version!r}"
+        )
     for ident in data.get("identifiers", []):
         tag = re.search(r"/tree/(v[^/]+)$", str(ident.get("value", "")))
         if tag and tag.group(1) != f"v{version}":

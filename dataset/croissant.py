@@ -52,8 +52,17 @@ RAI_KEYS = (
     "rai:annotatorDemographics",
     "rai:dataSocialImpact",
 )
-DATA_TYPES = {"string": "sc:Text", "float32": "sc:Float", "date32": "sc:Date", "list<string>": "sc:Text"}
-SPLIT_URLS = {"train": "cr:TrainingSplit", "validation": "cr:ValidationSplit", "test": "cr:TestSplit"}
+DATA_TYPES = {
+    "string": "sc:Text",
+    "float32": "sc:Float",
+    "date32": "sc:Date",
+    "list<string>": "sc:Text",
+}
+SPLIT_URLS = {
+    "train": "cr:TrainingSplit",
+    "validation": "cr:ValidationSplit",
+    "test": "cr:TestSplit",
+}
 SHARD_SPLIT_REGEX = r"^(?:.*/)?(train|validation|test)-\d{5}-of-\d{5}\.parquet$"
 PARQUET = "application/x-parquet"
 
@@ -72,8 +81,9 @@ def build_croissant(release_dir: Path, repo_id: str = DEFAULT_REPO_ID) -> dict[s
     manifest = read_manifest(release_dir)
     citation = load_citation(release_dir / CFF_NAME)
     version = manifest["release_version"]
-    shards = sorted(p for lang in layout.languages for s in layout.splits(lang)
-                    for p in layout.files(lang, s))  # fmt: skip
+    shards = sorted(
+        p for lang in layout.languages for s in layout.splits(lang) for p in layout.files(lang, s)
+    )
     files = [*shards, "rejects/rejects.parquet"]
     counts = manifest.get("counts", {})
     config = manifest.get("config", {})
@@ -103,18 +113,25 @@ def build_croissant(release_dir: Path, repo_id: str = DEFAULT_REPO_ID) -> dict[s
                 "@type": "cr:FileSet",
                 "@id": "article-shards",
                 "name": "article-shards",
-                "description": "Every article shard, data/{language}/{split}-NNNNN-of-NNNNN.parquet.",
+                "description": "Every article shard: data/{language}/{split}-*.parquet.",
                 "encodingFormat": PARQUET,
                 "includes": "data/*/*.parquet",
             }
         ],
         "recordSet": [
             splits_record_set(layout.splits("all")),
-            table_record_set(article_schema(), "articles", {"fileSet": {"@id": "article-shards"}}, True),
-            table_record_set(reject_schema(), "rejects", {"fileObject": {"@id": "rejects/rejects.parquet"}}, False),
+            table_record_set(
+                article_schema(), "articles", {"fileSet": {"@id": "article-shards"}}, True
+            ),
+            table_record_set(
+                reject_schema(),
+                "rejects",
+                {"fileObject": {"@id": "rejects/rejects.parquet"}},
+                False,
+            ),
         ],
         **rai_fields(manifest, config, layout.languages),
-    }  # fmt: skip
+    }
 
 
 def file_object(release_dir: Path, relative: str) -> dict[str, Any]:
@@ -140,8 +157,10 @@ def splits_record_set(splits: list[str]) -> dict[str, Any]:
             {"@type": "cr:Field", "@id": "splits/name", "name": "name", "dataType": "sc:Text"},
             {"@type": "cr:Field", "@id": "splits/url", "name": "url", "dataType": "sc:URL"},
         ],
-        "data": [{"splits/name": s, "splits/url": SPLIT_URLS[s]} for s in SPLIT_NAMES if s in splits],
-    }  # fmt: skip
+        "data": [
+            {"splits/name": s, "splits/url": SPLIT_URLS[s]} for s in SPLIT_NAMES if s in splits
+        ],
+    }
 
 
 def table_record_set(
@@ -221,7 +240,7 @@ def rai_fields(manifest: dict, config: dict, languages: list[str]) -> dict[str, 
             f"dateparser {package_version('dateparser')}",
         ],
         "rai:dataBiases": [
-            "Uneven coverage of languages, outlets and periods: the corpus holds what was collected.",
+            "Uneven coverage of languages, outlets and periods: it holds what was collected.",
             "Partisan and state-affiliated outlets of the parties to the conflict are included as "
             "published; their framing is part of the data.",
         ],
@@ -274,4 +293,3 @@ def croissant_problems(document: dict[str, Any]) -> list[str]:
 
 def load_croissant(release_dir: Path) -> dict[str, Any]:
     return json.loads((release_dir / CROISSANT_NAME).read_text(encoding="utf-8"))
-

@@ -5,9 +5,9 @@ suites exist:
 
 - ``article.structural``: generated here from ``schemas/article.yaml`` (column set and order,
   value types, nullability, patterns, bounds, primary-key uniqueness, allowed language codes).
-  It is built at run time, so validation never uses a stale copy; ``validation/structural_suite.json``
-  is a committed snapshot for review, and tests/unit/test_schema_drift.py fails when it is stale
-  (regenerate with ``python -m dataset.expectations``).
+  It is built at run time, so validation never uses a stale copy; the committed snapshot
+  ``validation/structural_suite.json`` shows it in review, and tests/unit/test_schema_drift.py
+  fails when the snapshot is stale (regenerate with ``python -m dataset.expectations``).
 - ``article.domain``: read from ``validation/domain_rules.yaml`` (hand-written, each rule named
   and explained). Rules may need a derived column (``helper``) computed by ``HELPERS`` from the
   batch and a release-wide ``ReleaseIndex`` (which ids and clusters lie in which split).
@@ -39,8 +39,8 @@ DOMAIN_RULES_NAME = "domain_rules.yaml"
 CONFIG_SCOPES = ("any", "language", "all")
 
 # What a declared type looks like to GE's pandas engine once Parquet is read with
-# ``types_mapper=pd.ArrowDtype`` (the ArrowDtype's ``.type``). The exact Arrow types (float32, not
-# float64; string, not large_string) are checked on the Parquet schema itself by dataset/validate.py.
+# ``types_mapper=pd.ArrowDtype`` (the ArrowDtype's ``.type``). The exact Arrow types (float32,
+# not float64; string, not large_string) are checked on the Parquet schema by dataset/validate.py.
 GE_VALUE_TYPES = {"string": "str", "float32": "float", "date32": "date", "list<string>": "list"}
 # Special-purpose ISO 639 codes that are never the language of an article body.
 NON_LANGUAGE_CODES = frozenset({"mis", "mul", "und", "zxx"})
@@ -310,7 +310,7 @@ def raw_without_date(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
 
 
 def title_at_text_start(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
-    """True when the body starts with the headline (compared NFC, casefolded, whitespace-collapsed)."""
+    """True when the body starts with the headline (NFC, casefolded, whitespace collapsed)."""
 
     def starts_with_title(title: str | None, text: str | None) -> bool:
         if not title or not text:

@@ -59,7 +59,11 @@ def run_validation(staging: Path) -> None:
     if not report.success:
         names = report.failing_names()
         shown = "; ".join(names[:MAX_FAILURES_SHOWN])
-        more = f" and {len(names) - MAX_FAILURES_SHOWN} more" if len(names) > MAX_FAILURES_SHOWN else ""
+        more = (
+            f" and {len(names) - MAX_FAILURES_SHOWN} more"
+            if len(names) > MAX_FAILURES_SHOWN
+            else ""
+        )
         raise BuildError(
             f"validation failed ({shown}{more}); nothing was published. "
             "Rebuild with --no-validate and run `python -m dataset validate` on it for details"

@@ -87,9 +87,7 @@ def read_frame(release_dir: Path, files: list[str]) -> pd.DataFrame:
     Shards are read one by one and concatenated by pandas, so a shard that lost or gained a
     column still loads (validation then reports the mismatch instead of crashing).
     """
-    frames = [
-        pq.read_table(release_dir / f).to_pandas(types_mapper=pd.ArrowDtype) for f in files
-    ]
+    frames = [pq.read_table(release_dir / f).to_pandas(types_mapper=pd.ArrowDtype) for f in files]
     if len(frames) == 1:
         return frames[0]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
