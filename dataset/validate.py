@@ -256,6 +256,14 @@ class GreatExpectationsRunner:
         )
         self.context = gx.get_context(mode="ephemeral", project_config=config)
         self.datasource = self.context.data_sources.add_pandas("release")
+        self._definitions: dict[str, Any] = {}
+
+    def _batch_definition(self, asset_name: str):
+        """One dataframe asset per config/split/suite (its name shows in the result JSON)."""
+        if asset_name not in self._definitions:
+            asset = self.datasource.add_dataframe_asset(asset_name)
+            self._definitions[asset_name] = asset.add_batch_definition_whole_dataframe("all_rows")
+        return self._definitions[asset_name]
 
     def run(
         self,
@@ -270,9 +278,7 @@ class GreatExpectationsRunner:
         suite = self._gx.ExpectationSuite(name=suite_name)
         for rule in rules:
             suite.add_expectation(build_expectation(rule, params))
-        asset_name = f"{config}/{split}/{suite_name}"
-        asset = self.datasource.add_dataframe_asset(asset_name)
-        batch = asset.add_batch_definition_whole_dataframe("all_rows").get_batch(
+        batch = self._batch_definition(f"{config}/{split}/{suite_name}").get_batch(
             batch_parameters={"dataframe": frame}
         )
         result_format: dict[str, Any] = {"result_format": "COMPLETE"}
