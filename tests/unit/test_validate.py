@@ -25,7 +25,9 @@ from dataset.validate import clean_result, describe_schema_difference
 
 AR_TEXT = "أعلنت وزارة الدفاع الأذربيجانية عن عملية عسكرية في كاراباخ.\n\nدعت الولايات المتحدة إلى وقف إطلاق النار."  # noqa: E501
 ZH_TEXT = "纳卡地区爆发冲突。\n\n亚美尼亚和阿塞拜疆互相指责对方首先开火。"
-VI_TEXT = "Xung đột ở Nagorno-Karabakh tiếp diễn.\n\nHai bên cáo buộc lẫn nhau vi phạm lệnh ngừng bắn."
+VI_TEXT = (
+    "Xung đột ở Nagorno-Karabakh tiếp diễn.\n\nHai bên cáo buộc lẫn nhau vi phạm lệnh ngừng bắn."
+)
 
 
 def article(**overrides) -> dict:
@@ -81,19 +83,45 @@ def run_rule(runner, rule: Rule, df: pd.DataFrame, config="vi", index=None):
 @pytest.mark.parametrize(
     ("rule", "bad"),
     [
-        pytest.param("published_date_within_conflict_and_build", article(published_date=dt.date(2100, 1, 1), published_date_raw="1/1/2100"), id="future-date"),  # noqa: E501
-        pytest.param("published_date_within_conflict_and_build", article(published_date=dt.date(1920, 5, 1), published_date_raw="1920"), id="before-conflict"),  # noqa: E501
-        pytest.param("published_date_raw_present_when_dated", article(published_date=dt.date(2020, 9, 27)), id="date-without-raw"),  # noqa: E501
-        pytest.param("published_date_raw_null_when_undated", article(published_date_raw="hôm nay"), id="raw-without-date"),  # noqa: E501
-        pytest.param("title_not_repeated_at_text_start", article(title="Xung đột ở  NAGORNO-Karabakh"), id="title-in-text"),  # noqa: E501
+        pytest.param(
+            "published_date_within_conflict_and_build",
+            article(published_date=dt.date(2100, 1, 1), published_date_raw="1/1/2100"),
+            id="future-date",
+        ),
+        pytest.param(
+            "published_date_within_conflict_and_build",
+            article(published_date=dt.date(1920, 5, 1), published_date_raw="1920"),
+            id="before-conflict",
+        ),
+        pytest.param(
+            "published_date_raw_present_when_dated",
+            article(published_date=dt.date(2020, 9, 27)),
+            id="date-without-raw",
+        ),
+        pytest.param(
+            "published_date_raw_null_when_undated",
+            article(published_date_raw="hôm nay"),
+            id="raw-without-date",
+        ),
+        pytest.param(
+            "title_not_repeated_at_text_start",
+            article(title="Xung đột ở  NAGORNO-Karabakh"),
+            id="title-in-text",
+        ),
         pytest.param("text_is_nfc", article(text="Xung \u0111o\u0302\u0323t " * 10), id="not-nfc"),
-        pytest.param("text_paragraphs_well_formed", article(text=VI_TEXT + "\n\n\n\nthêm"), id="blank-run"),  # noqa: E501
+        pytest.param(
+            "text_paragraphs_well_formed", article(text=VI_TEXT + "\n\n\n\nthêm"), id="blank-run"
+        ),
         pytest.param("text_has_no_control_characters", article(text=VI_TEXT + "\x00"), id="nul"),
         pytest.param("text_length_within_bounds", article(text="quá ngắn"), id="too-short"),
         pytest.param("title_trimmed", article(title=" "), id="blank-title"),
-        pytest.param("publisher_trimmed", article(publisher="VnExpress\n"), id="publisher-newline"),  # noqa: E501
-        pytest.param("language_score_above_threshold", article(language_score=0.2), id="low-score"),  # noqa: E501
-        pytest.param("other_languages_exclude_main_language", article(other_languages=["vi"]), id="self-in-others"),  # noqa: E501
+        pytest.param("publisher_trimmed", article(publisher="VnExpress\n"), id="publisher-newline"),
+        pytest.param("language_score_above_threshold", article(language_score=0.2), id="low-score"),
+        pytest.param(
+            "other_languages_exclude_main_language",
+            article(other_languages=["vi"]),
+            id="self-in-others",
+        ),
         pytest.param("language_matches_config", article(language="fr"), id="wrong-config"),
     ],
 )
