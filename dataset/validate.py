@@ -350,7 +350,7 @@ def to_failure(item: dict[str, Any]) -> Failure:
     if item["exception_info"]["raised_exception"]:
         description += " Error: " + "; ".join(item["exception_info"]["exception_messages"])
     elif "observed_value" in result:
-        description += f" Observed: {json.dumps(result['observed_value'], ensure_ascii=False)}"
+        description += " Observed: " + describe_observed(config["kwargs"], result["observed_value"])
     ids = sorted(
         {
             str(row[INDEX_COLUMN])
@@ -358,7 +358,19 @@ def to_failure(item: dict[str, Any]) -> Failure:
             if isinstance(row, dict) and row.get(INDEX_COLUMN) is not None
         }
     )
-    return Failure(name, truncate_strings(description), ids[:MAX_IDS_PER_FAILURE])
+    return Failure(name, description, ids[:MAX_IDS_PER_FAILURE])
+
+
+def describe_observed(kwargs: dict[str, Any], observed: Any) -> str:
+    """The observed value in a line: for a column list, what is missing, extra or out of order."""
+    expected = kwargs.get("column_list")
+    if isinstance(expected, list) and isinstance(observed, list):
+        missing = [c for c in expected if c not in observed]
+        extra = [c for c in observed if c not in expected]
+        if missing or extra:
+            return f"missing columns {missing}, undeclared columns {extra}"
+        return f"columns in order {observed}"
+    return truncate_strings(json.dumps(observed, ensure_ascii=False))
 
 
 # ---------------------------------------------------------------- output
