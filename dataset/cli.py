@@ -112,6 +112,8 @@ def validate(release_dir: Path) -> None:
 def card(release_dir: Path, check: bool, repo_id: str | None) -> None:
     """Write the dataset card README.md of a release, or check it with --check.
 
+    Writing refreshes checksums.sha256 when it matched before; --check exits 1 on any difference.
+
     Example: python -m dataset card release/ --check
     """
     from dataset.card import DEFAULT_REPO_ID, card_drift, write_card
@@ -125,7 +127,14 @@ def card(release_dir: Path, check: bool, repo_id: str | None) -> None:
             sys.exit(1)
         click.echo(f"{release_dir / 'README.md'} is up to date")
         return
+    from dataset.integrity import CHECKSUMS_NAME, verify_checksums, write_checksums
+
+    intact = verify_checksums(release_dir).ok
     click.echo(f"wrote {write_card(release_dir, repo_id)}")
+    if intact:
+        write_checksums(release_dir)
+    elif (release_dir / CHECKSUMS_NAME).is_file():
+        click.echo(f"warning: {CHECKSUMS_NAME} did not match before; left as is", err=True)
 
 
 def main() -> None:
