@@ -11,6 +11,7 @@ so ``card_problems`` checks the YAML values against the allowed lists itself.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import functools
 import json
@@ -203,7 +204,8 @@ def dataset_info_entries(layout: ReleaseLayout) -> list[dict[str, Any]]:
         entries.append(
             {
                 "config_name": config,
-                "features": article_schema().to_hf_features(),  # fresh copy: no YAML anchors
+                # a private copy per config: shared objects would become YAML anchors (&id001)
+                "features": copy.deepcopy(article_schema().to_hf_features()),
                 "splits": splits,
                 "download_size": download,
             }
@@ -219,7 +221,9 @@ def card_metadata(layout: ReleaseLayout, stats: dict[tuple[str, str], SplitStats
     return {
         "pretty_name": PRETTY_NAME,
         "language": layout.languages,
-        "language_details": [language_detail(lang, scripts[lang]) for lang in layout.languages],
+        "language_details": [
+            language_detail(lang, scripts.get(lang, Counter())) for lang in layout.languages
+        ],
         "license": "other",
         "license_name": "third-party-news-text",
         "license_link": LICENSE_NAME,

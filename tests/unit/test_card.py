@@ -114,3 +114,16 @@ def test_language_detail_uses_the_dominant_real_script():
     assert language_detail("zh", Counter({"Hans": 3, "Hant": 1})) == "zh-Hans"
     assert language_detail("ar", Counter({"Zyyy": 5})) == "ar"
     assert language_name("vi") == "Vietnamese"
+
+
+def test_card_yaml_has_no_anchors(tmp_path):
+    from dataset.card import card_metadata
+    from dataset.layout import read_layout
+
+    (tmp_path / "build_manifest.json").write_text("{}")
+    for lang in ("ar", "zh"):
+        shard = tmp_path / "data" / lang / "train-00000-of-00001.parquet"
+        shard.parent.mkdir(parents=True)
+        pq.write_table(pa.Table.from_pylist([], schema=article_schema().to_pyarrow()), shard)
+    text = render_yaml(card_metadata(read_layout(tmp_path), {}))
+    assert "&id" not in text and "*id" not in text
