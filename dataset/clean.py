@@ -101,10 +101,12 @@ KEY_MAX = 100  # widget phrases are short; longer lines are never keyed
 ARABIC_TATWEEL = "\u0640"
 _NON_LETTER_RUN = re.compile(r"[\W\d_]+")
 # Combining marks of the Basic Multilingual Plane (accents, harakat) plus the Arabic tatweel.
-COMBINING_MARK = re.compile("[{}{}]".format(
-    "".join(re.escape(chr(c)) for c in range(0x10000) if unicodedata.combining(chr(c))),
-    ARABIC_TATWEEL,
-))
+COMBINING_MARK = re.compile(
+    "[{}{}]".format(
+        "".join(re.escape(chr(c)) for c in range(0x10000) if unicodedata.combining(chr(c))),
+        ARABIC_TATWEEL,
+    )
+)
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
@@ -157,56 +159,231 @@ def is_menu_item(line: str) -> bool:
 # Breadcrumbs: "Home | World | Europe", "Trang chủ › Thế giới". A line of short segments joined
 # by navigation separators, starting with a home link or made of three or more one/two-word parts.
 BREADCRUMB_SEPARATOR = re.compile(r"\s*(?:[|›»>/•·→⟩]|\s-\s)\s*")
-HOME_WORDS = keys(["Home", "Accueil", "الرئيسية", "首页", "首頁", "Trang chủ", "Главная",
-                   "Головна", "Inicio", "Início", "Startseite", "Ana Sayfa", "Ana səhifə",
-                   "Գլխավոր", "News", "Actualités", "Tin tức", "Новости", "Haberler", "أخبار"])
+HOME_WORDS = keys(
+    [
+        "Home",
+        "Accueil",
+        "الرئيسية",
+        "首页",
+        "首頁",
+        "Trang chủ",
+        "Главная",
+        "Головна",
+        "Inicio",
+        "Início",
+        "Startseite",
+        "Ana Sayfa",
+        "Ana səhifə",
+        "Գլխավոր",
+        "News",
+        "Actualités",
+        "Tin tức",
+        "Новости",
+        "Haberler",
+        "أخبار",
+    ]
+)
 BREADCRUMB_MAX = 120
 
 # Whole-line widgets: comment counters, source-link buttons, empty-state placeholders, ads,
 # navigation buttons. Matched only when the ENTIRE line is the phrase (digits/brackets ignored).
-WIDGET_PHRASES = keys([
-    # en
-    "Source", "Sources", "Source link", "Source URL", "Original source", "Comment", "Comments",
-    "Leave a comment", "Leave a reply", "Post a comment", "Add a comment", "Add comment",
-    "No comments", "No comments yet", "Be the first to comment", "No data", "No videos available",
-    "No video available", "No posts found", "Adblock test (Why?)", "Advertisement", "Sponsored",
-    "Loading", "Print", "Back to top", "Read more", "Continue reading", "Show more", "See more",
-    "Load more", "Click here", "Previous article", "Next article", "Previous post", "Next post",
-    "Home", "Menu", "Search", "Subscribe", "Sign in", "Log in", "Tags", "Share",
-    "Share this article", "Share this", "Related", "Email", "Copy link", "Link copied",
-    # fr
-    "Commentaire", "Commentaires", "Laisser un commentaire", "Aucun commentaire", "Publicité",
-    "Lire la suite", "Voir plus", "Article précédent", "Article suivant", "Accueil", "Partager",
-    "Partager cet article", "Imprimer", "Lien source", "Aucune donnée", "Aucune vidéo disponible",
-    # ar
-    "المصدر", "مصدر", "رابط المصدر", "تعليقات", "التعليقات", "اترك تعليقا", "أضف تعليق",
-    "أضف تعليقك", "لا توجد تعليقات", "إعلان", "اقرأ المزيد", "المزيد", "شارك", "شارك الخبر",
-    "مشاركة", "طباعة", "الرئيسية", "لا توجد بيانات",
-    # zh
-    "来源", "來源", "评论", "評論", "发表评论", "發表評論", "暂无评论", "暫無評論", "广告", "廣告",
-    "阅读更多", "閱讀更多", "查看更多", "加载更多", "分享", "分享到", "首页", "首頁", "返回顶部",
-    "返回頂部", "打印", "暂无数据", "暫無數據",
-    # vi
-    "Nguồn", "Bình luận", "Gửi bình luận", "Viết bình luận", "Quảng cáo", "Xem thêm", "Đọc thêm",
-    "Chia sẻ", "Trang chủ", "In bài viết", "Không có dữ liệu", "Không có video",
-    # ru / uk
-    "Источник", "Комментарии", "Комментарий", "Оставить комментарий", "Реклама", "Читать далее",
-    "Подробнее", "Поделиться", "Главная", "Печать", "Нет данных", "Джерело", "Коментарі",
-    # es / pt / it
-    "Fuente", "Comentarios", "Deja un comentario", "Deja una respuesta", "Publicidad", "Leer más",
-    "Compartir", "Inicio", "Imprimir", "Fonte", "Comentários", "Deixe um comentário",
-    "Publicidade", "Leia mais", "Partilhar", "Commenti", "Lascia un commento", "Pubblicità",
-    "Leggi di più", "Condividi",
-    # de
-    "Quelle", "Kommentare", "Kommentar", "Kommentar schreiben", "Anzeige", "Werbung", "Weiterlesen",
-    "Mehr lesen", "Teilen", "Startseite", "Drucken",
-    # tr / az
-    "Kaynak", "Yorumlar", "Yorum yap", "Yorum yaz", "Reklam", "Devamını oku", "Paylaş",
-    "Ana sayfa", "Yazdır", "Mənbə", "Şərhlər", "Şərh yaz", "Ardını oxu", "Ana səhifə",
-    "Çap et",
-    # hy
-    "Աղբյուր", "Մեկնաբանություններ", "Գովազդ", "Կարդալ ավելին", "Կիսվել", "Տպել",
-])
+WIDGET_PHRASES = keys(
+    [
+        # en
+        "Source",
+        "Sources",
+        "Source link",
+        "Source URL",
+        "Original source",
+        "Comment",
+        "Comments",
+        "Leave a comment",
+        "Leave a reply",
+        "Post a comment",
+        "Add a comment",
+        "Add comment",
+        "No comments",
+        "No comments yet",
+        "Be the first to comment",
+        "No data",
+        "No videos available",
+        "No video available",
+        "No posts found",
+        "Adblock test (Why?)",
+        "Advertisement",
+        "Sponsored",
+        "Loading",
+        "Print",
+        "Back to top",
+        "Read more",
+        "Continue reading",
+        "Show more",
+        "See more",
+        "Load more",
+        "Click here",
+        "Previous article",
+        "Next article",
+        "Previous post",
+        "Next post",
+        "Home",
+        "Menu",
+        "Search",
+        "Subscribe",
+        "Sign in",
+        "Log in",
+        "Tags",
+        "Share",
+        "Share this article",
+        "Share this",
+        "Related",
+        "Email",
+        "Copy link",
+        "Link copied",
+        # fr
+        "Commentaire",
+        "Commentaires",
+        "Laisser un commentaire",
+        "Aucun commentaire",
+        "Publicité",
+        "Lire la suite",
+        "Voir plus",
+        "Article précédent",
+        "Article suivant",
+        "Accueil",
+        "Partager",
+        "Partager cet article",
+        "Imprimer",
+        "Lien source",
+        "Aucune donnée",
+        "Aucune vidéo disponible",
+        # ar
+        "المصدر",
+        "مصدر",
+        "رابط المصدر",
+        "تعليقات",
+        "التعليقات",
+        "اترك تعليقا",
+        "أضف تعليق",
+        "أضف تعليقك",
+        "لا توجد تعليقات",
+        "إعلان",
+        "اقرأ المزيد",
+        "المزيد",
+        "شارك",
+        "شارك الخبر",
+        "مشاركة",
+        "طباعة",
+        "الرئيسية",
+        "لا توجد بيانات",
+        # zh
+        "来源",
+        "來源",
+        "评论",
+        "評論",
+        "发表评论",
+        "發表評論",
+        "暂无评论",
+        "暫無評論",
+        "广告",
+        "廣告",
+        "阅读更多",
+        "閱讀更多",
+        "查看更多",
+        "加载更多",
+        "分享",
+        "分享到",
+        "首页",
+        "首頁",
+        "返回顶部",
+        "返回頂部",
+        "打印",
+        "暂无数据",
+        "暫無數據",
+        # vi
+        "Nguồn",
+        "Bình luận",
+        "Gửi bình luận",
+        "Viết bình luận",
+        "Quảng cáo",
+        "Xem thêm",
+        "Đọc thêm",
+        "Chia sẻ",
+        "Trang chủ",
+        "In bài viết",
+        "Không có dữ liệu",
+        "Không có video",
+        # ru / uk
+        "Источник",
+        "Комментарии",
+        "Комментарий",
+        "Оставить комментарий",
+        "Реклама",
+        "Читать далее",
+        "Подробнее",
+        "Поделиться",
+        "Главная",
+        "Печать",
+        "Нет данных",
+        "Джерело",
+        "Коментарі",
+        # es / pt / it
+        "Fuente",
+        "Comentarios",
+        "Deja un comentario",
+        "Deja una respuesta",
+        "Publicidad",
+        "Leer más",
+        "Compartir",
+        "Inicio",
+        "Imprimir",
+        "Fonte",
+        "Comentários",
+        "Deixe um comentário",
+        "Publicidade",
+        "Leia mais",
+        "Partilhar",
+        "Commenti",
+        "Lascia un commento",
+        "Pubblicità",
+        "Leggi di più",
+        "Condividi",
+        # de
+        "Quelle",
+        "Kommentare",
+        "Kommentar",
+        "Kommentar schreiben",
+        "Anzeige",
+        "Werbung",
+        "Weiterlesen",
+        "Mehr lesen",
+        "Teilen",
+        "Startseite",
+        "Drucken",
+        # tr / az
+        "Kaynak",
+        "Yorumlar",
+        "Yorum yap",
+        "Yorum yaz",
+        "Reklam",
+        "Devamını oku",
+        "Paylaş",
+        "Ana sayfa",
+        "Yazdır",
+        "Mənbə",
+        "Şərhlər",
+        "Şərh yaz",
+        "Ardını oxu",
+        "Ana səhifə",
+        "Çap et",
+        # hy
+        "Աղբյուր",
+        "Մեկնաբանություններ",
+        "Գովազդ",
+        "Կարդալ ավելին",
+        "Կիսվել",
+        "Տպել",
+    ]
+)
 
 # "Label: value" lines that are page furniture (tags, source credits, editors, photo credits).
 LABEL_PREFIXES = (
@@ -225,26 +402,89 @@ LABEL_LINE_MAX = 160
 
 # Headers that open a list of related / recommended teasers. The header and the run of short
 # teaser lines after it are removed; the run stops at the first prose paragraph.
-RELATED_HEADERS = keys([
-    "Related", "Related articles", "Related posts", "Related news", "Related stories",
-    "Read also", "Read more", "See also", "You may also like", "You might also like",
-    "More from", "More stories", "More news", "Recommended", "Most read", "Most popular",
-    "Même sujet", "Même catégorie", "Même auteur", "Sur le même sujet", "Lire aussi",
-    "À lire aussi", "Articles similaires", "Dans la même rubrique", "Les plus lus",
-    "قد يهمك ايضا", "قد يهمك أيضا", "قد يهمك", "اقرأ أيضا", "اقرأ ايضا", "مواضيع ذات صلة",
-    "أخبار ذات صلة", "اخبار ذات صلة", "أخبار متعلقة", "اخبار متعلقة", "الأكثر قراءة",
-    "相关文章", "相關文章", "相关新闻", "相關新聞", "延伸阅读", "延伸閱讀", "推荐阅读", "推薦閱讀",
-    "热门文章", "熱門文章", "猜你喜欢",
-    "Tin liên quan", "Bài viết liên quan", "Tin cùng chuyên mục", "Cùng chuyên mục",
-    "Đọc nhiều", "Có thể bạn quan tâm",
-    "Читайте также", "Похожие новости", "По теме", "Ещё по теме", "Самое читаемое",
-    "Читайте також",
-    "Lee también", "Noticias relacionadas", "Te puede interesar", "Leia também",
-    "Notícias relacionadas", "Leggi anche", "Articoli correlati",
-    "Lesen Sie auch", "Mehr zum Thema", "Das könnte Sie auch interessieren", "Auch interessant",
-    "İlgili haberler", "Benzer haberler", "Bunlar da ilginizi çekebilir", "Oxşar xəbərlər",
-    "Digər xəbərlər", "Həmçinin oxuyun", "Kարդացեք նաև", "Կարդացեք նաև", "Նմանատիպ նյութեր",
-])
+RELATED_HEADERS = keys(
+    [
+        "Related",
+        "Related articles",
+        "Related posts",
+        "Related news",
+        "Related stories",
+        "Read also",
+        "Read more",
+        "See also",
+        "You may also like",
+        "You might also like",
+        "More from",
+        "More stories",
+        "More news",
+        "Recommended",
+        "Most read",
+        "Most popular",
+        "Même sujet",
+        "Même catégorie",
+        "Même auteur",
+        "Sur le même sujet",
+        "Lire aussi",
+        "À lire aussi",
+        "Articles similaires",
+        "Dans la même rubrique",
+        "Les plus lus",
+        "قد يهمك ايضا",
+        "قد يهمك أيضا",
+        "قد يهمك",
+        "اقرأ أيضا",
+        "اقرأ ايضا",
+        "مواضيع ذات صلة",
+        "أخبار ذات صلة",
+        "اخبار ذات صلة",
+        "أخبار متعلقة",
+        "اخبار متعلقة",
+        "الأكثر قراءة",
+        "相关文章",
+        "相關文章",
+        "相关新闻",
+        "相關新聞",
+        "延伸阅读",
+        "延伸閱讀",
+        "推荐阅读",
+        "推薦閱讀",
+        "热门文章",
+        "熱門文章",
+        "猜你喜欢",
+        "Tin liên quan",
+        "Bài viết liên quan",
+        "Tin cùng chuyên mục",
+        "Cùng chuyên mục",
+        "Đọc nhiều",
+        "Có thể bạn quan tâm",
+        "Читайте также",
+        "Похожие новости",
+        "По теме",
+        "Ещё по теме",
+        "Самое читаемое",
+        "Читайте також",
+        "Lee también",
+        "Noticias relacionadas",
+        "Te puede interesar",
+        "Leia também",
+        "Notícias relacionadas",
+        "Leggi anche",
+        "Articoli correlati",
+        "Lesen Sie auch",
+        "Mehr zum Thema",
+        "Das könnte Sie auch interessieren",
+        "Auch interessant",
+        "İlgili haberler",
+        "Benzer haberler",
+        "Bunlar da ilginizi çekebilir",
+        "Oxşar xəbərlər",
+        "Digər xəbərlər",
+        "Həmçinin oxuyun",
+        "Kարդացեք նաև",
+        "Կարդացեք նաև",
+        "Նմանատիպ նյութեր",
+    ]
+)
 
 # "READ  <teaser headline>" lines. Latin keywords need a separator or to be written in capitals,
 # so "Read the full statement." in prose is kept; non-Latin keywords are distinctive enough.
@@ -259,57 +499,195 @@ READ_ALSO_LABELLED = re.compile(
     r"\s*[:：\-–—|»>]\s*\S",
     re.IGNORECASE,
 )
-READ_ALSO_KEY_PREFIXES = tuple(sorted(keys([
-    "اقرأ أيضا", "اقرأ ايضا", "إقرأ أيضاً", "اقرأ المزيد", "اقرأ كذلك", "طالع أيضا",
-    "另请阅读", "另請閱讀", "阅读更多", "延伸阅读", "相关阅读", "相關閱讀", "推荐阅读",
-    "Читайте также", "Читайте ещё", "Читайте також", "Смотрите также", "Կարդացեք նաև",
-    "Կարդացեք նաեւ",
-])))
+READ_ALSO_KEY_PREFIXES = tuple(
+    sorted(
+        keys(
+            [
+                "اقرأ أيضا",
+                "اقرأ ايضا",
+                "إقرأ أيضاً",
+                "اقرأ المزيد",
+                "اقرأ كذلك",
+                "طالع أيضا",
+                "另请阅读",
+                "另請閱讀",
+                "阅读更多",
+                "延伸阅读",
+                "相关阅读",
+                "相關閱讀",
+                "推荐阅读",
+                "Читайте также",
+                "Читайте ещё",
+                "Читайте також",
+                "Смотрите также",
+                "Կարդացեք նաև",
+                "Կարդացեք նաեւ",
+            ]
+        )
+    )
+)
 READ_ALSO_MAX = 250
 
 # Calls to follow/subscribe, and channel links. Only first-person-plural calls to action
 # ("follow us", "لمتابعتنا") count, so prose such as "Russia is following the situation" stays.
-FOLLOW_PHRASES = tuple(sorted(keys([
-    "follow us", "subscribe to our", "subscribe now", "join our channel", "join us on",
-    "suivez-nous", "abonnez-vous", "rejoignez-nous",
-    "تابعونا", "تابعنا", "لمتابعتنا", "للمتابعة على", "اشترك في قناتنا", "اشترك الآن",
-    "انضم إلى قناتنا", "انضم الى قناتنا", "قناتنا على",
-    "关注我们", "關注我們", "订阅我们", "加入我们的",
-    "theo dõi chúng tôi", "theo dõi kênh", "đăng ký kênh", "tham gia kênh",
-    "подписывайтесь", "подпишитесь на", "присоединяйтесь", "наш канал",
-    "síguenos", "suscríbete", "siga-nos", "seguici", "folgen sie uns", "abonnieren sie",
-    "bizi takip edin", "abone ol", "bizi izləyin", "abunə olun", "kanalımıza",
-    "հետևեք մեզ", "բաժանորդագրվեք",
-])))
+FOLLOW_PHRASES = tuple(
+    sorted(
+        keys(
+            [
+                "follow us",
+                "subscribe to our",
+                "subscribe now",
+                "join our channel",
+                "join us on",
+                "suivez-nous",
+                "abonnez-vous",
+                "rejoignez-nous",
+                "تابعونا",
+                "تابعنا",
+                "لمتابعتنا",
+                "للمتابعة على",
+                "اشترك في قناتنا",
+                "اشترك الآن",
+                "انضم إلى قناتنا",
+                "انضم الى قناتنا",
+                "قناتنا على",
+                "关注我们",
+                "關注我們",
+                "订阅我们",
+                "加入我们的",
+                "theo dõi chúng tôi",
+                "theo dõi kênh",
+                "đăng ký kênh",
+                "tham gia kênh",
+                "подписывайтесь",
+                "подпишитесь на",
+                "присоединяйтесь",
+                "наш канал",
+                "síguenos",
+                "suscríbete",
+                "siga-nos",
+                "seguici",
+                "folgen sie uns",
+                "abonnieren sie",
+                "bizi takip edin",
+                "abone ol",
+                "bizi izləyin",
+                "abunə olun",
+                "kanalımıza",
+                "հետևեք մեզ",
+                "բաժանորդագրվեք",
+            ]
+        )
+    )
+)
 FOLLOW_PHRASE = re.compile("|".join(re.escape(p) for p in FOLLOW_PHRASES))
 FOLLOW_LINE_MAX = 150
 CHANNEL_HOSTS = ("t.me/", "telegram.me/", "wa.me/", "chat.whatsapp.com/", "whatsapp.com/channel")
 LINK_ONLY = re.compile(r"^(?:(?:https?://|www\.)\S+\s*)+$", re.IGNORECASE)
 
 # Share bars: a line made only of share verbs and platform names.
-SHARE_WORDS = keys([
-    "share", "shares", "tweet", "facebook", "twitter", "x", "whatsapp", "telegram", "linkedin",
-    "email", "e mail", "mail", "print", "pinterest", "reddit", "vk", "vkontakte", "zalo",
-    "copy link", "messenger", "viber", "line", "weibo", "wechat", "partager", "imprimer",
-    "envoyer", "поделиться", "печать", "شارك", "مشاركة", "طباعة", "واتساب", "فيسبوك", "تويتر",
-    "分享", "打印", "微信", "微博", "chia sẻ", "in", "compartir", "imprimir", "teilen", "drucken",
-    "paylaş", "yazdır", "bölüş", "կիսվել",
-])
+SHARE_WORDS = keys(
+    [
+        "share",
+        "shares",
+        "tweet",
+        "facebook",
+        "twitter",
+        "x",
+        "whatsapp",
+        "telegram",
+        "linkedin",
+        "email",
+        "e mail",
+        "mail",
+        "print",
+        "pinterest",
+        "reddit",
+        "vk",
+        "vkontakte",
+        "zalo",
+        "copy link",
+        "messenger",
+        "viber",
+        "line",
+        "weibo",
+        "wechat",
+        "partager",
+        "imprimer",
+        "envoyer",
+        "поделиться",
+        "печать",
+        "شارك",
+        "مشاركة",
+        "طباعة",
+        "واتساب",
+        "فيسبوك",
+        "تويتر",
+        "分享",
+        "打印",
+        "微信",
+        "微博",
+        "chia sẻ",
+        "in",
+        "compartir",
+        "imprimir",
+        "teilen",
+        "drucken",
+        "paylaş",
+        "yazdır",
+        "bölüş",
+        "կիսվել",
+    ]
+)
 SHARE_MULTIWORD = tuple(sorted((w for w in SHARE_WORDS if " " in w), key=len, reverse=True))
 
 # Photo captions: a line ENDING with a photo credit. Kept for language detection only. Each
 # credit shape has its own rule and a cheap trigger (the line's last character, a colon, ©).
-CREDIT_LABELS = keys([
-    "Ảnh", "Hình", "Hình ảnh", "Photo", "Photos", "Foto", "Fotos", "Фото", "Image", "Images",
-    "Illustration", "Crédit photo", "Crédits photo", "Photo credit", "Credit", "Crédit",
-    "Picture", "Pictures", "Bild", "Fotograf", "الصورة", "صورة", "图", "圖", "图片", "圖片",
-    "照片", "摄影", "攝影", "Resim", "Fotoğraf", "Şəkil", "Լուսանկարը", "Լուսանկար",
-])
+CREDIT_LABELS = keys(
+    [
+        "Ảnh",
+        "Hình",
+        "Hình ảnh",
+        "Photo",
+        "Photos",
+        "Foto",
+        "Fotos",
+        "Фото",
+        "Image",
+        "Images",
+        "Illustration",
+        "Crédit photo",
+        "Crédits photo",
+        "Photo credit",
+        "Credit",
+        "Crédit",
+        "Picture",
+        "Pictures",
+        "Bild",
+        "Fotograf",
+        "الصورة",
+        "صورة",
+        "图",
+        "圖",
+        "图片",
+        "圖片",
+        "照片",
+        "摄影",
+        "攝影",
+        "Resim",
+        "Fotoğraf",
+        "Şəkil",
+        "Լուսանկարը",
+        "Լուսանկար",
+    ]
+)
 BRACKET_CREDIT = re.compile(r"\[[^\[\]]{2,80}/[^\[\]]{1,40}\]$")  # [Karen Minasyan/AFP]
-PHOTO_SLASH_CREDIT = re.compile(r"\((?:[^()]{0,30}\s)?(?:Photo|Foto|Фото)\s*/[^()]{1,60}\)$",
-                                re.IGNORECASE)  # (AP Photo/Jane Doe)
-NUMBERED_PHOTO = re.compile(r"[\-–—]\s*(?:Ảnh|Hình|Photo|Image|Foto|Фото)\s*\d+\s*\.?$",
-                            re.IGNORECASE)  # <alt text> - Ảnh 1.
+PHOTO_SLASH_CREDIT = re.compile(
+    r"\((?:[^()]{0,30}\s)?(?:Photo|Foto|Фото)\s*/[^()]{1,60}\)$", re.IGNORECASE
+)  # (AP Photo/Jane Doe)
+NUMBERED_PHOTO = re.compile(
+    r"[\-–—]\s*(?:Ảnh|Hình|Photo|Image|Foto|Фото)\s*\d+\s*\.?$", re.IGNORECASE
+)  # <alt text> - Ảnh 1.
 CREDIT_VALUE = re.compile(r"\s*[^.:：]{1,60}\.?\)?$")  # after "Ảnh:" -> " RT."
 CREDIT_VALUE_MAX = 64
 COPYRIGHT_CREDIT = re.compile(r"©\s*[^©]{1,60}$")
@@ -351,7 +729,8 @@ def is_breadcrumb(line: str) -> bool:
     if len(parts) < 2 or any(len(p.split()) > 3 or ends_sentence(p) for p in parts):
         return False
     return match_key(parts[0]) in HOME_WORDS or (
-        len(parts) >= 3 and all(len(p.split()) <= 2 for p in parts))
+        len(parts) >= 3 and all(len(p.split()) <= 2 for p in parts)
+    )
 
 
 def is_label_line(line: str) -> bool:
@@ -424,8 +803,11 @@ def has_credit_label(line: str) -> bool:
 
 def is_source_caption(line: str) -> bool:
     """A single short sentence ending with "(Source : X)" is a photo caption."""
-    return (len(line) <= SOURCE_CAPTION_MAX and CAPTION_SOURCE.search(line) is not None
-            and _count_sentences(line) <= 1)
+    return (
+        len(line) <= SOURCE_CAPTION_MAX
+        and CAPTION_SOURCE.search(line) is not None
+        and _count_sentences(line) <= 1
+    )
 
 
 def _count_sentences(line: str) -> int:
@@ -476,12 +858,16 @@ class Paragraph:
     is_caption: bool = False
 
 
-def label_lines(lines: Sequence[str], skip: Iterable[int] = (), title: str | None = None,
-                ) -> list[str]:
+def label_lines(
+    lines: Sequence[str],
+    skip: Iterable[int] = (),
+    title: str | None = None,
+) -> list[str]:
     """Label every line BODY, CAPTION, SKIPPED or with the boilerplate rule that removed it."""
     skipped = frozenset(skip)
-    labels = [SKIPPED if i in skipped else (classify_line(line) or BODY)
-              for i, line in enumerate(lines)]
+    labels = [
+        SKIPPED if i in skipped else (classify_line(line) or BODY) for i, line in enumerate(lines)
+    ]
     mark_title_repeats(lines, labels, title)
     mark_alt_text(lines, labels)
     mark_related_lists(lines, labels)
@@ -491,12 +877,16 @@ def label_lines(lines: Sequence[str], skip: Iterable[int] = (), title: str | Non
     return labels
 
 
-def remove_boilerplate(lines: Sequence[str], skip: Iterable[int] = (),
-                       title: str | None = None) -> list[Paragraph]:
+def remove_boilerplate(
+    lines: Sequence[str], skip: Iterable[int] = (), title: str | None = None
+) -> list[Paragraph]:
     """Return the body and caption paragraphs of the document, in order."""
     labels = label_lines(lines, skip, title)
-    return [Paragraph(line, label == CAPTION) for line, label in zip(lines, labels, strict=True)
-            if label in (BODY, CAPTION)]
+    return [
+        Paragraph(line, label == CAPTION)
+        for line, label in zip(lines, labels, strict=True)
+        if label in (BODY, CAPTION)
+    ]
 
 
 def mark_title_repeats(lines: Sequence[str], labels: list[str], title: str | None) -> None:
@@ -516,8 +906,12 @@ def mark_title_repeats(lines: Sequence[str], labels: list[str], title: str | Non
 def mark_alt_text(lines: Sequence[str], labels: list[str]) -> None:
     """Image alt text: an unpunctuated line right before a caption belongs to the photo."""
     for i in range(len(lines) - 1):
-        if (labels[i] == BODY and labels[i + 1] == CAPTION and len(lines[i]) <= CAPTION_MAX
-                and not ends_sentence(lines[i])):
+        if (
+            labels[i] == BODY
+            and labels[i + 1] == CAPTION
+            and len(lines[i]) <= CAPTION_MAX
+            and not ends_sentence(lines[i])
+        ):
             labels[i] = CAPTION
 
 

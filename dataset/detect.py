@@ -88,8 +88,9 @@ PREFIX_SCRIPTS: dict[bytes, str] = {
 }
 # Not counted (rare in news text, and each would cost a scan): Han Extension A below U+4000,
 # Arabic presentation forms (U+FB50-U+FEFF), scripts not listed in the two tables.
-_CLASS_CHARS = {script: bytes((0x41 + i,)) for i, script in enumerate(
-    sorted(set(LEAD_BYTE_SCRIPTS.values())))}
+_CLASS_CHARS = {
+    script: bytes((0x41 + i,)) for i, script in enumerate(sorted(set(LEAD_BYTE_SCRIPTS.values())))
+}
 _LEAD_TABLE = bytearray(b"." * 256)
 for _byte in b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz":
     _LEAD_TABLE[_byte] = _CLASS_CHARS["Latn"][0]
@@ -102,12 +103,16 @@ for _prefix, _script in PREFIX_SCRIPTS.items():
 PREFIX_GROUPS = {bytes((lead,)): group for lead, group in _PREFIX_GROUPS.items()}
 
 # Frequent characters whose simplified and traditional forms differ (pairs, same order).
-SIMPLIFIED_ONLY = ("这们来为说时会对国个发动战军过还进与关华实报经现员区见应问长门东车马书话听开间"
-                   "认让样气电总统务义头边则联欧苏亚罗尔达两种议导领论设请该谈产处击袭组织际护卫权"
-                   "乌诺纳鲁兰称历难无万亿从众优传伤条约级纪线练结给绝续维网胁脑举乐习买乱争亲仅价")
-TRADITIONAL_ONLY = ("這們來為說時會對國個發動戰軍過還進與關華實報經現員區見應問長門東車馬書話聽開間"
-                    "認讓樣氣電總統務義頭邊則聯歐蘇亞羅爾達兩種議導領論設請該談產處擊襲組織際護衛權"
-                    "烏諾納魯蘭稱歷難無萬億從眾優傳傷條約級紀線練結給絕續維網脅腦舉樂習買亂爭親僅價")
+SIMPLIFIED_ONLY = (
+    "这们来为说时会对国个发动战军过还进与关华实报经现员区见应问长门东车马书话听开间"
+    "认让样气电总统务义头边则联欧苏亚罗尔达两种议导领论设请该谈产处击袭组织际护卫权"
+    "乌诺纳鲁兰称历难无万亿从众优传伤条约级纪线练结给绝续维网胁脑举乐习买乱争亲仅价"
+)
+TRADITIONAL_ONLY = (
+    "這們來為說時會對國個發動戰軍過還進與關華實報經現員區見應問長門東車馬書話聽開間"
+    "認讓樣氣電總統務義頭邊則聯歐蘇亞羅爾達兩種議導領論設請該談產處擊襲組織際護衛權"
+    "烏諾納魯蘭稱歷難無萬億從眾優傳傷條約級紀線練結給絕續維網脅腦舉樂習買亂爭親僅價"
+)
 SIMPLIFIED_RE = re.compile(f"[{SIMPLIFIED_ONLY}]")
 TRADITIONAL_RE = re.compile(f"[{TRADITIONAL_ONLY}]")
 KANA_SHARE_FOR_JAPANESE = 0.1
@@ -211,7 +216,8 @@ def count_cjk(sample: str) -> tuple[int, int]:
     data = sample.encode("utf-8", "replace")
     han = len(data.translate(None, NOT_HAN_LEAD_BYTES))
     other = sum(data.count(prefix) for prefix in KANA_PREFIXES) + len(
-        data.translate(None, NOT_HANGUL_LEAD_BYTES))
+        data.translate(None, NOT_HANGUL_LEAD_BYTES)
+    )
     return han, other
 
 
@@ -258,11 +264,14 @@ def choose_main_language(labels: Sequence[ParagraphLanguage]) -> tuple[str | Non
     return main, round(min(weights[main] / total, 1.0), 4)
 
 
-def find_other_languages(labels: Sequence[ParagraphLanguage], main: str | None,
-                         ) -> tuple[str, ...]:
+def find_other_languages(
+    labels: Sequence[ParagraphLanguage],
+    main: str | None,
+) -> tuple[str, ...]:
     """Languages of long, confident paragraphs (body or caption) other than the main one."""
     others = {
-        item.language for item in labels
+        item.language
+        for item in labels
         if item.language not in (None, main, "und")
         and item.confidence >= MIN_OTHER_CONFIDENCE
         and (item.length >= MIN_OTHER_CHARS or item.cjk_chars >= MIN_OTHER_CJK)
@@ -287,7 +296,7 @@ def _sample_body(body: Sequence[str]) -> list[str]:
     """Up to SCRIPT_SAMPLE_CHARS characters, taken across paragraphs."""
     taken, size = [], 0
     for text in body:
-        piece = text[:SCRIPT_SAMPLE_CHARS - size]
+        piece = text[: SCRIPT_SAMPLE_CHARS - size]
         taken.append(piece)
         size += len(piece)
         if size >= SCRIPT_SAMPLE_CHARS:

@@ -80,19 +80,70 @@ MIN_DATE = dt.date(1988, 1, 1)
 
 # Languages whose month/weekday names are read from dateparser's data at import.
 DATE_LANGUAGES = (
-    "en", "fr", "de", "es", "it", "pt", "nl", "sv", "da", "fi", "pl", "ro", "tr", "az", "uz",
-    "ru", "uk", "be", "bg", "sr", "mk", "kk", "ky", "hy", "ka", "el", "ar", "fa", "ur", "he",
-    "id", "ms", "sq", "vi", "zh",
+    "en",
+    "fr",
+    "de",
+    "es",
+    "it",
+    "pt",
+    "nl",
+    "sv",
+    "da",
+    "fi",
+    "pl",
+    "ro",
+    "tr",
+    "az",
+    "uz",
+    "ru",
+    "uk",
+    "be",
+    "bg",
+    "sr",
+    "mk",
+    "kk",
+    "ky",
+    "hy",
+    "ka",
+    "el",
+    "ar",
+    "fa",
+    "ur",
+    "he",
+    "id",
+    "ms",
+    "sq",
+    "vi",
+    "zh",
 )
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
-          "september", "october", "november", "december")
+MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # Arabic month names dateparser does not carry: Levantine/Iraqi and Maghrebi calendars.
 EXTRA_MONTH_NAMES = {
-    1: ("كانون الثاني", "جانفي"), 2: ("شباط", "فيفري"), 3: ("آذار",), 4: ("نيسان", "أفريل"),
-    5: ("أيار", "ماي"), 6: ("حزيران", "جوان"), 7: ("تموز", "جويلية", "يوليوز"),
+    1: ("كانون الثاني", "جانفي"),
+    2: ("شباط", "فيفري"),
+    3: ("آذار",),
+    4: ("نيسان", "أفريل"),
+    5: ("أيار", "ماي"),
+    6: ("حزيران", "جوان"),
+    7: ("تموز", "جويلية", "يوليوز"),
     8: ("آب", "أوت", "غشت"),
-    9: ("أيلول", "شتنبر"), 10: ("تشرين الأول",), 11: ("تشرين الثاني", "نونبر"),
+    9: ("أيلول", "شتنبر"),
+    10: ("تشرين الأول",),
+    11: ("تشرين الثاني", "نونبر"),
     12: ("كانون الأول", "دجنبر"),
 }
 MIN_NAME_LEN = 3  # "ma", "po", "Oc" are too ambiguous to anchor a date
@@ -119,8 +170,9 @@ def load_calendar_names() -> tuple[dict[str, int], frozenset[str]]:
         for number, month in enumerate(MONTHS, start=1):
             for name in info.get(month, ()):
                 if _is_name_token(name):
-                    months.setdefault(name.casefold().replace(ARABIC_TATWEEL, ""),
-                                      set()).add(number)
+                    months.setdefault(name.casefold().replace(ARABIC_TATWEEL, ""), set()).add(
+                        number
+                    )
         for day in WEEKDAYS:
             weekdays.update(n.casefold() for n in info.get(day, ()) if _is_name_token(n))
     for number, names in EXTRA_MONTH_NAMES.items():
@@ -136,8 +188,11 @@ MONTH_NUMBERS, WEEKDAY_NAMES = load_calendar_names()
 # Month and weekday names are matched as generic word slots and looked up in the tables above
 # (a regex alternation of ~900 names is ~50x slower). Multi-word names ("كانون الثاني") are
 # matched through their known second words.
-_SECOND_WORDS = sorted({n.split(" ", 1)[1] for n in [*MONTH_NUMBERS, *WEEKDAY_NAMES] if " " in n},
-                       key=len, reverse=True)
+_SECOND_WORDS = sorted(
+    {n.split(" ", 1)[1] for n in [*MONTH_NUMBERS, *WEEKDAY_NAMES] if " " in n},
+    key=len,
+    reverse=True,
+)
 _WORD = r"[^\W\d_]+"
 NAME_SLOT = rf"(?<![^\W\d_])(?P<mname>{_WORD}(?:\s+(?:{'|'.join(map(re.escape, _SECOND_WORDS))}))?)"
 ORDINAL = r"(?:st|nd|rd|th|er|º|°|-?го|-?ci|-?cı|-?cu|-?cü)?"
@@ -155,19 +210,30 @@ _DATE_BODIES = {
     "day_first": r"(?<!\d)(?P<d>\d{1,2})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4})(?!\d)",
     "cjk": r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号號]?",
     "korean": r"(?P<y>\d{4})\s*년\s*(?P<m>\d{1,2})\s*월\s*(?P<d>\d{1,2})\s*일",
-    "cjk_wordpress_dmy": (r"(?<!\d)(?P<d>\d{1,2})\s+(?P<m>\d{1,2})\s*月\s*[,，]?\s*"
-                          r"(?P<y>\d{4})(?!\d)"),
-    "cjk_wordpress_mdy": (r"(?<!\d)(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日,，]\s*"
-                          r"(?P<y>\d{4})(?!\d)"),
-    "vietnamese": (r"(?:(?<!\w)ngày\s+)?(?<!\d)(?P<d>\d{1,2})\s+(?:tháng|thg)\s+(?P<m>\d{1,2})"
-                   r"\s*(?:năm|,)?\s*(?P<y>\d{4})(?!\d)"),
-    "day_month_name": (rf"(?<!\d)(?P<d>\d{{1,2}}){ORDINAL}\.?\s*(?:de\s+)?{NAME_SLOT}\.?"
-                       r"\s*[,،]?\s*(?:de\s+|del\s+)?(?P<y>\d{4})(?!\d)"),
-    "month_name_day": (rf"{NAME_SLOT}\.?\s+(?P<d>\d{{1,2}}){ORDINAL}\s*[,،]?\s+"
-                       r"(?P<y>\d{4})(?!\d)"),
+    "cjk_wordpress_dmy": (
+        r"(?<!\d)(?P<d>\d{1,2})\s+(?P<m>\d{1,2})\s*月\s*[,，]?\s*"
+        r"(?P<y>\d{4})(?!\d)"
+    ),
+    "cjk_wordpress_mdy": (
+        r"(?<!\d)(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日,，]\s*"
+        r"(?P<y>\d{4})(?!\d)"
+    ),
+    "vietnamese": (
+        r"(?:(?<!\w)ngày\s+)?(?<!\d)(?P<d>\d{1,2})\s+(?:tháng|thg)\s+(?P<m>\d{1,2})"
+        r"\s*(?:năm|,)?\s*(?P<y>\d{4})(?!\d)"
+    ),
+    "day_month_name": (
+        rf"(?<!\d)(?P<d>\d{{1,2}}){ORDINAL}\.?\s*(?:de\s+)?{NAME_SLOT}\.?"
+        r"\s*[,،]?\s*(?:de\s+|del\s+)?(?P<y>\d{4})(?!\d)"
+    ),
+    "month_name_day": (
+        rf"{NAME_SLOT}\.?\s+(?P<d>\d{{1,2}}){ORDINAL}\s*[,،]?\s+"
+        r"(?P<y>\d{4})(?!\d)"
+    ),
 }
-DATE_PATTERNS = tuple((name, re.compile(body, re.IGNORECASE))
-                      for name, body in _DATE_BODIES.items())
+DATE_PATTERNS = tuple(
+    (name, re.compile(body, re.IGNORECASE)) for name, body in _DATE_BODIES.items()
+)
 YEAR_HINT = re.compile(r"(?<!\d)\d{4}(?!\d)")
 
 # A line opening with a date label is a date line wherever it is.
@@ -210,30 +276,124 @@ DATEPARSER_LANGUAGES_BY_SCRIPT = {
 
 # Words that make a short line a publication name (compared by match key, word by word; CJK
 # entries by substring).
-SITE_WORDS = frozenset(match_key(w) for w in (
-    "news", "sport", "sports", "times", "post", "daily", "tv", "press", "media", "agency",
-    "journal", "tribune", "herald", "gazette", "report", "online", "today", "info", "radio",
-    "channel", "network", "observer", "express", "mail", "review", "monitor", "magazine",
-    "weekly", "chronicle", "telegraph", "standard", "globe", "wire", "insider", "dispatch",
-    "courier", "digest", "presse", "courrier", "dépêche", "échos", "actu", "actualités",
-    "infos", "nouvelles", "hebdo",
-    "quotidien", "zeitung", "nachrichten", "rundschau", "kurier", "anzeiger", "diario",
-    "noticias", "periódico", "jornal", "notícias", "gazzetta", "corriere", "giornale",
-    "новости", "газета", "вести", "ведомости", "известия", "haber", "haberler", "gazete",
-    "gazetesi", "ajans", "ajansı", "xəbər", "xəbərlər", "qəzet", "qəzeti", "agentliyi",
-    "լուրեր", "báo", "tạp chí", "thời báo", "tin tức", "صحيفة", "جريدة", "قناة", "وكالة",
-    "موقع", "شبكة", "أخبار",
-))
-SITE_WORDS_CJK = ("新闻", "新聞", "日报", "日報", "时报", "時報", "晚报", "晚報",
-                  "电视台", "電視台", "通讯社", "通訊社", "网", "網")
+SITE_WORDS = frozenset(
+    match_key(w)
+    for w in (
+        "news",
+        "sport",
+        "sports",
+        "times",
+        "post",
+        "daily",
+        "tv",
+        "press",
+        "media",
+        "agency",
+        "journal",
+        "tribune",
+        "herald",
+        "gazette",
+        "report",
+        "online",
+        "today",
+        "info",
+        "radio",
+        "channel",
+        "network",
+        "observer",
+        "express",
+        "mail",
+        "review",
+        "monitor",
+        "magazine",
+        "weekly",
+        "chronicle",
+        "telegraph",
+        "standard",
+        "globe",
+        "wire",
+        "insider",
+        "dispatch",
+        "courier",
+        "digest",
+        "presse",
+        "courrier",
+        "dépêche",
+        "échos",
+        "actu",
+        "actualités",
+        "infos",
+        "nouvelles",
+        "hebdo",
+        "quotidien",
+        "zeitung",
+        "nachrichten",
+        "rundschau",
+        "kurier",
+        "anzeiger",
+        "diario",
+        "noticias",
+        "periódico",
+        "jornal",
+        "notícias",
+        "gazzetta",
+        "corriere",
+        "giornale",
+        "новости",
+        "газета",
+        "вести",
+        "ведомости",
+        "известия",
+        "haber",
+        "haberler",
+        "gazete",
+        "gazetesi",
+        "ajans",
+        "ajansı",
+        "xəbər",
+        "xəbərlər",
+        "qəzet",
+        "qəzeti",
+        "agentliyi",
+        "լուրեր",
+        "báo",
+        "tạp chí",
+        "thời báo",
+        "tin tức",
+        "صحيفة",
+        "جريدة",
+        "قناة",
+        "وكالة",
+        "موقع",
+        "شبكة",
+        "أخبار",
+    )
+)
+SITE_WORDS_CJK = (
+    "新闻",
+    "新聞",
+    "日报",
+    "日報",
+    "时报",
+    "時報",
+    "晚报",
+    "晚報",
+    "电视台",
+    "電視台",
+    "通讯社",
+    "通訊社",
+    "网",
+    "網",
+)
 NAME_MAX_CHARS, NAME_MAX_WORDS = 40, 5
 DOMAIN = r"(?:[\w-]+\.)+[A-Za-z]{2,24}"
 DOMAIN_MASTHEAD = re.compile(rf"^(?P<name>{DOMAIN})(?:\s*[-–—|:·•]\s*(?P<tag>.+))?$")
 SITE_TAGLINE = re.compile(r"^(?P<name>[^|\-–—]{2,40}?)\s+[-–—|]\s+(?P<tag>.{3,100})$")
 ACRONYM = re.compile(r"^[A-Z]{2,6}(?:\s+[A-Z]{2,6})?$")
 REPEATED_NAME = re.compile(r"^(?P<name>.+?)\s*(?P=name)$")
-BYLINE_AUTHOR = re.compile(r"^(?:by|par|von|por|di|от|автор|بقلم|كتب|作者|记者|tác giả|yazar)\b",
-                           re.IGNORECASE)
+BYLINE_AUTHOR = re.compile(
+    r"^(?:by|par|von|por|di|от|автор|بقلم|كتب|作者|记者|tác giả|yazar)\b", re.IGNORECASE
+)
 SOURCE_CREDIT = re.compile(
     r"^(?:source|sources|nguồn|источник|джерело|المصدر|来源|來源|quelle|fuente|fonte|kaynak|"
     r"mənbə|աղբյուր)\s*[:：]\s*(?P<name>[^:：]{2,40})$",
@@ -391,8 +551,7 @@ def parse_with_dateparser(fragment: str, today: dt.date) -> dt.date | None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            parsed = dateparser.parse(fragment, languages=languages,
-                                      settings=DATEPARSER_SETTINGS)
+            parsed = dateparser.parse(fragment, languages=languages, settings=DATEPARSER_SETTINGS)
         except Exception:  # dateparser raises assorted errors on odd input; a miss is a miss
             return None
     if parsed is None:
@@ -409,7 +568,7 @@ def is_date_line(line: str, match: DateMatch) -> bool:
     """
     if DATE_LABEL.match(line):
         return True
-    before, after = line[:match.start], line[match.end:]
+    before, after = line[: match.start], line[match.end :]
     if has_letter(before) and has_letter(after):
         return False
     rest = (before + " " + after).strip(SEPARATORS)
@@ -417,12 +576,17 @@ def is_date_line(line: str, match: DateMatch) -> bool:
         return True
     repeated = REPEATED_NAME.match(rest)
     name = repeated["name"] if repeated else rest
-    return (len(name) <= DATE_LINE_REST_MAX and not ends_sentence(name)
-            and not any(word[0].islower() for word in name.split()))
+    return (
+        len(name) <= DATE_LINE_REST_MAX
+        and not ends_sentence(name)
+        and not any(word[0].islower() for word in name.split())
+    )
 
 
-def find_published_date(lines: Sequence[str], today: dt.date | None = None,
-                        ) -> tuple[int, DateMatch] | None:
+def find_published_date(
+    lines: Sequence[str],
+    today: dt.date | None = None,
+) -> tuple[int, DateMatch] | None:
     """Return (line index, date) of the document's publication date, or None."""
     today = today or dt.date.today()
     for i, line in enumerate(lines[:HEADER_LINES]):
@@ -436,7 +600,7 @@ def find_published_date(lines: Sequence[str], today: dt.date | None = None,
         match = find_date(line, today)
         if match is not None:
             return i, match
-        fragment = line[label.end():label.end() + DATEPARSER_FRAGMENT_MAX].strip()
+        fragment = line[label.end() : label.end() + DATEPARSER_FRAGMENT_MAX].strip()
         if YEAR_HINT.search(fragment):
             date = parse_with_dateparser(fragment, today)
             if date is not None:
@@ -481,18 +645,25 @@ def find_masthead(line: str) -> str | None:
     if domain and (domain["tag"] is None or not ends_sentence(domain["tag"])):
         return domain["name"]
     tagline = SITE_TAGLINE.match(line)
-    if (tagline and not ends_sentence(tagline["tag"]) and is_name_like(tagline["name"])
-            and has_site_word(tagline["name"])):
+    if (
+        tagline
+        and not ends_sentence(tagline["tag"])
+        and is_name_like(tagline["name"])
+        and has_site_word(tagline["name"])
+    ):
         return tagline["name"].strip()
-    if is_name_like(line) and len(line.split()) <= 4 and (has_site_word(line)
-                                                          or ACRONYM.match(line)):
+    if (
+        is_name_like(line)
+        and len(line.split()) <= 4
+        and (has_site_word(line) or ACRONYM.match(line))
+    ):
         return line
     return None
 
 
 def find_byline_outlet(line: str, match: DateMatch) -> str | None:
     """Return the outlet named beside the date ("Báo Quốc TếBáo Quốc Tế20/09/2023")."""
-    before, after = line[:match.start], line[match.end:]
+    before, after = line[: match.start], line[match.end :]
     glued = bool(before) and not before[-1].isspace()
     rest = (before + " " + after).strip(SEPARATORS)
     rest = DATE_LABEL.sub("", rest).strip(SEPARATORS)
@@ -600,8 +771,11 @@ def extract_metadata(lines: Sequence[str], today: dt.date | None = None) -> Meta
     header = range(min(len(lines), HEADER_LINES))
     consumed: set[int] = set()
 
-    consumed |= {i for i in header if BREAKING_LABEL.match(lines[i].replace(ARABIC_TATWEEL, ""))
-                 or is_breadcrumb(lines[i])}
+    consumed |= {
+        i
+        for i in header
+        if BREAKING_LABEL.match(lines[i].replace(ARABIC_TATWEEL, "")) or is_breadcrumb(lines[i])
+    }
 
     dated = find_published_date(lines, today)
     byline_outlet = None
@@ -611,8 +785,11 @@ def extract_metadata(lines: Sequence[str], today: dt.date | None = None) -> Meta
             consumed.add(date_index)
         byline_outlet = find_byline_outlet(lines[date_index], date_match)
 
-    mastheads = {i: name for i in header if i not in consumed
-                 and (name := find_masthead(lines[i][:LINE_SCAN_MAX + 1])) is not None}
+    mastheads = {
+        i: name
+        for i in header
+        if i not in consumed and (name := find_masthead(lines[i][: LINE_SCAN_MAX + 1])) is not None
+    }
     title_index = find_title_index(lines, frozenset(consumed | set(mastheads)))
     title = clean_title(lines[title_index]) if title_index is not None else None
 

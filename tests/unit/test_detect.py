@@ -14,20 +14,32 @@ from dataset.detect import (
     to_iso,
 )
 
-FR = ("Le président azerbaïdjanais pose des conditions pour l'arrêt de la campagne militaire "
-      "et la Russie évacue plus de deux mille personnes de la région.")
-FR2 = ("Selon le ministère russe des Affaires étrangères, plus de deux mille personnes ont été "
-       "évacuées de la région après le lancement de l'opération.")
-VI = ("Tổng thống Azerbaijan nêu điều kiện dừng chiến dịch quân sự ở Karabakh, quân đội tấn công "
-      "các vị trí của lực lượng Armenia")
-AR = ("دعت الولايات المتحدة أذربيجان وأرمينيا إلى وقف فوري لإطلاق النار في منطقة ناغورنو "
-      "كاراباخ المتنازع عليها واستئناف المفاوضات.")
+FR = (
+    "Le président azerbaïdjanais pose des conditions pour l'arrêt de la campagne militaire "
+    "et la Russie évacue plus de deux mille personnes de la région."
+)
+FR2 = (
+    "Selon le ministère russe des Affaires étrangères, plus de deux mille personnes ont été "
+    "évacuées de la région après le lancement de l'opération."
+)
+VI = (
+    "Tổng thống Azerbaijan nêu điều kiện dừng chiến dịch quân sự ở Karabakh, quân đội tấn công "
+    "các vị trí của lực lượng Armenia"
+)
+AR = (
+    "دعت الولايات المتحدة أذربيجان وأرمينيا إلى وقف فوري لإطلاق النار في منطقة ناغورنو "
+    "كاراباخ المتنازع عليها واستئناف المفاوضات."
+)
 ZH_HANS = "阿塞拜疆已向亚美尼亚控制的纳戈尔诺-卡拉巴赫派遣军队,并在炮火支援下发动袭击。"
 ZH_HANT = "阿塞拜疆已向亞美尼亞控制的納戈爾諾-卡拉巴赫派遣軍隊,並在炮火支援下發動襲擊。"
-RU = ("Азербайджан начал военную операцию в Нагорном Карабахе, заявив о намерении разоружить "
-      "армянские формирования.")
-HY = ("Ադրբեջանը ռազմական գործողություն է սկսել Լեռնային Ղարաբաղում, հայտնում է "
-      "պաշտպանության նախարարությունը։")
+RU = (
+    "Азербайджан начал военную операцию в Нагорном Карабахе, заявив о намерении разоружить "
+    "армянские формирования."
+)
+HY = (
+    "Ադրբեջանը ռազմական գործողություն է սկսել Լեռնային Ղարաբաղում, հայտնում է "
+    "պաշտպանության նախարարությունը։"
+)
 JA = "アゼルバイジャンはナゴルノ・カラバフで軍事作戦を開始したと発表しました。"
 KO = "아제르바이잔은 나고르노카라바흐에서 군사 작전을 시작했다고 발표했다."
 EN_NAME = "Antony Blinken"
@@ -37,17 +49,20 @@ def body(*texts: str) -> list[Paragraph]:
     return [Paragraph(t) for t in texts]
 
 
-@pytest.mark.parametrize(("paragraphs", "language", "script"), [
-    pytest.param(body(FR, FR2), "fr", "Latn", id="fr"),
-    pytest.param(body(VI), "vi", "Latn", id="vi-diacritics"),
-    pytest.param(body(AR), "ar", "Arab", id="ar-rtl"),
-    pytest.param(body(ZH_HANS), "zh", "Hans", id="zh-simplified"),
-    pytest.param(body(ZH_HANT), "zh", "Hant", id="zh-traditional"),
-    pytest.param(body(RU), "ru", "Cyrl", id="ru"),
-    pytest.param(body(HY), "hy", "Armn", id="hy"),
-    pytest.param(body(JA), "ja", "Jpan", id="ja-kana"),
-    pytest.param(body(KO), "ko", "Kore", id="ko"),
-])
+@pytest.mark.parametrize(
+    ("paragraphs", "language", "script"),
+    [
+        pytest.param(body(FR, FR2), "fr", "Latn", id="fr"),
+        pytest.param(body(VI), "vi", "Latn", id="vi-diacritics"),
+        pytest.param(body(AR), "ar", "Arab", id="ar-rtl"),
+        pytest.param(body(ZH_HANS), "zh", "Hans", id="zh-simplified"),
+        pytest.param(body(ZH_HANT), "zh", "Hant", id="zh-traditional"),
+        pytest.param(body(RU), "ru", "Cyrl", id="ru"),
+        pytest.param(body(HY), "hy", "Armn", id="hy"),
+        pytest.param(body(JA), "ja", "Jpan", id="ja-kana"),
+        pytest.param(body(KO), "ko", "Kore", id="ko"),
+    ],
+)
 def test_main_language_and_script(paragraphs, language, script):
     result = detect_languages(paragraphs)
     assert (result.language, result.script) == (language, script)
@@ -78,10 +93,13 @@ def test_only_short_paragraphs_are_still_detected():
     assert result.language is not None and result.script == "Latn"
 
 
-@pytest.mark.parametrize("paragraphs", [
-    pytest.param([], id="empty"),
-    pytest.param([Paragraph(VI, is_caption=True)], id="captions-only"),
-])
+@pytest.mark.parametrize(
+    "paragraphs",
+    [
+        pytest.param([], id="empty"),
+        pytest.param([Paragraph(VI, is_caption=True)], id="captions-only"),
+    ],
+)
 def test_no_body_no_language(paragraphs):
     assert detect_languages(paragraphs) == LanguageResult()
 
@@ -91,29 +109,35 @@ def test_detection_is_deterministic():
     assert detect_languages(paragraphs) == detect_languages(paragraphs)
 
 
-@pytest.mark.parametrize(("label", "code"), [
-    pytest.param("__label__fr", "fr", id="iso-639-1"),
-    pytest.param("__label__ceb", "ceb", id="iso-639-3"),
-    pytest.param("__label__als", "gsw", id="alemannic-fixed"),
-    pytest.param("__label__sh", "hbs", id="serbo-croatian-fixed"),
-])
+@pytest.mark.parametrize(
+    ("label", "code"),
+    [
+        pytest.param("__label__fr", "fr", id="iso-639-1"),
+        pytest.param("__label__ceb", "ceb", id="iso-639-3"),
+        pytest.param("__label__als", "gsw", id="alemannic-fixed"),
+        pytest.param("__label__sh", "hbs", id="serbo-croatian-fixed"),
+    ],
+)
 def test_to_iso(label, code):
     assert to_iso(label) == code
 
 
-@pytest.mark.parametrize(("text", "script"), [
-    pytest.param("Nagorno-Karabakh", "Latn", id="ascii"),
-    pytest.param("Nguyễn Phú Trọng", "Latn", id="vietnamese-extended"),
-    pytest.param("Ереван", "Cyrl", id="cyrillic"),
-    pytest.param("كاراباخ", "Arab", id="arabic"),
-    pytest.param("Ստեփանակերտ", "Armn", id="armenian"),
-    pytest.param("თბილისი", "Geor", id="georgian"),
-    pytest.param("Αθήνα", "Grek", id="greek"),
-    pytest.param("ירושלים", "Hebr", id="hebrew"),
-    pytest.param("中国人民 China 中国人民", "Hans", id="han-majority"),
-    pytest.param("中国 China", "Latn", id="latin-majority"),
-    pytest.param("1234 ,.;", None, id="no-letters"),
-])
+@pytest.mark.parametrize(
+    ("text", "script"),
+    [
+        pytest.param("Nagorno-Karabakh", "Latn", id="ascii"),
+        pytest.param("Nguyễn Phú Trọng", "Latn", id="vietnamese-extended"),
+        pytest.param("Ереван", "Cyrl", id="cyrillic"),
+        pytest.param("كاراباخ", "Arab", id="arabic"),
+        pytest.param("Ստեփանակերտ", "Armn", id="armenian"),
+        pytest.param("თბილისი", "Geor", id="georgian"),
+        pytest.param("Αθήνα", "Grek", id="greek"),
+        pytest.param("ירושלים", "Hebr", id="hebrew"),
+        pytest.param("中国人民 China 中国人民", "Hans", id="han-majority"),
+        pytest.param("中国 China", "Latn", id="latin-majority"),
+        pytest.param("1234 ,.;", None, id="no-letters"),
+    ],
+)
 def test_dominant_script(text, script):
     assert dominant_script(text) == script
 
@@ -122,10 +146,13 @@ def test_count_scripts_counts_letters_only():
     assert count_scripts("Baku, 2023 — Бакы!") == {"Latn": 4, "Cyrl": 4}
 
 
-@pytest.mark.parametrize(("text", "variant"), [
-    pytest.param("这是国家的军队", "Hans", id="simplified"),
-    pytest.param("這是國家的軍隊", "Hant", id="traditional"),
-    pytest.param("阿塞拜疆", "Hans", id="shared-characters-default"),
-])
+@pytest.mark.parametrize(
+    ("text", "variant"),
+    [
+        pytest.param("这是国家的军队", "Hans", id="simplified"),
+        pytest.param("這是國家的軍隊", "Hant", id="traditional"),
+        pytest.param("阿塞拜疆", "Hans", id="shared-characters-default"),
+    ],
+)
 def test_han_variant(text, variant):
     assert han_variant(text) == variant

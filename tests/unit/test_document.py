@@ -28,8 +28,7 @@ FR_DOC = (
 def test_inline_french_document():
     ex = parse_document(FR_DOC)
     assert ex.title == "Karabakh : Bakou pose ses conditions"
-    assert (ex.published_date, ex.published_date_raw) == (dt.date(2024, 8, 2),
-                                                          "02/08/2024 à 18h11")
+    assert (ex.published_date, ex.published_date_raw) == (dt.date(2024, 8, 2), "02/08/2024 à 18h11")
     assert ex.publisher == "Le Courrier"
     assert (ex.language, ex.script, ex.other_languages) == ("fr", "Latn", ("vi",))
     assert ex.text.split("\n\n") == [
@@ -40,12 +39,15 @@ def test_inline_french_document():
     ]
 
 
-@pytest.mark.parametrize("text", [
-    pytest.param("", id="empty"),
-    pytest.param(" \n\t\r\n\u00a0\u3000\n", id="whitespace-only"),
-    pytest.param("|\n—\n• • •\n12345", id="punctuation-only"),
-    pytest.param("Source link\nLeave a Comment\nhttps://t.me/channel", id="furniture-only"),
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("", id="empty"),
+        pytest.param(" \n\t\r\n\u00a0\u3000\n", id="whitespace-only"),
+        pytest.param("|\n—\n• • •\n12345", id="punctuation-only"),
+        pytest.param("Source link\nLeave a Comment\nhttps://t.me/channel", id="furniture-only"),
+    ],
+)
 def test_nothing_left_gives_empty_extraction(text):
     ex = parse_document(text)
     assert ex.text == ""
@@ -58,7 +60,7 @@ def test_binary_looking_junk_does_not_raise():
 
 
 def test_one_megabyte_single_line():
-    line = ("Azerbaijan launched an offensive in Nagorno-Karabakh and Armenia protested. " * 14000)
+    line = "Azerbaijan launched an offensive in Nagorno-Karabakh and Armenia protested. " * 14000
     ex = parse_document(line[:1_000_000])
     assert ex.language == "en"
     assert len(ex.text) > 900_000

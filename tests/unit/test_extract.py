@@ -17,8 +17,10 @@ from dataset.extract import (
 )
 
 TODAY = dt.date(2025, 1, 1)
-PROSE = ("Azerbaijan launched what it called an anti-terrorist operation in Nagorno-Karabakh, "
-         "and Armenia called on the international community to act.")
+PROSE = (
+    "Azerbaijan launched what it called an anti-terrorist operation in Nagorno-Karabakh, "
+    "and Armenia called on the international community to act."
+)
 
 
 def lines_of(text: str) -> list[str]:
@@ -28,40 +30,73 @@ def lines_of(text: str) -> list[str]:
 # ---- dates ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("line", "date", "raw"), [
-    pytest.param("16 6 月, 2024", dt.date(2024, 6, 16), "16 6 月, 2024", id="zh-wordpress"),
-    pytest.param("2024年8月2日 18:11", dt.date(2024, 8, 2), "2024年8月2日 18:11", id="zh-ymd"),
-    pytest.param("6月 16, 2024", dt.date(2024, 6, 16), "6月 16, 2024", id="zh-wordpress-mdy"),
-    pytest.param("2024년 8월 2일", dt.date(2024, 8, 2), "2024년 8월 2일", id="ko"),
-    pytest.param("الاثنين 28 سبتمبر 2020 الساعة 05:53", dt.date(2020, 9, 28),
-                 "الاثنين 28 سبتمبر 2020 الساعة 05:53", id="ar-weekday-time"),
-    pytest.param("٢٨ سبتمبر ٢٠٢٠", dt.date(2020, 9, 28), "٢٨ سبتمبر ٢٠٢٠", id="ar-indic-digits"),
-    pytest.param("28 أيلول 2020", dt.date(2020, 9, 28), "28 أيلول 2020", id="ar-levantine"),
-    pytest.param("12 تشرين الأول 2020", dt.date(2020, 10, 12), "12 تشرين الأول 2020",
-                 id="ar-two-word-month"),
-    pytest.param("Báo Quốc TếBáo Quốc Tế20/09/2023", dt.date(2023, 9, 20), "20/09/2023",
-                 id="glued-ddmmyyyy"),
-    pytest.param("Publié le 02/08/2024 à 18h11", dt.date(2024, 8, 2), "02/08/2024 à 18h11",
-                 id="fr-publie-le"),
-    pytest.param("2 août 2024", dt.date(2024, 8, 2), "2 août 2024", id="fr-month-name"),
-    pytest.param("1er août 2024", dt.date(2024, 8, 1), "1er août 2024", id="fr-premier"),
-    pytest.param("August 2, 2024", dt.date(2024, 8, 2), "August 2, 2024", id="en-mdy"),
-    pytest.param("Friday, 2nd August 2024", dt.date(2024, 8, 2), "Friday, 2nd August 2024",
-                 id="en-weekday-ordinal"),
-    pytest.param("02.08.2024", dt.date(2024, 8, 2), "02.08.2024", id="dotted"),
-    pytest.param("2024-08-02", dt.date(2024, 8, 2), "2024-08-02", id="iso"),
-    pytest.param("08/25/2024", dt.date(2024, 8, 25), "08/25/2024", id="us-order-forced"),
-    pytest.param("2 августа 2024", dt.date(2024, 8, 2), "2 августа 2024", id="ru-genitive"),
-    pytest.param("2 de agosto de 2024", dt.date(2024, 8, 2), "2 de agosto de 2024", id="es"),
-    pytest.param("2. August 2024", dt.date(2024, 8, 2), "2. August 2024", id="de"),
-    pytest.param("2 Ağustos 2024", dt.date(2024, 8, 2), "2 Ağustos 2024", id="tr"),
-    pytest.param("2 avqust 2024", dt.date(2024, 8, 2), "2 avqust 2024", id="az"),
-    pytest.param("2 օգոստոսի 2024", dt.date(2024, 8, 2), "2 օգոստոսի 2024", id="hy"),
-    pytest.param("Thứ tư, 20/09/2023 14:30", dt.date(2023, 9, 20), "Thứ tư, 20/09/2023 14:30",
-                 id="vi-weekday"),
-    pytest.param("ngày 20 tháng 9 năm 2023", dt.date(2023, 9, 20), "ngày 20 tháng 9 năm 2023",
-                 id="vi-words"),
-])
+@pytest.mark.parametrize(
+    ("line", "date", "raw"),
+    [
+        pytest.param("16 6 月, 2024", dt.date(2024, 6, 16), "16 6 月, 2024", id="zh-wordpress"),
+        pytest.param("2024年8月2日 18:11", dt.date(2024, 8, 2), "2024年8月2日 18:11", id="zh-ymd"),
+        pytest.param("6月 16, 2024", dt.date(2024, 6, 16), "6月 16, 2024", id="zh-wordpress-mdy"),
+        pytest.param("2024년 8월 2일", dt.date(2024, 8, 2), "2024년 8월 2일", id="ko"),
+        pytest.param(
+            "الاثنين 28 سبتمبر 2020 الساعة 05:53",
+            dt.date(2020, 9, 28),
+            "الاثنين 28 سبتمبر 2020 الساعة 05:53",
+            id="ar-weekday-time",
+        ),
+        pytest.param(
+            "٢٨ سبتمبر ٢٠٢٠", dt.date(2020, 9, 28), "٢٨ سبتمبر ٢٠٢٠", id="ar-indic-digits"
+        ),
+        pytest.param("28 أيلول 2020", dt.date(2020, 9, 28), "28 أيلول 2020", id="ar-levantine"),
+        pytest.param(
+            "12 تشرين الأول 2020",
+            dt.date(2020, 10, 12),
+            "12 تشرين الأول 2020",
+            id="ar-two-word-month",
+        ),
+        pytest.param(
+            "Báo Quốc TếBáo Quốc Tế20/09/2023",
+            dt.date(2023, 9, 20),
+            "20/09/2023",
+            id="glued-ddmmyyyy",
+        ),
+        pytest.param(
+            "Publié le 02/08/2024 à 18h11",
+            dt.date(2024, 8, 2),
+            "02/08/2024 à 18h11",
+            id="fr-publie-le",
+        ),
+        pytest.param("2 août 2024", dt.date(2024, 8, 2), "2 août 2024", id="fr-month-name"),
+        pytest.param("1er août 2024", dt.date(2024, 8, 1), "1er août 2024", id="fr-premier"),
+        pytest.param("August 2, 2024", dt.date(2024, 8, 2), "August 2, 2024", id="en-mdy"),
+        pytest.param(
+            "Friday, 2nd August 2024",
+            dt.date(2024, 8, 2),
+            "Friday, 2nd August 2024",
+            id="en-weekday-ordinal",
+        ),
+        pytest.param("02.08.2024", dt.date(2024, 8, 2), "02.08.2024", id="dotted"),
+        pytest.param("2024-08-02", dt.date(2024, 8, 2), "2024-08-02", id="iso"),
+        pytest.param("08/25/2024", dt.date(2024, 8, 25), "08/25/2024", id="us-order-forced"),
+        pytest.param("2 августа 2024", dt.date(2024, 8, 2), "2 августа 2024", id="ru-genitive"),
+        pytest.param("2 de agosto de 2024", dt.date(2024, 8, 2), "2 de agosto de 2024", id="es"),
+        pytest.param("2. August 2024", dt.date(2024, 8, 2), "2. August 2024", id="de"),
+        pytest.param("2 Ağustos 2024", dt.date(2024, 8, 2), "2 Ağustos 2024", id="tr"),
+        pytest.param("2 avqust 2024", dt.date(2024, 8, 2), "2 avqust 2024", id="az"),
+        pytest.param("2 օգոստոսի 2024", dt.date(2024, 8, 2), "2 օգոստոսի 2024", id="hy"),
+        pytest.param(
+            "Thứ tư, 20/09/2023 14:30",
+            dt.date(2023, 9, 20),
+            "Thứ tư, 20/09/2023 14:30",
+            id="vi-weekday",
+        ),
+        pytest.param(
+            "ngày 20 tháng 9 năm 2023",
+            dt.date(2023, 9, 20),
+            "ngày 20 tháng 9 năm 2023",
+            id="vi-words",
+        ),
+    ],
+)
 def test_find_date_parses_and_keeps_raw(line, date, raw):
     match = find_date(normalize_text(line), TODAY)
     assert match is not None
@@ -69,36 +104,50 @@ def test_find_date_parses_and_keeps_raw(line, date, raw):
     assert raw in normalize_text(line)
 
 
-@pytest.mark.parametrize("line", [
-    pytest.param("اليوم الثلاثاء", id="ar-today-tuesday"),
-    pytest.param("hôm thứ Ba", id="vi-on-tuesday"),
-    pytest.param("le 19 septembre", id="fr-no-year"),
-    pytest.param("yesterday at 10:00", id="en-relative"),
-    pytest.param("12 May 1987", id="before-1988"),
-    pytest.param("2 August 2031", id="future"),
-    pytest.param("31/02/2024", id="impossible-day"),
-    pytest.param("13/13/2024", id="both-over-12"),
-    pytest.param("plus de 2 000 personnes", id="number-with-space"),
-    pytest.param("120.000 cư dân năm 2020", id="thousands-separator"),
-    pytest.param("12 soldiers 2024", id="unknown-month-word"),
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        pytest.param("اليوم الثلاثاء", id="ar-today-tuesday"),
+        pytest.param("hôm thứ Ba", id="vi-on-tuesday"),
+        pytest.param("le 19 septembre", id="fr-no-year"),
+        pytest.param("yesterday at 10:00", id="en-relative"),
+        pytest.param("12 May 1987", id="before-1988"),
+        pytest.param("2 August 2031", id="future"),
+        pytest.param("31/02/2024", id="impossible-day"),
+        pytest.param("13/13/2024", id="both-over-12"),
+        pytest.param("plus de 2 000 personnes", id="number-with-space"),
+        pytest.param("120.000 cư dân năm 2020", id="thousands-separator"),
+        pytest.param("12 soldiers 2024", id="unknown-month-word"),
+    ],
+)
 def test_find_date_rejects(line):
     assert find_date(line, TODAY) is None
 
 
-@pytest.mark.parametrize(("first", "second", "expected"), [
-    pytest.param(2, 8, (2, 8), id="day-first-default"),
-    pytest.param(25, 8, (25, 8), id="day-first-forced"),
-    pytest.param(8, 25, (25, 8), id="month-first-forced"),
-    pytest.param(13, 13, None, id="undecidable"),
-])
+@pytest.mark.parametrize(
+    ("first", "second", "expected"),
+    [
+        pytest.param(2, 8, (2, 8), id="day-first-default"),
+        pytest.param(25, 8, (25, 8), id="day-first-forced"),
+        pytest.param(8, 25, (25, 8), id="month-first-forced"),
+        pytest.param(13, 13, None, id="undecidable"),
+    ],
+)
 def test_order_day_month(first, second, expected):
     assert order_day_month(first, second) == expected
 
 
 def test_month_table_is_multilingual_and_unambiguous():
-    for name, month in [("september", 9), ("septembre", 9), ("سبتمبر", 9), ("сентября", 9),
-                        ("eylül", 9), ("sentyabr", 9), ("սեպտեմբերի", 9), ("أيلول", 9)]:
+    for name, month in [
+        ("september", 9),
+        ("septembre", 9),
+        ("سبتمبر", 9),
+        ("сентября", 9),
+        ("eylül", 9),
+        ("sentyabr", 9),
+        ("սեպտեմբերի", 9),
+        ("أيلول", 9),
+    ]:
         assert MONTH_NUMBERS[name] == month
 
 
@@ -114,10 +163,13 @@ def test_header_date_line_wins_over_later_dates():
     assert (meta.published_date, meta.published_date_raw) == (dt.date(2023, 9, 20), "20/09/2023")
 
 
-@pytest.mark.parametrize("headline", [
-    pytest.param("Protests in Yerevan on 2 September 2023", id="date-at-end-of-headline"),
-    pytest.param("Armenia marks 2 September 2023 anniversary of Karabakh", id="date-inside"),
-])
+@pytest.mark.parametrize(
+    "headline",
+    [
+        pytest.param("Protests in Yerevan on 2 September 2023", id="date-at-end-of-headline"),
+        pytest.param("Armenia marks 2 September 2023 anniversary of Karabakh", id="date-inside"),
+    ],
+)
 def test_headline_with_a_date_stays_the_title(headline):
     meta = extract_metadata(lines_of(f"{headline}\n\n{PROSE}"), TODAY)
     assert meta.title == headline
@@ -140,32 +192,61 @@ def test_labelled_date_falls_back_to_dateparser():
 # ---- titles -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("line", "title"), [
-    pytest.param("随着新战争的威胁出现,阿塞拜疆军队进攻纳戈尔诺-卡拉巴赫| 消息",
-                 "随着新战争的威胁出现,阿塞拜疆军队进攻纳戈尔诺-卡拉巴赫", id="zh-pipe-suffix"),
-    pytest.param("أذربيجان تشن عملية عسكرية ضد القوات الأرمنية في كاراباخ | أخبار",
-                 "أذربيجان تشن عملية عسكرية ضد القوات الأرمنية في كاراباخ", id="ar-pipe-suffix"),
-    pytest.param("Azerbaijan launches offensive - BBC News", "Azerbaijan launches offensive",
-                 id="en-dash-site"),
-    pytest.param("Karabakh : l'offensive reprend – Le Monde", "Karabakh : l'offensive reprend",
-                 id="fr-en-dash-site"),
-    pytest.param("Offensive in Karabakh | World | Example Times", "Offensive in Karabakh",
-                 id="two-segments"),
-    pytest.param("Armenia and Azerbaijan - what comes next?",
-                 "Armenia and Azerbaijan - what comes next?", id="question-kept"),
-    pytest.param("Nagorno-Karabakh talks resume", "Nagorno-Karabakh talks resume",
-                 id="hyphen-in-name-kept"),
-    pytest.param("Peace talks - a long road ahead", "Peace talks - a long road ahead",
-                 id="lowercase-segment-kept"),
-])
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [
+        pytest.param(
+            "随着新战争的威胁出现,阿塞拜疆军队进攻纳戈尔诺-卡拉巴赫| 消息",
+            "随着新战争的威胁出现,阿塞拜疆军队进攻纳戈尔诺-卡拉巴赫",
+            id="zh-pipe-suffix",
+        ),
+        pytest.param(
+            "أذربيجان تشن عملية عسكرية ضد القوات الأرمنية في كاراباخ | أخبار",
+            "أذربيجان تشن عملية عسكرية ضد القوات الأرمنية في كاراباخ",
+            id="ar-pipe-suffix",
+        ),
+        pytest.param(
+            "Azerbaijan launches offensive - BBC News",
+            "Azerbaijan launches offensive",
+            id="en-dash-site",
+        ),
+        pytest.param(
+            "Karabakh : l'offensive reprend – Le Monde",
+            "Karabakh : l'offensive reprend",
+            id="fr-en-dash-site",
+        ),
+        pytest.param(
+            "Offensive in Karabakh | World | Example Times",
+            "Offensive in Karabakh",
+            id="two-segments",
+        ),
+        pytest.param(
+            "Armenia and Azerbaijan - what comes next?",
+            "Armenia and Azerbaijan - what comes next?",
+            id="question-kept",
+        ),
+        pytest.param(
+            "Nagorno-Karabakh talks resume",
+            "Nagorno-Karabakh talks resume",
+            id="hyphen-in-name-kept",
+        ),
+        pytest.param(
+            "Peace talks - a long road ahead",
+            "Peace talks - a long road ahead",
+            id="lowercase-segment-kept",
+        ),
+    ],
+)
 def test_clean_title(line, title):
     assert clean_title(line) == title
 
 
 def test_repeated_header_line_is_the_title():
-    text = ("16 6 月, 2024\n\nEddiba Sports\n\n从亚洲的Eddiba获取最新的亚洲新闻。\n\n"
-            "随着新战争的威胁出现| 消息\n\n随着新战争的威胁出现| 消息\n\n"
-            "埃里温谴责对亚美尼亚控制地区的“大规模侵略”,巴库承诺继续军事行动“直到最后”。")
+    text = (
+        "16 6 月, 2024\n\nEddiba Sports\n\n从亚洲的Eddiba获取最新的亚洲新闻。\n\n"
+        "随着新战争的威胁出现| 消息\n\n随着新战争的威胁出现| 消息\n\n"
+        "埃里温谴责对亚美尼亚控制地区的“大规模侵略”,巴库承诺继续军事行动“直到最后”。"
+    )
     meta = extract_metadata(lines_of(text), TODAY)
     assert meta.title == "随着新战争的威胁出现"
     assert meta.publisher == "Eddiba Sports"
@@ -173,18 +254,22 @@ def test_repeated_header_line_is_the_title():
 
 
 def test_breadcrumb_is_not_a_title():
-    text = ("Home | World | Europe\n\nAzerbaijan launches offensive in Karabakh - Example News\n\n"
-            f"{PROSE}")
+    text = (
+        "Home | World | Europe\n\nAzerbaijan launches offensive in Karabakh - Example News\n\n"
+        f"{PROSE}"
+    )
     meta = extract_metadata(lines_of(text), TODAY)
     assert meta.title == "Azerbaijan launches offensive in Karabakh"
     assert meta.header_lines == frozenset({0, 1})
 
 
 def test_breaking_ticker_is_not_a_title():
-    text = ("عاجــــل : إعلان حالة الطوارئ القصوى وذعر كبير وسط المواطنين.\n"
-            "الاثنين 28 سبتمبر 2020 الساعة 05:53\n\n"
-            "دعت الولايات المتحدة، مساء اليوم الأحد، أذربيجان وأرمينيا إلى وقف فوري لإطلاق النار "
-            "في منطقة ناغورنو كاراباخ المتنازع عليه، واستئناف المفاوضات.")
+    text = (
+        "عاجــــل : إعلان حالة الطوارئ القصوى وذعر كبير وسط المواطنين.\n"
+        "الاثنين 28 سبتمبر 2020 الساعة 05:53\n\n"
+        "دعت الولايات المتحدة، مساء اليوم الأحد، أذربيجان وأرمينيا إلى وقف فوري لإطلاق النار "
+        "في منطقة ناغورنو كاراباخ المتنازع عليه، واستئناف المفاوضات."
+    )
     meta = extract_metadata(lines_of(text), TODAY)
     assert meta.title is None
     assert meta.header_lines == frozenset({0, 1})
@@ -195,9 +280,11 @@ def test_first_line_prose_gives_no_title():
 
 
 def test_long_question_headline_is_a_title():
-    headline = ("Le président azerbaïdjanais pose des conditions pour l'arrêt de la campagne "
-                "militaire, la Russie évacue plus de 2 000 personnes, Bakou va « lancer un coup "
-                "décisif » ?")
+    headline = (
+        "Le président azerbaïdjanais pose des conditions pour l'arrêt de la campagne "
+        "militaire, la Russie évacue plus de 2 000 personnes, Bakou va « lancer un coup "
+        "décisif » ?"
+    )
     meta = extract_metadata(lines_of(f"{headline}\n\n{PROSE}"), TODAY)
     assert meta.title == headline
 
@@ -212,31 +299,40 @@ def test_category_tag_after_title_is_not_title_or_publisher():
 # ---- publisher --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("line", "name"), [
-    pytest.param("Vietnam.vn - Nền tảng quảng bá Việt Nam", "Vietnam.vn", id="domain-tagline"),
-    pytest.param("azatutyun.am", "azatutyun.am", id="bare-domain"),
-    pytest.param("Eddiba Sports", "Eddiba Sports", id="name-with-site-word"),
-    pytest.param("Armenpress News Agency - Armenian news", "Armenpress News Agency",
-                 id="site-tagline"),
-    pytest.param("صحيفة الوطن", "صحيفة الوطن", id="ar-newspaper"),
-    pytest.param("APA", "APA", id="acronym"),
-])
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        pytest.param("Vietnam.vn - Nền tảng quảng bá Việt Nam", "Vietnam.vn", id="domain-tagline"),
+        pytest.param("azatutyun.am", "azatutyun.am", id="bare-domain"),
+        pytest.param("Eddiba Sports", "Eddiba Sports", id="name-with-site-word"),
+        pytest.param(
+            "Armenpress News Agency - Armenian news", "Armenpress News Agency", id="site-tagline"
+        ),
+        pytest.param("صحيفة الوطن", "صحيفة الوطن", id="ar-newspaper"),
+        pytest.param("APA", "APA", id="acronym"),
+    ],
+)
 def test_find_masthead(line, name):
     assert find_masthead(line) == name
 
 
-@pytest.mark.parametrize("line", [
-    pytest.param("Armenia", id="category-word"),
-    pytest.param("Armenia - Azerbaijan talks resume in Brussels", id="headline-with-dash"),
-    pytest.param("Al Jazeera reported heavy shelling in Stepanakert on Tuesday.", id="prose"),
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        pytest.param("Armenia", id="category-word"),
+        pytest.param("Armenia - Azerbaijan talks resume in Brussels", id="headline-with-dash"),
+        pytest.param("Al Jazeera reported heavy shelling in Stepanakert on Tuesday.", id="prose"),
+    ],
+)
 def test_find_masthead_rejects(line):
     assert find_masthead(line) is None
 
 
 def test_byline_outlet_beats_aggregator_masthead():
-    text = ("Vietnam.vn - Nền tảng quảng bá Việt Nam\n\nLe président pose des conditions ?\n\n"
-            f"Báo Quốc TếBáo Quốc Tế20/09/2023\n\n{PROSE}")
+    text = (
+        "Vietnam.vn - Nền tảng quảng bá Việt Nam\n\nLe président pose des conditions ?\n\n"
+        f"Báo Quốc TếBáo Quốc Tế20/09/2023\n\n{PROSE}"
+    )
     meta = extract_metadata(lines_of(text), TODAY)
     assert meta.publisher == "Báo Quốc Tế"
     assert meta.published_date_raw == "20/09/2023"
@@ -255,11 +351,18 @@ def test_source_credit_at_the_end_names_the_publisher():
     assert extract_metadata(lines_of(text), TODAY).publisher == "VnExpress"
 
 
-@pytest.mark.parametrize("text", [
-    pytest.param(f"Headline about the offensive in Karabakh\n\n{PROSE}\n\nSource link", id="link"),
-    pytest.param(f"Headline about the offensive in Karabakh\n\nAl Jazeera said: {PROSE}",
-                 id="body-mention"),
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(
+            f"Headline about the offensive in Karabakh\n\n{PROSE}\n\nSource link", id="link"
+        ),
+        pytest.param(
+            f"Headline about the offensive in Karabakh\n\nAl Jazeera said: {PROSE}",
+            id="body-mention",
+        ),
+    ],
+)
 def test_no_publisher_is_guessed(text):
     assert extract_metadata(lines_of(text), TODAY).publisher is None
 
@@ -267,4 +370,8 @@ def test_no_publisher_is_guessed(text):
 def test_empty_document_has_no_metadata():
     meta = extract_metadata([], TODAY)
     assert (meta.title, meta.published_date, meta.publisher, meta.header_lines) == (
-        None, None, None, frozenset())
+        None,
+        None,
+        None,
+        frozenset(),
+    )

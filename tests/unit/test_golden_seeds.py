@@ -22,8 +22,10 @@ def _params():
 
 @pytest.fixture(scope="module")
 def extractions():
-    return {seed["file"]: parse_document((RAW / seed["file"]).read_text(encoding="utf-8"))
-            for seed in SEEDS["seeds"]}
+    return {
+        seed["file"]: parse_document((RAW / seed["file"]).read_text(encoding="utf-8"))
+        for seed in SEEDS["seeds"]
+    }
 
 
 def test_golden_file_covers_every_seed():
