@@ -224,6 +224,7 @@ SITE_WORDS = frozenset(match_key(w) for w in (
     "լուրեր", "báo", "tạp chí", "thời báo", "tin tức", "صحيفة", "جريدة", "قناة", "وكالة",
     "موقع", "شبكة", "أخبار",
 ))
+SITE_MULTIWORDS = tuple(sorted(w for w in SITE_WORDS if " " in w))
 SITE_WORDS_CJK = ("新闻", "新聞", "日报", "日報", "时报", "時報", "晚报", "晚報",
                   "电视台", "電視台", "通讯社", "通訊社", "网", "網")
 NAME_MAX_CHARS, NAME_MAX_WORDS = 40, 5
@@ -250,6 +251,7 @@ BREAKING_LABEL = re.compile(
 TITLE_SUFFIX = re.compile(
     r"^(?P<head>.*\S)(?P<sep>\s*[|｜]\s*|\s[-–—]\s|\s[–—]|[–—]\s)(?P<suffix>[^|｜]{1,40})$"
 )
+TITLE_SEPARATOR_HINT = re.compile(r"[|｜–—]|\s-\s")  # every separator TITLE_SUFFIX accepts
 SUFFIX_MAX_WORDS = 5
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
@@ -468,7 +470,7 @@ def has_site_word(text: str) -> bool:
     words = key.split()
     if any(w in SITE_WORDS for w in words):
         return True
-    if any(" " in w and w in key for w in SITE_WORDS):
+    if any(w in key for w in SITE_MULTIWORDS):
         return True
     return any(w in text for w in SITE_WORDS_CJK)
 
@@ -524,6 +526,8 @@ def find_source_credit(lines: Sequence[str]) -> str | None:
 def clean_title(line: str) -> str:
     """Drop up to two trailing site/section segments (" | 消息", " - BBC News")."""
     title = line.strip()
+    if TITLE_SEPARATOR_HINT.search(title) is None:
+        return title
     for _ in range(2):
         suffix = TITLE_SUFFIX.search(title)
         if suffix is None:
@@ -578,13 +582,14 @@ def find_title_index(lines: Sequence[str], excluded: frozenset[int]) -> int | No
         if is_prose(lines[i]):
             header_end = i
             break
-    candidates = [i for i in range(header_end) if i not in excluded and is_title_like(lines[i])]
+    keyed = {i: match_key(clean_title(lines[i])) for i in range(min(len(lines), HEADER_LINES))
+             if i not in excluded and is_title_like(lines[i])}
+    candidates = [i for i in keyed if i < header_end]
     title_keys: dict[str, list[int]] = {}
-    for i in range(min(len(lines), HEADER_LINES)):
-        if i not in excluded and is_title_like(lines[i]):
-            title_keys.setdefault(match_key(clean_title(lines[i])), []).append(i)
+    for i, key in keyed.items():
+        title_keys.setdefault(key, []).append(i)
     for i in candidates:
-        if len(title_keys.get(match_key(clean_title(lines[i])), ())) > 1:
+        if len(title_keys[keyed[i]]) > 1:
             return i
     return candidates[0] if candidates else None
 
