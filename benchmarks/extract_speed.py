@@ -6,8 +6,11 @@ Usage (from the repository root)::
         [--save OUT.jsonl | --compare OUT.jsonl]
 
 The corpus is deterministic: the five seed documents plus ``--docs`` synthetic documents of
-1-10 KB of UTF-8 (log-uniform), each built from whole sentences of one seed (so the languages
-and scripts are real: zh, ar, vi, fr), wrapped in a masthead, a date line in one of the seed
+1-10 KB of UTF-8 (log-uniform), each built from sentences of one seed (so the languages and
+scripts are real: zh, ar, vi, fr) in which WORD_SWAP_SHARE of the words are swapped for other
+words of the same seed, so paragraphs differ from document to document as real articles do
+(without it three samples in four would repeat, and any cache would look better than it is);
+wrapped in a masthead, a date line in one of the seed
 formats, a title, share/menu/"read also" furniture, and in one document out of five a photo
 caption taken from a seed in another language (what ``other_languages`` must report).
 
@@ -43,6 +46,8 @@ from dataset.extract import extract_metadata
 from dataset.paths import SEED_DIR
 from tests.unit.language_samples import CASES
 
+WORD_SWAP_SHARE = 0.15
+TOKEN = re.compile(r"\w+|\W+")
 SENTENCE_END = re.compile(r"(?<=[.!?。！？؟])\s+|(?<=[。！？])")
 DATE_LINES = (
     "{d} {m} 月, {y}",
@@ -93,6 +98,7 @@ def make_document(index: int, pools: list[list[str]], rng_seed: int) -> str:
     rng = random.Random(f"{rng_seed}-{index}")
     pool_index = rng.randrange(len(pools))
     pool = pools[pool_index]
+    words = sorted({w for sentence in pool for w in TOKEN.findall(sentence) if w[0].isalnum()})
     target = int(1000 * 10 ** rng.uniform(0, 1))
     lines = [
         rng.choice(SITES),
@@ -104,7 +110,7 @@ def make_document(index: int, pools: list[list[str]], rng_seed: int) -> str:
     lines.extend(rng.sample(FURNITURE, 2))
     size = sum(len(line.encode()) for line in lines)
     while size < target:
-        paragraph = " ".join(rng.choice(pool) for _ in range(rng.randint(1, 4)))
+        paragraph = " ".join(vary(rng.choice(pool), words, rng) for _ in range(rng.randint(1, 4)))
         lines.append(paragraph)
         size += len(paragraph.encode()) + 1
         if rng.random() < 0.05:
@@ -122,6 +128,14 @@ def make_corpus(docs: int, rng_seed: int) -> list[str]:
     seeds = [p.read_text(encoding="utf-8") for p in sorted(SEED_DIR.glob("*.txt"))]
     pools = seed_sentences()
     return seeds + [make_document(i, pools, rng_seed) for i in range(docs)]
+
+
+def vary(sentence: str, words: list[str], rng: random.Random) -> str:
+    """The sentence with WORD_SWAP_SHARE of its words replaced by words of the same seed."""
+    return "".join(
+        rng.choice(words) if token[0].isalnum() and rng.random() < WORD_SWAP_SHARE else token
+        for token in TOKEN.findall(sentence)
+    )
 
 
 STEPS = ("normalize", "split_lines", "metadata", "boilerplate", "languages", "join_body")
