@@ -397,8 +397,7 @@ def is_social_follow(line: str, key: str | None) -> bool:
     """A "follow us on Telegram" call to action or a line carrying a channel link."""
     if len(line) > FOLLOW_LINE_MAX:
         return False
-    lowered = line.lower()
-    if any(host in lowered for host in CHANNEL_HOSTS):
+    if "/" in line and any(host in line.lower() for host in CHANNEL_HOSTS):  # hosts end in "/"
         return True
     return key is not None and FOLLOW_PHRASE.search(key) is not None
 
@@ -466,7 +465,7 @@ def classify_line(line: str) -> str | None:
     """
     if not has_letter(line):
         return "no_letters"
-    if LINK_ONLY.match(line):
+    if line[0] in "hHwW" and LINK_ONLY.match(line):  # LINK_ONLY starts with http(s):// or www.
         return "link_only"
     key = match_key(line) if len(line) <= KEY_MAX else None
     if key is not None and is_widget(key):

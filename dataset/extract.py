@@ -168,6 +168,10 @@ _DATE_BODIES = {
 }
 DATE_PATTERNS = tuple((name, re.compile(body, re.IGNORECASE))
                       for name, body in _DATE_BODIES.items())
+# Words a pattern cannot match without (in the lowercased line): the pattern is skipped when the
+# line has none of them. None of their letters has a special case-insensitive match in ``re``.
+DATE_PATTERN_WORDS = {"cjk": ("年",), "korean": ("년",), "cjk_wordpress_dmy": ("月",),
+                      "cjk_wordpress_mdy": ("月",), "vietnamese": ("tháng", "thg")}
 YEAR_HINT = re.compile(r"(?<!\d)\d{4}(?!\d)")
 
 # A line opening with a date label is a date line wherever it is.
@@ -329,7 +333,11 @@ def find_date(line: str, today: dt.date | None = None) -> DateMatch | None:
     if not YEAR_HINT.search(text):
         return None
     best: tuple[int, int, dt.date] | None = None
+    lowered = text.lower()
     for name, pattern in DATE_PATTERNS:
+        words = DATE_PATTERN_WORDS.get(name)
+        if words is not None and not any(word in lowered for word in words):
+            continue
         for match in pattern.finditer(text):
             date = parse_date_match(name, match, today)
             if date is not None:
