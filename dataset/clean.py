@@ -24,6 +24,7 @@ or "Telegram" in prose is never removed.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -50,8 +51,22 @@ MOJIBAKE_HINT = re.compile(
     "\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]|\ufffd"
 )
 
-MOJIBAKE_LEAD = re.compile("[\u00c2-\u00f4\ufffd]")  # cheap gate before MOJIBAKE_HINT
+# The second character of MOJIBAKE_HINT's pair: rarer than the first (é, à, ô... in French or
+# Vietnamese), so looking for it first is faster.
+MOJIBAKE_TRAIL = re.compile(
+    "[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6"
+    "\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
 OTHER_LINE_BREAKS = re.compile("[\u2028\u2029\x0b\x0c\x85\x1c-\x1e]")
+# Whitespace (what str.split splits on) other than " " and "\n", listed: a listed class is twice
+# as fast as r"[^\S\n ]". Every Unicode whitespace character is in the BMP.
+OTHER_SPACE = re.compile(
+    "[{}]".format(
+        "".join(
+            re.escape(chr(c)) for c in range(0x10000) if chr(c).isspace() and chr(c) not in " \n"
+        )
+    )
+)
 
 # Deleted outright: C0/C1 controls except tab and newline, zero-width space, word joiner, BOM,
 # soft hyphen, bidi marks and embeddings, Arabic letter mark, lone surrogates. ZWJ/ZWNJ
@@ -76,13 +91,34 @@ def normalize_text(text: str) -> str:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = OTHER_LINE_BREAKS.sub("\n", text)
+    if not has_irregular_spaces(text):
+        return text
     return "\n".join(" ".join(line.split()) for line in text.split("\n"))
 
 
+def has_irregular_spaces(text: str) -> bool:
+    """True when collapsing each line's whitespace (" ".join(line.split())) would change text."""
+    return (
+        "  " in text
+        or " \n" in text
+        or "\n " in text
+        or text.startswith(" ")
+        or text.endswith(" ")
+        or OTHER_SPACE.search(text) is not None
+    )
+
+
 def looks_like_mojibake(text: str) -> bool:
-    """True when the text shows the signature of UTF-8 read as cp1252/latin-1, or U+FFFD."""
-    lead = MOJIBAKE_LEAD.search(text)
-    return lead is not None and MOJIBAKE_HINT.search(text, lead.start()) is not None
+    """True when the text shows the signature of UTF-8 read as cp1252/latin-1, or U+FFFD.
+
+    Same answer as ``MOJIBAKE_HINT.search(text) is not None``.
+    """
+    if "\ufffd" in text:
+        return True
+    return any(
+        "\u00c2" <= text[trail.start() - 1] <= "\u00f4"
+        for trail in MOJIBAKE_TRAIL.finditer(text, 1)
+    )
 
 
 def split_lines(text: str) -> list[str]:
@@ -111,6 +147,7 @@ _HAS_LETTER = re.compile(r"[^\W\d_]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
+@functools.lru_cache(maxsize=8192)
 def match_key(text: str) -> str:
     """Return a comparison key: casefolded, accents/harakat/tatweel dropped, letters only.
 
@@ -184,6 +221,7 @@ HOME_WORDS = keys(
     ]
 )
 BREADCRUMB_MAX = 120
+BREADCRUMB_HINT = re.compile(r"[|›»>/•·→⟩]|\s-\s")  # a separator BREADCRUMB_SEPARATOR can split on
 
 # Whole-line widgets: comment counters, source-link buttons, empty-state placeholders, ads,
 # navigation buttons. Matched only when the ENTIRE line is the phrase (digits/brackets ignored).
@@ -723,7 +761,7 @@ def is_widget(key: str) -> bool:
 
 def is_breadcrumb(line: str) -> bool:
     """A navigation trail: "Home | World | Europe", "Trang chủ › Thế giới › Châu Âu"."""
-    if len(line) > BREADCRUMB_MAX:
+    if len(line) > BREADCRUMB_MAX or BREADCRUMB_HINT.search(line) is None:
         return False
     parts = [p for p in BREADCRUMB_SEPARATOR.split(line) if p]
     if len(parts) < 2 or any(len(p.split()) > 3 or ends_sentence(p) for p in parts):
@@ -751,8 +789,7 @@ def is_social_follow(line: str, key: str | None) -> bool:
     """A "follow us on Telegram" call to action or a line carrying a channel link."""
     if len(line) > FOLLOW_LINE_MAX:
         return False
-    lowered = line.lower()
-    if any(host in lowered for host in CHANNEL_HOSTS):
+    if "/" in line and any(host in line.lower() for host in CHANNEL_HOSTS):  # hosts end in "/"
         return True
     return key is not None and FOLLOW_PHRASE.search(key) is not None
 
@@ -823,7 +860,7 @@ def classify_line(line: str) -> str | None:
     """
     if not has_letter(line):
         return "no_letters"
-    if LINK_ONLY.match(line):
+    if line[0] in "hHwW" and LINK_ONLY.match(line):  # LINK_ONLY starts with http(s):// or www.
         return "link_only"
     key = match_key(line) if len(line) <= KEY_MAX else None
     if key is not None and is_widget(key):

@@ -79,8 +79,22 @@ def cli(debug: bool) -> None:
     "version bump smaller than the change needs.",
 )
 @click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
+@click.option(
+    "--no-validate",
+    is_flag=True,
+    help="Skip the validation suites (the release is still documented and checksummed).",
+)
 def build(
-    raw_dir, out_dir, config_file, workers, strict, engine, cache, previous_dir, no_progress
+    raw_dir,
+    out_dir,
+    config_file,
+    workers,
+    strict,
+    engine,
+    cache,
+    previous_dir,
+    no_progress,
+    no_validate,
 ) -> None:
     """Build a release from raw documents.
 
@@ -98,6 +112,7 @@ def build(
         strict=strict,
         engine=engine,
         cache=cache,
+        validate_release=False if no_validate else None,
     )
     summary = build_release(config, show_progress=not no_progress, previous=previous_dir)
     click.echo(format_build_summary(summary))
@@ -146,6 +161,59 @@ def publish(release_dir, repo_id, dry_run) -> None:
     from dataset.publish import publish_release
 
     publish_release(release_dir, repo_id, dry_run=dry_run, echo=click.echo)
+
+
+@cli.command()
+@click.argument("release_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+def validate(release_dir: Path) -> None:
+    """Verify checksums, then run every validation suite on every config and split.
+
+    Writes the Great Expectations results and summary.json into RELEASE_DIR/validation/ (only
+    when the checksums match) and exits 1 on any failure.
+
+    Example: python -m dataset validate release/
+    """
+    from dataset.report import format_validation_report
+    from dataset.validate import validate_release
+
+    report = validate_release(release_dir)
+    click.echo(format_validation_report(report))
+    if not report.success:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("release_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--check", is_flag=True, help="Fail if README.md differs from a regenerated card.")
+@click.option(
+    "--repo-id", default=None, help="Hub repository id shown in the card (default: placeholder)."
+)
+def card(release_dir: Path, check: bool, repo_id: str | None) -> None:
+    """Write the dataset card README.md of a release, or check it with --check.
+
+    Writing refreshes checksums.sha256 when it matched before; --check exits 1 on any difference.
+
+    Example: python -m dataset card release/ --check
+    """
+    from dataset.card import DEFAULT_REPO_ID, card_drift, write_card
+
+    repo_id = repo_id or DEFAULT_REPO_ID
+    if check:
+        diff = card_drift(release_dir, repo_id)
+        if diff:
+            click.echo("\n".join(diff[:80]))
+            click.echo(f"card drift: {release_dir / 'README.md'} differs from a regenerated card")
+            sys.exit(1)
+        click.echo(f"{release_dir / 'README.md'} is up to date")
+        return
+    from dataset.integrity import CHECKSUMS_NAME, verify_checksums, write_checksums
+
+    intact = verify_checksums(release_dir).ok
+    click.echo(f"wrote {write_card(release_dir, repo_id)}")
+    if intact:
+        write_checksums(release_dir)
+    elif (release_dir / CHECKSUMS_NAME).is_file():
+        click.echo(f"warning: {CHECKSUMS_NAME} did not match before; left as is", err=True)
 
 
 def main() -> None:

@@ -25,6 +25,7 @@ SPLIT_NAMES = ("train", "validation", "test")
 CONTENT_KEYS = (
     "split_ratios",
     "min_text_chars",
+    "max_text_chars",
     "language_score_threshold",
     "near_duplicate_threshold",
     "minhash_permutations",
@@ -47,6 +48,11 @@ class BuildConfig(BaseModel):
         description="Share of duplicate clusters per split; must sum to 1.",
     )
     min_text_chars: int = Field(200, ge=1, description="Shortest cleaned body kept (characters).")
+    max_text_chars: int = Field(
+        100_000,
+        ge=1,
+        description="Longest cleaned body kept (characters); longer is pages glued together.",
+    )
     language_score_threshold: float = Field(
         0.5, ge=0.0, le=1.0, description="Lowest language score kept."
     )

@@ -234,6 +234,15 @@ _DATE_BODIES = {
 DATE_PATTERNS = tuple(
     (name, re.compile(body, re.IGNORECASE)) for name, body in _DATE_BODIES.items()
 )
+# Words a pattern cannot match without (in the lowercased line): the pattern is skipped when the
+# line has none of them. None of their letters has a special case-insensitive match in ``re``.
+DATE_PATTERN_WORDS = {
+    "cjk": ("年",),
+    "korean": ("년",),
+    "cjk_wordpress_dmy": ("月",),
+    "cjk_wordpress_mdy": ("月",),
+    "vietnamese": ("tháng", "thg"),
+}
 YEAR_HINT = re.compile(r"(?<!\d)\d{4}(?!\d)")
 
 # A line opening with a date label is a date line wherever it is.
@@ -369,6 +378,7 @@ SITE_WORDS = frozenset(
         "أخبار",
     )
 )
+SITE_MULTIWORDS = tuple(sorted(w for w in SITE_WORDS if " " in w))
 SITE_WORDS_CJK = (
     "新闻",
     "新聞",
@@ -410,6 +420,7 @@ BREAKING_LABEL = re.compile(
 TITLE_SUFFIX = re.compile(
     r"^(?P<head>.*\S)(?P<sep>\s*[|｜]\s*|\s[-–—]\s|\s[–—]|[–—]\s)(?P<suffix>[^|｜]{1,40})$"
 )
+TITLE_SEPARATOR_HINT = re.compile(r"[|｜–—]|\s-\s")  # every separator TITLE_SUFFIX accepts
 SUFFIX_MAX_WORDS = 5
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
@@ -487,7 +498,11 @@ def find_date(line: str, today: dt.date | None = None) -> DateMatch | None:
     if not YEAR_HINT.search(text):
         return None
     best: tuple[int, int, dt.date] | None = None
+    lowered = text.lower()
     for name, pattern in DATE_PATTERNS:
+        words = DATE_PATTERN_WORDS.get(name)
+        if words is not None and not any(word in lowered for word in words):
+            continue
         for match in pattern.finditer(text):
             date = parse_date_match(name, match, today)
             if date is not None:
@@ -632,7 +647,7 @@ def has_site_word(text: str) -> bool:
     words = key.split()
     if any(w in SITE_WORDS for w in words):
         return True
-    if any(" " in w and w in key for w in SITE_WORDS):
+    if any(w in key for w in SITE_MULTIWORDS):
         return True
     return any(w in text for w in SITE_WORDS_CJK)
 
@@ -695,6 +710,8 @@ def find_source_credit(lines: Sequence[str]) -> str | None:
 def clean_title(line: str) -> str:
     """Drop up to two trailing site/section segments (" | 消息", " - BBC News")."""
     title = line.strip()
+    if TITLE_SEPARATOR_HINT.search(title) is None:
+        return title
     for _ in range(2):
         suffix = TITLE_SUFFIX.search(title)
         if suffix is None:
@@ -749,13 +766,17 @@ def find_title_index(lines: Sequence[str], excluded: frozenset[int]) -> int | No
         if is_prose(lines[i]):
             header_end = i
             break
-    candidates = [i for i in range(header_end) if i not in excluded and is_title_like(lines[i])]
+    keyed = {
+        i: match_key(clean_title(lines[i]))
+        for i in range(min(len(lines), HEADER_LINES))
+        if i not in excluded and is_title_like(lines[i])
+    }
+    candidates = [i for i in keyed if i < header_end]
     title_keys: dict[str, list[int]] = {}
-    for i in range(min(len(lines), HEADER_LINES)):
-        if i not in excluded and is_title_like(lines[i]):
-            title_keys.setdefault(match_key(clean_title(lines[i])), []).append(i)
+    for i, key in keyed.items():
+        title_keys.setdefault(key, []).append(i)
     for i in candidates:
-        if len(title_keys.get(match_key(clean_title(lines[i])), ())) > 1:
+        if len(title_keys[keyed[i]]) > 1:
             return i
     return candidates[0] if candidates else None
 

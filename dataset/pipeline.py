@@ -49,6 +49,7 @@ from dataset.dedupe import (
 from dataset.document import parse_document
 from dataset.engine import run_stage
 from dataset.errors import BuildError
+from dataset.finalize import build_date, finalize_release
 from dataset.read import check_lock, document_id, find_documents, read_document
 from dataset.records import Article, Extraction, RawDocument, Reject
 from dataset.schema import article_schema, reject_reasons, reject_schema
@@ -192,6 +193,7 @@ def build_release(
         check_every_file_accounted(paths, config.raw_dir, staging, corpus.iter_rejects())
         write_json(summary.manifest, staging / "build_manifest.json")
         record_release_history(staging, previous)
+        finalize_release(staging, validate=config.validate_release)
         publish_staging(staging, config.out_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -417,6 +419,14 @@ def check_quality(raw: RawDocument, ex: Extraction, config: BuildConfig) -> Reje
             f"min_text_chars={config.min_text_chars}",
             text=ex.text,
         )
+    if len(ex.text) > config.max_text_chars:
+        return Reject(
+            name,
+            sha,
+            "too_long",
+            f"{name}: cleaned body has {len(ex.text)} characters, over "
+            f"max_text_chars={config.max_text_chars}; split the file into its articles",
+        )
     if ex.language is None or ex.language_score < config.language_score_threshold:
         return Reject(
             name,
@@ -598,6 +608,7 @@ def make_manifest(
         "schema_version": article_schema().schema_version,
         "reject_schema_version": reject_schema().schema_version,
         "git_commit": read_git_commit(),
+        "build_date": build_date(),
         "config": config.content_settings(),
         "config_hash": config.content_hash(),
         "raw": {

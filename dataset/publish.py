@@ -1,10 +1,9 @@
 """Publish a release folder to the Hugging Face Hub and tag its revision ``vX.Y.Z``.
 
-Before anything is uploaded the release must pass three checks, in order:
-1. validation: ``dataset.validate.validate_release`` is run when the package has it, then
-   ``validation/summary.json`` must exist and say ``"success": true``;
-2. ``checksums.sha256`` (when the release has one) must match every file it lists;
-3. the version in ``build_manifest.json`` names the tag, ``v{release_version}``.
+Before anything is uploaded the release must pass ``dataset.validate.validate_release``: its
+``checksums.sha256`` must match every file (none changed, added or removed since the build), then
+every suite must pass on every config and split. The version in ``build_manifest.json`` names the
+tag, ``v{release_version}``.
 
 The upload mirrors the folder: remote files that are not in the release are deleted in the same
 commit (the Hub keeps ``.gitattributes``), so a split dropped from a release cannot linger on the
@@ -14,8 +13,6 @@ network and no token.
 
 from __future__ import annotations
 
-import hashlib
-import importlib.util
 import json
 import re
 from collections.abc import Callable
@@ -23,11 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dataset.errors import ConfigError, KarabakhNewsError
+from dataset.integrity import is_hidden
 from dataset.versions import read_release_version
 
 REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*$")
-SUMMARY = Path("validation") / "summary.json"
-CHECKSUMS = "checksums.sha256"
 
 
 class PublishError(KarabakhNewsError):
@@ -81,7 +77,7 @@ def plan_publish(release_dir: Path, repo_id: str) -> PublishPlan:
     files = tuple(
         (path.relative_to(release_dir).as_posix(), path.stat().st_size)
         for path in sorted(release_dir.rglob("*"))
-        if path.is_file() and not _is_hidden(path.relative_to(release_dir))
+        if path.is_file() and not is_hidden(path.relative_to(release_dir))
     )
     return PublishPlan(
         release_dir=release_dir,
@@ -92,64 +88,17 @@ def plan_publish(release_dir: Path, repo_id: str) -> PublishPlan:
     )
 
 
-def _is_hidden(relative: Path) -> bool:
-    return any(part.startswith(".") for part in relative.parts)
-
-
 def check_release_ready(release_dir: Path) -> None:
-    """Validate the release and verify its checksums; raises PublishError on any failure."""
-    if importlib.util.find_spec("dataset.validate") is not None:
-        from dataset.validate import validate_release
+    """Run the full validation (checksums, then every suite); raises PublishError on failure."""
+    from dataset.validate import validate_release
 
-        validate_release(release_dir)
-    check_validation_summary(release_dir)
-    check_checksums(release_dir)
-
-
-def check_validation_summary(release_dir: Path) -> None:
-    """``validation/summary.json`` must exist and report success; raises PublishError if not."""
-    path = release_dir / SUMMARY
-    if not path.is_file():
+    report = validate_release(release_dir)
+    if not report.success:
+        problems = report.checksums.describe() if report.checksums else []
+        detail = "; ".join([*problems, *report.failing_names()][:5])
         raise PublishError(
-            f"{path} is missing: the release has no validation results; run "
-            f"`python -m dataset validate {release_dir}` and fix what fails before publishing"
+            f"{release_dir} fails validation ({detail}); fix the release and rebuild it"
         )
-    summary = json.loads(path.read_text(encoding="utf-8"))
-    if summary.get("success") is not True:
-        failed = [
-            f"{s.get('config')}/{s.get('split')} {s.get('suite')} ({s.get('failed')} failed)"
-            for s in summary.get("suites", [])
-            if s.get("failed")
-        ]
-        detail = "; ".join(failed) or "success is not true"
-        raise PublishError(f"{path}: validation failed: {detail}; fix the release and rebuild it")
-
-
-def check_checksums(release_dir: Path) -> None:
-    """Every file listed in ``checksums.sha256`` exists with that sha256 (skipped when absent)."""
-    listing = release_dir / CHECKSUMS
-    if not listing.is_file():
-        return
-    for line in listing.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        expected, name = line.split(maxsplit=1)
-        name = name.lstrip("*")
-        path = release_dir / name
-        if not path.is_file():
-            raise PublishError(f"{listing}: {name} is listed but missing; rebuild the release")
-        if sha256_file(path) != expected:
-            raise PublishError(
-                f"{listing}: {name} changed since the build (sha256 differs); rebuild the release"
-            )
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def format_plan(plan: PublishPlan, dry_run: bool) -> str:

@@ -98,10 +98,11 @@ def write_bad_corpus(folder: Path) -> dict[str, set[str]]:
         f.write(FRENCH.encode())
         f.truncate(50_000_000)
     expected["huge_50mb.txt"] = {"too_large"}
-    # One 1 MB line of real words: read and extracted normally (must not hang).
+    # One 1 MB line of real words: read and extracted without hanging, then rejected because the
+    # cleaned body exceeds max_text_chars (100,000 by default).
     line = (FRENCH.replace("\n", " ") * (1_000_000 // len(FRENCH) + 1))[:1_000_000]
     (folder / "one_line_1mb.txt").write_text(line, encoding="utf-8")
-    expected["one_line_1mb.txt"] = {"kept"}
+    expected["one_line_1mb.txt"] = {"too_long"}
 
     outside = folder.parent / f"{folder.name}-outside.txt"
     outside.write_text(ARABIC, encoding="utf-8")

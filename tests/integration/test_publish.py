@@ -1,24 +1,16 @@
-"""`publish --dry-run` on the seed release, offline: checks first, then the upload and tag plan.
-
-Until ``dataset.validate`` is on this branch a release's validation result is its
-``validation/summary.json`` (agreed format); the tests marked ``fallback`` cover that path and the
-``validate`` ones the real validation once it is importable.
-"""
+"""`publish --dry-run` on the seed release, offline: validation first, then the upload plan."""
 
 from __future__ import annotations
 
 import hashlib
-import importlib.util
-import json
 
 import pytest
 from conftest import PROJECT_ROOT
 from versions_support import run_cli_in
 
+from dataset.integrity import write_checksums
+
 pytestmark = pytest.mark.integration
-HAS_VALIDATE = importlib.util.find_spec("dataset.validate") is not None
-fallback = pytest.mark.skipif(HAS_VALIDATE, reason="dataset.validate runs the real validation")
-with_validate = pytest.mark.skipif(not HAS_VALIDATE, reason="dataset.validate is not merged yet")
 REPO = "karabakh-news/test-release"
 
 
@@ -28,25 +20,9 @@ def publish(release, *extra):
     return run_cli_in(PROJECT_ROOT, "publish", str(release), *extra, check=False, env=offline)
 
 
-def write_summary(release, success, failed=0):
-    summary = {
-        "success": success,
-        "release_version": "0.1.0",
-        "suites": [
-            {"suite": "article_structure", "config": "ar", "split": "train", "evaluated": 9,
-             "passed": 9 - failed, "failed": failed, "failures": []}
-        ],
-    }  # fmt: skip
-    path = release / "validation" / "summary.json"
-    path.parent.mkdir(exist_ok=True)
-    path.write_text(json.dumps(summary), encoding="utf-8")
-
-
 @pytest.fixture
 def publishable(seed_release_copy):
-    """A seed release copy that passes the pre-publish checks on this branch."""
-    if not HAS_VALIDATE:
-        write_summary(seed_release_copy, success=True)
+    """A seed release copy that passes the pre-publish checks."""
     return seed_release_copy
 
 
@@ -70,33 +46,24 @@ def test_dry_run_skips_hidden_files(publishable):
     assert ".notes.txt" not in result.stdout
 
 
-@fallback
-def test_release_without_validation_results_is_refused(seed_release_copy):
-    result = publish(seed_release_copy, "--repo-id", REPO, "--dry-run")
-    assert result.returncode == 1
-    assert "validation/summary.json is missing" in result.stderr
-    assert f"python -m dataset validate {seed_release_copy}" in result.stderr
-    assert "would upload" not in result.stdout
-
-
-@fallback
-def test_failed_validation_is_refused(seed_release_copy):
-    write_summary(seed_release_copy, success=False, failed=2)
-    result = publish(seed_release_copy, "--repo-id", REPO, "--dry-run")
-    assert result.returncode == 1
-    assert "validation failed: ar/train article_structure (2 failed)" in result.stderr
-
-
-@with_validate
 def test_release_with_an_id_in_two_splits_is_refused(seed_release_copy):
     shard = next(seed_release_copy.glob("data/*/train-*.parquet"))
     leaked = shard.with_name("test-00000-of-00001.parquet")
     if leaked.exists():
         pytest.skip("this language already has a test split")
     leaked.write_bytes(shard.read_bytes())
+    write_checksums(seed_release_copy)  # as if the build itself had written the leak
     result = publish(seed_release_copy, "--repo-id", REPO, "--dry-run")
     assert result.returncode == 1
+    assert "id_in_one_split_only" in result.stderr
     assert "would upload" not in result.stdout
+
+
+def test_file_added_after_the_build_is_refused(seed_release_copy):
+    (seed_release_copy / "rejects" / "notes.csv").write_text("id,why\n", encoding="utf-8")
+    result = publish(seed_release_copy, "--repo-id", REPO, "--dry-run")
+    assert result.returncode == 1
+    assert "added since the build: rejects/notes.csv" in result.stderr
 
 
 def test_file_changed_after_the_build_is_refused(publishable):
@@ -112,7 +79,7 @@ def test_file_changed_after_the_build_is_refused(publishable):
         log.write("\nhand edit\n")
     result = publish(publishable, "--repo-id", REPO, "--dry-run")
     assert result.returncode == 1
-    assert "CHANGELOG.md changed since the build (sha256 differs)" in result.stderr
+    assert "changed since the build: CHANGELOG.md" in result.stderr
 
 
 @pytest.mark.parametrize("repo_id", ["no-slash", "a/b/c", "/name", "org/"])

@@ -33,13 +33,9 @@ def test_diff_and_changelog_name_the_package_version(seed_release):
 
 
 def test_card_citation_and_croissant_carry_the_package_version(seed_release):
-    # These three files come from the validation branch; each is checked as soon as it exists.
-    card = seed_release / "README.md"
-    if card.exists():
-        assert f'revision="v{VERSION}"' in card.read_text(encoding="utf-8")
-    citation = seed_release / "CITATION.cff"
-    if citation.exists():
-        assert str(yaml.safe_load(citation.read_text(encoding="utf-8"))["version"]) == VERSION
-    croissant = seed_release / "croissant.json"
-    if croissant.exists():
-        assert json.loads(croissant.read_text(encoding="utf-8"))["version"] == VERSION
+    card = (seed_release / "README.md").read_text(encoding="utf-8")
+    assert f'revision="v{VERSION}"' in card
+    citation = yaml.safe_load((seed_release / "CITATION.cff").read_text(encoding="utf-8"))
+    assert str(citation["version"]) == VERSION
+    croissant = json.loads((seed_release / "croissant.json").read_text(encoding="utf-8"))
+    assert croissant["version"] == VERSION

@@ -48,9 +48,6 @@ def test_parquet_metadata_stamps_the_package_version():
 
 
 def test_citation_cff_at_the_project_root_has_the_package_version():
-    # Created on the validation branch; once merged this file always exists (make it required).
     path = PROJECT_ROOT / "CITATION.cff"
-    if not path.exists():
-        return
     citation = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert str(citation["version"]) == dataset.__version__

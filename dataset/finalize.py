@@ -1,0 +1,70 @@
+"""The last steps of a build, run on the staging folder before it is published.
+
+Order (agreed): validation results -> card, LICENSE.md, CITATION.cff copy, croissant.json ->
+checksums.sha256 last, over every other file. A failing validation raises BuildError, so nothing
+is published and the previous release stays in place.
+
+The build date is the UTC date of the build, or the date of ``SOURCE_DATE_EPOCH`` when that is set
+(reproducible-builds convention). It goes into the manifest and bounds ``published_date`` from
+above; it never enters the Parquet files, which stay byte-identical across days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+from dataset.errors import BuildError
+
+MAX_FAILURES_SHOWN = 5
+
+
+def build_date() -> str:
+    """``YYYY-MM-DD`` of the build (``SOURCE_DATE_EPOCH`` wins when set)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date().isoformat()
+    return dt.datetime.now(dt.UTC).date().isoformat()
+
+
+def finalize_release(staging: Path, validate: bool = True) -> None:
+    """Validate, document and checksum a staged release.
+
+    Raises BuildError naming the first failing expectations when validation fails, or when the
+    generated card or croissant.json fails our own checks.
+    """
+    from dataset.card import write_card
+    from dataset.citation import CFF_NAME, find_citation_file
+    from dataset.croissant import write_croissant
+    from dataset.integrity import write_checksums
+
+    shutil.rmtree(staging / "_work", ignore_errors=True)  # scratch space, not part of a release
+    if validate:
+        run_validation(staging)
+    shutil.copyfile(find_citation_file(), staging / CFF_NAME)
+    try:
+        write_card(staging)
+        write_croissant(staging)
+    except ValueError as exc:
+        raise BuildError(f"{exc}; nothing was published") from None
+    write_checksums(staging)
+
+
+def run_validation(staging: Path) -> None:
+    from dataset.validate import validate_release
+
+    report = validate_release(staging, check_checksums=False)
+    if not report.success:
+        names = report.failing_names()
+        shown = "; ".join(names[:MAX_FAILURES_SHOWN])
+        more = (
+            f" and {len(names) - MAX_FAILURES_SHOWN} more"
+            if len(names) > MAX_FAILURES_SHOWN
+            else ""
+        )
+        raise BuildError(
+            f"validation failed ({shown}{more}); nothing was published. "
+            "Rebuild with --no-validate and run `python -m dataset validate` on it for details"
+        )

@@ -1,0 +1,98 @@
+"""Release integrity: ``checksums.sha256`` over every file of a release, and its verification.
+
+Format: ``sha256sum`` lines (``<64 hex>  <path>``), sorted by path, paths relative to the release
+and POSIX, covering every file except ``checksums.sha256`` itself. ``sha256sum -c`` accepts it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+CHECKSUMS_NAME = "checksums.sha256"
+CHUNK_BYTES = 1 << 20
+
+
+@dataclass(frozen=True)
+class ChecksumProblems:
+    """Files that changed, appeared or disappeared since the checksums were written."""
+
+    changed: tuple[str, ...] = ()
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    missing_file: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not (self.changed or self.added or self.removed or self.missing_file)
+
+    def describe(self) -> list[str]:
+        """One readable line per problem."""
+        if self.missing_file:
+            return [f"{CHECKSUMS_NAME} is missing; rebuild the release"]
+        return (
+            [f"changed since the build: {p}" for p in self.changed]
+            + [f"added since the build: {p}" for p in self.added]
+            + [f"removed since the build: {p}" for p in self.removed]
+        )
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK_BYTES):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def is_hidden(relative: Path) -> bool:
+    """Hidden entries (``.DS_Store``, ``.cache/``) are local clutter, not part of a release."""
+    return any(part.startswith(".") for part in relative.parts)
+
+
+def list_release_files(release_dir: Path) -> list[str]:
+    """Sorted release-relative POSIX paths of every non-hidden file except the checksums file."""
+    return sorted(
+        p.relative_to(release_dir).as_posix()
+        for p in release_dir.rglob("*")
+        if p.is_file()
+        and not is_hidden(p.relative_to(release_dir))
+        and p.relative_to(release_dir).as_posix() != CHECKSUMS_NAME
+    )
+
+
+def compute_checksums(release_dir: Path) -> dict[str, str]:
+    """``{relative path: sha256}`` of every file of the release (except the checksums file)."""
+    return {path: sha256_file(release_dir / path) for path in list_release_files(release_dir)}
+
+
+def write_checksums(release_dir: Path) -> Path:
+    """Write ``checksums.sha256`` (written last in a build: it covers every other file)."""
+    lines = [f"{digest}  {path}\n" for path, digest in compute_checksums(release_dir).items()]
+    target = release_dir / CHECKSUMS_NAME
+    target.write_text("".join(lines), encoding="utf-8")
+    return target
+
+
+def read_checksums(release_dir: Path) -> dict[str, str]:
+    """Parse ``checksums.sha256`` into ``{relative path: sha256}`` (``*`` binary marks allowed)."""
+    entries = {}
+    for line in (release_dir / CHECKSUMS_NAME).read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            digest, path = line.split(maxsplit=1)
+            entries[path.lstrip("*")] = digest
+    return entries
+
+
+def verify_checksums(release_dir: Path) -> ChecksumProblems:
+    """Compare the release's files with its ``checksums.sha256``."""
+    if not (release_dir / CHECKSUMS_NAME).is_file():
+        return ChecksumProblems(missing_file=True)
+    expected = read_checksums(release_dir)
+    actual = compute_checksums(release_dir)
+    return ChecksumProblems(
+        changed=tuple(p for p in sorted(expected) if p in actual and actual[p] != expected[p]),
+        added=tuple(p for p in sorted(actual) if p not in expected),
+        removed=tuple(p for p in sorted(expected) if p not in actual),
+    )

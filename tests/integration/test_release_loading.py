@@ -1,0 +1,188 @@
+"""Load the built seed release the way users do, and check it against its own card.
+
+``datasets`` runs in a subprocess with a private HF cache and offline flags, so nothing lands in
+~/.cache and nothing touches the network, whatever other tests imported before.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import polars as pl
+import pyarrow.parquet as pq
+import pytest
+from datasets import Features
+
+from dataset.card import split_card
+from dataset.integrity import verify_checksums
+from dataset.schema import article_schema
+from tests.conftest import run_cli
+
+pytestmark = pytest.mark.integration
+
+LOAD_SCRIPT = """
+import json, sys
+from datasets import get_dataset_config_names, load_dataset
+release = sys.argv[1]
+out = {"configs": get_dataset_config_names(release), "loaded": {}, "streamed": {}}
+for config in out["configs"]:
+    dd = load_dataset(release, config)
+    out["loaded"][config] = {
+        split: {"rows": ds.num_rows, "features": ds.features.to_dict(),
+                "first_date": str(ds[0]["published_date"]), "other": ds[0]["other_languages"]}
+        for split, ds in dd.items()
+    }
+streamed = load_dataset(release, "all", streaming=True)
+out["streamed"] = {split: sum(1 for _ in ds) for split, ds in streamed.items()}
+out["default_rows"] = {s: d.num_rows for s, d in load_dataset(release).items()}
+print(json.dumps(out))
+"""
+
+
+@pytest.fixture(scope="module")
+def card_meta(seed_release) -> dict:
+    meta, _ = split_card((seed_release / "README.md").read_text(encoding="utf-8"))
+    return meta
+
+
+@pytest.fixture(scope="module")
+def loaded(seed_release, tmp_path_factory) -> dict:
+    home = tmp_path_factory.mktemp("hf-home")
+    env = {
+        **os.environ,
+        "HF_HOME": str(home),
+        "HF_DATASETS_CACHE": str(home / "datasets"),
+        "HF_HUB_OFFLINE": "1",
+        "HF_DATASETS_OFFLINE": "1",
+        "HF_HUB_DISABLE_TELEMETRY": "1",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", LOAD_SCRIPT, str(seed_release)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def declared_counts(card_meta) -> dict:
+    return {
+        info["config_name"]: {s["name"]: s["num_examples"] for s in info["splits"]}
+        for info in card_meta["dataset_info"]
+    }
+
+
+def test_every_config_loads_with_the_declared_counts_and_features(loaded, card_meta):
+    assert loaded["configs"] == [c["config_name"] for c in card_meta["configs"]]
+    counts = declared_counts(card_meta)
+    for config, splits in loaded["loaded"].items():
+        assert {s: v["rows"] for s, v in splits.items()} == counts[config]
+        info = next(i for i in card_meta["dataset_info"] if i["config_name"] == config)
+        declared = Features._from_yaml_list(info["features"]).to_dict()
+        assert all(v["features"] == declared for v in splits.values())
+        assert all(
+            v["first_date"] in {"None"} or v["first_date"][:2] in {"19", "20"}
+            for v in splits.values()
+        )
+        assert all(isinstance(v["other"], list) for v in splits.values())
+
+
+def test_streaming_and_default_config_give_the_same_counts(loaded, card_meta):
+    assert loaded["streamed"] == declared_counts(card_meta)["all"]
+    assert loaded["default_rows"] == declared_counts(card_meta)["all"]
+
+
+def test_polars_reads_the_same_rows(seed_release, card_meta):
+    frame = pl.read_parquet(seed_release / "data" / "*" / "*.parquet")
+    assert frame.height == sum(declared_counts(card_meta)["all"].values())
+    assert frame.columns == article_schema().column_names
+    assert frame["id"].n_unique() == frame.height
+
+
+def test_no_zero_row_split_is_listed(card_meta):
+    for info in card_meta["dataset_info"]:
+        assert all(split["num_examples"] > 0 for split in info["splits"])
+
+
+def test_parquet_ge_suite_and_card_agree_with_the_schema(seed_release, card_meta):
+    declared = article_schema()
+    for path in sorted(seed_release.glob("data/*/*.parquet")):
+        assert pq.read_schema(path).remove_metadata().equals(declared.to_pyarrow()), path
+    result = json.loads((seed_release / "validation" / "all" / "train.structural.json").read_text())
+    columns = next(
+        r["expectation_config"]["kwargs"]["column_list"]
+        for r in result["results"]
+        if r["expectation_config"]["meta"]["name"] == "columns_match_schema"
+    )
+    assert columns == declared.column_names
+    assert all(info["features"] == declared.to_hf_features() for info in card_meta["dataset_info"])
+
+
+def test_release_is_complete_and_checksummed(seed_release):
+    for name in (
+        "README.md",
+        "CITATION.cff",
+        "croissant.json",
+        "LICENSE.md",
+        "build_manifest.json",
+        "validation/summary.json",
+        "rejects/rejects.parquet",
+    ):
+        assert (seed_release / name).is_file(), name
+    assert verify_checksums(seed_release).ok
+    lines = (seed_release / "checksums.sha256").read_text().splitlines()
+    paths = [line.split("  ", 1)[1] for line in lines]
+    assert paths == sorted(paths)
+    assert "checksums.sha256" not in paths and "validation/summary.json" in paths
+
+
+def test_summary_json_has_the_agreed_shape(seed_release):
+    summary = json.loads((seed_release / "validation" / "summary.json").read_text())
+    assert summary["success"] is True
+    assert set(summary) == {"success", "release_version", "suites"}
+    keys = {"suite", "config", "split", "evaluated", "passed", "failed", "failures"}
+    assert all(set(s) == keys for s in summary["suites"])
+    assert {s["config"] for s in summary["suites"]} >= {"all"}
+
+
+def test_validate_and_card_check_pass_and_leave_the_release_unchanged(seed_release_copy):
+    before = {p: p.read_bytes() for p in seed_release_copy.rglob("*") if p.is_file()}
+    result = run_cli("validate", str(seed_release_copy))
+    assert "PASSED" in result.stdout and "checksums.sha256: ok" in result.stdout
+    run_cli("card", str(seed_release_copy), "--check")
+    after = {p: p.read_bytes() for p in seed_release_copy.rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_croissant_validates_and_reads_records(seed_release, card_meta):
+    mlcroissant_cli = Path(sys.executable).parent / "mlcroissant"
+    result = subprocess.run(
+        [str(mlcroissant_cli), "validate", "--jsonld", "croissant.json"],
+        capture_output=True,
+        text=True,
+        cwd=seed_release,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    import mlcroissant as mlc
+
+    dataset = mlc.Dataset(jsonld=str(seed_release / "croissant.json"))
+    articles = list(dataset.records("articles"))
+    assert len(articles) == sum(declared_counts(card_meta)["all"].values())
+    splits = Counter(r["articles/split"].decode() for r in articles)
+    assert dict(splits) == declared_counts(card_meta)["all"]
+    assert list(dataset.records("rejects")) is not None  # reading checks the file's sha256
+    document = json.loads((seed_release / "croissant.json").read_text())
+    shards = {f["contentUrl"]: f["sha256"] for f in document["distribution"] if "sha256" in f}
+    checksums = dict(
+        reversed(line.split("  ", 1))
+        for line in (seed_release / "checksums.sha256").read_text().splitlines()
+    )
+    assert shards and all(checksums[path] == digest for path, digest in shards.items())

@@ -1,0 +1,129 @@
+"""The card's own metadata checks (huggingface_hub does not validate offline) and helpers."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+import yaml
+
+from dataset.card import (
+    card_problems,
+    language_detail,
+    language_name,
+    render_yaml,
+    size_category,
+    split_card,
+)
+from dataset.schema import article_schema
+
+
+def good_meta() -> dict:
+    return {
+        "pretty_name": "Karabakh News",
+        "language": ["ar", "vi", "zh"],
+        "language_details": ["ar-Arab", "vi-Latn", "zh-Hans"],
+        "license": "other",
+        "license_name": "third-party-news-text",
+        "license_link": "LICENSE.md",
+        "multilinguality": "multilingual",
+        "size_categories": ["n<1K"],
+        "task_categories": ["text-classification"],
+        "source_datasets": ["original"],
+        "annotations_creators": ["machine-generated"],
+        "language_creators": ["found"],
+        "tags": ["news"],
+        "configs": [
+            {"config_name": "vi", "data_files": [{"split": "train", "path": "data/vi/train-*"}]},
+            {
+                "config_name": "all",
+                "default": True,
+                "data_files": [{"split": "train", "path": "data/*/train-*"}],
+            },
+        ],
+        "dataset_info": [
+            {"config_name": "vi", "splits": [{"name": "train", "num_examples": 2}]},
+            {"config_name": "all", "splits": [{"name": "train", "num_examples": 2}]},
+        ],
+    }
+
+
+@pytest.fixture
+def release(tmp_path):
+    table = pa.Table.from_pylist([], schema=article_schema().to_pyarrow())
+    (tmp_path / "data" / "vi").mkdir(parents=True)
+    rows = [{c: None for c in table.column_names} | {"other_languages": []}] * 2
+    pq.write_table(pa.Table.from_pylist(rows), tmp_path / "data/vi/train-00000-of-00001.parquet")
+    return tmp_path
+
+
+def card_text(meta: dict, body: str = "# Card\n") -> str:
+    return f"---\n{render_yaml(meta)}\n---\n\n{body}"
+
+
+def test_good_metadata_has_no_problems(release):
+    assert card_problems(card_text(good_meta()), release) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        pytest.param({"size_categories": ["huge"]}, "size_categories: 'huge'", id="size"),
+        pytest.param({"license": "not-a-license"}, "license: 'not-a-license'", id="license"),
+        pytest.param({"language": ["xx-bogus"]}, "'xx-bogus' is not an allowed", id="language"),
+        pytest.param({"language_details": ["vi-Latn-!!"]}, "not a valid BCP-47", id="bcp47"),
+        pytest.param({"multilinguality": "many"}, "multilinguality: 'many'", id="multi"),
+        pytest.param({"annotations_creators": ["robots"]}, "annotations_creators", id="creators"),
+        pytest.param({"license_name": None}, "license_name and license_link", id="other"),
+        pytest.param({"pretty_name": None}, "missing YAML key 'pretty_name'", id="missing-key"),
+    ],
+)
+def test_bad_values_are_named(release, change, expected):
+    meta = {k: v for k, v in (good_meta() | change).items() if v is not None}
+    assert any(expected in p for p in card_problems(card_text(meta), release))
+
+
+def test_counts_globs_defaults_and_placeholders_are_checked(release):
+    meta = good_meta()
+    meta["dataset_info"][0]["splits"][0]["num_examples"] = 3
+    meta["configs"][0]["data_files"].append({"split": "test", "path": "data/vi/test-*"})
+    meta["configs"][1]["default"] = False
+    problems = card_problems(card_text(meta, "[More Information Needed]\n"), release)
+    assert "dataset_info: vi/train declares 3 rows, the files hold 2" in problems
+    assert "configs: vi/test matches no file" in problems
+    assert "configs: exactly `all` must be default, got []" in problems
+    assert "the card contains '[More Information Needed]'" in problems
+
+
+def test_split_card_round_trips_the_yaml_header():
+    meta, body = split_card(card_text(good_meta(), "# Titel – ناغورنو كاراباخ\n"))
+    assert meta == yaml.safe_load(render_yaml(good_meta()))
+    assert body.strip() == "# Titel – ناغورنو كاراباخ"
+
+
+@pytest.mark.parametrize(
+    ("rows", "label"), [(0, "n<1K"), (999, "n<1K"), (1000, "1K<n<10K"), (250_000, "100K<n<1M")]
+)
+def test_size_category(rows, label):
+    assert size_category(rows) == label
+
+
+def test_language_detail_uses_the_dominant_real_script():
+    assert language_detail("zh", Counter({"Hans": 3, "Hant": 1})) == "zh-Hans"
+    assert language_detail("ar", Counter({"Zyyy": 5})) == "ar"
+    assert language_name("vi") == "Vietnamese"
+
+
+def test_card_yaml_has_no_anchors(tmp_path):
+    from dataset.card import card_metadata
+    from dataset.layout import read_layout
+
+    (tmp_path / "build_manifest.json").write_text("{}")
+    for lang in ("ar", "zh"):
+        shard = tmp_path / "data" / lang / "train-00000-of-00001.parquet"
+        shard.parent.mkdir(parents=True)
+        pq.write_table(pa.Table.from_pylist([], schema=article_schema().to_pyarrow()), shard)
+    text = render_yaml(card_metadata(read_layout(tmp_path), {}))
+    assert "&id" not in text and "*id" not in text

@@ -1,0 +1,56 @@
+"""The speed pre-checks of dataset.clean / dataset.extract give the same answers as the full rules.
+
+Each pre-check skips work only when the full rule cannot match; these properties compare them on
+generated text rich in the characters the rules look at (mojibake pairs, Unicode spaces, dates).
+"""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dataset.clean import (
+    BREADCRUMB_HINT,
+    BREADCRUMB_SEPARATOR,
+    MOJIBAKE_HINT,
+    has_irregular_spaces,
+    looks_like_mojibake,
+)
+from dataset.extract import DATE_PATTERN_WORDS, DATE_PATTERNS, TITLE_SEPARATOR_HINT, TITLE_SUFFIX
+
+MOJIBAKE_ALPHABET = "abé\u00c2\u00c3\u00e2\u00f4\u00f5\u00a9\u0080\u00bf«»’“—€™\ufffd \n"
+SPACE_ALPHABET = "ab \n\t\r\u00a0\u2003\u3000\u202f\u0085\x1c\x1f"
+DATE_ALPHABET = "0123456789 ,./-年月日号년월일ngàyTHÁNGtháng thgnămMaiSeptembre"
+SEPARATOR_ALPHABET = "ab -|｜–—›»>/•·→⟩\u00a0\t"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=MOJIBAKE_ALPHABET, max_size=12))
+def test_mojibake_gate_agrees_with_the_signature_regex(text):
+    assert looks_like_mojibake(text) == (MOJIBAKE_HINT.search(text) is not None)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=SPACE_ALPHABET, max_size=12))
+def test_irregular_spaces_iff_collapsing_changes_the_text(text):
+    collapsed = "\n".join(" ".join(line.split()) for line in text.split("\n"))
+    assert has_irregular_spaces(text) == (collapsed != text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=DATE_ALPHABET, max_size=30))
+def test_date_patterns_skipped_only_without_their_words(text):
+    lowered = text.lower()
+    for name, pattern in DATE_PATTERNS:
+        words = DATE_PATTERN_WORDS.get(name)
+        if words is not None and pattern.search(text):
+            assert any(word in lowered for word in words), name
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=SEPARATOR_ALPHABET, max_size=16))
+def test_separator_hints_cover_every_separator(text):
+    if len([p for p in BREADCRUMB_SEPARATOR.split(text) if p]) >= 2:
+        assert BREADCRUMB_HINT.search(text)
+    if TITLE_SUFFIX.search(text):
+        assert TITLE_SEPARATOR_HINT.search(text)

@@ -1,0 +1,278 @@
+"""Validation rules on tiny inline tables: helpers, rule files, GE runs, results, checksums."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from dataset.expectations import (
+    HELPERS,
+    ReleaseIndex,
+    Rule,
+    add_helper_columns,
+    load_domain_rules,
+    resolve_kwargs,
+    rule_parameters,
+    structural_rules,
+)
+from dataset.integrity import verify_checksums, write_checksums
+from dataset.schema import article_schema
+from dataset.validate import clean_result, describe_schema_difference
+
+AR_TEXT = "أعلنت وزارة الدفاع الأذربيجانية عن عملية عسكرية في كاراباخ.\n\nدعت الولايات المتحدة إلى وقف إطلاق النار."  # noqa: E501
+ZH_TEXT = "纳卡地区爆发冲突。\n\n亚美尼亚和阿塞拜疆互相指责对方首先开火。"
+VI_TEXT = (
+    "Xung đột ở Nagorno-Karabakh tiếp diễn.\n\nHai bên cáo buộc lẫn nhau vi phạm lệnh ngừng bắn."
+)
+
+
+def article(**overrides) -> dict:
+    row = {
+        "id": "0123456789abcdef",
+        "language": "vi",
+        "language_score": 0.93,
+        "script": "Latn",
+        "other_languages": [],
+        "title": None,
+        "text": VI_TEXT,
+        "published_date": None,
+        "published_date_raw": None,
+        "publisher": None,
+        "duplicate_cluster": "0123456789abcdef",
+        "source_file": "vi.txt",
+        "raw_sha256": "a" * 64,
+    }
+    row.update(overrides)
+    return row
+
+
+def frame(rows: list[dict]) -> pd.DataFrame:
+    """Rows as the validator sees them: the declared Arrow schema, Arrow-backed pandas dtypes."""
+    table = pa.Table.from_pylist(rows, schema=article_schema().to_pyarrow())
+    return table.to_pandas(types_mapper=pd.ArrowDtype)
+
+
+@pytest.fixture(scope="module")
+def runner():
+    from dataset.validate import GreatExpectationsRunner
+
+    return GreatExpectationsRunner()
+
+
+def domain_rule(name: str) -> Rule:
+    return next(r for r in load_domain_rules().rules if r.name == name)
+
+
+PARAMS = rule_parameters(
+    {
+        "build_date": "2026-11-22",
+        "config": {
+            "min_text_chars": 40,
+            "max_text_chars": 100_000,
+            "language_score_threshold": 0.5,
+        },
+    },
+    load_domain_rules().constants,
+)
+
+
+def run_rule(runner, rule: Rule, df: pd.DataFrame, config="vi", index=None):
+    index = index or ReleaseIndex.from_frames({"train": df})
+    with_helpers, _ = add_helper_columns(df, [rule], index)
+    params = {**PARAMS, "config_language": config}
+    return runner.run("test.domain", [rule], with_helpers, config, "train", params)
+
+
+@pytest.mark.parametrize(
+    ("rule", "bad"),
+    [
+        pytest.param(
+            "published_date_within_conflict_and_build",
+            article(published_date=dt.date(2100, 1, 1), published_date_raw="1/1/2100"),
+            id="future-date",
+        ),
+        pytest.param(
+            "published_date_within_conflict_and_build",
+            article(published_date=dt.date(1920, 5, 1), published_date_raw="1920"),
+            id="before-conflict",
+        ),
+        pytest.param(
+            "published_date_raw_present_when_dated",
+            article(published_date=dt.date(2020, 9, 27)),
+            id="date-without-raw",
+        ),
+        pytest.param(
+            "published_date_raw_null_when_undated",
+            article(published_date_raw="hôm nay"),
+            id="raw-without-date",
+        ),
+        pytest.param(
+            "title_not_repeated_at_text_start",
+            article(title="Xung đột ở  NAGORNO-Karabakh"),
+            id="title-in-text",
+        ),
+        pytest.param("text_is_nfc", article(text="Xung \u0111o\u0302\u0323t " * 10), id="not-nfc"),
+        pytest.param(
+            "text_paragraphs_well_formed", article(text=VI_TEXT + "\n\n\n\nthêm"), id="blank-run"
+        ),
+        pytest.param("text_has_no_control_characters", article(text=VI_TEXT + "\x00"), id="nul"),
+        pytest.param("text_length_within_bounds", article(text="quá ngắn"), id="too-short"),
+        pytest.param("title_trimmed", article(title=" "), id="blank-title"),
+        pytest.param("publisher_trimmed", article(publisher="VnExpress\n"), id="publisher-newline"),
+        pytest.param("language_score_above_threshold", article(language_score=0.2), id="low-score"),
+        pytest.param(
+            "other_languages_exclude_main_language",
+            article(other_languages=["vi"]),
+            id="self-in-others",
+        ),
+        pytest.param("language_matches_config", article(language="fr"), id="wrong-config"),
+    ],
+)
+def test_domain_rule_flags_the_bad_row_by_id(runner, rule, bad):
+    good = article(id="fedcba9876543210", duplicate_cluster="fedcba9876543210")
+    outcome = run_rule(runner, domain_rule(rule), frame([good, bad]))
+    assert outcome.failed == 1
+    assert outcome.failures[0].expectation == rule
+    # table-level failures carry no ids; every rule above is row-level
+    assert outcome.failures[0].unexpected_ids == ["0123456789abcdef"]
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        pytest.param(article(), id="vietnamese"),
+        pytest.param(article(language="ar", script="Arab", text=AR_TEXT), id="arabic"),
+        pytest.param(article(language="zh", script="Hans", text=ZH_TEXT * 3), id="chinese"),
+        pytest.param(
+            article(
+                title="Hai bên cáo buộc",
+                published_date=dt.date(2020, 9, 27),
+                published_date_raw="27/09/2020",
+                publisher="VnExpress",
+                other_languages=["fr"],
+            ),
+            id="all-fields",
+        ),
+    ],
+)
+def test_clean_rows_pass_every_domain_rule(runner, row):
+    config = row["language"]
+    rules = [r for r in load_domain_rules().rules if r.applies_to(config)]
+    df = frame([row])
+    with_helpers, problems = add_helper_columns(df, rules, ReleaseIndex.from_frames({"train": df}))
+    outcome = runner.run(
+        "test.domain", rules, with_helpers, config, "train", {**PARAMS, "config_language": config}
+    )
+    assert problems == {}
+    assert outcome.failures == []
+    assert outcome.evaluated == len(rules)
+
+
+def test_cross_split_rules_flag_an_id_and_a_cluster_in_two_splits(runner):
+    train = frame([article()])
+    test = frame([article(source_file="other.txt", raw_sha256="b" * 64)])
+    index = ReleaseIndex.from_frames({"train": train, "test": test})
+    for name in ("id_in_one_split_only", "duplicate_cluster_in_one_split_only"):
+        outcome = run_rule(runner, domain_rule(name), test, config="all", index=index)
+        assert [f.unexpected_ids for f in outcome.failures] == [["0123456789abcdef"]]
+
+
+def test_structural_suite_catches_duplicate_ids_and_bad_codes(runner):
+    rows = [article(), article(), article(id="NOT-AN-ID", language="xx-bogus")]
+    outcome = runner.run("test.structural", structural_rules(), frame(rows), "vi", "train", {})
+    failed = {f.expectation: f.unexpected_ids for f in outcome.failures}
+    assert failed["id_unique"] == ["0123456789abcdef"]
+    assert failed["id_pattern"] == ["NOT-AN-ID"]
+    assert failed["language_code_allowed"] == ["NOT-AN-ID"]
+    assert failed["language_pattern"] == ["NOT-AN-ID"]
+
+
+def test_structural_suite_passes_all_null_optional_columns_and_empty_lists(runner):
+    outcome = runner.run("test.structural", structural_rules(), frame([article()]), "vi", "t", {})
+    assert outcome.failures == []
+
+
+def test_missing_column_is_reported_not_crashed(runner):
+    df = frame([article()]).drop(columns=["published_date_raw"])
+    rules = [domain_rule("published_date_raw_present_when_dated")]
+    with_helpers, problems = add_helper_columns(df, rules, ReleaseIndex())
+    assert "published_date_raw" in problems["dated_without_raw"]
+    outcome = runner.run("test.domain", rules, with_helpers, "vi", "train", PARAMS)
+    assert outcome.failed == 1
+    assert "does not exist" in outcome.failures[0].description
+
+
+def test_every_helper_named_in_rules_exists_and_names_are_unique():
+    rules = load_domain_rules().rules
+    assert {r.helper for r in rules if r.helper} <= set(HELPERS)
+    assert len({r.name for r in rules}) == len(rules)
+    assert all(r.explanation and len(r.explanation) > 20 for r in rules)
+
+
+def test_resolve_kwargs_replaces_params_and_names_unknown_ones():
+    assert resolve_kwargs({"a": {"param": "x"}, "b": [{"param": "x"}, 1]}, {"x": 5}) == {
+        "a": 5,
+        "b": [5, 1],
+    }
+    with pytest.raises(KeyError, match="unknown rule parameter 'y'"):
+        resolve_kwargs({"a": {"param": "y"}}, {"x": 5})
+
+
+def test_clean_result_drops_volatile_fields_and_sorts_by_name():
+    raw = {
+        "meta": {"batch_markers": {"ge_load_time": "20261122T050027Z"}, "run_id": "x"},
+        "results": [
+            {
+                "expectation_config": {"id": "uuid", "meta": {"name": "b"}},
+                "exception_info": {"raised_exception": False, "exception_traceback": None},
+                "result": {"unexpected_list": ["é" * 500]},
+            },
+            {
+                "expectation_config": {"meta": {"name": "a"}},
+                "exception_info": {"metric-id": {"exception_message": "boom", "tb": "/abs/path"}},
+            },
+        ],
+    }
+    cleaned = clean_result(raw)
+    assert cleaned["meta"] == {}
+    assert [r["expectation_config"]["meta"]["name"] for r in cleaned["results"]] == ["a", "b"]
+    assert cleaned["results"][0]["exception_info"] == {
+        "raised_exception": True,
+        "exception_messages": ["boom"],
+    }
+    assert len(cleaned["results"][1]["result"]["unexpected_list"][0]) == 201
+    assert "/abs/path" not in json.dumps(cleaned)
+
+
+def test_schema_difference_names_missing_and_retyped_columns():
+    declared = article_schema().to_pyarrow()
+    actual = declared.remove(declared.get_field_index("publisher"))
+    actual = actual.set(2, pa.field("language_score", pa.float64(), nullable=False))
+    message = describe_schema_difference(declared, actual)
+    assert "missing columns ['publisher']" in message
+    assert "language_score is double not null, declared float not null" in message
+
+
+def test_checksums_name_changed_added_and_removed_files(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "a.parquet").write_bytes(b"a")
+    (tmp_path / "README.md").write_text("card")
+    write_checksums(tmp_path)
+    assert verify_checksums(tmp_path).ok
+    lines = (tmp_path / "checksums.sha256").read_text().splitlines()
+    assert [line.split("  ")[1] for line in lines] == ["README.md", "data/a.parquet"]
+    (tmp_path / "README.md").write_text("edited")
+    (tmp_path / "data" / "a.parquet").unlink()
+    (tmp_path / "extra.json").write_text("{}")
+    problems = verify_checksums(tmp_path)
+    assert problems.describe() == [
+        "changed since the build: README.md",
+        "added since the build: extra.json",
+        "removed since the build: data/a.parquet",
+    ]
+    (tmp_path / "checksums.sha256").unlink()
+    assert verify_checksums(tmp_path).missing_file
