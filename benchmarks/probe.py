@@ -97,6 +97,7 @@ def measure_build(args: argparse.Namespace) -> dict:
         engine=args.engine,
         cache=args.cache_dir is not None,
         cache_dir=Path(args.cache_dir) if args.cache_dir else None,
+        validate_release=args.validate,
     )
     with Meter() as meter:
         observe(meter.event)
@@ -137,6 +138,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--engine", default="local")
     parser.add_argument("--cache-dir", default=None)
+    parser.add_argument("--validate", action="store_true", help="Also run the GE suites.")
     args = parser.parse_args()
     result = measure_build(args) if args.what == "build" else measure_floor(args)
     print(json.dumps(result))

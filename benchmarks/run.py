@@ -69,10 +69,13 @@ def probe(*args: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+VALIDATE: list[str] = []
+
+
 def build(raw: Path, out: Path, workers: int, engine: str = "local", cache: Path | None = None):
     shutil.rmtree(out, ignore_errors=True)
     args = ["build", "--raw", str(raw), "--out", str(out), "--workers", str(workers)]
-    args += ["--engine", engine]
+    args += ["--engine", engine, *VALIDATE]
     if cache is not None:
         args += ["--cache-dir", str(cache)]
     return probe(*args)
@@ -153,7 +156,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--ray", action="store_true", help="Also build on Ray Data (2 CPUs).")
     parser.add_argument("--incremental", action="store_true", help="Also time cached rebuilds.")
     parser.add_argument("--json", type=Path, default=None, help="Write all figures here too.")
+    parser.add_argument(
+        "--validate",
+        action="store_true",
+        help="Also run the Great Expectations suites inside each build (off: the synthetic text "
+        "is not meant to pass the domain rules, and they are not a scaling stage).",
+    )
     args = parser.parse_args(argv)
+    VALIDATE[:] = ["--validate"] if args.validate else []
 
     work = args.workdir.resolve() / f"n{args.docs}-seed{args.seed}"
     work.mkdir(parents=True, exist_ok=True)
