@@ -35,6 +35,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from dataset.errors import InputError
+from dataset.integrity import sha256_file
 from dataset.records import RawDocument, Reject
 
 DOCUMENT_SUFFIX = ".txt"
@@ -54,7 +55,6 @@ MAX_CONTROL_SHARE = 0.01
 MAX_CHAOS_PERCENT = 10.0
 # Two detector candidates whose coherence differs by less than this (percent) are a tie.
 COHERENCE_TIE_PERCENT = 1.0
-_READ_CHUNK = 1 << 20
 
 
 def find_documents(raw_dir: Path) -> list[Path]:
@@ -118,13 +118,9 @@ def hash_file(path: Path) -> str | None:
     try:
         if not path.is_file():
             return None
-        digest = hashlib.sha256()
-        with path.open("rb") as f:
-            while chunk := f.read(_READ_CHUNK):
-                digest.update(chunk)
+        return sha256_file(path)
     except OSError:
         return None
-    return digest.hexdigest()
 
 
 def read_documents(
