@@ -14,7 +14,6 @@ mlcroissant accepts misspelled ``rai:`` keys and missing "required" keys silentl
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -290,7 +289,3 @@ def croissant_problems(document: dict[str, Any]) -> list[str]:
             if not entry.get("dataType"):
                 problems.append(f"field {entry.get('@id')} has no dataType")
     return problems
-
-
-def load_croissant(release_dir: Path) -> dict[str, Any]:
-    return json.loads((release_dir / CROISSANT_NAME).read_text(encoding="utf-8"))

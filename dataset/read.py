@@ -31,7 +31,6 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Iterator
 from pathlib import Path
 
 from dataset.errors import InputError
@@ -121,14 +120,6 @@ def hash_file(path: Path) -> str | None:
         return sha256_file(path)
     except OSError:
         return None
-
-
-def read_documents(
-    paths: list[Path], raw_dir: Path, max_file_bytes: int
-) -> Iterator[RawDocument | Reject]:
-    """Yield one ``RawDocument`` or ``Reject`` per path, in order, streaming."""
-    for path in paths:
-        yield read_document(path, raw_dir, max_file_bytes)
 
 
 def read_document(path: Path, raw_dir: Path, max_file_bytes: int) -> RawDocument | Reject:

@@ -59,14 +59,6 @@ WRITER_OPTIONS = {
 }
 
 
-def write_parquet(table: pa.Table, path: Path, row_group_size: int) -> None:
-    """Write one table with the fixed, deterministic writer settings."""
-    rows = table.num_rows or 1
-    writer = ShardWriter(path.parent, [path.name], rows, row_group_size, table.schema)
-    writer.write(table)
-    writer.close()
-
-
 class ShardWriter:
     """Streams rows, already in their final order, into shard files with fixed row groups.
 
