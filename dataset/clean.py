@@ -43,20 +43,25 @@ FTFY_CONFIG = ftfy.TextFixerConfig(
     explain=False,
 )
 
-# UTF-8 bytes decoded as cp1252/latin-1: a lead byte shown as Â..ô followed by a continuation
-# byte shown as a C1 control, a cp1252 special or a Latin-1 symbol (\x80-\xbf); or U+FFFD.
-# ftfy costs ~1.8 ms on a 5 kB document, so it only runs when this cheap signature is present.
-MOJIBAKE_HINT = re.compile(
-    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6"
-    "\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]|\ufffd"
+# UTF-8 bytes decoded as cp1252/latin-1: a whole UTF-8 sequence shown as a lead byte and its
+# continuation bytes (C1 controls, cp1252 specials or Latin-1 symbols, \x80-\xbf): Â..ß and one,
+# à..ô and at least two (the second may be a "?", as in ftfy's lossy repairs); or U+FFFD. A lead
+# with too few continuations is ordinary text: "é’A" is French with a curly apostrophe, "á” và"
+# Vietnamese with a closing quote. A damaged document has many whole sequences, so the rarer
+# damaged ones (a lost byte, an NBSP turned into a space) need not open the gate on their own.
+# ftfy costs ~1.8 ms on a 5 kB document, so it only runs on this signature.
+_TRAIL = (
+    "\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6"
+    "\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
 )
+MOJIBAKE_HINT = re.compile(f"[\u00c2-\u00df][{_TRAIL}]|[\u00e0-\u00f4][{_TRAIL}][{_TRAIL}?]|\ufffd")
 
-# The second character of MOJIBAKE_HINT's pair: rarer than the first (é, à, ô... in French or
-# Vietnamese), so looking for it first is faster.
-MOJIBAKE_TRAIL = re.compile(
-    "[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6"
-    "\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
-)
+# The continuation characters of MOJIBAKE_HINT: rarer than the leads (é, à, ô... in French or
+# Vietnamese), so looking for them first is faster.
+MOJIBAKE_TRAIL = re.compile(f"[{_TRAIL}]")
+MOJIBAKE_THIRD = frozenset(
+    chr(c) for c in range(0x10000) if MOJIBAKE_TRAIL.fullmatch(chr(c))
+) | frozenset("?")
 OTHER_LINE_BREAKS = re.compile("[\u2028\u2029\x0b\x0c\x85\x1c-\x1e]")
 # Whitespace (what str.split splits on) other than " " and "\n", listed: a listed class is twice
 # as fast as r"[^\S\n ]". Every Unicode whitespace character is in the BMP.
@@ -115,10 +120,13 @@ def looks_like_mojibake(text: str) -> bool:
     """
     if "\ufffd" in text:
         return True
-    return any(
-        "\u00c2" <= text[trail.start() - 1] <= "\u00f4"
-        for trail in MOJIBAKE_TRAIL.finditer(text, 1)
-    )
+    for trail in MOJIBAKE_TRAIL.finditer(text, 1):
+        lead = text[trail.start() - 1]
+        if "\u00c2" <= lead <= "\u00df":
+            return True
+        if "\u00e0" <= lead <= "\u00f4" and text[trail.end() : trail.end() + 1] in MOJIBAKE_THIRD:
+            return True
+    return False
 
 
 def split_lines(text: str) -> list[str]:

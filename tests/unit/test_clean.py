@@ -14,6 +14,7 @@ from dataset.clean import (
     classify_line,
     join_body,
     label_lines,
+    looks_like_mojibake,
     match_key,
     normalize_text,
     remove_boilerplate,
@@ -46,6 +47,23 @@ from dataset.clean import (
 )
 def test_normalize_text(raw, expected):
     assert normalize_text(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "damaged"),
+    [
+        pytest.param("caf\u00c3\u00a9", True, id="two-byte-sequence"),
+        pytest.param("It\u00e2\u20ac\u2122s", True, id="three-byte-sequence"),
+        pytest.param("It\u00e2\u20ac? here", True, id="three-byte-lost-byte"),
+        pytest.param("bad \ufffd byte", True, id="replacement-character"),
+        pytest.param("l\u2019arm\u00e9\u2019A", False, id="french-apostrophe"),
+        pytest.param("Karabakh\u201d v\u00e0 c\u00e1\u201d v\u00e0", False, id="vietnamese-quote"),
+        pytest.param("\u0623\u0630\u0631\u0628\u064a\u062c\u0627\u0646", False, id="arabic"),
+        pytest.param("", False, id="empty"),
+    ],
+)
+def test_mojibake_gate_needs_a_whole_utf8_sequence(text, damaged):
+    assert looks_like_mojibake(text) is damaged
 
 
 def test_normalize_text_is_nfc_and_idempotent():

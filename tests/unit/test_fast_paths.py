@@ -18,7 +18,7 @@ from dataset.clean import (
 )
 from dataset.extract import DATE_PATTERN_WORDS, DATE_PATTERNS, TITLE_SEPARATOR_HINT, TITLE_SUFFIX
 
-MOJIBAKE_ALPHABET = "abé\u00c2\u00c3\u00e2\u00f4\u00f5\u00a9\u0080\u00bf«»’“—€™\ufffd \n"
+MOJIBAKE_ALPHABET = "abéÂÃßàâïôõ©\u0080¿«»’“—€™\ufffd ?\n"
 SPACE_ALPHABET = "ab \n\t\r\u00a0\u2003\u3000\u202f\u0085\x1c\x1f"
 DATE_ALPHABET = "0123456789 ,./-年月日号년월일ngàyTHÁNGtháng thgnămMaiSeptembre"
 SEPARATOR_ALPHABET = "ab -|｜–—›»>/•·→⟩\u00a0\t"
