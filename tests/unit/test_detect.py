@@ -11,6 +11,7 @@ from dataset.detect import (
     detect_languages,
     dominant_script,
     han_variant,
+    predict_language,
     to_iso,
 )
 
@@ -107,6 +108,17 @@ def test_no_body_no_language(paragraphs):
 def test_detection_is_deterministic():
     paragraphs = body(FR, VI, AR)
     assert detect_languages(paragraphs) == detect_languages(paragraphs)
+
+
+@pytest.mark.parametrize(
+    "sample", [FR[:100], "阿塞拜疆军队进攻纳戈尔诺-卡拉巴赫地区的亚美尼亚武装", "Tin tức mới nhất"]
+)
+def test_memoised_prediction_equals_the_model(sample):
+    predict_language.cache_clear()
+    fresh = predict_language.__wrapped__(sample)
+    assert predict_language(sample) == fresh  # miss: computed
+    assert predict_language(sample) == fresh  # hit: remembered
+    assert predict_language.cache_info().hits == 1
 
 
 @pytest.mark.parametrize(
