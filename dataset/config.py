@@ -7,9 +7,11 @@ problem and the valid choices.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Any, Literal
 
@@ -76,6 +78,12 @@ class BuildConfig(BaseModel):
         description="Per-document cache folder (default: $XDG_CACHE_HOME/karabakh-news, else "
         "~/.cache/karabakh-news).",
     )
+    reference_date: dt.date | None = Field(
+        None,
+        description="Published dates after this day are refused as impossible (default: the "
+        "build date). The build records the day it used; pin it to rebuild a release byte for "
+        "byte on a later day.",
+    )
     strict: bool = Field(False, description="Fail on any reject other than a duplicate.")
     validate_release: bool = Field(True, description="Run the validation suites after the build.")
 
@@ -116,9 +124,27 @@ class BuildConfig(BaseModel):
         blob = json.dumps(content, sort_keys=True, default=str).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
 
+    def with_reference_date(self) -> BuildConfig:
+        """This config with ``reference_date`` set: itself when set, else the build date.
+
+        A build resolves it once, before any work, so a build that runs past midnight still
+        judges every document against the same day.
+        """
+        if self.reference_date is not None:
+            return self
+        return self.model_copy(update={"reference_date": build_day()})
+
     def content_settings(self) -> dict[str, Any]:
         """The content-shaping settings as plain JSON values (for the manifest and the card)."""
         return json.loads(json.dumps({k: getattr(self, k) for k in CONTENT_KEYS}, default=str))
+
+
+def build_day() -> dt.date:
+    """The UTC date of the build; the date of ``SOURCE_DATE_EPOCH`` when that is set."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return dt.datetime.now(dt.UTC).date()
 
 
 def load_config(path: Path | None = None, **overrides: Any) -> BuildConfig:

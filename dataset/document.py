@@ -1,7 +1,8 @@
 """Per-document extraction entry point: raw text -> ``Extraction``.
 
-``parse_document`` is a pure function of its input (and of today's date, which bounds the
-published date): it never raises on any ``str`` and returns the same result for the same text.
+``parse_document`` is a pure function of its input and of the reference date that bounds the
+published date (today when not given): it never raises on any ``str`` and returns the same result
+for the same text and day.
 The steps, in order, live in their own modules:
 
 1. normalize        dataset.clean.normalize_text    NFC, ftfy repair, line ends, invisibles
@@ -14,17 +15,22 @@ The steps, in order, live in their own modules:
 
 from __future__ import annotations
 
+import datetime as dt
+
 from dataset.clean import join_body, normalize_text, remove_boilerplate, split_lines
 from dataset.detect import detect_languages
 from dataset.extract import extract_metadata
 from dataset.records import Extraction
 
 
-def parse_document(text: str) -> Extraction:
-    """Turn one decoded document into an ``Extraction`` (never raises on any string)."""
+def parse_document(text: str, reference_date: dt.date | None = None) -> Extraction:
+    """Turn one decoded document into an ``Extraction`` (never raises on any string).
+
+    Published dates after ``reference_date`` (default: today) are refused as impossible.
+    """
     normalized = normalize_text(text)
     lines = split_lines(normalized)
-    meta = extract_metadata(lines)
+    meta = extract_metadata(lines, reference_date)
     paragraphs = remove_boilerplate(lines, skip=meta.header_lines, title=meta.title)
     languages = detect_languages(paragraphs)
     body = join_body(paragraphs)

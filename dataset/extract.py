@@ -34,7 +34,8 @@ Published date
     date inside a sentence ("le 19 septembre") is never taken; a date without a year never
     matches. Labelled lines whose date none of the patterns reads go to dateparser (relative
     parser disabled, day/month/year required, strict, languages chosen by script, cached).
-    Dates before 1988-01-01 or after today are rejected. Relative words ("today", "اليوم
+    Dates before 1988-01-01 or after the reference date (the build's ``reference_date``,
+    today by default) are rejected. Relative words ("today", "اليوم
     الثلاثاء") are never dates.
 Publisher (the outlet that authored the article, when the document names it)
     1. An outlet credited in the byline: a name glued to or repeated beside the date

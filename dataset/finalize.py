@@ -5,17 +5,17 @@ checksums.sha256 last, over every other file. A failing validation raises BuildE
 is published and the previous release stays in place.
 
 The build date is the UTC date of the build, or the date of ``SOURCE_DATE_EPOCH`` when that is set
-(reproducible-builds convention). It goes into the manifest and bounds ``published_date`` from
-above; it never enters the Parquet files, which stay byte-identical across days.
+(reproducible-builds convention). It goes into the manifest. ``published_date`` is bounded from
+above by the config's ``reference_date`` (the build date unless pinned), which the manifest
+records too: pinning it to a release's recorded day rebuilds that release byte for byte.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 import shutil
 from pathlib import Path
 
+from dataset.config import build_day
 from dataset.errors import BuildError
 
 MAX_FAILURES_SHOWN = 5
@@ -23,10 +23,7 @@ MAX_FAILURES_SHOWN = 5
 
 def build_date() -> str:
     """``YYYY-MM-DD`` of the build (``SOURCE_DATE_EPOCH`` wins when set)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date().isoformat()
-    return dt.datetime.now(dt.UTC).date().isoformat()
+    return build_day().isoformat()
 
 
 def finalize_release(staging: Path, validate: bool = True) -> None:

@@ -175,6 +175,7 @@ def build_release(
     failure, or a kill at any moment, the previous release at ``out_dir`` is left untouched.
     """
     started = time.perf_counter()
+    config = config.with_reference_date()
     check_paths(config)
     paths = find_documents(config.raw_dir)
     lock_checked = check_lock(config.raw_dir)
@@ -376,7 +377,7 @@ def process_path(
         fresh = None
     else:
         article_id = document_id(raw.text)
-        extraction = parse_document(raw.text)
+        extraction = parse_document(raw.text, config.reference_date)
         fingerprint, signature = dedupe_keys(
             extraction.text, config.shingle_size, config.minhash_permutations
         )
@@ -609,6 +610,7 @@ def make_manifest(
         "reject_schema_version": reject_schema().schema_version,
         "git_commit": read_git_commit(),
         "build_date": build_date(),
+        "reference_date": config.reference_date.isoformat() if config.reference_date else None,
         "config": config.content_settings(),
         "config_hash": config.content_hash(),
         "raw": {

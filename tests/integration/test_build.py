@@ -1,14 +1,19 @@
 """Build the seed release through the real CLI and read it back as users do."""
 
+import datetime as dt
 import json
+import os
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import polars as pl
 import pyarrow.parquet as pq
 import pytest
 
 from dataset.schema import article_schema
-from tests.conftest import SEED_DIR, run_cli
+from tests.conftest import PROJECT_ROOT, SEED_DIR, run_cli
 
 pytestmark = pytest.mark.integration
 
@@ -61,6 +66,34 @@ def test_rebuild_gives_byte_identical_parquet(seed_release, tmp_path):
     assert parquet_files(again) == parquet_files(seed_release)
     for name in [*parquet_files(seed_release), "rejects/rejects.parquet"]:
         assert (again / name).read_bytes() == (seed_release / name).read_bytes(), name
+
+
+def build_on_day(out: Path, epoch: int, *flags: str) -> dict:
+    """Build the seeds as if on the UTC day of ``epoch``; returns the manifest."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)}
+    command = [sys.executable, "-m", "dataset", "build", "--out", str(out), "--no-progress"]
+    command += ["--no-validate", "--no-cache", *flags]
+    subprocess.run(command, check=True, capture_output=True, cwd=PROJECT_ROOT, env=env)
+    return json.loads((out / "build_manifest.json").read_text())
+
+
+def test_pinned_reference_date_rebuilds_byte_for_byte_on_a_later_day(tmp_path):
+    pinned = ("--reference-date", "2023-09-19")
+    first = build_on_day(tmp_path / "first", 1695168000, *pinned)  # built 2023-09-20
+    later = build_on_day(tmp_path / "later", 1763769600, *pinned)  # built 2025-11-22
+    assert (first["build_date"], later["build_date"]) == ("2023-09-20", "2025-11-22")
+    assert first["reference_date"] == later["reference_date"] == "2023-09-19"
+    for name in [*parquet_files(tmp_path / "first"), "rejects/rejects.parquet"]:
+        assert (tmp_path / "first" / name).read_bytes() == (tmp_path / "later" / name).read_bytes()
+    dates = pl.read_parquet(tmp_path / "first" / "data" / "*" / "*.parquet")["published_date"]
+    assert max(d for d in dates if d is not None) == dt.date(2020, 9, 28)  # 2023-09-20 refused
+
+
+def test_reference_date_defaults_to_the_build_day(tmp_path):
+    manifest = build_on_day(tmp_path / "release", 1695168000)
+    assert manifest["reference_date"] == manifest["build_date"] == "2023-09-20"
+    dates = pl.read_parquet(tmp_path / "release" / "data" / "*" / "*.parquet")["published_date"]
+    assert dt.date(2023, 9, 20) in dates.to_list()
 
 
 def test_changed_seed_file_fails_the_lock_check_and_names_it(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -134,3 +135,19 @@ def test_out_folder_that_is_empty_or_a_release_is_accepted(tmp_path, raw):
     (release / "build_manifest.json").write_text("{}")
     for out in (empty, release, tmp_path / "new"):
         check_paths(BuildConfig(raw_dir=raw, out_dir=out))
+
+
+def test_reference_date_defaults_to_the_build_day(monkeypatch, tmp_path, raw):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1695168000")  # 2023-09-20 00:00 UTC
+    config = load_config(raw_dir=raw, out_dir=tmp_path / "out")
+    assert config.reference_date is None
+    assert config.with_reference_date().reference_date == dt.date(2023, 9, 20)
+    pinned = load_config(raw_dir=raw, out_dir=tmp_path / "out", reference_date=dt.date(2020, 1, 2))
+    assert pinned.with_reference_date() is pinned
+
+
+def test_reference_date_from_a_config_file(tmp_path, raw):
+    path = tmp_path / "build.yaml"
+    path.write_text("reference_date: 2023-09-20\n", encoding="utf-8")
+    assert load_config(path, raw_dir=raw).reference_date == dt.date(2023, 9, 20)
+    assert "reference_date" in config_error(tmp_path, "reference_date: last tuesday\n")

@@ -66,6 +66,13 @@ def test_one_megabyte_single_line():
     assert len(ex.text) > 900_000
 
 
+def test_reference_date_bounds_the_published_date():
+    day = dt.date(2024, 8, 2)
+    assert parse_document(FR_DOC, day).published_date == day
+    before = parse_document(FR_DOC, day - dt.timedelta(days=1))
+    assert (before.published_date, before.published_date_raw) == (None, None)
+
+
 def test_parse_document_is_deterministic():
     assert parse_document(FR_DOC) == parse_document(FR_DOC)
 
