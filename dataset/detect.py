@@ -21,10 +21,13 @@ Labels
     ``als`` (lid.176: Alemannic) -> ``gsw``, ``bh`` (Bhojpuri Wikipedia) -> ``bho``,
     ``sh`` (deprecated Serbo-Croatian) -> ``hbs``.
 language
-    The language with the most body characters, each paragraph weighing
-    ``len(paragraph) * confidence``. Captions do not vote.
+    The language with the most body text, each paragraph weighing ``size * confidence``, where
+    size counts characters and each Han, kana or hangul character CJK_WEIGHT (3) times: such a
+    character carries about as much text as three alphabetic ones (an English word averages
+    about six characters with its space, a Chinese word under two), so one long English quote
+    does not outvote a short Chinese article. Captions do not vote.
 language_score
-    ``sum(len * confidence of body paragraphs labelled language) / sum(len of detected body
+    ``sum(size * confidence of body paragraphs labelled language) / sum(size of detected body
     paragraphs)``: the confidence-weighted share of the body in the main language, in [0, 1].
 other_languages
     Sorted codes, different from ``language``, of paragraphs (body or caption) that are long
@@ -57,6 +60,7 @@ MIN_OTHER_CJK = 15
 MIN_OTHER_CONFIDENCE = 0.8
 SCRIPT_SAMPLE_CHARS = 2000
 HAN_SHORTCUT_SHARE = 0.5
+CJK_WEIGHT = 3
 PREDICTION_MEMO = 16_384  # samples per process, ~7 MB; repeated paragraphs are predicted once
 LABEL_PREFIX = "__label__"
 LABEL_FIXES = {"als": "gsw", "bh": "bho", "sh": "hbs"}
@@ -257,18 +261,30 @@ def label_paragraphs(paragraphs: Sequence[Paragraph]) -> list[ParagraphLanguage]
 
 
 def choose_main_language(labels: Sequence[ParagraphLanguage]) -> tuple[str | None, float]:
-    """Return the body's main language and its confidence-weighted character share."""
+    """Return the body's main language and its confidence-weighted share of the body."""
     weights: dict[str, float] = {}
-    total = 0
+    total = 0.0
     for item in labels:
         if item.is_caption or item.language is None:
             continue
-        total += item.length
-        weights[item.language] = weights.get(item.language, 0.0) + item.length * item.confidence
+        weight = vote_weight(item)
+        total += weight
+        weights[item.language] = weights.get(item.language, 0.0) + weight * item.confidence
     if not weights or total == 0:
         return None, 0.0
     main = max(sorted(weights), key=weights.__getitem__)
     return main, round(min(weights[main] / total, 1.0), 4)
+
+
+def vote_weight(item: ParagraphLanguage) -> float:
+    """A paragraph's characters, each CJK character counting CJK_WEIGHT times.
+
+    The CJK share is the sample's (exact for paragraphs up to SAMPLE_CHARS characters).
+    """
+    if not item.cjk_chars:
+        return float(item.length)
+    share = item.cjk_chars / min(item.length, SAMPLE_CHARS)
+    return item.length * (1.0 + (CJK_WEIGHT - 1) * share)
 
 
 def find_other_languages(

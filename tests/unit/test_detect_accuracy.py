@@ -1,7 +1,7 @@
 """Language identification against the hand-labelled sample of tests/unit/language_samples.py.
 
-Every speed change in dataset.detect must keep these labels; the one known miss is kept visible
-as a strict xfail, so a change that fixes it (or breaks another case) shows up.
+Every speed change in dataset.detect must keep these labels; a known miss is kept visible as a
+strict xfail in KNOWN_MISSES, so a change that fixes it (or breaks another case) shows up.
 """
 
 from __future__ import annotations
@@ -11,9 +11,7 @@ import pytest
 from dataset.detect import detect_languages
 from tests.unit.language_samples import CASES
 
-# The main language is the one with the most body CHARACTERS: three short Chinese paragraphs
-# (about 45 characters each) weigh less than one 150-character English quote.
-KNOWN_MISSES = {"zh-en-quote": "character-weighted vote favours the alphabetic quote"}
+KNOWN_MISSES: dict[str, str] = {}  # case name -> why it is missed (a strict xfail)
 
 
 @pytest.mark.parametrize(
