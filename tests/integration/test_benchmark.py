@@ -44,3 +44,20 @@ def test_benchmark_reports_stages_floor_and_identical_outputs(tmp_path):
         assert stages[name]["peak_rss_mb"] > 0 and stages[name]["seconds"] >= 0
     assert data["identical"] == {"1 vs 2 workers": True}
     assert "| **floor**" in result.stdout and "of floor" in result.stdout
+
+
+def test_language_id_comparison_reports_every_variant():
+    command = [sys.executable, "-m", "benchmarks.lid_compare", "--docs", "5", "--repeat", "1"]
+    command += ["--raw", str(PROJECT_ROOT / "dataset" / "raw")]
+    result = subprocess.run(
+        command, capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=300, check=True
+    )
+    rows = {
+        cells[0]: cells[1:]
+        for line in result.stdout.splitlines()
+        if (cells := [c.strip() for c in line.strip("|").split("|")])[0]
+    }
+    assert {"shipped", "sample-60", "paragraphs-10", "min-40", "document"} <= set(rows)
+    right, total = rows["shipped"][0].split("/")
+    assert right == total  # the shipped design gets every labelled document right
+    assert rows["shipped"][-2:] == ["100.0%", "100.0%"]  # the reference agrees with itself
