@@ -574,6 +574,41 @@ READ_ALSO_KEY_PREFIXES = tuple(
 )
 READ_ALSO_MAX = 250
 
+# Copyright footers: a short line holding a "rights reserved" phrase, or opening with "©" or
+# "Copyright". "© AFP" at the END of a line is a photo credit (a caption), not a footer.
+COPYRIGHT_PHRASES = tuple(
+    sorted(
+        keys(
+            [
+                "all rights reserved",
+                "tous droits réservés",
+                "todos los derechos reservados",
+                "todos os direitos reservados",
+                "tutti i diritti riservati",
+                "alle rechte vorbehalten",
+                "все права защищены",
+                "tüm hakları saklıdır",
+                "bütün hüquqlar qorunur",
+                "բոլոր իրավունքները պաշտպանված են",
+                "جميع الحقوق محفوظة",
+                "حقوق النشر محفوظة",
+                "كل الحقوق محفوظة",
+                "تمامی حقوق",
+                "כל הזכויות שמורות",
+                "版权所有",
+                "版權所有",
+                "著作権",
+                "무단 전재",
+                "bản quyền thuộc về",
+                "giữ bản quyền",
+            ]
+        )
+    )
+)
+COPYRIGHT_PHRASE = re.compile("|".join(re.escape(p) for p in COPYRIGHT_PHRASES))
+COPYRIGHT_OPENING = re.compile(r"(?:©|\(c\)\s*\d{4}|copyright\b)", re.IGNORECASE)
+COPYRIGHT_LINE_MAX = 200
+
 # Calls to follow/subscribe, and channel links. Only first-person-plural calls to action
 # ("follow us", "لمتابعتنا") count, so prose such as "Russia is following the situation" stays.
 FOLLOW_PHRASES = tuple(
@@ -793,6 +828,15 @@ def is_read_also(line: str, key: str | None) -> bool:
     return key is not None and key.startswith(READ_ALSO_KEY_PREFIXES)
 
 
+def is_copyright(line: str, key: str | None) -> bool:
+    """A site's copyright footer: "© 2024 Le Quotidien", "جميع الحقوق محفوظة 2020", "版权所有"."""
+    if len(line) > COPYRIGHT_LINE_MAX:
+        return False
+    if COPYRIGHT_OPENING.match(line):
+        return True
+    return COPYRIGHT_PHRASE.search(key if key is not None else match_key(line)) is not None
+
+
 def is_social_follow(line: str, key: str | None) -> bool:
     """A "follow us on Telegram" call to action or a line carrying a channel link."""
     if len(line) > FOLLOW_LINE_MAX:
@@ -879,6 +923,8 @@ def classify_line(line: str) -> str | None:
         return "read_also"
     if is_social_follow(line, key):
         return "social_follow"
+    if is_copyright(line, key):
+        return "copyright"
     if key is not None and is_share_bar(key):
         return "share_bar"
     if is_breadcrumb(line):

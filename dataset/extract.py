@@ -60,7 +60,9 @@ from dataclasses import dataclass
 
 from dataset.clean import (
     ARABIC_TATWEEL,
+    CAPTION,
     CLOSING_MARKS,
+    classify_line,
     ends_sentence,
     has_letter,
     is_breadcrumb,
@@ -256,6 +258,12 @@ DATE_LABEL = re.compile(
     r"հրապարակվել է|تاريخ النشر|نشر في|نُشر في|نشر بتاريخ|آخر تحديث|"
     r"发布时间|發佈時間|发布日期|發布日期|更新时间|更新時間|"
     r"ngày đăng|cập nhật|đăng lúc|đăng ngày)\s*[:：]?\s*",
+    re.IGNORECASE,
+)
+# "(mis à jour)" after the date: the line is still a dateline, whatever the case of its words.
+DATE_UPDATED_SUFFIX = re.compile(
+    r"\(\s*(?:updated|update|mis à jour|actualisé|actualizado|atualizado|aktualisiert|"
+    r"aggiornato|обновлено|güncellendi|yenilənib|cập nhật|محدث|تحديث|已更新|更新)\s*\)",
     re.IGNORECASE,
 )
 DATE_LINE_REST_MAX = 40  # a date line may carry a short name or label besides the date
@@ -588,7 +596,7 @@ def is_date_line(line: str, match: DateMatch) -> bool:
     if has_letter(before) and has_letter(after):
         return False
     rest = (before + " " + after).strip(SEPARATORS)
-    if not rest:
+    if not rest or DATE_UPDATED_SUFFIX.fullmatch(rest):
         return True
     repeated = REPEATED_NAME.match(rest)
     name = repeated["name"] if repeated else rest
@@ -812,7 +820,7 @@ def extract_metadata(lines: Sequence[str], today: dt.date | None = None) -> Meta
         for i in header
         if i not in consumed and (name := find_masthead(lines[i][: LINE_SCAN_MAX + 1])) is not None
     }
-    title_index = find_title_index(lines, frozenset(consumed | set(mastheads)))
+    title_index = find_headline(lines, consumed | set(mastheads), today)
     title = clean_title(lines[title_index]) if title_index is not None else None
 
     header_end = title_index if title_index is not None else _first_prose(lines)
@@ -831,6 +839,23 @@ def extract_metadata(lines: Sequence[str], today: dt.date | None = None) -> Meta
         publisher=publisher,
         header_lines=frozenset(consumed),
     )
+
+
+def find_headline(lines: Sequence[str], excluded: set[int], today: dt.date) -> int | None:
+    """``find_title_index``, passing over page furniture ("لمتابعتنا على تيليجرام", a copyright
+    footer) and over datelines other than the publication date's ("2022年5月1日 (mis à jour)").
+
+    Only the chosen line is checked (a few rule checks a document, not a few a line).
+    """
+    excluded = set(excluded)
+    while (index := find_title_index(lines, frozenset(excluded))) is not None:
+        line = lines[index]
+        dated = find_date(line[: LINE_SCAN_MAX + 1], today)
+        furniture = classify_line(line) not in (None, CAPTION)
+        if not furniture and not (dated is not None and is_date_line(line, dated)):
+            return index
+        excluded.add(index)
+    return None
 
 
 def _first_prose(lines: Sequence[str]) -> int:

@@ -176,6 +176,32 @@ def test_headline_with_a_date_stays_the_title(headline):
     assert meta.published_date is None
 
 
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        pytest.param("لمتابعتنا على تيليجرام", id="ar-follow-us"),
+        pytest.param("READ 两名中国渔民被台湾海巡署追捕时溺水身亡", id="zh-read-also"),
+        pytest.param("جميع الحقوق محفوظة 2020", id="ar-copyright"),
+        pytest.param("2022/05/21 (mis à jour)", id="other-dateline"),
+    ],
+)
+def test_headline_is_never_page_furniture_or_a_dateline(furniture):
+    meta = extract_metadata(lines_of(f"Le Courrier\n{furniture}\n12/01/2023\n\n{PROSE}"), TODAY)
+    assert meta.title is None
+    headed = f"{furniture}\nHeadline about the offensive in Karabakh\n\n{PROSE}"
+    assert extract_metadata(lines_of(headed), TODAY).title == (
+        "Headline about the offensive in Karabakh"
+    )
+
+
+def test_updated_suffix_keeps_a_dateline():
+    meta = extract_metadata(
+        lines_of(f"Headline about Karabakh\n22/09/2023 (mis à jour)\n\n{PROSE}")
+    )
+    assert meta.published_date == dt.date(2023, 9, 22)
+    assert 1 in meta.header_lines  # consumed: it does not stay in the body
+
+
 def test_labelled_date_line_at_the_end_is_used():
     text = f"Headline about the offensive in Karabakh\n\n{PROSE}\n\nPublished: 2 August 2024"
     meta = extract_metadata(lines_of(text), TODAY)
