@@ -607,7 +607,7 @@ COPYRIGHT_PHRASES = tuple(
 )
 COPYRIGHT_PHRASE = re.compile("|".join(re.escape(p) for p in COPYRIGHT_PHRASES))
 COPYRIGHT_OPENING = re.compile(r"(?:©|\(c\)\s*\d{4}|copyright\b)", re.IGNORECASE)
-COPYRIGHT_LINE_MAX = 200
+COPYRIGHT_LINE_MAX = 200  # a phrase is looked for in lines up to KEY_MAX characters only
 
 # Calls to follow/subscribe, and channel links. Only first-person-plural calls to action
 # ("follow us", "لمتابعتنا") count, so prose such as "Russia is following the situation" stays.
@@ -834,7 +834,7 @@ def is_copyright(line: str, key: str | None) -> bool:
         return False
     if COPYRIGHT_OPENING.match(line):
         return True
-    return COPYRIGHT_PHRASE.search(key if key is not None else match_key(line)) is not None
+    return key is not None and COPYRIGHT_PHRASE.search(key) is not None
 
 
 def is_social_follow(line: str, key: str | None) -> bool:
