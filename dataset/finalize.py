@@ -17,6 +17,7 @@ from pathlib import Path
 
 from dataset.config import build_day
 from dataset.errors import BuildError
+from dataset.stages import stage
 
 MAX_FAILURES_SHOWN = 5
 
@@ -39,14 +40,16 @@ def finalize_release(staging: Path, validate: bool = True) -> None:
 
     shutil.rmtree(staging / "_work", ignore_errors=True)  # scratch space, not part of a release
     if validate:
-        run_validation(staging)
+        with stage("validate"):
+            run_validation(staging)
     shutil.copyfile(find_citation_file(), staging / CFF_NAME)
-    try:
-        write_card(staging)
-        write_croissant(staging)
-    except ValueError as exc:
-        raise BuildError(f"{exc}; nothing was published") from None
-    write_checksums(staging)
+    with stage("card_checksums"):
+        try:
+            write_card(staging)
+            write_croissant(staging)
+        except ValueError as exc:
+            raise BuildError(f"{exc}; nothing was published") from None
+        write_checksums(staging)
 
 
 def run_validation(staging: Path) -> None:
