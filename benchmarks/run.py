@@ -125,7 +125,9 @@ def report_build(label: str, result: dict, docs: int, mb: float, floor_rate: flo
     other["seconds"] = max(1e-9, other["seconds"] - sum(s["seconds"] for s in stages.values()))
     other["cpu_seconds"] = other["cpu_seconds"] - sum(s["cpu_seconds"] for s in stages.values())
     lines.append(
-        row("&nbsp;&nbsp;other (start-up, find, lock, manifest, publish)", other, docs, mb, None)
+        row(
+            "&nbsp;&nbsp;other (find, lock, lazy imports, manifest, publish)", other, docs, mb, None
+        )
     )
     return lines
 
