@@ -213,7 +213,8 @@ def decode_document(name: str, data: bytes) -> RawDocument | Reject:
     Order: byte-order mark, NUL bytes (``binary``), strict UTF-8, charset-normalizer when
     confident (``not_utf8`` when not), then the ``binary`` (control characters) and ``empty``
     checks on the decoded text. ``encoding`` is the codec used; ``decoded_from`` says how it was
-    established: ``"utf-8"`` (valid as is), ``"bom"`` or ``"charset-normalizer"``.
+    established: ``"utf-8"`` (valid as is), ``"utf-8-truncated"`` (valid UTF-8 cut inside its
+    last character, which is dropped), ``"bom"`` or ``"charset-normalizer"``.
     """
     sha = hashlib.sha256(data).hexdigest()
     decoded = decode_bytes(data)
@@ -256,6 +257,12 @@ def decode_bytes(data: bytes) -> tuple[str, str, str] | Reject:
         return data.decode("utf-8"), "utf-8", "utf-8"
     except UnicodeDecodeError as exc:
         bad_offset = exc.start
+        if exc.end == len(data) and exc.reason == "unexpected end of data":
+            # Cut inside its last character (a byte limit while scraping): drop that character.
+            try:
+                return data[: exc.start].decode("utf-8"), "utf-8", "utf-8-truncated"
+            except UnicodeDecodeError:
+                pass
     detected = detect_encoding(data)
     if isinstance(detected, str):
         return Reject(

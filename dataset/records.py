@@ -16,7 +16,8 @@ class RawDocument:
     """A decoded raw file. ``source_file`` is relative to the raw folder, POSIX separators.
 
     ``encoding`` is the codec the bytes were decoded with; ``decoded_from`` how it was
-    established: ``"utf-8"`` (valid UTF-8), ``"bom"`` or ``"charset-normalizer"``.
+    established: ``"utf-8"`` (valid UTF-8), ``"utf-8-truncated"`` (valid UTF-8 cut inside its
+    last character, which was dropped), ``"bom"`` or ``"charset-normalizer"``.
     """
 
     source_file: str

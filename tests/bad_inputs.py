@@ -70,7 +70,7 @@ def text_cases() -> dict[str, tuple[bytes, set[str]]]:
         "nul_bytes.txt": (FRENCH.encode("utf-8").replace(b" ", b"\x00", 3), {"binary"}),
         "control_chars.txt": (bytes(range(1, 9)) * 50 + b"text", {"binary"}),
         "random_bytes.txt": (random_bytes, {"not_utf8", "binary"}),
-        "arabic_truncated_utf8.txt": (truncated, {"not_utf8"}),
+        "arabic_truncated_utf8.txt": (truncated, {"kept"}),
         "empty.txt": (b"", {"empty"}),
         "whitespace_only.txt": (b" \t\r\n \n\n\t ", {"empty"}),
         "bom_and_spaces_only.txt": (b"\xef\xbb\xbf  \n", {"empty"}),

@@ -104,6 +104,27 @@ def test_a_bom_that_lies_is_not_utf8():
     assert result.reason == "not_utf8"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [ARABIC, CHINESE, VIETNAMESE.rstrip(" .\n") + " hôm thứ tư"],
+    ids=["arabic", "chinese", "vietnamese"],
+)
+def test_utf8_cut_inside_its_last_character_loses_only_that_character(text):
+    whole = text.rstrip(" .。\n")
+    assert not whole[-1].isascii()  # so the cut falls inside a multi-byte character
+    result = decode_document("cut.txt", whole.encode("utf-8")[:-1])
+    assert isinstance(result, RawDocument)
+    assert result.text == whole[:-1]
+    assert (result.encoding, result.decoded_from) == ("utf-8", "utf-8-truncated")
+
+
+def test_bad_utf8_before_the_end_is_not_repaired():
+    data = VIETNAMESE.encode("utf-8")
+    result = decode_document("bad.txt", data[:10] + b"\xff" + data[10:])
+    assert isinstance(result, Reject)
+    assert result.reason == "not_utf8"
+
+
 def test_plain_utf8_keeps_its_text_and_says_so():
     result = decode_document("vi.txt", VIETNAMESE.encode())
     assert isinstance(result, RawDocument)
