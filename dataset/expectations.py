@@ -449,14 +449,18 @@ HELPERS: dict[str, Callable[[pd.DataFrame, ReleaseIndex], pd.Series]] = {
 def add_helper_columns(
     frame: pd.DataFrame, rules: list[Rule], index: ReleaseIndex
 ) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Return a copy of ``frame`` with the helper columns the rules need.
+    """Return a copy of ``frame`` with the helper columns the rules need (``frame`` itself when
+    they need none).
 
     A helper whose input column is missing is skipped and reported as ``{helper: reason}``; its
     rule then fails in GE with "column does not exist", which names the problem.
     """
+    helpers = sorted({r.helper for r in rules if r.helper})
+    if not helpers:
+        return frame, {}
     frame = frame.copy()
     problems = {}
-    for helper in sorted({r.helper for r in rules if r.helper}):
+    for helper in helpers:
         try:
             frame[helper] = HELPERS[helper](frame, index)
         except KeyError as exc:
