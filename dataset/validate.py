@@ -289,7 +289,10 @@ def run_suites(
     batch_rows: int = VALIDATION_BATCH_ROWS,
 ) -> list[SuiteOutcome]:
     """Run the structural and domain suites on every config and split, ``batch_rows`` rows at a
-    time (see the module docstring); raises ValueError naming a rule that cannot be batched."""
+    time (see the module docstring); raises ValueError naming a rule that cannot be batched, or
+    when ``batch_rows`` is below 1."""
+    if batch_rows < 1:
+        raise ValueError(f"batch_rows must be at least 1, got {batch_rows}")
     domain = load_domain_rules()
     params = rule_parameters(manifest, domain.constants)
     keys = read_key_columns(layout)
