@@ -9,8 +9,9 @@ suites exist:
   ``validation/structural_suite.json`` shows it in review, and tests/unit/test_schema_drift.py
   fails when the snapshot is stale (regenerate with ``python -m dataset.expectations``).
 - ``article.domain``: read from ``validation/domain_rules.yaml`` (hand-written, each rule named
-  and explained). Rules may need a derived column (``helper``) computed by ``HELPERS`` from the
-  batch and a release-wide ``ReleaseIndex`` (which ids and clusters lie in which split).
+  and explained). Rules may need a derived column (``helper``) computed by ``HELPERS`` from a
+  batch of rows and a release-wide ``ReleaseIndex`` (in how many splits each id and cluster lies),
+  so a row-wise check on one batch can still state a fact about the whole release.
 
 This module knows nothing about Great Expectations objects; dataset/validate.py runs the rules.
 """
@@ -26,7 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import yaml
 
 from dataset.paths import find_resource_dir
@@ -71,29 +75,88 @@ class Rule:
         return {"name": self.name, "explanation": self.explanation}
 
 
+def _empty_strings() -> pa.Array:
+    return pa.array([], pa.string())
+
+
+def _empty_counts() -> pa.Array:
+    return pa.array([], pa.int64())
+
+
 @dataclass(frozen=True)
 class ReleaseIndex:
-    """Release-wide facts a batch cannot see on its own: the split(s) of every id and cluster."""
+    """Release-wide facts a batch cannot see on its own: in how many splits each id and each
+    duplicate cluster lies.
 
-    id_splits: dict[str, frozenset[str]] = field(default_factory=dict)
-    cluster_splits: dict[str, frozenset[str]] = field(default_factory=dict)
+    Held as Arrow arrays (distinct keys and their split counts, a few dozen bytes a row), never as
+    frames of the articles, so validation can stream the texts in bounded batches.
+    """
+
+    ids: pa.Array = field(default_factory=_empty_strings)
+    id_split_counts: pa.Array = field(default_factory=_empty_counts)
+    clusters: pa.Array = field(default_factory=_empty_strings)
+    cluster_split_counts: pa.Array = field(default_factory=_empty_counts)
+
+    @classmethod
+    def from_table(cls, table: pa.Table) -> ReleaseIndex:
+        """Build the index from a table of ``split``, ``id`` and ``duplicate_cluster`` (strings,
+        nullable), one row per article of the release; null keys are left out."""
+        ids, id_counts = _split_counts(table, "id")
+        clusters, cluster_counts = _split_counts(table, "duplicate_cluster")
+        return cls(ids, id_counts, clusters, cluster_counts)
 
     @classmethod
     def from_frames(cls, frames: dict[str, pd.DataFrame]) -> ReleaseIndex:
-        """Build the index from ``{split: frame}`` frames holding at least id/duplicate_cluster."""
-        ids: dict[str, set[str]] = {}
-        clusters: dict[str, set[str]] = {}
-        for split, frame in frames.items():
-            if "id" in frame:
-                for value in frame["id"].dropna():
-                    ids.setdefault(value, set()).add(split)
-            if "duplicate_cluster" in frame:
-                for value in frame["duplicate_cluster"].dropna():
-                    clusters.setdefault(value, set()).add(split)
-        return cls(
-            {k: frozenset(v) for k, v in ids.items()},
-            {k: frozenset(v) for k, v in clusters.items()},
+        """Build the index from ``{split: frame}`` frames (a frame may lack either key column)."""
+        parts = [
+            pa.table(
+                {
+                    "split": pa.array([split] * len(frame), pa.string()),
+                    **{
+                        name: _strings(frame[name]) if name in frame else pa.nulls(len(frame))
+                        for name in ("id", "duplicate_cluster")
+                    },
+                }
+            )
+            for split, frame in frames.items()
+        ]
+        return (
+            cls.from_table(pa.concat_tables(parts, promote_options="permissive"))
+            if parts
+            else cls()
         )
+
+    def splits_of_ids(self, values: pa.Array) -> np.ndarray:
+        """Number of splits holding each id (0 for an unknown or null id)."""
+        return _lookup(values, self.ids, self.id_split_counts)
+
+    def splits_of_clusters(self, values: pa.Array) -> np.ndarray:
+        """Number of splits holding each duplicate cluster (0 for an unknown or null one)."""
+        return _lookup(values, self.clusters, self.cluster_split_counts)
+
+
+def _strings(values: Any) -> pa.Array:
+    """A pandas column or Arrow array as an Arrow ``string`` array (other types are cast)."""
+    array = values if isinstance(values, pa.Array | pa.ChunkedArray) else pa.array(values)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    return array if array.type == pa.string() else pc.cast(array, pa.string())
+
+
+def _split_counts(table: pa.Table, key: str) -> tuple[pa.Array, pa.Array]:
+    """Distinct non-null ``key`` values of ``table`` and the number of distinct splits of each."""
+    if key not in table.column_names:
+        return _empty_strings(), _empty_counts()
+    pairs = pa.table({"key": _strings(table[key]), "split": _strings(table["split"])})
+    pairs = pairs.filter(pc.is_valid(pairs["key"]))
+    counts = pairs.group_by("key").aggregate([("split", "count_distinct")])
+    return _strings(counts["key"]), counts["split_count_distinct"].combine_chunks()
+
+
+def _lookup(values: Any, keys: pa.Array, counts: pa.Array) -> np.ndarray:
+    positions = pc.index_in(_strings(values), value_set=keys)
+    found = pc.take(counts, positions).fill_null(0)
+    return found.to_numpy(zero_copy_only=False).astype("int64")
 
 
 # ---------------------------------------------------------------- structural suite (generated)
@@ -355,24 +418,20 @@ def other_languages_well_formed(frame: pd.DataFrame, index: ReleaseIndex) -> pd.
 
 
 def id_split_count(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
-    return frame["id"].map(lambda i: len(index.id_splits.get(i, ()))).astype("int64")
+    return pd.Series(index.splits_of_ids(frame["id"]), index=frame.index, dtype="int64")
 
 
 def cluster_split_count(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
-    clusters = frame["duplicate_cluster"]
-    return clusters.map(lambda c: len(index.cluster_splits.get(c, ()))).astype("int64")
+    counts = index.splits_of_clusters(frame["duplicate_cluster"])
+    return pd.Series(counts, index=frame.index, dtype="int64")
 
 
 def cluster_names_member(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
-    ids, clusters = _column(frame, "id"), _column(frame, "duplicate_cluster")
-    return pd.Series(
-        [
-            c is not None and i is not None and c in index.id_splits and c <= i
-            for i, c in zip(ids, clusters, strict=True)
-        ],
-        index=frame.index,
-        dtype=bool,
-    )
+    """True when the cluster id is an id of the release that sorts at or before the row's id."""
+    ids, clusters = _strings(frame["id"]), _strings(frame["duplicate_cluster"])
+    named = index.splits_of_ids(clusters) > 0
+    in_order = pc.less_equal(clusters, ids).fill_null(False).to_numpy(zero_copy_only=False)
+    return pd.Series(named & in_order, index=frame.index, dtype=bool)
 
 
 HELPERS: dict[str, Callable[[pd.DataFrame, ReleaseIndex], pd.Series]] = {
@@ -390,14 +449,18 @@ HELPERS: dict[str, Callable[[pd.DataFrame, ReleaseIndex], pd.Series]] = {
 def add_helper_columns(
     frame: pd.DataFrame, rules: list[Rule], index: ReleaseIndex
 ) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Return a copy of ``frame`` with the helper columns the rules need.
+    """Return a copy of ``frame`` with the helper columns the rules need (``frame`` itself when
+    they need none).
 
     A helper whose input column is missing is skipped and reported as ``{helper: reason}``; its
     rule then fails in GE with "column does not exist", which names the problem.
     """
+    helpers = sorted({r.helper for r in rules if r.helper})
+    if not helpers:
+        return frame, {}
     frame = frame.copy()
     problems = {}
-    for helper in sorted({r.helper for r in rules if r.helper}):
+    for helper in helpers:
         try:
             frame[helper] = HELPERS[helper](frame, index)
         except KeyError as exc:

@@ -11,6 +11,22 @@ Order of checks in ``validate_release``:
    ``article.structural`` (generated from schemas/) and ``article.domain`` (validation/
    domain_rules.yaml) on each config (languages + ``all``) and each non-empty split.
 
+Memory stays bounded as the release grows: no split is ever loaded whole. The short key columns
+(``RELEASE_INDEX_COLUMNS``: id, duplicate_cluster, raw_sha256, source_file) are read once for the
+whole release; they feed the ``ReleaseIndex`` (splits of each id and cluster) and the rules that
+compare or count rows (``WHOLE_SPLIT_EXPECTATIONS``: uniqueness, row counts), which run once per
+config/split on those columns alone. Every other rule runs on batches of at most
+``VALIDATION_BATCH_ROWS`` rows streamed from the split's shards in file order (the ``all`` config
+walks the languages' shards one after another), and the batch results are merged into one result
+per suite, config and split (``merge_items``): an expectation succeeds iff it succeeds in every
+batch; counts add up and percentages are recomputed; unexpected values, indices (row positions in
+the split) and the index query are concatenated in row order and capped at
+``MAX_UNEXPECTED_KEPT``; column-level results (observed columns or dtype, errors) are those of the
+first failing batch; ``statistics`` count expectations, not batches. A failure lists the smallest
+offending ids over all batches. The merged JSON has GE's shape and, for a split that fits in one
+batch, GE's exact content; the batch size changes nothing unless the shards of one split have
+different columns (each batch then reports the columns of its own shard).
+
 Results go to ``<release>/validation/{config}/{split}.{structural|domain}.json`` (GE's result
 JSON without run ids, timestamps or tracebacks, so re-validating an unchanged release writes the
 same bytes) and ``validation/summary.json`` (the agreed summary format). After writing, an existing
@@ -19,13 +35,18 @@ same bytes) and ``validation/summary.json`` (the agreed summary format). After w
 
 from __future__ import annotations
 
+import ast
 import json
 import os
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dataset import __version__
@@ -41,7 +62,7 @@ from dataset.expectations import (
     structural_rules,
 )
 from dataset.integrity import CHECKSUMS_NAME, ChecksumProblems, verify_checksums, write_checksums
-from dataset.layout import ALL_CONFIG, ReleaseLayout, read_frame, read_layout, read_manifest
+from dataset.layout import ALL_CONFIG, ReleaseLayout, read_layout, read_manifest
 from dataset.schema import article_schema
 from dataset.write import write_json
 
@@ -50,6 +71,54 @@ RESULTS_DIR = "validation"
 MAX_IDS_PER_FAILURE = 20
 MAX_STRING_CHARS = 200
 INDEX_COLUMN = "id"
+# Rows validated at a time (per config and split); tests lower it to split the seed release.
+VALIDATION_BATCH_ROWS = 5_000
+# Merged results keep this many unexpected values and indices per expectation (counts stay exact).
+MAX_UNEXPECTED_KEPT = 1_000
+PARTIAL_UNEXPECTED_COUNT = 20  # GE's default ``partial_unexpected_count``
+INDEX_QUERY = re.compile(r"df\.filter\(items=(?P<items>\[.*\]), axis=0\)")
+# Short key and provenance strings, read once for the whole release: the only columns that rules
+# comparing rows across a split (uniqueness) may name, and the input of the ReleaseIndex.
+RELEASE_INDEX_COLUMNS = ("id", "duplicate_cluster", "raw_sha256", "source_file")
+
+# How an expectation type behaves when a split is validated in row batches.
+# Row-wise: one verdict per row, so the batches' counts and lists add up.
+ROW_WISE_EXPECTATIONS = frozenset(
+    {
+        "expect_column_value_lengths_to_be_between",
+        "expect_column_value_lengths_to_equal",
+        "expect_column_values_to_be_between",
+        "expect_column_values_to_be_in_set",
+        "expect_column_values_to_be_null",
+        "expect_column_values_to_match_regex",
+        "expect_column_values_to_match_regex_list",
+        "expect_column_values_to_not_be_in_set",
+        "expect_column_values_to_not_be_null",
+        "expect_column_values_to_not_match_regex",
+        "expect_column_values_to_not_match_regex_list",
+    }
+)
+# A property of the columns (names, order, dtype) that every batch of a shard shares: it holds
+# for the split iff it holds in every batch.
+PER_BATCH_EXPECTATIONS = frozenset(
+    {
+        "expect_column_to_exist",
+        "expect_column_values_to_be_in_type_list",
+        "expect_column_values_to_be_of_type",
+        "expect_table_column_count_to_equal",
+        "expect_table_columns_to_match_ordered_list",
+        "expect_table_columns_to_match_set",
+    }
+)
+# Compare or count rows: run once per config/split on the RELEASE_INDEX_COLUMNS of every row.
+WHOLE_SPLIT_EXPECTATIONS = frozenset(
+    {
+        "expect_column_values_to_be_unique",
+        "expect_compound_columns_to_be_unique",
+        "expect_table_row_count_to_be_between",
+        "expect_table_row_count_to_equal",
+    }
+)
 
 
 @dataclass
@@ -123,19 +192,24 @@ class ValidationReport:
 
 
 def validate_release(
-    release_dir: Path, *, check_checksums: bool = True, write_results: bool = True
+    release_dir: Path,
+    *,
+    check_checksums: bool = True,
+    write_results: bool = True,
+    batch_rows: int = VALIDATION_BATCH_ROWS,
 ) -> ValidationReport:
     """Validate a release folder; see the module docstring for the order of checks.
 
     ``check_checksums=False`` is for the build, which validates before checksums exist. Results
-    are written only when the checksums (if checked) match. Raises InputError when the folder is
-    not a release.
+    are written only when the checksums (if checked) match. The suites see at most
+    ``batch_rows`` rows at a time; the results do not depend on it. Raises InputError when the
+    folder is not a release.
     """
     layout = read_layout(release_dir)
     manifest = read_manifest(release_dir)
     problems = verify_checksums(release_dir) if check_checksums else None
     outcomes = check_parquet_schemas(layout)
-    outcomes += run_suites(layout, manifest)
+    outcomes += run_suites(layout, manifest, batch_rows)
     report = ValidationReport(
         release_dir, manifest.get("release_version", __version__), outcomes, problems
     )
@@ -200,40 +274,366 @@ def describe_schema_difference(declared, actual) -> str:
 # ---------------------------------------------------------------- Great Expectations
 
 
-def run_suites(layout: ReleaseLayout, manifest: dict[str, Any]) -> list[SuiteOutcome]:
-    """Run the structural and domain suites on every config and split."""
+@dataclass(frozen=True)
+class Suite:
+    """The rules of one suite as run on one config, with their ``{param: NAME}`` values."""
+
+    name: str
+    rules: list[Rule]
+    params: dict[str, Any]
+
+
+def run_suites(
+    layout: ReleaseLayout,
+    manifest: dict[str, Any],
+    batch_rows: int = VALIDATION_BATCH_ROWS,
+) -> list[SuiteOutcome]:
+    """Run the structural and domain suites on every config and split, ``batch_rows`` rows at a
+    time (see the module docstring); raises ValueError naming a rule that cannot be batched, or
+    when ``batch_rows`` is below 1."""
+    if batch_rows < 1:
+        raise ValueError(f"batch_rows must be at least 1, got {batch_rows}")
     domain = load_domain_rules()
     params = rule_parameters(manifest, domain.constants)
-    by_language = {
-        (lang, split): read_frame(layout.root, layout.files(lang, split))
-        for lang in layout.languages
-        for split in layout.splits(lang)
-    }
-    frames = dict(by_language)
-    for split in layout.splits(ALL_CONFIG):
-        parts = [f for (_, s), f in sorted(by_language.items()) if s == split]
-        frames[(ALL_CONFIG, split)] = pd.concat(parts, ignore_index=True)
-    index = ReleaseIndex.from_frames({s: f for (c, s), f in frames.items() if c == ALL_CONFIG})
+    keys = read_key_columns(layout)
+    index = ReleaseIndex.from_table(release_index_table(layout, keys))
     runner = GreatExpectationsRunner()
     outcomes = []
     for config in layout.configs:
-        config_params = {**params, "config_language": config}
-        domain_rules = [r for r in domain.rules if r.applies_to(config)]
+        suites = [
+            Suite(STRUCTURAL_SUITE, structural_rules(), {}),
+            Suite(
+                DOMAIN_SUITE,
+                [r for r in domain.rules if r.applies_to(config)],
+                {**params, "config_language": config},
+            ),
+        ]
         for split in layout.splits(config):
-            frame = frames[(config, split)]
-            outcomes.append(
-                runner.run(STRUCTURAL_SUITE, structural_rules(), frame, config, split, {})
-            )
-            with_helpers, problems = add_helper_columns(frame, domain_rules, index)
-            outcome = runner.run(
-                DOMAIN_SUITE, domain_rules, with_helpers, config, split, config_params
-            )
-            for failure in outcome.failures:
-                rule = next(r for r in domain_rules if r.name == failure.expectation)
-                if rule.helper in problems:
-                    failure.description += f" (helper {rule.helper}: {problems[rule.helper]})"
-            outcomes.append(outcome)
+            files = layout.files(config, split)
+            split_keys = key_frame([keys[f] for f in files])
+            batches = stream_batches(layout.root, files, batch_rows)
+            outcomes += validate_split(runner, suites, batches, split_keys, index, config, split)
     return outcomes
+
+
+def validate_split(
+    runner: GreatExpectationsRunner,
+    suites: list[Suite],
+    batches: Iterable[pd.DataFrame],
+    split_keys: pd.DataFrame,
+    index: ReleaseIndex,
+    config: str,
+    split: str,
+) -> list[SuiteOutcome]:
+    """One outcome per suite for one config/split.
+
+    Row-wise and per-batch rules run on every frame of ``batches`` (helper columns added) and
+    their results are merged; whole-split rules run once on ``split_keys``, the key columns of
+    every row of the split.
+    """
+    plans = [plan_rules(suite.rules) for suite in suites]
+    merged = [MergedResult() for _ in suites]
+    for batch in batches:
+        for suite, (batch_rules, _), result in zip(suites, plans, merged, strict=True):
+            frame, problems = add_helper_columns(batch, batch_rules, index)
+            result.problems = {**problems, **result.problems}
+            result.add(runner.validate(suite.name, batch_rules, frame, config, split, suite.params))
+    for suite, (_, split_rules), result in zip(suites, plans, merged, strict=True):
+        if split_rules:
+            result.add(
+                runner.validate(suite.name, split_rules, split_keys, config, split, suite.params),
+                same_rules=False,
+            )
+    return [
+        result.outcome(suite, config, split) for suite, result in zip(suites, merged, strict=True)
+    ]
+
+
+def plan_rules(rules: list[Rule]) -> tuple[list[Rule], list[Rule]]:
+    """Split rules into (run on every batch, run once on the whole split's key columns).
+
+    Raises ValueError naming a rule whose expectation type has no known batching behaviour, a
+    whole-split rule that needs a helper, or one that names a column outside
+    ``RELEASE_INDEX_COLUMNS`` (holding it for a whole split would hold the texts).
+    """
+    batch_rules, split_rules = [], []
+    for rule in rules:
+        if rule.expectation in WHOLE_SPLIT_EXPECTATIONS:
+            columns = [v for k, v in rule.kwargs.items() if k in ("column", "column_list")]
+            named = {c for v in columns for c in (v if isinstance(v, list) else [v])}
+            if rule.helper or not named <= set(RELEASE_INDEX_COLUMNS):
+                raise ValueError(
+                    f"rule {rule.name!r} ({rule.expectation}) compares rows across a split, so it "
+                    f"may only name columns of {list(RELEASE_INDEX_COLUMNS)} and no helper"
+                )
+            split_rules.append(rule)
+        elif rule.expectation in ROW_WISE_EXPECTATIONS | PER_BATCH_EXPECTATIONS:
+            batch_rules.append(rule)
+        else:
+            raise ValueError(
+                f"rule {rule.name!r}: {rule.expectation} cannot be validated in row batches yet; "
+                "add it to the right set in dataset/validate.py"
+            )
+    return batch_rules, split_rules
+
+
+# ---------------------------------------------------------------- reading in bounded batches
+
+
+def stream_batches(root: Path, files: list[str], batch_rows: int) -> Iterator[pd.DataFrame]:
+    """The rows of ``files`` (in that order) as pandas frames of at most ``batch_rows`` rows.
+
+    Frames are read like ``dataset.layout.read_frame`` (Arrow-backed dtypes; shards converted one
+    by one and concatenated by pandas, so a shard that lost a column still loads) and indexed by
+    the row's position in the whole split, so GE's ``unexpected_index_query`` is split-wide. A
+    split whose shards hold no row yields one empty frame, so its rules still run.
+    """
+    pieces: list[tuple[str, pa.Table]] = []
+    rows = offset = 0
+    for relative in files:
+        parquet = pq.ParquetFile(root / relative)
+        for record_batch in parquet.iter_batches(batch_size=batch_rows):
+            table = pa.Table.from_batches([record_batch])
+            while table.num_rows:
+                take = min(batch_rows - rows, table.num_rows)
+                pieces.append((relative, table.slice(0, take)))
+                rows, table = rows + take, table.slice(take)
+                if rows == batch_rows:
+                    yield batch_frame(pieces, offset)
+                    pieces, rows, offset = [], 0, offset + rows
+    if pieces or (offset == 0 and files):
+        empty = pq.read_schema(root / files[0]).empty_table() if files else None
+        yield batch_frame(pieces or [(files[0], empty)], offset)
+
+
+def batch_frame(pieces: list[tuple[str, pa.Table]], offset: int) -> pd.DataFrame:
+    """Consecutive slices of shards as one frame whose index starts at ``offset``."""
+    by_file: dict[str, list[pa.Table]] = {}
+    for relative, table in pieces:
+        by_file.setdefault(relative, []).append(table)
+    frames = [
+        pa.concat_tables(tables).to_pandas(types_mapper=pd.ArrowDtype)
+        for tables in by_file.values()
+    ]
+    frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    frame.index = pd.RangeIndex(offset, offset + len(frame))
+    return frame
+
+
+def read_key_columns(layout: ReleaseLayout) -> dict[str, pa.Table]:
+    """``{shard: table}`` of the ``RELEASE_INDEX_COLUMNS`` each shard has, for every shard."""
+    keys = {}
+    for split in layout.splits(ALL_CONFIG):
+        for relative in layout.files(ALL_CONFIG, split):
+            present = pq.read_schema(layout.root / relative).names
+            columns = [c for c in RELEASE_INDEX_COLUMNS if c in present]
+            keys[relative] = pq.read_table(layout.root / relative, columns=columns)
+    return keys
+
+
+def key_frame(tables: list[pa.Table]) -> pd.DataFrame:
+    """The key columns of a split's shards as one frame, built like the batches."""
+    frames = [t.to_pandas(types_mapper=pd.ArrowDtype) for t in tables]
+    if len(frames) == 1:
+        return frames[0]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def release_index_table(layout: ReleaseLayout, keys: dict[str, pa.Table]) -> pa.Table:
+    """``split``, ``id``, ``duplicate_cluster`` of every row of the release (null when absent)."""
+    parts = []
+    for split in layout.splits(ALL_CONFIG):
+        for relative in layout.files(ALL_CONFIG, split):
+            table = keys[relative]
+            columns = {"split": pa.repeat(pa.scalar(split), table.num_rows)}
+            for name in ("id", "duplicate_cluster"):
+                present = name in table.column_names
+                columns[name] = table[name] if present else pa.nulls(table.num_rows, pa.string())
+            parts.append(pa.table(columns))
+    if not parts:
+        return pa.table({"split": pa.array([], pa.string())})
+    return pa.concat_tables(parts, promote_options="permissive")
+
+
+# ---------------------------------------------------------------- merging batch results
+
+
+@dataclass
+class MergedResult:
+    """The GE results of the batches of one suite on one config/split, folded into one.
+
+    ``ids`` keeps, per failing expectation, the ``MAX_IDS_PER_FAILURE`` smallest offending ids
+    over all batches (the merged result's lists are capped, so they could miss some).
+    """
+
+    result: dict[str, Any] | None = None
+    ids: dict[str, list[str]] = field(default_factory=dict)
+    problems: dict[str, str] = field(default_factory=dict)
+
+    def add(self, result: dict[str, Any], same_rules: bool = True) -> None:
+        """Fold in the result of the next batch (``same_rules``) or of other rules of the split."""
+        for item in result["results"]:
+            if not item["success"]:
+                name = result_name(item)
+                found = set(self.ids.get(name, [])) | set(unexpected_ids(item))
+                self.ids[name] = sorted(found)[:MAX_IDS_PER_FAILURE]
+        if self.result is None:
+            self.result = result
+        elif same_rules:
+            self.result = merge_batch_results(self.result, result)
+        else:
+            self.result = with_statistics(
+                {
+                    **self.result,
+                    "results": sorted_results(self.result["results"] + result["results"]),
+                }
+            )
+
+    def outcome(self, suite: Suite, config: str, split: str) -> SuiteOutcome:
+        """The merged result as a SuiteOutcome; a failing helper rule names the helper's problem."""
+        helpers = {r.name: r.helper for r in suite.rules}
+        result = self.result or with_statistics({"results": []})
+        outcome = outcome_from_result(suite.name, config, split, result, self.ids)
+        for failure in outcome.failures:
+            helper = helpers.get(failure.expectation)
+            if helper in self.problems:
+                failure.description += f" (helper {helper}: {self.problems[helper]})"
+        return outcome
+
+
+def merge_batch_results(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
+    """Two cleaned GE results of the same rules on consecutive batches, as one result.
+
+    Every expectation is merged by ``merge_items``; ``statistics`` and ``success`` are recounted
+    over expectations (not batches); ``meta`` is the first batch's (the same for all batches).
+    """
+    later = {result_name(item): item for item in second["results"]}
+    merged = [merge_items(item, later[result_name(item)]) for item in first["results"]]
+    return with_statistics({**first, "results": merged})
+
+
+def merge_items(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
+    """One expectation's results on two consecutive batches, as if validated together.
+
+    Row-wise results (with ``unexpected_count``) add up: counts are summed, percentages
+    recomputed with GE's formulas, unexpected lists concatenated in row order and cut to
+    ``MAX_UNEXPECTED_KEPT`` (partial lists to GE's 20), ``partial_unexpected_counts`` recounted
+    from the kept values. Other results (observed column list or type, an exception) keep the
+    first failing batch's result. The expectation succeeds iff it succeeds in both batches
+    (with ``mostly``: iff the summed counts meet it).
+    """
+    success = first["success"] and second["success"]
+    a, b = first.get("result") or {}, second.get("result") or {}
+    if "unexpected_count" in a and "unexpected_count" in b:
+        result = merge_row_results(a, b)
+        mostly = first["expectation_config"]["kwargs"].get("mostly")
+        if mostly is not None and not (
+            first["exception_info"]["raised_exception"]
+            or second["exception_info"]["raised_exception"]
+        ):
+            checked = result["element_count"] - result.get("missing_count", 0)
+            success = checked == 0 or (checked - result["unexpected_count"]) / checked >= mostly
+    else:
+        result = (second if first["success"] and not second["success"] else first).get("result")
+    messages = sorted(
+        set(first["exception_info"]["exception_messages"])
+        | set(second["exception_info"]["exception_messages"])
+    )
+    return {
+        **first,
+        "success": success,
+        "result": result,
+        "exception_info": {"raised_exception": bool(messages), "exception_messages": messages},
+    }
+
+
+def merge_row_results(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(a)
+    for key in ("element_count", "unexpected_count", "missing_count"):
+        if key in a:
+            merged[key] = a[key] + b.get(key, 0)
+    for key, limit in (
+        ("unexpected_list", MAX_UNEXPECTED_KEPT),
+        ("unexpected_index_list", MAX_UNEXPECTED_KEPT),
+        ("partial_unexpected_list", PARTIAL_UNEXPECTED_COUNT),
+        ("partial_unexpected_index_list", PARTIAL_UNEXPECTED_COUNT),
+    ):
+        if key in a:
+            merged[key] = (a[key] + b.get(key, []))[:limit]
+    if "unexpected_index_query" in a:
+        merged["unexpected_index_query"] = merge_index_queries(
+            a["unexpected_index_query"], b.get("unexpected_index_query")
+        )
+    if "partial_unexpected_counts" in a and "unexpected_list" in merged:
+        merged["partial_unexpected_counts"] = count_values(
+            merged["unexpected_list"], a["partial_unexpected_counts"]
+        )
+    merged.update(row_percentages(merged))
+    return merged
+
+
+def row_percentages(result: dict[str, Any]) -> dict[str, float | None]:
+    """GE's percentages (``_format_map_output``) of summed counts, for the keys present."""
+    element, unexpected = result["element_count"], result["unexpected_count"]
+    total = unexpected / element * 100 if element > 0 else None
+    values: dict[str, float | None] = {"unexpected_percent": total}
+    if "missing_count" in result:
+        missing = result["missing_count"]
+        checked = element - missing
+        nonmissing = unexpected / checked * 100 if element > 0 and checked > 0 else None
+        values = {
+            "unexpected_percent": nonmissing,
+            "missing_percent": missing / element * 100 if element > 0 else None,
+            "unexpected_percent_total": total,
+            "unexpected_percent_nonmissing": nonmissing,
+        }
+    return {k: v for k, v in values.items() if k in result}
+
+
+def count_values(values: list[Any], fallback: list[Any]) -> list[Any]:
+    """GE's ``partial_unexpected_counts``: the 20 most common values, by count then value."""
+    try:
+        common = Counter(values).most_common(PARTIAL_UNEXPECTED_COUNT)
+        return [
+            {"value": value, "count": count}
+            for value, count in sorted(common, key=lambda x: (-x[1], x[0]))
+        ]
+    except TypeError:  # unhashable or unorderable values: GE could not count them either
+        return fallback
+
+
+def merge_index_queries(first: str, second: str | None) -> str:
+    """Two ``df.filter(items=[...], axis=0)`` queries as one (capped like the lists)."""
+    a, b = INDEX_QUERY.fullmatch(first), INDEX_QUERY.fullmatch(second or "")
+    if not a or not b:
+        return first
+    items = (ast.literal_eval(a["items"]) + ast.literal_eval(b["items"]))[:MAX_UNEXPECTED_KEPT]
+    return f"df.filter(items={items}, axis=0)"
+
+
+def with_statistics(result: dict[str, Any]) -> dict[str, Any]:
+    """``result`` with ``success`` and GE's ``statistics`` recounted from its expectations."""
+    results = result["results"]
+    evaluated = len(results)
+    successful = sum(1 for r in results if r["success"])
+    return {
+        **result,
+        "success": successful == evaluated,
+        "statistics": {
+            "evaluated_expectations": evaluated,
+            "successful_expectations": successful,
+            "unsuccessful_expectations": evaluated - successful,
+            "success_percent": successful / evaluated * 100 if evaluated else None,
+        },
+    }
+
+
+def result_name(item: dict[str, Any]) -> str:
+    return item["expectation_config"]["meta"].get("name", "")
+
+
+def sorted_results(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(results, key=result_name)
 
 
 class GreatExpectationsRunner:
@@ -265,7 +665,7 @@ class GreatExpectationsRunner:
             self._definitions[asset_name] = asset.add_batch_definition_whole_dataframe("all_rows")
         return self._definitions[asset_name]
 
-    def run(
+    def validate(
         self,
         suite_name: str,
         rules: list[Rule],
@@ -273,8 +673,8 @@ class GreatExpectationsRunner:
         config: str,
         split: str,
         params: dict[str, Any],
-    ) -> SuiteOutcome:
-        """Validate ``frame`` against ``rules``; the outcome keeps the cleaned GE result JSON."""
+    ) -> dict[str, Any]:
+        """Validate ``frame`` against ``rules``; returns the cleaned GE result JSON."""
         suite = self._gx.ExpectationSuite(name=suite_name)
         for rule in rules:
             suite.add_expectation(build_expectation(rule, params))
@@ -284,12 +684,38 @@ class GreatExpectationsRunner:
         result_format: dict[str, Any] = {"result_format": "COMPLETE"}
         if INDEX_COLUMN in frame.columns:
             result_format["unexpected_index_column_names"] = [INDEX_COLUMN]
-        result = clean_result(batch.validate(suite, result_format=result_format).to_json_dict())
-        failures = [to_failure(r) for r in result["results"] if not r["success"]]
-        passed = sum(1 for r in result["results"] if r["success"])
-        return SuiteOutcome(
-            suite_name, config, split, len(result["results"]), passed, failures, result
-        )
+        return clean_result(batch.validate(suite, result_format=result_format).to_json_dict())
+
+    def run(
+        self,
+        suite_name: str,
+        rules: list[Rule],
+        frame: pd.DataFrame,
+        config: str,
+        split: str,
+        params: dict[str, Any],
+    ) -> SuiteOutcome:
+        """Validate one whole frame (no batching); the outcome keeps the cleaned GE result."""
+        result = self.validate(suite_name, rules, frame, config, split, params)
+        return outcome_from_result(suite_name, config, split, result)
+
+
+def outcome_from_result(
+    suite_name: str,
+    config: str,
+    split: str,
+    result: dict[str, Any],
+    ids: dict[str, list[str]] | None = None,
+) -> SuiteOutcome:
+    """Counts and failures of a cleaned GE result; ``ids`` overrides the ids of failures by name."""
+    ids = ids or {}
+    failures = [
+        to_failure(item, ids.get(result_name(item)))
+        for item in result["results"]
+        if not item["success"]
+    ]
+    passed = sum(1 for r in result["results"] if r["success"])
+    return SuiteOutcome(suite_name, config, split, len(result["results"]), passed, failures, result)
 
 
 def build_expectation(rule: Rule, params: dict[str, Any]):
@@ -341,8 +767,9 @@ def truncate_strings(value: Any) -> Any:
     return value
 
 
-def to_failure(item: dict[str, Any]) -> Failure:
-    """A failing GE result as a named ``Failure`` with a few offending ids."""
+def to_failure(item: dict[str, Any], ids: list[str] | None = None) -> Failure:
+    """A failing GE result as a named ``Failure`` with a few offending ids (``ids`` when given,
+    else the smallest ids of its ``unexpected_index_list``)."""
     config = item["expectation_config"]
     name = config["meta"].get("name", config["type"])
     description = config["meta"].get("explanation", config["type"])
@@ -351,14 +778,18 @@ def to_failure(item: dict[str, Any]) -> Failure:
         description += " Error: " + "; ".join(item["exception_info"]["exception_messages"])
     elif "observed_value" in result:
         description += " Observed: " + describe_observed(config["kwargs"], result["observed_value"])
-    ids = sorted(
-        {
-            str(row[INDEX_COLUMN])
-            for row in result.get("unexpected_index_list") or []
-            if isinstance(row, dict) and row.get(INDEX_COLUMN) is not None
-        }
-    )
-    return Failure(name, description, ids[:MAX_IDS_PER_FAILURE])
+    if ids is None:
+        ids = sorted(set(unexpected_ids(item)))[:MAX_IDS_PER_FAILURE]
+    return Failure(name, description, ids)
+
+
+def unexpected_ids(item: dict[str, Any]) -> list[str]:
+    """The ids GE listed for an expectation's offending rows (empty for table-level ones)."""
+    return [
+        str(row[INDEX_COLUMN])
+        for row in (item.get("result") or {}).get("unexpected_index_list") or []
+        if isinstance(row, dict) and row.get(INDEX_COLUMN) is not None
+    ]
 
 
 def describe_observed(kwargs: dict[str, Any], observed: Any) -> str:

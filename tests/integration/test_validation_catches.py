@@ -141,3 +141,39 @@ def test_a_failing_validation_stops_the_build_before_publishing(seed_release_cop
     with pytest.raises(BuildError, match=r"validation failed \(.*id_unique.*nothing was published"):
         finalize_release(seed_release_copy)
     assert not (seed_release_copy / "checksums.sha256").exists()
+
+
+def test_breakage_across_row_batches_is_caught_as_in_one_batch(seed_release_copy):
+    """One row per batch: a duplicate id two rows apart, an id leaked into the other split and a
+    future date give the same failures, ids and result files as validating each split at once."""
+    from dataset.validate import validate_release
+
+    relative, table = largest_shard(seed_release_copy)
+    duplicated = table.column("id")[0].as_py()
+    rewrite(seed_release_copy, relative, pa.concat_tables([table, table.slice(0, 1)]))
+    test_shard = next(seed_release_copy.glob("data/*/test-*.parquet"))
+    test_rows = pq.read_table(test_shard)
+    leaked = table.slice(1, 1).cast(test_rows.schema)
+    future = leaked.set_column(
+        leaked.schema.get_field_index("published_date"),
+        leaked.schema.field("published_date"),
+        pa.array([dt.date.today() + dt.timedelta(days=400)], pa.date32()),
+    )
+    rewrite(seed_release_copy, test_shard.relative_to(seed_release_copy).as_posix(),
+            pa.concat_tables([test_rows, future]))  # fmt: skip
+    whole = validate_release(seed_release_copy, check_checksums=False, write_results=False)
+    batched = validate_release(
+        seed_release_copy, check_checksums=False, write_results=False, batch_rows=1
+    )
+    failing = set(batched.failing_names())
+    assert "article.structural all/train: id_unique" in failing
+    assert "article.domain all/train: raw_file_used_once" in failing
+    assert "article.domain all/test: id_in_one_split_only" in failing
+    assert "article.domain all/test: published_date_within_conflict_and_build" in failing
+    id_unique = next(
+        f for o in batched.outcomes for f in o.failures
+        if (o.config, o.split, f.expectation) == ("all", "train", "id_unique")
+    )  # fmt: skip
+    assert id_unique.unexpected_ids == [duplicated]
+    assert batched.summary_json() == whole.summary_json()
+    assert [o.result_json for o in batched.outcomes] == [o.result_json for o in whole.outcomes]

@@ -1,0 +1,201 @@
+"""Validation in row batches: rules that span batches stay global, merged results equal unbatched.
+
+Each test writes a tiny release (several languages, several shards) and validates it with a batch
+size of a few rows, so a split is cut into several batches and the `all` config crosses shards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from dataset.expectations import Rule
+from dataset.layout import read_layout, read_manifest
+from dataset.validate import (
+    plan_rules,
+    result_name,
+    run_suites,
+    stream_batches,
+)
+from dataset.write import article_arrow_schema
+
+VI_TEXT = (
+    "Xung đột ở Nagorno-Karabakh tiếp diễn.\n\nHai bên cáo buộc lẫn nhau vi phạm lệnh ngừng bắn."
+)
+ZH_TEXT = "纳卡地区爆发冲突。\n\n亚美尼亚和阿塞拜疆互相指责对方首先开火。双方均称对方违反停火协议。"
+AR_TEXT = "أعلنت وزارة الدفاع الأذربيجانية عن عملية عسكرية في كاراباخ.\n\nدعت الولايات المتحدة إلى وقف إطلاق النار."  # noqa: E501
+TEXTS = {"vi": (VI_TEXT, "Latn"), "zh": (ZH_TEXT, "Hans"), "ar": (AR_TEXT, "Arab")}
+MANIFEST = {
+    "release_version": "0.1.0",
+    "build_date": "2026-11-22",
+    "config": {"min_text_chars": 20, "max_text_chars": 100_000, "language_score_threshold": 0.5},
+}
+
+
+def row(number: int, lang: str = "vi", **overrides) -> dict:
+    """A valid article; ``number`` makes id, cluster, file and sha256 distinct."""
+    id_ = f"{number:016x}"
+    text, script = TEXTS[lang]
+    values = {
+        "id": id_,
+        "language": lang,
+        "language_score": 0.9,
+        "script": script,
+        "other_languages": [],
+        "title": None,
+        "text": text,
+        "published_date": dt.date(2020, 9, 27),
+        "published_date_raw": "27/09/2020",
+        "publisher": None,
+        "duplicate_cluster": id_,
+        "source_file": f"{lang}/{id_}.txt",
+        "raw_sha256": f"{number:064x}",
+    }
+    values.update(overrides)
+    return values
+
+
+def write_release(root: Path, shards: dict[tuple[str, str], list[list[dict]]]) -> Path:
+    """``{(language, split): [rows of shard 0, rows of shard 1, ...]}`` as a release folder.
+
+    Rows are written in the given order (not sorted), so a test decides which batch a row is in.
+    """
+    schema = article_arrow_schema("0" * 16)
+    for (language, split), parts in shards.items():
+        for i, rows in enumerate(parts):
+            path = root / "data" / language / f"{split}-{i:05d}-of-{len(parts):05d}.parquet"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            pq.write_table(pa.Table.from_pylist(rows, schema=schema), path)
+    (root / "build_manifest.json").write_text(json.dumps(MANIFEST), encoding="utf-8")
+    return root
+
+
+def validate(release: Path, batch_rows: int) -> dict[tuple[str, str, str], object]:
+    """``{(suite, config, split): SuiteOutcome}`` of the GE suites at ``batch_rows``."""
+    outcomes = run_suites(read_layout(release), read_manifest(release), batch_rows)
+    return {(o.suite, o.config, o.split): o for o in outcomes}
+
+
+def failures(outcome) -> dict[str, list[str]]:
+    return {f.expectation: f.unexpected_ids for f in outcome.failures}
+
+
+def result_item(outcome, name: str) -> dict:
+    return next(r for r in outcome.result_json["results"] if result_name(r) == name)
+
+
+@pytest.fixture
+def clean_release(tmp_path) -> Path:
+    """vi/train in two shards (3 + 2 rows), zh/train, ar/test; 8 valid rows."""
+    return write_release(
+        tmp_path / "clean",
+        {
+            ("vi", "train"): [[row(1), row(2), row(3)], [row(4), row(5)]],
+            ("zh", "train"): [[row(6, "zh"), row(7, "zh")]],
+            ("ar", "test"): [[row(8, "ar")]],
+        },
+    )
+
+
+def test_batches_are_bounded_in_file_order_with_split_positions(clean_release):
+    layout = read_layout(clean_release)
+    batches = list(stream_batches(clean_release, layout.files("all", "train"), 2))
+    assert [len(b) for b in batches] == [
+        2,
+        2,
+        2,
+        1,
+    ]  # the `all` config crosses shards and languages
+    assert [i for b in batches for i in b.index] == list(range(7))
+    ids = [i for b in batches for i in b["id"]]
+    assert ids == [f"{n:016x}" for n in (1, 2, 3, 4, 5, 6, 7)]
+
+
+def test_duplicated_id_and_sha256_in_different_batches_fail_uniqueness(tmp_path):
+    twin = row(1, source_file="vi/copy.txt")  # same id and raw_sha256 as row(1), 3 batches later
+    release = write_release(
+        tmp_path / "dup",
+        {("vi", "train"): [[row(1), row(2)], [row(3), row(4), row(5), twin]]},
+    )
+    duplicated = f"{1:016x}"
+    outcomes = validate(release, batch_rows=2)
+    for config in ("vi", "all"):
+        assert failures(outcomes[("article.structural", config, "train")]) == {
+            "id_unique": [duplicated]
+        }
+    domain = failures(outcomes[("article.domain", "all", "train")])
+    assert domain == {"raw_file_used_once": [duplicated]}
+    item = result_item(outcomes[("article.structural", "vi", "train")], "id_unique")
+    assert item["result"]["unexpected_count"] == 2
+    assert item["result"]["unexpected_index_query"] == "df.filter(items=[0, 5], axis=0)"
+
+
+def test_row_count_and_row_wise_counts_cover_all_batches(tmp_path):
+    future = dt.date(2100, 1, 1)
+    release = write_release(
+        tmp_path / "dates",
+        {
+            ("vi", "train"): [
+                [row(1, published_date=future), row(2), row(3)],
+                [row(4), row(5, published_date=future, published_date_raw="1/1/2100")],
+            ]
+        },
+    )
+    outcome = validate(release, batch_rows=2)[("article.domain", "vi", "train")]
+    assert result_item(outcome, "split_not_empty")["result"] == {"observed_value": 5}
+    dates = result_item(outcome, "published_date_within_conflict_and_build")
+    assert not dates["success"]
+    assert dates["result"]["element_count"] == 5
+    assert dates["result"]["unexpected_count"] == 2
+    assert dates["result"]["unexpected_percent"] == 40.0
+    assert dates["result"]["unexpected_index_query"] == "df.filter(items=[0, 4], axis=0)"
+    assert failures(outcome)["published_date_within_conflict_and_build"] == [
+        f"{1:016x}",
+        f"{5:016x}",
+    ]
+    assert outcome.evaluated == len(outcome.result_json["results"])  # expectations, not batches
+    assert outcome.result_json["statistics"]["evaluated_expectations"] == outcome.evaluated
+
+
+def test_merged_results_equal_unbatched_results(tmp_path):
+    """Breakages in several batches, shards, languages and splits: every result file's content
+    and every failure are the same whether a split is validated at once or 2 rows at a time
+    (tests/integration/test_validation_catches.py does the same with 1 row on the seed release).
+    """
+    release = write_release(
+        tmp_path / "broken",
+        {
+            ("vi", "train"): [
+                [row(1, text=VI_TEXT + "\x00"), row(2), row(3, title=" ")],
+                [row(4, published_date=dt.date(1920, 1, 1)), row(1, source_file="vi/b.txt")],
+            ],
+            ("zh", "train"): [[row(6, "zh", language_score=0.2), row(7, "zh", language="fr")]],
+            ("zh", "test"): [[row(3, "zh", duplicate_cluster=f"{2:016x}")]],  # id in 2 splits
+            ("ar", "test"): [[row(8, "ar", other_languages=["ar"]), row(9, "ar")]],
+        },
+    )
+    whole = validate(release, batch_rows=1000)
+    assert sum(o.failed for o in whole.values()) >= 10
+    batched = validate(release, batch_rows=2)
+    assert batched.keys() == whole.keys()
+    for key, outcome in whole.items():
+        assert batched[key].to_json() == outcome.to_json(), key
+        assert batched[key].result_json == outcome.result_json, key
+
+
+@pytest.mark.parametrize(
+    ("expectation", "kwargs", "message"),
+    [
+        ("expect_column_mean_to_be_between", {"column": "language_score"}, "row batches"),
+        ("expect_column_values_to_be_unique", {"column": "text"}, "compares rows"),
+    ],
+)
+def test_rules_that_cannot_be_batched_are_refused_by_name(expectation, kwargs, message):
+    rule = Rule("new_rule", "A rule someone adds later.", expectation, kwargs)
+    with pytest.raises(ValueError, match=rf"'new_rule'.*{message}"):
+        plan_rules([rule])
