@@ -13,9 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-import pyarrow.parquet as pq
-
 from dataset.config import SPLIT_NAMES
 from dataset.errors import InputError
 
@@ -79,15 +76,3 @@ def read_layout(release_dir: Path) -> ReleaseLayout:
 
 def read_manifest(release_dir: Path) -> dict[str, Any]:
     return json.loads((release_dir / "build_manifest.json").read_text(encoding="utf-8"))
-
-
-def read_frame(release_dir: Path, files: list[str]) -> pd.DataFrame:
-    """Read shards into one pandas frame with Arrow-backed dtypes (types survive all-null columns).
-
-    Shards are read one by one and concatenated by pandas, so a shard that lost or gained a
-    column still loads (validation then reports the mismatch instead of crashing).
-    """
-    frames = [pq.read_table(release_dir / f).to_pandas(types_mapper=pd.ArrowDtype) for f in files]
-    if len(frames) == 1:
-        return frames[0]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

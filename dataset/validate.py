@@ -383,9 +383,9 @@ def plan_rules(rules: list[Rule]) -> tuple[list[Rule], list[Rule]]:
 def stream_batches(root: Path, files: list[str], batch_rows: int) -> Iterator[pd.DataFrame]:
     """The rows of ``files`` (in that order) as pandas frames of at most ``batch_rows`` rows.
 
-    Frames are read like ``dataset.layout.read_frame`` (Arrow-backed dtypes; shards converted one
-    by one and concatenated by pandas, so a shard that lost a column still loads) and indexed by
-    the row's position in the whole split, so GE's ``unexpected_index_query`` is split-wide. A
+    Frames have Arrow-backed dtypes (types survive all-null columns); shards are converted one
+    by one and concatenated by pandas, so a shard that lost a column still loads. Rows are indexed
+    by their position in the whole split, so GE's ``unexpected_index_query`` is split-wide. A
     split whose shards hold no row yields one empty frame, so its rules still run.
     """
     pieces: list[tuple[str, pa.Table]] = []
