@@ -17,7 +17,6 @@ initial release (everything added, no bump).
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +27,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dataset.errors import InputError
+from dataset.manifest import read_manifest
 
 DIFF_FORMAT_VERSION = 1
 SHARD = re.compile(r"data/(?P<language>[^/]+)/(?P<split>\w+)-\d{5}-of-\d{5}\.parquet$")
@@ -204,7 +204,7 @@ def read_shard_hashes(path: Path, release_dir: Path, columns: list[str]) -> pl.D
 
 
 def describe_release(release_dir: Path, rows: pl.DataFrame) -> dict[str, Any]:
-    manifest = json.loads((release_dir / "build_manifest.json").read_text(encoding="utf-8"))
+    manifest = read_manifest(release_dir)
     return {
         "release_version": manifest.get("release_version"),
         "schema_version": manifest.get("schema_version"),

@@ -7,7 +7,6 @@ Configs are the languages in sorted order followed by ``all``; a split with no f
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 import pandas as pd
 import pyarrow.parquet as pq
 
+from dataset import manifest
 from dataset.config import SPLIT_NAMES
 from dataset.errors import InputError
 
@@ -78,7 +78,8 @@ def read_layout(release_dir: Path) -> ReleaseLayout:
 
 
 def read_manifest(release_dir: Path) -> dict[str, Any]:
-    return json.loads((release_dir / "build_manifest.json").read_text(encoding="utf-8"))
+    """The release's build manifest without its entry per raw file (``manifest.read_manifest``)."""
+    return manifest.read_manifest(release_dir)
 
 
 def read_frame(release_dir: Path, files: list[str]) -> pd.DataFrame:
