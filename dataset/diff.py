@@ -194,12 +194,16 @@ def read_shard_hashes(path: Path, release_dir: Path, columns: list[str]) -> pl.D
     match = SHARD.match(relative)
     if not match:
         raise InputError(f"{path}: not a data/{{language}}/{{split}}-NNNNN-of-NNNNN.parquet shard")
-    frame = pl.read_parquet(path, columns=columns)
-    return frame.select(
-        pl.col(KEY),
-        pl.lit(match["language"]).alias("language"),
-        pl.lit(match["split"]).alias("split"),
-        *(pl.col(c).hash(seed=0).alias(f"#{c}") for c in columns),
+    # Streaming: the texts are hashed morsel by morsel instead of a whole shard at once.
+    return (
+        pl.scan_parquet(path)
+        .select(
+            pl.col(KEY),
+            pl.lit(match["language"]).alias("language"),
+            pl.lit(match["split"]).alias("split"),
+            *(pl.col(c).hash(seed=0).alias(f"#{c}") for c in columns),
+        )
+        .collect(engine="streaming")
     )
 
 
