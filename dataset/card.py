@@ -16,11 +16,13 @@ import difflib
 import functools
 import json
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
@@ -136,16 +138,23 @@ def collect_stats(layout: ReleaseLayout) -> dict[tuple[str, str], SplitStats]:
         for split in layout.splits(language):
             s = SplitStats()
             for relative in layout.files(language, split):
-                table = pq.read_table(layout.root / relative)
-                s.rows += table.num_rows
-                for name in columns:
-                    if name in table.column_names:
-                        s.filled[name] += table.num_rows - table.column(name).null_count
-                s.dates += [d for d in table.column("published_date").to_pylist() if d]
-                s.publishers.update(p for p in table.column("publisher").to_pylist() if p)
-                s.scripts.update(table.column("script").to_pylist())
+                for table in row_groups(layout.root / relative):
+                    s.rows += table.num_rows
+                    for name in columns:
+                        if name in table.column_names:
+                            s.filled[name] += table.num_rows - table.column(name).null_count
+                    s.dates += [d for d in table.column("published_date").to_pylist() if d]
+                    s.publishers.update(p for p in table.column("publisher").to_pylist() if p)
+                    s.scripts.update(table.column("script").to_pylist())
             stats[(language, split)] = s
     return stats
+
+
+def row_groups(path: Path) -> Iterator[pa.Table]:
+    """A Parquet file's row groups, one at a time: a whole shard of texts can be large."""
+    parquet = pq.ParquetFile(path)
+    for index in range(parquet.num_row_groups):
+        yield parquet.read_row_group(index)
 
 
 # ---------------------------------------------------------------- YAML header

@@ -17,7 +17,6 @@ initial release (everything added, no bump).
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +27,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dataset.errors import InputError
+from dataset.manifest import read_manifest
 
 DIFF_FORMAT_VERSION = 1
 SHARD = re.compile(r"data/(?P<language>[^/]+)/(?P<split>\w+)-\d{5}-of-\d{5}\.parquet$")
@@ -194,17 +194,21 @@ def read_shard_hashes(path: Path, release_dir: Path, columns: list[str]) -> pl.D
     match = SHARD.match(relative)
     if not match:
         raise InputError(f"{path}: not a data/{{language}}/{{split}}-NNNNN-of-NNNNN.parquet shard")
-    frame = pl.read_parquet(path, columns=columns)
-    return frame.select(
-        pl.col(KEY),
-        pl.lit(match["language"]).alias("language"),
-        pl.lit(match["split"]).alias("split"),
-        *(pl.col(c).hash(seed=0).alias(f"#{c}") for c in columns),
+    # Streaming: the texts are hashed morsel by morsel instead of a whole shard at once.
+    return (
+        pl.scan_parquet(path)
+        .select(
+            pl.col(KEY),
+            pl.lit(match["language"]).alias("language"),
+            pl.lit(match["split"]).alias("split"),
+            *(pl.col(c).hash(seed=0).alias(f"#{c}") for c in columns),
+        )
+        .collect(engine="streaming")
     )
 
 
 def describe_release(release_dir: Path, rows: pl.DataFrame) -> dict[str, Any]:
-    manifest = json.loads((release_dir / "build_manifest.json").read_text(encoding="utf-8"))
+    manifest = read_manifest(release_dir)
     return {
         "release_version": manifest.get("release_version"),
         "schema_version": manifest.get("schema_version"),

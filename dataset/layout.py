@@ -7,12 +7,12 @@ Configs are the languages in sorted order followed by ``all``; a split with no f
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dataset import manifest
 from dataset.config import SPLIT_NAMES
 from dataset.errors import InputError
 
@@ -75,4 +75,5 @@ def read_layout(release_dir: Path) -> ReleaseLayout:
 
 
 def read_manifest(release_dir: Path) -> dict[str, Any]:
-    return json.loads((release_dir / "build_manifest.json").read_text(encoding="utf-8"))
+    """The release's build manifest without its entry per raw file (``manifest.read_manifest``)."""
+    return manifest.read_manifest(release_dir)

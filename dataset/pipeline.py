@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 import psutil
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
@@ -50,13 +51,26 @@ from dataset.document import parse_document
 from dataset.engine import run_stage
 from dataset.errors import BuildError
 from dataset.finalize import build_date, finalize_release
-from dataset.read import check_lock, document_id, find_documents, read_document
+from dataset.read import (
+    DocumentNames,
+    check_lock,
+    document_id,
+    find_document_names,
+    read_document,
+)
 from dataset.records import Article, Extraction, RawDocument, Reject
 from dataset.schema import article_schema, reject_reasons, reject_schema
 from dataset.spill import BucketSpill, SignatureSpill, id_prefix_buckets, name_range_buckets
 from dataset.split import assign_split
 from dataset.stages import timed_stage
-from dataset.write import article_arrow_schema, split_writer, write_json, write_sorted_rejects
+from dataset.write import (
+    REJECTS_PATH,
+    StreamedList,
+    article_arrow_schema,
+    split_writer,
+    write_json,
+    write_sorted_rejects,
+)
 
 SPILL_BATCH_ROWS = 2048
 REJECT_BUCKET_ROWS = 8192
@@ -91,8 +105,8 @@ class BuildSummary:
 class ProcessedDocument:
     """The per-document result that crosses the process boundary: small, picklable.
 
-    ``index`` is the document's position in the sorted path list. ``cached`` holds the values to
-    store in the per-document cache when they were freshly computed (None on a cache hit).
+    ``index`` is the document's index in ``DocumentNames`` (path order). ``cached`` holds the
+    values to store in the per-document cache when they were freshly computed (None on a hit).
     """
 
     index: int
@@ -116,8 +130,7 @@ class Corpus:
     """
 
     work_dir: Path
-    paths: Sequence[Path]
-    raw_dir: Path
+    names: DocumentNames
     articles: BucketSpill
     rejects: BucketSpill
     signatures: SignatureSpill
@@ -135,29 +148,20 @@ class Corpus:
     clusters: np.ndarray | None = None
     splits: np.ndarray | None = None
 
-    @property
-    def raw_files(self) -> list[dict]:
-        """``{source_file, sha256, bytes, encoding, decoded_from}`` of every raw document."""
-        names = relative_names(self.paths, self.raw_dir)
+    def iter_raw_files(self) -> Iterator[dict]:
+        """``{source_file, sha256, bytes, encoding, decoded_from}`` of every raw document, in
+        ``source_file`` order, one at a time."""
         decodings = {code: pair for pair, code in self.decoding_codes.items()}
-        return [
-            {
-                "source_file": name,
-                "sha256": bytes(sha).hex() if size >= 0 else None,
-                "bytes": int(size) if size >= 0 else None,
-                "encoding": decodings[code][0],
-                "decoded_from": decodings[code][1],
+        for index in self.names.name_order().tolist():
+            size = int(self.raw_bytes[index])
+            encoding, decoded_from = decodings[int(self.decodings[index])]
+            yield {
+                "source_file": self.names[index],
+                "sha256": self.raw_sha256[index].tobytes().hex() if size >= 0 else None,
+                "bytes": size if size >= 0 else None,
+                "encoding": encoding,
+                "decoded_from": decoded_from,
             }
-            for name, sha, size, code in zip(
-                names, self.raw_sha256, self.raw_bytes, self.decodings.tolist(), strict=True
-            )
-        ]
-
-    def iter_rejects(self) -> Iterator[Reject]:
-        """Every reject, read back from the closed spill, bucket by bucket (streaming)."""
-        for table in self.rejects.buckets():
-            for row in table.to_pylist():
-                yield Reject(**row)
 
     def kept_positions(self) -> np.ndarray:
         return np.flatnonzero(self.keeper_of < 0)
@@ -177,21 +181,23 @@ def build_release(
     started = time.perf_counter()
     config = config.with_reference_date()
     check_paths(config)
-    paths = find_documents(config.raw_dir)
+    names = find_document_names(config.raw_dir)
     lock_checked = check_lock(config.raw_dir)
+    # Asked before the work: a child forked from a big driver looks as big to RSS samplers.
+    git_commit = read_git_commit()
     check_previous_release(previous)
     staging = make_staging_dir(config.out_dir)
     try:
-        corpus = process_documents(paths, config, staging, show_progress)
+        corpus = process_documents(names, config, staging, show_progress)
         drop_exact_duplicates(corpus)
         cluster_corpus(corpus, config)
         assign_splits(corpus, config)
         files = write_articles(corpus, staging, config)
         write_rejects_table(corpus, staging, config)
-        summary = summarize(corpus, files, config, len(paths), started)
-        summary.manifest = make_manifest(corpus, summary, config, lock_checked)
+        summary = summarize(corpus, files, config, len(names), started)
+        summary.manifest = make_manifest(corpus, summary, config, lock_checked, git_commit)
         check_accounting(summary)
-        check_every_file_accounted(paths, config.raw_dir, staging, corpus.iter_rejects())
+        check_every_file_accounted(names, staging)
         write_json(summary.manifest, staging / "build_manifest.json")
         record_release_history(staging, previous)
         finalize_release(staging, validate=config.validate_release)
@@ -246,44 +252,41 @@ def recover_interrupted_builds(out_dir: Path) -> None:
 
 @timed_stage("process")
 def process_documents(
-    paths: Sequence[Path], config: BuildConfig, staging: Path, show_progress: bool
+    names: DocumentNames, config: BuildConfig, staging: Path, show_progress: bool
 ) -> Corpus:
-    """Run the per-document stages over every path on ``config.engine`` and spill the results.
+    """Run the per-document stages over every document on ``config.engine``; spill the results.
 
     Raises BuildError in strict mode on the first reject that is not a duplicate.
     """
     work = staging / "_work"
     corpus = Corpus(
         work_dir=work,
-        paths=paths,
-        raw_dir=config.raw_dir,
+        names=names,
         articles=BucketSpill(
             work / "articles",
             spill_schema(),
-            id_prefix_buckets("id", bucket_digits(len(paths))),
+            id_prefix_buckets("id", bucket_digits(len(names))),
             SPILL_BATCH_ROWS,
         ),
         rejects=BucketSpill(
             work / "rejects",
             reject_schema().to_pyarrow(),
-            name_range_buckets(
-                "source_file", relative_names(paths, config.raw_dir), REJECT_BUCKET_ROWS
-            ),
+            name_range_buckets("source_file", names.in_name_order(), REJECT_BUCKET_ROWS),
             SPILL_BATCH_ROWS,
         ),
         signatures=SignatureSpill(work / "signatures.u32", config.minhash_permutations),
-        raw_sha256=np.zeros((len(paths), 32), dtype=np.uint8),
-        raw_bytes=np.full(len(paths), -1, dtype=np.int64),
-        decodings=np.zeros(len(paths), dtype=np.uint16),
+        raw_sha256=np.zeros((len(names), 32), dtype=np.uint8),
+        raw_bytes=np.full(len(names), -1, dtype=np.int64),
+        decodings=np.zeros(len(names), dtype=np.uint16),
     )
     location = cache_path(config)
     cache = ResultCache(location, writable=True) if location else None
     fresh: list[tuple[str, tuple]] = []
     try:
-        results = iterate_processed(paths, config)
+        results = iterate_processed(names, config)
         for done in tqdm(
             results,
-            total=len(paths),
+            total=len(names),
             desc="documents",
             unit="doc",
             disable=not show_progress,
@@ -305,14 +308,6 @@ def process_documents(
     return corpus
 
 
-def relative_names(paths: Sequence[Path], raw_dir: Path) -> list[str]:
-    """``source_file`` of every path: relative to ``raw_dir``, POSIX separators."""
-    prefix = str(raw_dir) + os.sep
-    if os.sep == "/" and all(str(p).startswith(prefix) for p in paths):
-        return [str(p)[len(prefix) :] for p in paths]  # 5x cheaper than Path.relative_to
-    return [p.relative_to(raw_dir).as_posix() for p in paths]
-
-
 def bucket_digits(documents: int) -> int:
     """Hex digits of the id prefix that buckets the article spill: about 4,096 rows a bucket."""
     digits = 1
@@ -326,24 +321,24 @@ def spill_schema() -> pa.Schema:
     return article_schema().to_pyarrow().append(pa.field(POSITION, pa.int64(), nullable=False))
 
 
-def iterate_processed(paths: Sequence[Path], config: BuildConfig) -> Iterator[ProcessedDocument]:
-    """Yield one ``ProcessedDocument`` per path, in no fixed order, on ``config.engine``."""
-    yield from run_stage(process_batch, _Jobs(paths), config)
+def iterate_processed(names: DocumentNames, config: BuildConfig) -> Iterator[ProcessedDocument]:
+    """Yield one ``ProcessedDocument`` per document, in no fixed order, on ``config.engine``."""
+    yield from run_stage(process_batch, _Jobs(names), config)
 
 
 class _Jobs(Sequence):
     """``(index, path)`` of every document, made only when a batch is sliced off."""
 
-    def __init__(self, paths: Sequence[Path]):
-        self.paths = paths
+    def __init__(self, names: DocumentNames):
+        self.names = names
 
     def __len__(self) -> int:
-        return len(self.paths)
+        return len(self.names)
 
     def __getitem__(self, key):
         if isinstance(key, slice):
-            return [(i, str(self.paths[i])) for i in range(*key.indices(len(self.paths)))]
-        return (key, str(self.paths[key]))
+            return [self[i] for i in range(*key.indices(len(self.names)))]
+        return (key, str(self.names.path(key)))
 
 
 _CACHE_READERS: dict[str, ResultCache | None] = {}
@@ -489,7 +484,7 @@ def drop_exact_duplicates(corpus: Corpus) -> None:
     for position in dropped[np.argsort(doc_index[dropped], kind="stable")].tolist():
         index = int(doc_index[position])
         kept_id = int_to_id(ids[corpus.keeper_of[position]])
-        source_file = corpus.paths[index].relative_to(corpus.raw_dir).as_posix()
+        source_file = corpus.names[index]
         same = "content" if ids[position] == ids[corpus.keeper_of[position]] else "cleaned text"
         corpus.rejects.append(
             Reject(
@@ -600,22 +595,31 @@ def summarize(
 
 
 def make_manifest(
-    corpus: Corpus, summary: BuildSummary, config: BuildConfig, lock_checked: bool
+    corpus: Corpus,
+    summary: BuildSummary,
+    config: BuildConfig,
+    lock_checked: bool,
+    git_commit: str | None,
 ) -> dict:
-    """The build manifest: versions, commit, config, raw sha256s and counts that add up."""
+    """The build manifest: versions, commit (``read_git_commit``), config, raw sha256s and counts
+    that add up.
+
+    ``raw.files`` (one entry per raw document) is a ``StreamedList``: ``write_json`` writes it
+    entry by entry, and iterating it reads the compact corpus arrays again.
+    """
     return {
         "name": "karabakh-news",
         "release_version": __version__,
         "schema_version": article_schema().schema_version,
         "reject_schema_version": reject_schema().schema_version,
-        "git_commit": read_git_commit(),
+        "git_commit": git_commit,
         "build_date": build_date(),
         "reference_date": config.reference_date.isoformat() if config.reference_date else None,
         "config": config.content_settings(),
         "config_hash": config.content_hash(),
         "raw": {
             "lock_checked": lock_checked,
-            "files": sorted(corpus.raw_files, key=lambda f: f["source_file"]),
+            "files": StreamedList(corpus.iter_raw_files, len(corpus.names)),
         },
         "counts": {
             "documents_in": summary.documents_in,
@@ -643,29 +647,41 @@ def check_accounting(summary: BuildSummary) -> None:
         )
 
 
-def check_every_file_accounted(
-    paths: list[Path], raw_dir: Path, staging: Path, rejects: list[Reject]
-) -> None:
+def check_every_file_accounted(names: DocumentNames, staging: Path) -> None:
     """Each document found must end exactly once in the written shards or in the rejects.
 
-    Reads back the ``source_file`` column of every shard in ``staging``. Raises BuildError naming
-    the first files lost or counted twice.
+    Reads back the ``source_file`` column of every shard and of ``rejects/rejects.parquet`` in
+    ``staging``, sorts them as one Arrow array and compares it with the sorted document names (no
+    Python string per file). Raises BuildError naming the first files lost or counted twice.
     """
-    found = Counter(p.relative_to(raw_dir).as_posix() for p in paths)
-    shards = sorted((staging / "data").glob("*/*.parquet"))
-    kept = [
-        name
-        for shard in shards
-        for name in pq.read_table(shard, columns=["source_file"]).column(0).to_pylist()
+    tables = sorted((staging / "data").glob("*/*.parquet"))
+    if (staging / REJECTS_PATH).is_file():
+        tables.append(staging / REJECTS_PATH)
+    chunks = [
+        chunk
+        for table in tables
+        for chunk in pq.read_table(table, columns=["source_file"]).column(0).chunks
     ]
-    accounted = Counter(kept) + Counter(r.source_file for r in rejects)
-    lost = sorted((found - accounted).elements())
-    extra = sorted((accounted - found).elements())
-    if lost or extra:
-        raise BuildError(
-            f"accounting mismatch: {len(lost)} file(s) neither kept nor rejected "
-            f"{lost[:3]}, {len(extra)} counted twice or unknown {extra[:3]}; nothing was written"
-        )
+    accounted = pa.chunked_array(chunks, pa.string()).cast(pa.large_string()).combine_chunks()
+    accounted = accounted.take(pc.sort_indices(accounted))
+    found = names.to_arrow()
+    if accounted.equals(found):
+        return
+    lost = found.filter(pc.invert(pc.is_in(found, value_set=accounted)))
+    unknown = pc.invert(pc.is_in(accounted, value_set=found))
+    extra = accounted.filter(pc.or_(unknown, same_as_previous(accounted)))
+    raise BuildError(
+        f"accounting mismatch: {len(lost)} file(s) neither kept nor rejected "
+        f"{lost[:3].to_pylist()}, {len(extra)} counted twice or unknown "
+        f"{extra[:3].to_pylist()}; nothing was written"
+    )
+
+
+def same_as_previous(values: pa.Array) -> pa.BooleanArray:
+    """For each value, whether it equals the one before it (False for the first)."""
+    if len(values) < 2:
+        return pa.array([False] * len(values), pa.bool_())
+    return pa.concat_arrays([pa.array([False]), pc.equal(values[1:], values[:-1])])
 
 
 def publish_staging(staging: Path, out_dir: Path) -> None:

@@ -13,7 +13,6 @@ network and no token.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from pathlib import Path
 
 from dataset.errors import ConfigError, KarabakhNewsError
 from dataset.integrity import is_hidden
+from dataset.manifest import read_manifest
 from dataset.versions import read_release_version
 
 REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*$")
@@ -73,7 +73,7 @@ def publish_release(
 def plan_publish(release_dir: Path, repo_id: str) -> PublishPlan:
     """The files to upload (hidden files excluded) and the tag, read from the release folder."""
     version = read_release_version(release_dir)
-    manifest = json.loads((release_dir / "build_manifest.json").read_text(encoding="utf-8"))
+    manifest = read_manifest(release_dir)
     files = tuple(
         (path.relative_to(release_dir).as_posix(), path.stat().st_size)
         for path in sorted(release_dir.rglob("*"))

@@ -27,11 +27,17 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import heapq
+import itertools
 import os
 import re
 import stat
 import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
 
 from dataset.errors import InputError
 from dataset.integrity import sha256_file
@@ -56,29 +62,102 @@ MAX_CHAOS_PERCENT = 10.0
 COHERENCE_TIE_PERCENT = 1.0
 
 
-def find_documents(raw_dir: Path) -> list[Path]:
-    """Sorted paths of the documents under ``raw_dir`` (paths only, never their contents).
+class DocumentNames(Sequence[str]):
+    """The documents of a raw folder as relative POSIX names, compactly (one UTF-8 buffer).
+
+    ``names[i]`` is document ``i`` in path order: the order of the sorted ``Path`` objects, by
+    path components (``a/b.txt`` before ``a-b.txt``), which is the document index of the build.
+    ``in_name_order()`` gives plain string order instead, the order of ``source_file`` columns.
+    About 25 bytes a document, against 70 for a ``str`` and 300 or more for a ``Path``.
+    """
+
+    def __init__(self, raw_dir: Path, names: Iterable[str]):
+        ordered = sorted(names, key=path_order)
+        encoded = [name.encode("utf-8", "surrogatepass") for name in ordered]
+        self.raw_dir = raw_dir
+        self._data = b"".join(encoded)
+        self._offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum([len(e) for e in encoded], out=self._offsets[1:])
+        del encoded
+        by_name = sorted(range(len(ordered)), key=ordered.__getitem__)
+        self._name_order = np.array(by_name, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return [self[i] for i in range(*key.indices(len(self)))]
+        start, end = self._offsets[key], self._offsets[key + 1]
+        return self._data[start:end].decode("utf-8", "surrogatepass")
+
+    def path(self, index: int) -> Path:
+        """The path of document ``index`` (``raw_dir`` joined with its name)."""
+        return self.raw_dir / self[index]
+
+    def name_order(self) -> np.ndarray:
+        """Document indexes in string order of their names (int64)."""
+        return self._name_order
+
+    def in_name_order(self) -> Iterator[str]:
+        """The names in plain string order (code points, as ``sorted`` on ``str``)."""
+        for index in self._name_order.tolist():
+            yield self[index]
+
+    def to_arrow(self) -> pa.Array:
+        """The names in string order as an Arrow ``large_string`` array (no Python strings)."""
+        names = pa.Array.from_buffers(
+            pa.large_string(),
+            len(self),
+            [None, pa.py_buffer(self._offsets), pa.py_buffer(self._data)],
+        )
+        return names.take(pa.array(self._name_order))
+
+
+def path_order(name: str) -> str:
+    """Sort key giving ``Path`` order for relative POSIX names: "/" sorts before any character."""
+    return name.replace("/", "\0")
+
+
+def find_document_names(raw_dir: Path) -> DocumentNames:
+    """The documents under ``raw_dir`` (names only, never their contents), in path order.
 
     Every non-hidden path ending in ``.txt`` counts, whatever it is (a directory or a FIFO named
-    ``x.txt`` is a document that ``read_document`` rejects). Symlinked folders are not entered.
-    Raises InputError when the folder is missing or holds no ``*.txt`` document.
+    ``x.txt`` is a document that ``read_document`` rejects). Hidden files and folders (a name
+    starting with ".") are skipped; symlinked folders are not entered. Raises InputError when the
+    folder is missing or holds no ``*.txt`` document.
     """
     if not raw_dir.is_dir():
         raise InputError(f"raw folder {raw_dir} does not exist; pass --raw DIR with .txt documents")
-    visible = [
-        p
-        for p in raw_dir.rglob("*")
-        if not any(part.startswith(".") for part in p.relative_to(raw_dir).parts)
-    ]
-    paths = sorted(p for p in visible if p.name.endswith(DOCUMENT_SUFFIX))
-    if not paths:
-        others = sorted(p.relative_to(raw_dir).as_posix() for p in visible if not p.is_dir())
-        found = f"it has {len(others)} other file(s), e.g. {others[0]}" if others else "it is empty"
+    top = str(raw_dir)
+    names: list[str] = []
+    others: list[str] = []  # other visible files, named in the error when there is no document
+    for folder, dirs, files in os.walk(top):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        files = [f for f in files if not f.startswith(".")]
+        prefix = folder[len(top) :].lstrip(os.sep).replace(os.sep, "/")
+        prefix = f"{prefix}/" if prefix else ""
+        names.extend(prefix + name for name in (*dirs, *files) if name.endswith(DOCUMENT_SUFFIX))
+        if not names:
+            others.extend(prefix + name for name in files)
+    if not names:
+        found = "it is empty"
+        if others:
+            found = f"it has {len(others)} other file(s), e.g. {min(others)}"
         raise InputError(
             f"raw folder {raw_dir} holds no {DOCUMENT_SUFFIX} documents ({found}); "
             f"put one UTF-8 text file per article, named *{DOCUMENT_SUFFIX}, in it"
         )
-    return paths
+    return DocumentNames(raw_dir, names)
+
+
+def find_documents(raw_dir: Path) -> list[Path]:
+    """Sorted paths of the documents under ``raw_dir``: ``find_document_names`` as ``Path``s.
+
+    A ``Path`` costs over 300 bytes: the build keeps ``DocumentNames`` instead.
+    """
+    names = find_document_names(raw_dir)
+    return [names.path(i) for i in range(len(names))]
 
 
 def lock_path_for(raw_dir: Path) -> Path:
@@ -97,16 +176,19 @@ def check_lock(raw_dir: Path) -> bool:
     expected = dict(
         reversed(line.split(maxsplit=1)) for line in lock.read_text().splitlines() if line.strip()
     )
-    actual = {p.relative_to(raw_dir).as_posix(): hash_file(p) for p in find_documents(raw_dir)}
-    for name in sorted(set(expected) | set(actual)):
-        if name not in actual:
+    listed = ((name, "lock") for name in sorted(expected))
+    found = ((name, "raw") for name in find_document_names(raw_dir).in_name_order())
+    for name, group in itertools.groupby(heapq.merge(listed, found), key=lambda pair: pair[0]):
+        sources = {source for _, source in group}
+        if "raw" not in sources:
             raise InputError(f"{raw_dir / name} is in {lock} but missing; restore it or relock")
-        if name not in expected:
+        if "lock" not in sources:
             raise InputError(f"{raw_dir / name} is not in {lock}; add its sha256 line to the lock")
-        if expected[name] != actual[name]:
-            found = f"sha256 {actual[name][:12]}…" if actual[name] else "not a readable file"
+        actual = hash_file(raw_dir / name)
+        if expected[name] != actual:
+            found_text = f"sha256 {actual[:12]}…" if actual else "not a readable file"
             raise InputError(
-                f"{raw_dir / name} changed since {lock} was written ({found} "
+                f"{raw_dir / name} changed since {lock} was written ({found_text} "
                 f"!= {expected[name][:12]}…); restore the file or update the lock"
             )
     return True

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -84,7 +84,7 @@ def id_prefix_buckets(column: str, hex_digits: int = 2) -> BucketOf:
     return bucket_of
 
 
-def name_range_buckets(column: str, names: list[str], rows_per_bucket: int) -> BucketOf:
+def name_range_buckets(column: str, names: Iterable[str], rows_per_bucket: int) -> BucketOf:
     """Bucket rows by ranges of a unique string column whose values are all known in advance.
 
     Each bucket holds at most ``rows_per_bucket`` of the ``names``; ``names`` is only read here.

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dataset.errors import BuildError, InputError
+from dataset.manifest import read_manifest
 
 BUMPS = ("none", "patch", "minor", "major")
 _SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
@@ -106,7 +107,7 @@ def read_release_version(release_dir: Path) -> Version:
             "pass a folder written by `build`"
         )
     try:
-        version = json.loads(manifest.read_text(encoding="utf-8"))["release_version"]
+        version = read_manifest(release_dir)["release_version"]
         return parse_version(str(version))
     except (json.JSONDecodeError, KeyError, ValueError) as exc:
         raise InputError(f"{manifest}: no valid release_version ({exc}); rebuild it") from None

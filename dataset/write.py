@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -209,11 +209,92 @@ def article_arrow_schema(config_hash: str) -> pa.Schema:
     return schema_with_metadata(article_schema(), config_hash)
 
 
+class StreamedList:
+    """A JSON list whose items are made one at a time while ``write_json`` writes them.
+
+    ``items`` is called once per iteration and returns a fresh iterator of plain JSON values;
+    ``length`` is how many it yields. Used for the manifest's entry per raw file, so that no list
+    of the whole corpus is ever held.
+    """
+
+    def __init__(self, items: Callable[[], Iterable[Any]], length: int):
+        self.items = items
+        self.length = length
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.items())
+
+    def __len__(self) -> int:
+        return self.length
+
+
+JSON_OPTIONS: dict[str, Any] = {"indent": 2, "sort_keys": True, "ensure_ascii": False}
+
+
 def write_json(data: Any, path: Path) -> None:
-    """Write JSON deterministically (sorted keys, UTF-8, trailing newline)."""
+    """Write JSON deterministically (sorted keys, UTF-8, 2-space indent, trailing newline).
+
+    The text is streamed to the file chunk by chunk, and a ``StreamedList`` anywhere in ``data``
+    item by item: the bytes are those of ``json.dumps(data, **JSON_OPTIONS) + "\\n"`` with every
+    ``StreamedList`` replaced by the list of its items, without holding that text or that list.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    # json.dump streams its chunks to the file: the same bytes as json.dumps, without holding
-    # the whole text (a manifest lists every raw file).
     with path.open("w", encoding="utf-8") as out:
-        json.dump(data, out, indent=2, sort_keys=True, ensure_ascii=False)
+        sink = _JsonSink(out)
+        encoder = json.JSONEncoder(**JSON_OPTIONS, default=sink.placeholder)
+        for chunk in encoder.iterencode(data):
+            sink.write(chunk)
+        sink.close()
         out.write("\n")
+
+
+class _JsonSink:
+    """Writes JSON text to a file, putting each ``StreamedList``'s items in its placeholder."""
+
+    def __init__(self, out: TextIO):
+        self.out = out
+        self.streams: list[StreamedList] = []
+        self.written = 0  # streamed lists written so far
+        self.line = ""  # the current line as written so far: a streamed list continues its indent
+        self.pending = ""  # text held back while a placeholder's text is still arriving
+
+    def placeholder(self, value: Any) -> str:
+        """``default`` hook of the encoder: a unique string standing for a ``StreamedList``."""
+        if not isinstance(value, StreamedList):
+            raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+        self.streams.append(value)
+        return f"\0streamed list {len(self.streams) - 1}\0"
+
+    def write(self, chunk: str) -> None:
+        self.pending += chunk
+        while self.written < len(self.streams):
+            mark = json.dumps(f"\0streamed list {self.written}\0")
+            head, found, tail = self.pending.partition(mark)
+            if not found:
+                return
+            self._emit(head)
+            self._emit_list(self.streams[self.written])
+            self.written += 1
+            self.pending = tail
+        self._emit(self.pending)
+        self.pending = ""
+
+    def close(self) -> None:
+        if self.pending or self.written < len(self.streams):
+            raise ValueError("write_json: a streamed list's placeholder was not found in the text")
+
+    def _emit(self, text: str) -> None:
+        self.out.write(text)
+        newline = text.rfind("\n")
+        self.line = text[newline + 1 :] if newline >= 0 else self.line + text
+
+    def _emit_list(self, items: StreamedList) -> None:
+        """The list as ``json.dumps`` indents it at the current line's level."""
+        indent = self.line[: len(self.line) - len(self.line.lstrip(" "))]
+        item_indent = "\n" + indent + " " * JSON_OPTIONS["indent"]
+        encoder = json.JSONEncoder(**JSON_OPTIONS)
+        opening = "["
+        for item in items:
+            self._emit(opening + item_indent + encoder.encode(item).replace("\n", item_indent))
+            opening = ","
+        self._emit("[]" if opening == "[" else "\n" + indent + "]")

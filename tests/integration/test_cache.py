@@ -12,7 +12,7 @@ from benchmarks.corpus import generate_corpus
 from dataset.cache import ResultCache, cache_path, code_version, per_document_sources
 from dataset.config import load_config
 from dataset.pipeline import iterate_processed
-from dataset.read import find_documents
+from dataset.read import find_document_names
 from tests.conftest import run_cli
 
 pytestmark = pytest.mark.integration
@@ -46,7 +46,8 @@ def test_rebuild_after_adding_documents_reprocesses_only_those(corpora, tmp_path
     config = load_config(raw_dir=grown, out_dir=tmp_path / "grown", workers=1, cache_dir=cache_dir)
     cache_file = cache_path(config)
     assert cache_file.is_file()
-    fresh = [d for d in iterate_processed(find_documents(grown), config) if d.cached is not None]
+    processed = iterate_processed(find_document_names(grown), config)
+    fresh = [d for d in processed if d.cached is not None]
     assert len(fresh) == ADDED
     assert {d.source_file for d in fresh} == {
         p.relative_to(grown).as_posix() for p in sorted(grown.rglob("*.txt"))[DOCUMENTS:]

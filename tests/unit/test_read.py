@@ -12,9 +12,11 @@ import pytest
 
 from dataset.errors import InputError
 from dataset.read import (
+    DocumentNames,
     check_lock,
     decode_document,
     document_id,
+    find_document_names,
     find_documents,
     hash_file,
     lock_path_for,
@@ -247,6 +249,47 @@ def test_find_documents_lists_every_visible_txt_path(tmp_path):
     assert names == ["b.txt", "dir.txt", "sub/a.txt"]
 
 
+TRICKY_NAMES = [
+    "a/b.txt",
+    "a-b.txt",
+    "a.txt",
+    "a/c/d.txt",
+    "ab/x.txt",
+    "a b.txt",
+    "A.txt",
+    "é.txt",
+    "中文/新闻.txt",
+    "عربي.txt",
+    "Tiếng Việt.txt",
+    "z.txt/inside.txt",
+]
+
+
+def test_document_names_are_in_path_order_and_in_name_order(tmp_path):
+    for name in TRICKY_NAMES:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    (tmp_path / "z.txt" / ".hidden.txt").write_text("x")
+    os.symlink(tmp_path / "a", tmp_path / "link.txt")
+    names = find_document_names(tmp_path)
+    in_path_order = sorted(tmp_path / n for n in [*TRICKY_NAMES, "z.txt", "link.txt"])
+    assert list(names) == [p.relative_to(tmp_path).as_posix() for p in in_path_order]
+    order = list(names)
+    assert order.index("a/c/d.txt") < order.index("a b.txt") < order.index("a-b.txt")  # "/" first
+    assert find_documents(tmp_path) == in_path_order
+    assert list(names.in_name_order()) == sorted(names)
+    assert names.to_arrow().to_pylist() == sorted(names)
+    assert [names[i] for i in names.name_order()] == sorted(names)
+    assert names.path(3) == in_path_order[3]
+
+
+def test_document_names_keep_any_name_exactly(tmp_path):
+    odd = ["x\udcff.txt", "", "tab\t.txt", "中"]
+    names = DocumentNames(tmp_path, odd)
+    assert sorted(names) == sorted(odd) and len(names) == 4
+    assert names[1:3] == [names[1], names[2]]
+
+
 def test_an_empty_raw_folder_is_one_clear_error(tmp_path):
     with pytest.raises(InputError, match=r"holds no \.txt documents \(it is empty\)"):
         find_documents(tmp_path)
@@ -256,6 +299,41 @@ def test_a_raw_folder_of_other_files_names_one(tmp_path):
     (tmp_path / "page.html").write_text("<p>x</p>")
     with pytest.raises(InputError, match=r"1 other file\(s\), e\.g\. page\.html"):
         find_documents(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("lock", "message"),
+    [
+        (
+            {"b.txt": "ok", "c/d.txt": "ok", "中.txt": "bad"},
+            r"b\.txt is in .* but missing",
+        ),
+        ({"中.txt": "bad"}, r"c/d\.txt is not in .*raw\.lock"),
+        ({"c/d.txt": "bad", "中.txt": "bad"}, r"c/d\.txt changed since .*\(sha256 "),
+    ],
+    ids=["missing", "not in lock", "changed"],
+)
+def test_lock_check_names_the_first_file_in_name_order(tmp_path, lock, message):
+    """Every case also has a later error (中.txt changed): the first name in order is reported."""
+    raw = tmp_path / "raw"
+    (raw / "c").mkdir(parents=True)
+    for name in ["a.txt", "c/d.txt", "中.txt"]:
+        (raw / name).write_text(name, encoding="utf-8")
+    lock = {"a.txt": "ok", **lock}
+    lines = [f"{hash_file(raw / n) if v == 'ok' else '1' * 64}  {n}" for n, v in lock.items()]
+    lock_path_for(raw).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=message):
+        check_lock(raw)
+
+
+def test_lock_check_passes_on_matching_files(tmp_path):
+    raw = tmp_path / "raw"
+    (raw / "c").mkdir(parents=True)
+    for name in ["a.txt", "c/d.txt", "中.txt"]:
+        (raw / name).write_text(name, encoding="utf-8")
+    lines = [f"{hash_file(raw / n)}  {n}" for n in ["中.txt", "a.txt", "c/d.txt"]]
+    lock_path_for(raw).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert check_lock(raw) is True
 
 
 def test_lock_check_never_opens_special_files(tmp_path, no_hang):

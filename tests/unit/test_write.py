@@ -5,8 +5,9 @@ import json
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
-from dataset.write import METADATA_KEY, article_arrow_schema, write_split
+from dataset.write import METADATA_KEY, StreamedList, article_arrow_schema, write_json, write_split
 
 ROWS = [
     {
@@ -77,3 +78,44 @@ def test_same_rows_in_any_order_give_identical_bytes(tmp_path):
     write_split(make_table(ROWS[::-1]), tmp_path / "b", "xx", "train", 10, 2, schema)
     name = "data/xx/train-00000-of-00001.parquet"
     assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+STREAMED_ITEMS = [
+    {"source_file": "中文/新闻.txt", "sha256": "ab" * 32, "bytes": 12, "encoding": "utf-8"},
+    {"source_file": "عربي.txt", "sha256": None, "bytes": None, "decoded_from": "bom"},
+    {"source_file": 'Tiếng Việt "quoted" \\ back.txt', "nested": {"list": [1, [], {}]}},
+    {"source_file": "line\nbreak\t\x01.txt", "empty": [], "blank": "   "},
+    "a plain string",
+    7,
+    [],
+    {},
+]
+
+
+@pytest.mark.parametrize("items", [STREAMED_ITEMS, [], [{"one": 1}]], ids=["mixed", "empty", "one"])
+def test_write_json_streams_a_list_with_the_bytes_of_json_dumps(tmp_path, items):
+    def streamed() -> StreamedList:
+        return StreamedList(lambda: iter(items), len(items))
+
+    data = {
+        "name": "karabakh-news",
+        "raw": {"lock_checked": True, "files": streamed()},
+        "files": {"data/fr/train-00000-of-00001.parquet": 3},
+        "top": streamed(),
+        "in_a_list": [streamed(), "x"],
+    }
+    plain = {
+        "name": "karabakh-news",
+        "raw": {"lock_checked": True, "files": list(items)},
+        "files": {"data/fr/train-00000-of-00001.parquet": 3},
+        "top": list(items),
+        "in_a_list": [list(items), "x"],
+    }
+    write_json(data, tmp_path / "streamed.json")
+    expected = json.dumps(plain, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    assert (tmp_path / "streamed.json").read_text(encoding="utf-8") == expected
+
+
+def test_write_json_still_refuses_values_json_cannot_write(tmp_path):
+    with pytest.raises(TypeError, match="set is not JSON serializable"):
+        write_json({"files": {"a"}}, tmp_path / "bad.json")
