@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import fcntl
 import os
 import re
 import shutil
@@ -186,7 +187,12 @@ def build_release(
     # Asked before the work: a child forked from a big driver looks as big to RSS samplers.
     git_commit = read_git_commit()
     check_previous_release(previous)
-    staging = make_staging_dir(config.out_dir)
+    build_lock = lock_out_dir(config.out_dir)
+    try:
+        staging = make_staging_dir(config.out_dir)
+    except BaseException:
+        os.close(build_lock)
+        raise
     try:
         corpus = process_documents(names, config, staging, show_progress)
         drop_exact_duplicates(corpus)
@@ -204,8 +210,33 @@ def build_release(
         publish_staging(staging, config.out_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        os.close(build_lock)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def lock_out_dir(out_dir: Path) -> int:
+    """Take the build lock of ``out_dir``: an exclusive ``flock`` on ``.<out name>.lock`` beside it.
+
+    Returns the descriptor that holds the lock until it is closed (or the process ends, so a killed
+    build never leaves it taken). Raises BuildError naming the holder's pid when another build of
+    the same ``out_dir`` is running: two builds would otherwise publish over each other.
+    """
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(sibling_path(out_dir, "lock", None), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        holder = os.pread(descriptor, 32, 0).decode("ascii", "replace").strip() or "unknown"
+        os.close(descriptor)
+        raise BuildError(
+            f"another build of {out_dir} is running (pid {holder}); wait for it to finish "
+            "or build into another --out"
+        ) from None
+    os.ftruncate(descriptor, 0)
+    os.pwrite(descriptor, f"{os.getpid()}\n".encode(), 0)
+    return descriptor
 
 
 def make_staging_dir(out_dir: Path) -> Path:
@@ -224,9 +255,10 @@ def make_staging_dir(out_dir: Path) -> Path:
     return staging
 
 
-def sibling_path(out_dir: Path, kind: str, pid: int) -> Path:
-    """The hidden working folder ``.<out name>.<kind>-<pid>`` next to ``out_dir``."""
-    return out_dir.parent / f".{out_dir.name}.{kind}-{pid}"
+def sibling_path(out_dir: Path, kind: str, pid: int | None) -> Path:
+    """The hidden ``.<out name>.<kind>-<pid>`` (or ``.<out name>.<kind>``) next to ``out_dir``."""
+    suffix = f"-{pid}" if pid is not None else ""
+    return out_dir.parent / f".{out_dir.name}.{kind}{suffix}"
 
 
 def recover_interrupted_builds(out_dir: Path) -> None:

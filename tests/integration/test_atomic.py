@@ -22,9 +22,10 @@ from pathlib import Path
 import pytest
 
 from dataset import pipeline
+from dataset.errors import BuildError
 from dataset.pipeline import make_staging_dir, publish_staging, sibling_path
 from tests.bad_inputs import FRENCH, VIETNAMESE
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, run_cli
 
 pytestmark = pytest.mark.integration
 
@@ -66,7 +67,9 @@ def snapshot(folder: Path) -> dict[str, str]:
 
 
 def leftovers(out: Path) -> list[str]:
-    return sorted(p.name for p in out.parent.iterdir() if p.name != out.name)
+    """What a build left beside ``out``, apart from the release and its (stateless) lock file."""
+    lock = sibling_path(out.resolve(), "lock", None).name
+    return sorted(p.name for p in out.parent.iterdir() if p.name not in (out.name, lock))
 
 
 @pytest.fixture(scope="module")
@@ -203,3 +206,20 @@ def test_recovery_touches_only_dead_builds_of_the_same_release(tmp_path):
             assert sorted(os.listdir(tmp_path)) == sorted([*(p.name for p in mine), staging.name])
         finally:
             alive.kill()
+
+
+def test_a_second_build_of_the_same_out_is_refused_while_the_first_runs(tmp_path):
+    out = tmp_path / "release"
+    held = pipeline.lock_out_dir(out)
+    try:
+        with pytest.raises(
+            BuildError, match=rf"another build of .*release is running \(pid {os.getpid()}\)"
+        ):
+            pipeline.lock_out_dir(out)
+        result = run_cli("build", "--out", str(out), "--no-progress", "--no-validate", check=False)
+        assert result.returncode == 1
+        assert f"another build of {out.resolve()} is running (pid {os.getpid()})" in result.stderr
+        assert not out.exists() and leftovers(out) == []
+    finally:
+        os.close(held)
+    os.close(pipeline.lock_out_dir(out))  # free again once the first build is done
