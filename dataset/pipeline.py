@@ -14,6 +14,7 @@ release bytes do not depend on the engine, the worker count or the cache.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import fcntl
@@ -191,7 +192,7 @@ def build_release(
     try:
         staging = make_staging_dir(config.out_dir)
     except BaseException:
-        os.close(build_lock)
+        unlock_out_dir(build_lock, config.out_dir)
         raise
     try:
         corpus = process_documents(names, config, staging, show_progress)
@@ -210,7 +211,7 @@ def build_release(
         publish_staging(staging, config.out_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-        os.close(build_lock)
+        unlock_out_dir(build_lock, config.out_dir)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -218,25 +219,45 @@ def build_release(
 def lock_out_dir(out_dir: Path) -> int:
     """Take the build lock of ``out_dir``: an exclusive ``flock`` on ``.<out name>.lock`` beside it.
 
-    Returns the descriptor that holds the lock until it is closed (or the process ends, so a killed
-    build never leaves it taken). Raises BuildError naming the holder's pid when another build of
-    the same ``out_dir`` is running: two builds would otherwise publish over each other.
+    Returns the descriptor that holds the lock until ``unlock_out_dir`` (or the end of the
+    process, so a killed build never leaves it taken). Raises BuildError naming the holder's pid
+    when another build of the same ``out_dir`` is running: two builds would publish over each
+    other.
     """
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(sibling_path(out_dir, "lock", None), os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        holder = os.pread(descriptor, 32, 0).decode("ascii", "replace").strip() or "unknown"
-        os.close(descriptor)
-        raise BuildError(
-            f"another build of {out_dir} is running (pid {holder}); wait for it to finish "
-            "or build into another --out"
-        ) from None
+    path = sibling_path(out_dir, "lock", None)
+    while True:
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            holder = os.pread(descriptor, 32, 0).decode("ascii", "replace").strip() or "unknown"
+            os.close(descriptor)
+            raise BuildError(
+                f"another build of {out_dir} is running (pid {holder}); wait for it to finish "
+                "or build into another --out"
+            ) from None
+        if same_file(descriptor, path):
+            break
+        os.close(descriptor)  # the holder removed the file as we opened it: lock the new one
     os.ftruncate(descriptor, 0)
     os.pwrite(descriptor, f"{os.getpid()}\n".encode(), 0)
     return descriptor
+
+
+def unlock_out_dir(descriptor: int, out_dir: Path) -> None:
+    """Release the build lock and remove its file (a killed build leaves it: it holds no state)."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(sibling_path(out_dir.resolve(), "lock", None))
+    os.close(descriptor)
+
+
+def same_file(descriptor: int, path: Path) -> bool:
+    try:
+        return os.path.samestat(os.fstat(descriptor), os.stat(path))
+    except FileNotFoundError:
+        return False
 
 
 def make_staging_dir(out_dir: Path) -> Path:

@@ -67,7 +67,8 @@ def snapshot(folder: Path) -> dict[str, str]:
 
 
 def leftovers(out: Path) -> list[str]:
-    """What a build left beside ``out``, apart from the release and its (stateless) lock file."""
+    """What a build left beside ``out``, apart from the release and the lock file a killed build
+    leaves (stateless: the lock itself dies with the process)."""
     lock = sibling_path(out.resolve(), "lock", None).name
     return sorted(p.name for p in out.parent.iterdir() if p.name not in (out.name, lock))
 
@@ -221,5 +222,6 @@ def test_a_second_build_of_the_same_out_is_refused_while_the_first_runs(tmp_path
         assert f"another build of {out.resolve()} is running (pid {os.getpid()})" in result.stderr
         assert not out.exists() and leftovers(out) == []
     finally:
-        os.close(held)
-    os.close(pipeline.lock_out_dir(out))  # free again once the first build is done
+        pipeline.unlock_out_dir(held, out)
+    assert leftovers(out) == [] and os.listdir(tmp_path) == []  # the lock file went with it
+    pipeline.unlock_out_dir(pipeline.lock_out_dir(out), out)  # free again once the first is done
