@@ -59,9 +59,6 @@ MOJIBAKE_HINT = re.compile(f"[\u00c2-\u00df][{_TRAIL}]|[\u00e0-\u00f4][{_TRAIL}]
 # The continuation characters of MOJIBAKE_HINT: rarer than the leads (é, à, ô... in French or
 # Vietnamese), so looking for them first is faster.
 MOJIBAKE_TRAIL = re.compile(f"[{_TRAIL}]")
-MOJIBAKE_THIRD = frozenset(
-    chr(c) for c in range(0x10000) if MOJIBAKE_TRAIL.fullmatch(chr(c))
-) | frozenset("?")
 OTHER_LINE_BREAKS = re.compile("[\u2028\u2029\x0b\x0c\x85\x1c-\x1e]")
 # Whitespace (what str.split splits on) other than " " and "\n", listed: a listed class is twice
 # as fast as r"[^\S\n ]". Every Unicode whitespace character is in the BMP.
@@ -124,7 +121,9 @@ def looks_like_mojibake(text: str) -> bool:
         lead = text[trail.start() - 1]
         if "\u00c2" <= lead <= "\u00df":
             return True
-        if "\u00e0" <= lead <= "\u00f4" and text[trail.end() : trail.end() + 1] in MOJIBAKE_THIRD:
+        if "\u00e0" <= lead <= "\u00f4" and (
+            text.startswith("?", trail.end()) or MOJIBAKE_TRAIL.match(text, trail.end())
+        ):
             return True
     return False
 
