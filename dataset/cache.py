@@ -27,7 +27,6 @@ the driver writes, in batches, so there is a single writer.
 from __future__ import annotations
 
 import ast
-import datetime as dt
 import hashlib
 import json
 import pickle
@@ -71,8 +70,8 @@ def code_version(config: BuildConfig) -> str:
     digest = hashlib.sha256()
     digest.update(_static_code_version().encode())
     digest.update(json.dumps(config.content_settings(), sort_keys=True).encode())
-    reference = config.reference_date or dt.date.today()
-    digest.update(reference.isoformat().encode())  # it bounds published_date
+    reference = config.with_reference_date().reference_date  # it bounds published_date
+    digest.update(reference.isoformat().encode())
     return digest.hexdigest()[:16]
 
 
