@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,13 +13,19 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SEED_DIR = PROJECT_ROOT / "dataset" / "raw"
 
 
-def run_cli(*args: str, check: bool = True, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """Run ``python -m dataset ARGS`` as a user would; returns the completed process."""
+def run_cli(
+    *args: str, check: bool = True, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """Run ``python -m dataset ARGS`` as a user would; returns the completed process.
+
+    ``env`` adds to (or overrides) this process's environment.
+    """
     result = subprocess.run(
         [sys.executable, "-m", "dataset", *args],
         capture_output=True,
         text=True,
         cwd=cwd or PROJECT_ROOT,
+        env={**os.environ, **env} if env else None,
         timeout=900,
     )
     if check and result.returncode != 0:

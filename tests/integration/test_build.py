@@ -2,10 +2,7 @@
 
 import datetime as dt
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import polars as pl
@@ -13,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from dataset.schema import article_schema
-from tests.conftest import PROJECT_ROOT, SEED_DIR, run_cli
+from tests.conftest import SEED_DIR, run_cli
 
 pytestmark = pytest.mark.integration
 
@@ -70,10 +67,8 @@ def test_rebuild_gives_byte_identical_parquet(seed_release, tmp_path):
 
 def build_on_day(out: Path, epoch: int, *flags: str) -> dict:
     """Build the seeds as if on the UTC day of ``epoch``; returns the manifest."""
-    env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)}
-    command = [sys.executable, "-m", "dataset", "build", "--out", str(out), "--no-progress"]
-    command += ["--no-validate", "--no-cache", *flags]
-    subprocess.run(command, check=True, capture_output=True, cwd=PROJECT_ROOT, env=env)
+    flags = ("--out", str(out), "--no-progress", "--no-validate", "--no-cache", *flags)
+    run_cli("build", *flags, env={"SOURCE_DATE_EPOCH": str(epoch)})
     return json.loads((out / "build_manifest.json").read_text())
 
 
