@@ -49,7 +49,7 @@ from dataset.dedupe import (
     int_to_id,
     select_exact_duplicates,
 )
-from dataset.document import parse_document
+from dataset.document import parse_documents
 from dataset.engine import run_stage
 from dataset.errors import BuildError
 from dataset.finalize import build_date, finalize_release
@@ -403,33 +403,63 @@ def process_batch(jobs: Sequence[tuple[int, str]], config: BuildConfig) -> list[
     key = str(location)
     if key not in _CACHE_READERS:
         _CACHE_READERS[key] = ResultCache(location) if location else None
-    cache = _CACHE_READERS[key]
-    return [process_path(index, Path(path), config, cache) for index, path in jobs]
+    return process_paths(jobs, config, _CACHE_READERS[key])
 
 
-def process_path(
-    index: int, path: Path, config: BuildConfig, cache: ResultCache | None = None
-) -> ProcessedDocument:
-    """Per-document stages for one raw file: read, extract, filter, fingerprint, sign.
+def process_paths(
+    jobs: Sequence[tuple[int, str]], config: BuildConfig, cache: ResultCache | None = None
+) -> list[ProcessedDocument]:
+    """Per-document stages for a batch of raw files: read, extract, filter, fingerprint, sign.
 
-    Never raises for a bad file: it becomes a ``Reject``. With a cache, the extraction, id,
-    fingerprint and signature of already-seen raw bytes are reused; the filters always run.
+    Returns one ``ProcessedDocument`` per job, in job order. Never raises for a bad file: it
+    becomes a ``Reject``. With a cache, the extraction, id, fingerprint and signature of
+    already-seen raw bytes are reused; the filters always run. Each step runs over the whole
+    batch before the next (see ``parse_documents``); results are those of one document at a time.
     """
-    raw, size = read_raw(path, config)
-    if isinstance(raw, Reject):
-        return ProcessedDocument(index, raw.source_file, raw.raw_sha256, size, raw)
-    hit = cache.get(raw.raw_sha256) if cache else None
-    if hit is not None:
-        article_id, extraction, fingerprint, signature = hit
-        signature = np.frombuffer(signature, dtype=np.uint32)
-        fresh = None
-    else:
-        article_id = document_id(raw.text)
-        extraction = parse_document(raw.text, config.reference_date)
-        fingerprint, signature = dedupe_keys(
-            extraction.text, config.shingle_size, config.minhash_permutations
-        )
-        fresh = (article_id, extraction, fingerprint, signature.tobytes())
+    reads = [read_raw(Path(path), config) for _, path in jobs]
+    hits = [
+        cache.get(raw.raw_sha256) if cache and isinstance(raw, RawDocument) else None
+        for raw, _ in reads
+    ]
+    todo = [
+        k for k, (raw, _) in enumerate(reads) if isinstance(raw, RawDocument) and hits[k] is None
+    ]
+    texts = [reads[k][0].text for k in todo]
+    ids = [document_id(text) for text in texts]
+    extractions = parse_documents(texts, config.reference_date)
+    keys = [
+        dedupe_keys(ex.text, config.shingle_size, config.minhash_permutations) for ex in extractions
+    ]
+    computed = dict(zip(todo, zip(ids, extractions, keys, strict=True), strict=True))
+    results = []
+    for k, ((index, _), (raw, size)) in enumerate(zip(jobs, reads, strict=True)):
+        if isinstance(raw, Reject):
+            results.append(ProcessedDocument(index, raw.source_file, raw.raw_sha256, size, raw))
+        elif k in computed:
+            article_id, extraction, (fingerprint, signature) = computed[k]
+            fresh = (article_id, extraction, fingerprint, signature.tobytes())
+            results.append(finish_document(index, raw, size, fresh, signature, fresh, config))
+        else:
+            signature = np.frombuffer(hits[k][3], dtype=np.uint32)
+            results.append(finish_document(index, raw, size, hits[k], signature, None, config))
+    return results
+
+
+def finish_document(
+    index: int,
+    raw: RawDocument,
+    size: int | None,
+    values: tuple,
+    signature: np.ndarray,
+    fresh: tuple | None,
+    config: BuildConfig,
+) -> ProcessedDocument:
+    """Filter one extracted document; the result is its ``Article`` or its ``Reject``.
+
+    ``values`` is ``(id, extraction, fingerprint, signature bytes)``; ``fresh`` is the same
+    tuple when it was just computed (to be cached), else None.
+    """
+    article_id, extraction, fingerprint, _ = values
     decoding = {"encoding": raw.encoding, "decoded_from": raw.decoded_from}
     reject = check_quality(raw, extraction, config)
     if reject is not None:

@@ -251,19 +251,40 @@ def read_bytes_bounded(path: Path, max_file_bytes: int) -> bytes | Reject:
         if kind != "regular file":
             return Reject("", None, "not_a_file", f"is a {kind}, not a regular file; remove it")
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
-        with os.fdopen(fd, "rb") as f:
-            info = os.fstat(f.fileno())
+        try:
+            info = os.fstat(fd)
             kind = file_kind(info.st_mode)
             if kind != "regular file":  # replaced between stat and open
                 return Reject("", None, "not_a_file", f"is a {kind}, not a regular file; remove it")
             if info.st_size > max_file_bytes:
                 return too_large(info.st_size, max_file_bytes)
-            data = f.read(max_file_bytes + 1)
+            data = read_up_to(fd, info.st_size, max_file_bytes + 1)
+        finally:
+            os.close(fd)
     except OSError as exc:
         return Reject("", None, "unreadable", f"could not be read: {exc.strerror}; check it")
     if len(data) > max_file_bytes:  # grew after fstat
         return too_large(len(data), max_file_bytes)
     return data
+
+
+def read_up_to(fd: int, expected: int, limit: int) -> bytes:
+    """Read from ``fd`` until end of file or ``limit`` bytes, asking first for ``expected + 1``.
+
+    Unbuffered ``os.read`` sized to the file: a buffered ``read(limit)`` allocates the whole limit
+    on every call, and a file object costs more than the read itself for a few-KB file.
+    """
+    chunks = []
+    size = 0
+    want = min(expected + 1, limit)
+    while size < limit:
+        chunk = os.read(fd, want)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+        want = min(max(want, 1 << 16), limit - size)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def too_large(size: int, max_file_bytes: int) -> Reject:

@@ -85,3 +85,16 @@ def test_never_raises_on_any_string(text):
     assert 0.0 <= ex.language_score <= 1.0
     assert (ex.language is None) == (ex.text == "")
     assert ex.published_date_raw is None or ex.published_date is not None
+
+
+def test_a_batch_parses_like_its_documents_one_at_a_time():
+    from dataset.document import parse_documents
+    from dataset.paths import SEED_DIR
+
+    seeds = [p.read_text(encoding="utf-8") for p in sorted(SEED_DIR.glob("*.txt"))]
+    texts = [*seeds, FR_DOC, "", " \n\t ", "قصف مدفعي على ستيباناكيرت\n" * 3, "巴库。\n" * 40]
+    day = dt.date(2026, 1, 1)
+    single = [parse_document(text, day) for text in texts]
+    assert parse_documents(texts, day) == single
+    assert parse_documents(texts[::-1], day) == single[::-1]
+    assert parse_documents([], day) == []

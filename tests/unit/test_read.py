@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import os
 import signal
 import socket
+import threading
 import tracemalloc
 
 import pytest
@@ -21,6 +23,7 @@ from dataset.read import (
     hash_file,
     lock_path_for,
     read_document,
+    read_up_to,
 )
 from dataset.records import RawDocument, Reject
 from dataset.schema import reject_reasons
@@ -162,6 +165,27 @@ def test_too_large_is_rejected_without_reading_the_file(tmp_path):
     assert (result.reason, result.raw_sha256) == ("too_large", None)
     assert "50000000 bytes" in result.detail
     assert peak < 1_000_000
+
+
+def test_read_up_to_reads_past_the_expected_size_but_never_past_the_limit():
+    data = ("Ժողովուրդ " * 20_000).encode()  # more than a pipe holds: it arrives in several reads
+    for expected, limit, want in ((10, 10**9, data), (10, 1_000, data[:1_000]), (0, 1, data[:1])):
+        reader, writer = os.pipe()
+        feeder = threading.Thread(target=_write_all, args=(writer, data))
+        feeder.start()
+        try:
+            assert read_up_to(reader, expected, limit) == want
+        finally:
+            os.close(reader)  # a writer still blocked gets EPIPE and stops
+            feeder.join()
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    with contextlib.suppress(BrokenPipeError):
+        while view:
+            view = view[os.write(fd, view) :]
+    os.close(fd)
 
 
 def test_size_limit_is_inclusive(tmp_path):
