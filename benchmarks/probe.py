@@ -54,10 +54,11 @@ class Meter:
     def event(self, kind: str, name: str) -> None:
         rss, driver = self._rss()
         with self._lock:
-            driver = max(driver, self._take_high_water_mark())
-            for peaks in self._peaks.values():  # the open stages that enclose this boundary
-                peaks[0] = max(peaks[0], rss, driver)
-                peaks[1] = max(peaks[1], driver)
+            # The mark since the last boundary belongs to the stages open before this one.
+            high = max(driver, self._take_high_water_mark())
+            for peaks in self._peaks.values():
+                peaks[0] = max(peaks[0], rss, high)
+                peaks[1] = max(peaks[1], high)
             if kind == "start":
                 self._open[name] = (time.perf_counter(), self._cpu())
                 self._peaks[name] = [rss, driver]

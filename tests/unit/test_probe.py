@@ -28,7 +28,11 @@ def test_a_short_lived_peak_is_seen_by_its_stage_and_the_enclosing_one():
         meter.event("end", "spike")
         meter.event("start", "after")
         meter.event("end", "after")
+        hold_briefly(300)  # between stages: only the enclosing stage saw it
+        meter.event("start", "later")
+        meter.event("end", "later")
     spike, quiet, after = (meter.stages[name] for name in ("spike", "quiet", "after"))
+    assert meter.stages["later"]["driver_peak_rss_mb"] < spike["driver_peak_rss_mb"] - 250
     assert spike["driver_peak_rss_mb"] >= quiet["driver_peak_rss_mb"] + 250
     assert meter.stages["total"]["driver_peak_rss_mb"] >= spike["driver_peak_rss_mb"]
     # the mark is reset at each boundary: the spike does not leak into the next stage
