@@ -19,7 +19,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from dataset.clean import join_body, normalize_text, remove_boilerplate, split_lines
-from dataset.detect import LanguageResult, detect_languages
+from dataset.detect import LanguageResult, detect_languages_many
 from dataset.extract import Metadata, extract_metadata
 from dataset.records import Extraction
 
@@ -48,7 +48,7 @@ def parse_documents(
         remove_boilerplate(doc_lines, skip=meta.header_lines, title=meta.title)
         for doc_lines, meta in zip(lines, metas, strict=True)
     ]
-    languages = [detect_languages(doc_paragraphs) for doc_paragraphs in paragraphs]
+    languages = detect_languages_many(paragraphs)
     return [
         make_extraction(meta, join_body(doc_paragraphs), found)
         for meta, doc_paragraphs, found in zip(metas, paragraphs, languages, strict=True)

@@ -9,6 +9,7 @@ from dataset.detect import (
     LanguageResult,
     count_scripts,
     detect_languages,
+    detect_languages_many,
     dominant_script,
     han_variant,
     predict_language,
@@ -103,6 +104,24 @@ def test_only_short_paragraphs_are_still_detected():
 )
 def test_no_body_no_language(paragraphs):
     assert detect_languages(paragraphs) == LanguageResult()
+
+
+def test_a_batch_detects_like_its_documents_one_at_a_time():
+    documents = [
+        body(FR, FR2),
+        [],
+        body(VI),
+        [Paragraph(VI, is_caption=True)],
+        body(AR, FR),
+        body("Guerre au Karabakh"),  # too short: forced through the model
+        body(ZH_HANS, EN_NAME),
+        body(JA),
+        [Paragraph(FR), Paragraph(VI, is_caption=True), Paragraph(FR)],  # a repeated sample
+    ]
+    single = [detect_languages(document) for document in documents]
+    assert detect_languages_many(documents) == single
+    assert detect_languages_many(documents[::-1]) == single[::-1]
+    assert detect_languages_many([]) == []
 
 
 def test_detection_is_deterministic():
