@@ -279,10 +279,10 @@ def read_up_to(fd: int, expected: int, limit: int) -> bytes:
     want = min(expected + 1, limit)
     while size < limit:
         chunk = os.read(fd, want)
-        if not chunk:
-            break
         chunks.append(chunk)
         size += len(chunk)
+        if len(chunk) < want:  # a short read of a regular file is its end: no extra call
+            break
         want = min(max(want, 1 << 16), limit - size)
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 

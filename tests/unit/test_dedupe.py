@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dataset.dedupe import (
     band_hashes,
@@ -41,11 +45,29 @@ def edit(text: str, every: int) -> str:
     return " ".join("XYZ" if i % every == 0 else w for i, w in enumerate(words))
 
 
-@pytest.mark.parametrize("text", ["a \t b\n\n c ", "\u00a0x\u2003y\u3000", "", "   ", "闻 \n 讯"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a \t b\n\n c ",
+        "\u00a0x\u2003y\u3000",
+        "",
+        "   ",
+        "闻 \n 讯",
+        "Bakou.\n\nErevan.",  # a released body
+        "a\n\n\nb",
+        "\n\na",
+        "a\n\n",
+        "a\n\n b",
+        "a\u2028\u2028b",
+    ],
+)
 def test_collapse_whitespace_matches_the_regex_it_replaces(text):
-    import re
-
     assert collapse_whitespace(text) == re.sub(r"\s+", " ", text).strip()
+
+
+@given(st.text(alphabet=st.sampled_from(["a", "é", "闻", " ", "\n", "\t", "\u00a0", "\u3000"])))
+def test_collapse_whitespace_fast_path_never_differs(text):
+    assert collapse_whitespace(text) == " ".join(text.split())
 
 
 def test_fingerprint_ignores_case_whitespace_and_normalization_form():

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import codecs
-import contextlib
 import os
 import signal
 import socket
-import threading
 import tracemalloc
 
 import pytest
@@ -167,25 +165,28 @@ def test_too_large_is_rejected_without_reading_the_file(tmp_path):
     assert peak < 1_000_000
 
 
-def test_read_up_to_reads_past_the_expected_size_but_never_past_the_limit():
-    data = ("Ժողովուրդ " * 20_000).encode()  # more than a pipe holds: it arrives in several reads
-    for expected, limit, want in ((10, 10**9, data), (10, 1_000, data[:1_000]), (0, 1, data[:1])):
-        reader, writer = os.pipe()
-        feeder = threading.Thread(target=_write_all, args=(writer, data))
-        feeder.start()
+def test_read_up_to_reads_past_the_expected_size_but_never_past_the_limit(tmp_path):
+    data = ("Ժողովուրդ " * 20_000).encode()  # 380 KB: several reads after the expected size
+    path = tmp_path / "grown.txt"
+    path.write_bytes(data)
+    cases = (
+        (len(data), 10**9, data),
+        (10, 10**9, data),
+        (10, 1_000, data[:1_000]),
+        (0, 1, b"\xd4"),
+    )
+    for expected, limit, want in cases:
+        fd = os.open(path, os.O_RDONLY)
         try:
-            assert read_up_to(reader, expected, limit) == want
+            assert read_up_to(fd, expected, limit) == want
         finally:
-            os.close(reader)  # a writer still blocked gets EPIPE and stops
-            feeder.join()
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    with contextlib.suppress(BrokenPipeError):
-        while view:
-            view = view[os.write(fd, view) :]
-    os.close(fd)
+            os.close(fd)
+    (tmp_path / "empty.txt").write_bytes(b"")
+    fd = os.open(tmp_path / "empty.txt", os.O_RDONLY)
+    try:
+        assert read_up_to(fd, 0, 10) == b""
+    finally:
+        os.close(fd)
 
 
 def test_size_limit_is_inclusive(tmp_path):
