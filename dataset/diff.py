@@ -135,7 +135,8 @@ def diff_releases(old_dir: Path | None, new_dir: Path) -> ReleaseDiff:
 
     Raises InputError when a folder is not a release or a release holds an id twice.
     """
-    new_rows, new_schema = read_release_rows(new_dir)
+    # A first release has nothing to compare values with: its column hashes are not read.
+    new_rows, new_schema = read_release_rows(new_dir, hashes=old_dir is not None)
     if old_dir is None:
         old_rows, old_schema = new_rows.clear(), new_schema
     else:
@@ -145,7 +146,8 @@ def diff_releases(old_dir: Path | None, new_dir: Path) -> ReleaseDiff:
         new=describe_release(new_dir, new_rows),
     )
     diff.columns = compare_columns(old_schema, new_schema)
-    compare_records(diff, old_rows, new_rows, sorted(set(old_schema) & set(new_schema)))
+    shared = sorted(set(old_schema) & set(new_schema)) if old_dir is not None else []
+    compare_records(diff, old_rows, new_rows, shared)
     diff.counts = compare_counts(old_rows, new_rows)
     if old_dir is not None:
         diff.files = compare_files(old_dir, new_dir)
@@ -153,8 +155,11 @@ def diff_releases(old_dir: Path | None, new_dir: Path) -> ReleaseDiff:
     return diff
 
 
-def read_release_rows(release_dir: Path) -> tuple[pl.DataFrame, dict[str, str]]:
-    """One row per record: ``id``, ``language`` and ``split`` (from the path), a hash per column.
+def read_release_rows(
+    release_dir: Path, hashes: bool = True
+) -> tuple[pl.DataFrame, dict[str, str]]:
+    """One row per record: ``id``, ``language`` and ``split`` (from the path), a hash per column
+    (``#name``; only when ``hashes``).
 
     Returns the frame and ``{column: arrow type}`` of the released schema. Raises InputError when
     the folder is not a release or an id occurs twice.
@@ -170,7 +175,8 @@ def read_release_rows(release_dir: Path) -> tuple[pl.DataFrame, dict[str, str]]:
         return pl.DataFrame(schema=empty), {}
     arrow_schema = pq.read_schema(shards[0])
     schema = {f.name: type_name(f.type) for f in arrow_schema}
-    frames = [read_shard_hashes(path, release_dir, list(schema)) for path in shards]
+    hashed = list(schema) if hashes else []
+    frames = [read_shard_hashes(path, release_dir, hashed) for path in shards]
     rows = pl.concat(frames, how="vertical_relaxed")
     repeated = rows.filter(pl.col(KEY).is_duplicated())[KEY].unique().sort()
     if len(repeated):
@@ -235,9 +241,9 @@ def compare_records(
     diff: ReleaseDiff, old: pl.DataFrame, new: pl.DataFrame, shared_columns: list[str]
 ) -> None:
     """Fill added, removed, modified, moved, replaced and unchanged in ``diff``."""
-    old_ids, new_ids = set(old[KEY]), set(new[KEY])
-    diff.added = sorted(new_ids - old_ids)
-    diff.removed = sorted(old_ids - new_ids)
+    # Sorted by polars on UTF-8 bytes: the same order as sorted() on code points.
+    diff.added = new.filter(~pl.col(KEY).is_in(old[KEY].implode()))[KEY].sort().to_list()
+    diff.removed = old.filter(~pl.col(KEY).is_in(new[KEY].implode()))[KEY].sort().to_list()
     compared = [c for c in shared_columns if c != KEY]
     both = old.join(new, on=KEY, how="inner", suffix="~new").select(
         KEY,
