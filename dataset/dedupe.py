@@ -24,7 +24,7 @@ import numpy as np
 import rensa
 from datasketch.lsh import _optimal_param
 
-from dataset.clean import OTHER_SPACE
+from dataset.clean import has_irregular_spaces
 
 MINHASH_SEED = 1
 SIGNATURE_DTYPE = np.dtype(np.uint32)
@@ -64,13 +64,7 @@ def collapse_whitespace(text: str) -> str:
     word list: half the cost again.
     """
     joined = text.replace("\n\n", " ")
-    if (
-        "\n" in joined
-        or "  " in joined
-        or joined.startswith(" ")
-        or joined.endswith(" ")
-        or OTHER_SPACE.search(joined)
-    ):
+    if "\n" in joined or has_irregular_spaces(joined):
         return " ".join(text.split())
     return joined
 

@@ -438,10 +438,9 @@ def process_paths(
         elif k in computed:
             article_id, extraction, (fingerprint, signature) = computed[k]
             fresh = (article_id, extraction, fingerprint, signature.tobytes())
-            results.append(finish_document(index, raw, size, fresh, signature, fresh, config))
+            results.append(finish_document(index, raw, size, fresh, True, config))
         else:
-            signature = np.frombuffer(hits[k][3], dtype=np.uint32)
-            results.append(finish_document(index, raw, size, hits[k], signature, None, config))
+            results.append(finish_document(index, raw, size, hits[k], False, config))
     return results
 
 
@@ -450,21 +449,22 @@ def finish_document(
     raw: RawDocument,
     size: int | None,
     values: tuple,
-    signature: np.ndarray,
-    fresh: tuple | None,
+    fresh: bool,
     config: BuildConfig,
 ) -> ProcessedDocument:
     """Filter one extracted document; the result is its ``Article`` or its ``Reject``.
 
-    ``values`` is ``(id, extraction, fingerprint, signature bytes)``; ``fresh`` is the same
-    tuple when it was just computed (to be cached), else None.
+    ``values`` is ``(id, extraction, fingerprint, signature bytes)``, as the cache holds it;
+    ``fresh`` says it was just computed (so the driver caches it).
     """
-    article_id, extraction, fingerprint, _ = values
+    article_id, extraction, fingerprint, signature_bytes = values
+    signature = np.frombuffer(signature_bytes, dtype=np.uint32)
+    cached = values if fresh else None
     decoding = {"encoding": raw.encoding, "decoded_from": raw.decoded_from}
     reject = check_quality(raw, extraction, config)
     if reject is not None:
         return ProcessedDocument(
-            index, raw.source_file, raw.raw_sha256, size, reject, None, fresh, **decoding
+            index, raw.source_file, raw.raw_sha256, size, reject, None, cached, **decoding
         )
     article = Article(
         id=article_id,
@@ -474,7 +474,7 @@ def finish_document(
         text_fingerprint=fingerprint,
     )
     return ProcessedDocument(
-        index, raw.source_file, raw.raw_sha256, size, article, signature, fresh, **decoding
+        index, raw.source_file, raw.raw_sha256, size, article, signature, cached, **decoding
     )
 
 
