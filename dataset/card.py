@@ -29,7 +29,8 @@ import yaml
 from dataset.citation import CFF_NAME, load_citation, to_apa, to_bibtex
 from dataset.config import SPLIT_NAMES
 from dataset.expectations import allowed_language_codes, load_domain_rules, structural_rules
-from dataset.layout import ALL_CONFIG, ReleaseLayout, read_layout, read_manifest
+from dataset.layout import ALL_CONFIG, ReleaseLayout, read_layout
+from dataset.manifest import read_manifest
 from dataset.schema import article_schema, reject_reasons
 
 CARD_NAME = "README.md"

@@ -21,7 +21,8 @@ from dataset.card import DEFAULT_REPO_ID, LICENSE_NAME, PRETTY_NAME, package_ver
 from dataset.citation import CFF_NAME, load_citation, to_bibtex
 from dataset.config import SPLIT_NAMES
 from dataset.integrity import sha256_file
-from dataset.layout import read_layout, read_manifest
+from dataset.layout import read_layout
+from dataset.manifest import read_manifest
 from dataset.schema import TableSchema, article_schema, reject_schema
 from dataset.write import write_json
 

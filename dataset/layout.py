@@ -10,9 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from dataset import manifest
 from dataset.config import SPLIT_NAMES
 from dataset.errors import InputError
 
@@ -72,8 +70,3 @@ def read_layout(release_dir: Path) -> ReleaseLayout:
         relative = path.relative_to(release_dir).as_posix()
         shards.setdefault(path.parent.name, {}).setdefault(match["split"], []).append(relative)
     return ReleaseLayout(release_dir, shards)
-
-
-def read_manifest(release_dir: Path) -> dict[str, Any]:
-    """The release's build manifest without its entry per raw file (``manifest.read_manifest``)."""
-    return manifest.read_manifest(release_dir)

@@ -62,7 +62,8 @@ from dataset.expectations import (
     structural_rules,
 )
 from dataset.integrity import CHECKSUMS_NAME, ChecksumProblems, verify_checksums, write_checksums
-from dataset.layout import ALL_CONFIG, ReleaseLayout, read_layout, read_manifest
+from dataset.layout import ALL_CONFIG, ReleaseLayout, read_layout
+from dataset.manifest import read_manifest
 from dataset.schema import article_schema
 from dataset.write import write_json
 

@@ -15,7 +15,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from dataset.expectations import Rule
-from dataset.layout import read_layout, read_manifest
+from dataset.layout import read_layout
+from dataset.manifest import read_manifest
 from dataset.validate import (
     plan_rules,
     result_name,
