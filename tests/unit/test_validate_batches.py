@@ -18,6 +18,7 @@ from dataset.expectations import Rule
 from dataset.layout import read_layout
 from dataset.manifest import read_manifest
 from dataset.validate import (
+    GreatExpectationsRunner,
     plan_rules,
     result_name,
     run_suites,
@@ -187,6 +188,62 @@ def test_merged_results_equal_unbatched_results(tmp_path):
     for key, outcome in whole.items():
         assert batched[key].to_json() == outcome.to_json(), key
         assert batched[key].result_json == outcome.result_json, key
+
+
+def broken_release(root: Path) -> Path:
+    """Failures in several languages, and a shard without the input column of a helper."""
+    release = write_release(
+        root,
+        {
+            ("vi", "train"): [
+                [row(1, text=VI_TEXT + "\x00"), row(2), row(3, title=" ")],
+                [row(4, published_date=dt.date(1920, 1, 1)), row(5)],
+            ],
+            ("zh", "train"): [[row(6, "zh", language="fr"), row(7, "zh")]],
+            ("ar", "train"): [[row(8, "ar")], [row(10, "ar")]],
+            ("ar", "test"): [[row(9, "ar", other_languages=["ar"])]],
+        },
+    )
+    shard = release / "data" / "ar" / "train-00001-of-00002.parquet"
+    pq.write_table(pq.read_table(shard).drop_columns(["duplicate_cluster"]), shard)
+    return release
+
+
+@pytest.mark.parametrize("batch_rows", [2, 1000])
+@pytest.mark.parametrize("make", ["clean", "broken"])
+def test_all_config_reusing_language_results_equals_running_again(
+    tmp_path, clean_release, make, batch_rows
+):
+    release = clean_release if make == "clean" else broken_release(tmp_path / "broken")
+    layout, manifest = read_layout(release), read_manifest(release)
+    again = run_suites(layout, manifest, batch_rows, reuse=False)
+    reused = run_suites(layout, manifest, batch_rows, reuse=True)
+    assert [o.to_json() for o in reused] == [o.to_json() for o in again]
+    assert [o.result_json for o in reused] == [o.result_json for o in again]
+    if make == "broken":
+        assert sum(o.failed for o in again if o.config == "all") >= 3
+
+
+def test_all_config_runs_only_rules_it_cannot_reuse(clean_release, monkeypatch):
+    ran: list[tuple[str, str, list[str]]] = []
+    validate_frame = GreatExpectationsRunner.validate
+
+    def record(self, suite_name, rules, frame, config, split, params):
+        ran.append((config, suite_name, [r.name for r in rules]))
+        return validate_frame(self, suite_name, rules, frame, config, split, params)
+
+    monkeypatch.setattr(GreatExpectationsRunner, "validate", record)
+    run_suites(read_layout(clean_release), read_manifest(clean_release), 2)
+    on_all = {name for config, _, names in ran if config == "all" for name in names}
+    on_languages = {name for config, _, names in ran if config != "all" for name in names}
+    # Row rules that passed everywhere are not run again; `all`-only and whole-split rules are.
+    assert {"text_is_nfc", "columns_match_schema", "id_pattern"} <= on_languages
+    assert not {"text_is_nfc", "columns_match_schema", "id_pattern"} & on_all
+    assert {"id_in_one_split_only", "id_unique", "raw_file_used_once"} <= on_all
+    structural_on_all = {
+        n for c, s, names in ran if c == "all" and s == "article.structural" for n in names
+    }
+    assert structural_on_all == {"id_unique"}
 
 
 @pytest.mark.parametrize(
