@@ -331,7 +331,7 @@ def run_suites(
             split_keys = key_frame([keys[f] for f in files])
             reused = (
                 [reusable_results(suite, done, layout, split) for suite in suites]
-                if reuse and config == ALL_CONFIG
+                if reuse and config == ALL_CONFIG and grouped_by_language(layout, split)
                 else None
             )
             batches = stream_batches(layout.root, files, batch_rows)
@@ -416,11 +416,11 @@ def reusable_results(
     then holds no row position, so the languages' results merged as consecutive batches (in the
     ``all`` config's file order) are what running it on ``all`` would give. Anything else (a
     failure, a ``mostly`` rule with exceptions allowed, files not grouped by language) runs
-    again on ``all``, as before.
+    again on ``all``, as before. The caller checks ``grouped_by_language`` first.
     """
     runs = done.get((suite.name, split), [])
     languages = [lang for lang in layout.languages if split in layout.shards[lang]]
-    if not runs or len(runs) != len(languages) or not grouped_by_language(layout, split):
+    if not runs or len(runs) != len(languages):
         return Reused()
     batch_rules, _ = plan_rules(suite.rules)
     names = frozenset(
@@ -446,9 +446,10 @@ def grouped_by_language(layout: ReleaseLayout, split: str) -> bool:
 
 def same_rule_passed(rule: Rule, suite: Suite, ran: Suite, result: MergedResult) -> bool:
     """The language run had ``rule`` with the same arguments and it passed on every row."""
-    if not any(r.name == rule.name for r in ran.rules) or result.result is None:
+    ran_rule = next((r for r in ran.rules if r.name == rule.name), None)
+    if ran_rule is None or result.result is None:
         return False
-    if resolve_kwargs(rule.kwargs, suite.params) != resolve_kwargs(rule.kwargs, ran.params):
+    if resolve_kwargs(rule.kwargs, suite.params) != resolve_kwargs(ran_rule.kwargs, ran.params):
         return False
     if rule.helper and rule.helper in result.problems:
         return False
