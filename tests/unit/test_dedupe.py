@@ -158,6 +158,38 @@ def test_clusters_do_not_depend_on_row_order():
     assert forward[order].tolist() == backward.tolist()
 
 
+def chain_signatures(length: int, step: int) -> np.ndarray:
+    """Signatures where each row differs from the one before it in ``step`` fresh slots."""
+    rows = [np.arange(128, dtype=np.uint32)]
+    for k in range(1, length):
+        row = rows[-1].copy()
+        slots = np.arange(k * step, (k + 1) * step) % 128
+        row[slots] = 1_000 * k + slots
+        rows.append(row)
+    return np.stack(rows)
+
+
+def test_a_chain_of_similar_neighbours_does_not_join_unrelated_ends():
+    signatures = chain_signatures(8, 20)  # neighbours share 108/128 = 0.84, every second 0.69
+    assert estimate_jaccard(signatures[0], signatures[1]) > 0.8
+    assert estimate_jaccard(signatures[0], signatures[2]) < 0.7
+    ids = np.arange(1, 9, dtype=np.uint64)
+    clusters = cluster_near_duplicates(ids, signatures, 0.8, 128)
+    assert clusters.tolist() == [1, 1, 3, 3, 5, 5, 7, 7]
+    for a in range(8):  # every member is similar to its cluster's representative
+        assert estimate_jaccard(signatures[a], signatures[int(clusters[a]) - 1]) >= 0.8
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_chain_guard_gives_the_same_clusters_in_any_row_order(seed):
+    signatures = chain_signatures(12, 14)
+    ids = np.random.default_rng(seed).permutation(np.arange(100, 112, dtype=np.uint64))
+    forward = cluster_near_duplicates(ids, signatures, 0.8, 128)
+    order = np.random.default_rng(seed + 10).permutation(12)
+    shuffled = cluster_near_duplicates(ids[order], signatures[order], 0.8, 128)
+    assert forward[order].tolist() == shuffled.tolist()
+
+
 def test_inactive_rows_are_left_out_of_clusters():
     texts = [TEXTS["fr"] * 4, TEXTS["fr"] * 4]
     signatures = np.stack([compute_signature(t, 5, 128) for t in texts])
@@ -186,3 +218,17 @@ def test_group_exact_duplicates_by_fingerprint():
     fp = fingerprint_text(TEXTS["ar"])
     pairs = [("00000000000000ff", fp), ("0000000000000001", fp), ("0000000000000002", "0" * 64)]
     assert group_exact_duplicates(pairs) == {"00000000000000ff": "0000000000000001"}
+
+
+def test_benchmark_cluster_score_counts_pairs():
+    import polars as pl
+
+    from benchmarks.near_duplicates import score_clusters
+
+    frame = pl.DataFrame(
+        {"cluster": ["a", "a", "a", "d", "e"], "family": [1, 1, 2, 4, 4]}
+    )  # one wrong pair joined twice, one true pair missed
+    scores = score_clusters(frame)
+    assert scores["predicted_pairs"] == 3 and scores["true_pairs"] == 2
+    assert scores["precision"] == pytest.approx(1 / 3) and scores["recall"] == pytest.approx(1 / 2)
+    assert scores["mixed_clusters"] == 1 and scores["most_families_in_a_cluster"] == 2
