@@ -149,7 +149,9 @@ def diff(old_release, new_release, out_file) -> None:
     Example: python -m dataset diff releases/v0.1.0 release/ --out diff.json
     """
     from dataset.diff import diff_releases, format_diff, write_diff
+    from dataset.manifest import check_output_outside_releases
 
+    check_output_outside_releases(out_file, "--out", old_release, new_release)
     result = diff_releases(old_release, new_release)
     write_diff(result, out_file)
     click.echo(format_diff(result))
@@ -174,18 +176,24 @@ def publish(release_dir, repo_id, dry_run) -> None:
 
 @cli.command()
 @click.argument("release_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
-def validate(release_dir: Path) -> None:
+@click.option(
+    "--write",
+    is_flag=True,
+    help="Also replace RELEASE_DIR/validation/ and checksums.sha256 with the new results "
+    "(atomically; only when the checksums match). Without it the release is only read.",
+)
+def validate(release_dir: Path, write: bool) -> None:
     """Verify checksums, then run every validation suite on every config and split.
 
-    Writes the Great Expectations results and summary.json into RELEASE_DIR/validation/ (only
-    when the checksums match) and exits 1 on any failure.
+    Prints a table and exits 1 on any failure. Reads the release only (a read-only copy works),
+    unless --write is given.
 
-    Example: python -m dataset validate release/
+    Example: python -m dataset validate release/ --write
     """
     from dataset.report import format_validation_report
     from dataset.validate import validate_release
 
-    report = validate_release(release_dir)
+    report = validate_release(release_dir, write_results=write)
     click.echo(format_validation_report(report))
     if not report.success:
         sys.exit(1)
@@ -206,6 +214,10 @@ def card(release_dir: Path, check: bool, repo_id: str | None) -> None:
     """
     from dataset.card import DEFAULT_REPO_ID, card_drift, write_card
 
+    if repo_id is not None:
+        from dataset.publish import check_repo_id
+
+        check_repo_id(repo_id)
     repo_id = repo_id or DEFAULT_REPO_ID
     if check:
         diff = card_drift(release_dir, repo_id)
@@ -229,9 +241,10 @@ def main() -> None:
     """Entry point of ``python -m dataset`` and the ``karabakh-news`` console script."""
     try:
         cli.main(standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        sys.exit(1)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        # Ctrl-C: workers ignore it (dataset.engine), so this is the only line printed.
+        click.echo("interrupted; nothing was published (a previous release is untouched)", err=True)
+        sys.exit(130)
     except click.ClickException as exc:
         if DEBUG["enabled"]:
             raise

@@ -7,10 +7,14 @@ and POSIX, covering every file except ``checksums.sha256`` itself. ``sha256sum -
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from dataset.errors import InputError
+
 CHECKSUMS_NAME = "checksums.sha256"
+DIGEST = re.compile(r"[0-9a-fA-F]{64}")
 CHUNK_BYTES = 1 << 20
 
 
@@ -71,17 +75,33 @@ def write_checksums(release_dir: Path) -> Path:
     """Write ``checksums.sha256`` (written last in a build: it covers every other file)."""
     lines = [f"{digest}  {path}\n" for path, digest in compute_checksums(release_dir).items()]
     target = release_dir / CHECKSUMS_NAME
-    target.write_text("".join(lines), encoding="utf-8")
+    temporary = release_dir / f".{CHECKSUMS_NAME}.tmp"  # hidden: never listed itself
+    temporary.write_text("".join(lines), encoding="utf-8")
+    temporary.replace(target)  # atomic: a kill leaves the old file or the new one
     return target
 
 
 def read_checksums(release_dir: Path) -> dict[str, str]:
-    """Parse ``checksums.sha256`` into ``{relative path: sha256}`` (``*`` binary marks allowed)."""
+    """Parse ``checksums.sha256`` into ``{relative path: sha256}`` (``*`` binary marks allowed).
+
+    Raises InputError naming the file and line when it is not ``sha256sum`` output.
+    """
+    path = release_dir / CHECKSUMS_NAME
+    fix = "restore it from the published release or rebuild the release"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{path} is not UTF-8 text; {fix}") from None
     entries = {}
-    for line in (release_dir / CHECKSUMS_NAME).read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            digest, path = line.split(maxsplit=1)
-            entries[path.lstrip("*")] = digest
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        parts = line.split(maxsplit=1)
+        if len(parts) != 2 or not DIGEST.fullmatch(parts[0]):
+            raise InputError(
+                f"{path} line {number} is not '<64 hex digits>  <path>' (sha256sum format); {fix}"
+            )
+        entries[parts[1].lstrip("*")] = parts[0]
     return entries
 
 
