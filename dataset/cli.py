@@ -6,6 +6,7 @@ shows the traceback. Exit codes: 0 success, 1 failed build or validation, 2 bad 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import traceback
@@ -17,6 +18,21 @@ from dataset import __version__
 from dataset.errors import KarabakhNewsError
 
 DEBUG = {"enabled": False}
+
+
+@contextlib.contextmanager
+def naming_damaged_files(*releases: Path | None):
+    """Turn a pyarrow or I/O error raised while reading ``releases`` into one line naming the
+    damaged Parquet file (pyarrow's messages name none); other errors pass unchanged."""
+    try:
+        yield
+    except Exception as exc:
+        from dataset.integrity import explain_damage
+
+        named = explain_damage(exc, tuple(r for r in releases if r is not None))
+        if named is None:
+            raise
+        raise named from exc
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -123,7 +139,8 @@ def build(
         reference_date=reference_date.date() if reference_date else None,
         validate_release=False if no_validate else None,
     )
-    summary = build_release(config, show_progress=not no_progress, previous=previous_dir)
+    with naming_damaged_files(previous_dir):
+        summary = build_release(config, show_progress=not no_progress, previous=previous_dir)
     click.echo(format_build_summary(summary))
     if previous_dir is not None:
         from dataset.diff import ReleaseDiff, format_diff
@@ -152,7 +169,8 @@ def diff(old_release, new_release, out_file) -> None:
     from dataset.manifest import check_output_outside_releases
 
     check_output_outside_releases(out_file, "--out", old_release, new_release)
-    result = diff_releases(old_release, new_release)
+    with naming_damaged_files(old_release, new_release):
+        result = diff_releases(old_release, new_release)
     write_diff(result, out_file)
     click.echo(format_diff(result))
     click.echo(f"wrote {out_file}")
@@ -171,7 +189,8 @@ def publish(release_dir, repo_id, dry_run) -> None:
     """
     from dataset.publish import publish_release
 
-    publish_release(release_dir, repo_id, dry_run=dry_run, echo=click.echo)
+    with naming_damaged_files(release_dir):
+        publish_release(release_dir, repo_id, dry_run=dry_run, echo=click.echo)
 
 
 @cli.command()
@@ -193,7 +212,8 @@ def validate(release_dir: Path, write: bool) -> None:
     from dataset.report import format_validation_report
     from dataset.validate import validate_release
 
-    report = validate_release(release_dir, write_results=write)
+    with naming_damaged_files(release_dir):
+        report = validate_release(release_dir, write_results=write)
     click.echo(format_validation_report(report))
     if not report.success:
         sys.exit(1)
@@ -220,7 +240,8 @@ def card(release_dir: Path, check: bool, repo_id: str | None) -> None:
         check_repo_id(repo_id)
     repo_id = repo_id or DEFAULT_REPO_ID
     if check:
-        diff = card_drift(release_dir, repo_id)
+        with naming_damaged_files(release_dir):
+            diff = card_drift(release_dir, repo_id)
         if diff:
             click.echo("\n".join(diff[:80]))
             click.echo(f"card drift: {release_dir / 'README.md'} differs from a regenerated card")
@@ -229,8 +250,9 @@ def card(release_dir: Path, check: bool, repo_id: str | None) -> None:
         return
     from dataset.integrity import CHECKSUMS_NAME, verify_checksums, write_checksums
 
-    intact = verify_checksums(release_dir).ok
-    click.echo(f"wrote {write_card(release_dir, repo_id)}")
+    with naming_damaged_files(release_dir):
+        intact = verify_checksums(release_dir).ok
+        click.echo(f"wrote {write_card(release_dir, repo_id)}")
     if intact:
         write_checksums(release_dir)
     elif (release_dir / CHECKSUMS_NAME).is_file():

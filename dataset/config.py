@@ -337,7 +337,7 @@ def _refuse_aliases(text: str, path: Path) -> None:
         if isinstance(event, yaml.AliasEvent):
             mark = event.start_mark
             raise ConfigError(
-                f"config file {path} uses a YAML alias (*{_shorten(event.anchor)}, line "
+                f"config file {path} uses a YAML alias (*{event.anchor[:40]}, line "
                 f"{mark.line + 1}); aliases are not allowed in a config file: write the value out"
             )
 

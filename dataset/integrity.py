@@ -116,3 +116,41 @@ def verify_checksums(release_dir: Path) -> ChecksumProblems:
         added=tuple(p for p in sorted(actual) if p not in expected),
         removed=tuple(p for p in sorted(expected) if p not in actual),
     )
+
+
+def find_damaged_parquet(release_dir: Path) -> tuple[Path, str] | None:
+    """The first Parquet file of a release that cannot be read whole, and pyarrow's reason.
+
+    Reads every ``*.parquet`` file (data and rejects) completely, so it is meant for the error
+    path only: pyarrow's own messages ("Invalid BYTE_ARRAY value", bad magic bytes) name no file.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    for path in sorted(release_dir.rglob("*.parquet")):
+        if is_hidden(path.relative_to(release_dir)):
+            continue
+        try:
+            pq.read_table(path)
+        except (pa.ArrowException, OSError) as exc:
+            return path, (str(exc).splitlines() or [type(exc).__name__])[0]
+    return None
+
+
+def explain_damage(error: BaseException, releases: tuple[Path, ...]) -> InputError | None:
+    """An InputError naming the damaged Parquet file of ``releases`` behind ``error``, if any."""
+    import pyarrow as pa
+
+    if not isinstance(error, (pa.ArrowException, OSError)):
+        return None
+    for release in releases:
+        if release is None or not release.is_dir():
+            continue
+        found = find_damaged_parquet(release)
+        if found:
+            path, reason = found
+            return InputError(
+                f"{path} is not a readable Parquet file ({reason[:120]}); the release is "
+                "damaged: restore the file from the published release or rebuild the release"
+            )
+    return None

@@ -65,7 +65,7 @@ def test_a_manifest_laid_out_otherwise_is_parsed_whole(tmp_path, indent):
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        ('{\n  "raw": {\n    "files": [\n      {\n'.encode(), "is not valid JSON"),
+        (b'{\n  "raw": {\n    "files": [\n      {\n', "is not valid JSON"),
         (b"", "is not valid JSON"),
         (b"\xff\xfe{}", "is not valid JSON (not UTF-8)"),
         (b"[1, 2]", "holds a JSON list, not an object"),
