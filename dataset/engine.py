@@ -15,11 +15,13 @@ engine and worker count.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import os
 import pickle
 import signal
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -75,8 +77,9 @@ def _run_local(stage: Stage, items: Sequence[Any], config: BuildConfig) -> Itera
     batches = _batches(items)
     pending: set = set()
     try:
-        for batch in itertools.islice(batches, workers * IN_FLIGHT_PER_WORKER):
-            pending.add(pool.submit(stage, batch, config))
+        with interrupts_ignored():  # the workers start now, and inherit SIG_IGN from birth
+            for batch in itertools.islice(batches, workers * IN_FLIGHT_PER_WORKER):
+                pending.add(pool.submit(stage, batch, config))
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
@@ -89,6 +92,21 @@ def _run_local(stage: Stage, items: Sequence[Any], config: BuildConfig) -> Itera
 
 
 IN_FLIGHT_PER_WORKER = 2
+
+
+@contextlib.contextmanager
+def interrupts_ignored():
+    """Ignore SIGINT in this (main) thread for the block: processes started in it ignore Ctrl-C
+    even while they import, before ``_ignore_interrupts`` runs (Python keeps an inherited
+    SIG_IGN). A no-op outside the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _ignore_interrupts() -> None:

@@ -181,8 +181,12 @@ def test_garbage_checksums_name_the_file(tmp_path, content):
         st.binary(max_size=200),
         st.recursive(
             st.none() | st.booleans() | st.integers() | st.text(max_size=10),
-            lambda inner: st.lists(inner, max_size=3)
-            | st.dictionaries(st.sampled_from(["raw", "counts", "config", "files", "name"]), inner),
+            lambda inner: (
+                st.lists(inner, max_size=3)
+                | st.dictionaries(
+                    st.sampled_from(["raw", "counts", "config", "files", "name"]), inner
+                )
+            ),
             max_leaves=8,
         ).map(lambda value: json.dumps(value).encode()),
     )
