@@ -27,6 +27,7 @@ the driver writes, in batches, so there is a single writer.
 from __future__ import annotations
 
 import ast
+import contextlib
 import hashlib
 import json
 import pickle
@@ -188,6 +189,26 @@ def _is_ours(name: str) -> bool:
     return name == "dataset" or name.startswith("dataset.")
 
 
+def open_cache(path: Path) -> ResultCache | None:
+    """The driver's writable cache at ``path``, or None (with one warning on stderr) when it
+    cannot be opened: the cache is optional, so a read-only or full disk never stops a build.
+    """
+    try:
+        return ResultCache(path, writable=True)
+    except (OSError, sqlite3.Error) as exc:
+        warn_cache_off(path, exc)
+        return None
+
+
+def warn_cache_off(path: Path, exc: BaseException) -> None:
+    """Say once, on stderr, that the build goes on without the cache, and why."""
+    reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
+    print(
+        f"warning: cache {path} is not usable ({reason}); the build goes on without the cache",
+        file=sys.stderr,
+    )
+
+
 class ResultCache:
     """Cached per-document values by raw sha256, in one SQLite file (one code version).
 
@@ -207,7 +228,8 @@ class ResultCache:
             )
         elif path.is_file():
             uri = f"file:{path}?mode=ro"
-            self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            with contextlib.suppress(sqlite3.Error):  # an unreadable cache is a miss
+                self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
 
     def get(self, sha256: str) -> object | None:
         if self._db is None:
@@ -221,14 +243,21 @@ class ResultCache:
         return pickle.loads(row[0]) if row else None
 
     def put_many(self, items: list[tuple[str, object]]) -> None:
+        """Store values in one transaction. When the write fails (a full disk, an I/O error) the
+        cache switches itself off with one warning: it is optional, the build goes on."""
         if self._db is None or not items:
             return
         rows = [(sha, pickle.dumps(value, protocol=5)) for sha, value in items]
-        self._db.execute("BEGIN")
-        self._db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?)", rows)
-        self._db.execute("COMMIT")
+        try:
+            self._db.execute("BEGIN")
+            self._db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?)", rows)
+            self._db.execute("COMMIT")
+        except (OSError, sqlite3.Error) as exc:
+            warn_cache_off(self.path, exc)
+            self.close()
 
     def close(self) -> None:
         if self._db is not None:
-            self._db.close()
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
             self._db = None

@@ -6,6 +6,7 @@ shows the traceback. Exit codes: 0 success, 1 failed build or validation, 2 bad 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import traceback
@@ -17,6 +18,21 @@ from dataset import __version__
 from dataset.errors import KarabakhNewsError
 
 DEBUG = {"enabled": False}
+
+
+@contextlib.contextmanager
+def naming_damaged_files(*releases: Path | None):
+    """Turn a pyarrow or I/O error raised while reading ``releases`` into one line naming the
+    damaged Parquet file (pyarrow's messages name none); other errors pass unchanged."""
+    try:
+        yield
+    except Exception as exc:
+        from dataset.integrity import explain_damage
+
+        named = explain_damage(exc, tuple(r for r in releases if r is not None))
+        if named is None:
+            raise
+        raise named from exc
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -123,7 +139,8 @@ def build(
         reference_date=reference_date.date() if reference_date else None,
         validate_release=False if no_validate else None,
     )
-    summary = build_release(config, show_progress=not no_progress, previous=previous_dir)
+    with naming_damaged_files(previous_dir):
+        summary = build_release(config, show_progress=not no_progress, previous=previous_dir)
     click.echo(format_build_summary(summary))
     if previous_dir is not None:
         from dataset.diff import ReleaseDiff, format_diff
@@ -149,8 +166,11 @@ def diff(old_release, new_release, out_file) -> None:
     Example: python -m dataset diff releases/v0.1.0 release/ --out diff.json
     """
     from dataset.diff import diff_releases, format_diff, write_diff
+    from dataset.manifest import check_output_outside_releases
 
-    result = diff_releases(old_release, new_release)
+    check_output_outside_releases(out_file, "--out", old_release, new_release)
+    with naming_damaged_files(old_release, new_release):
+        result = diff_releases(old_release, new_release)
     write_diff(result, out_file)
     click.echo(format_diff(result))
     click.echo(f"wrote {out_file}")
@@ -169,23 +189,31 @@ def publish(release_dir, repo_id, dry_run) -> None:
     """
     from dataset.publish import publish_release
 
-    publish_release(release_dir, repo_id, dry_run=dry_run, echo=click.echo)
+    with naming_damaged_files(release_dir):
+        publish_release(release_dir, repo_id, dry_run=dry_run, echo=click.echo)
 
 
 @cli.command()
 @click.argument("release_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
-def validate(release_dir: Path) -> None:
+@click.option(
+    "--write",
+    is_flag=True,
+    help="Also replace RELEASE_DIR/validation/ and checksums.sha256 with the new results "
+    "(atomically; only when the checksums match). Without it the release is only read.",
+)
+def validate(release_dir: Path, write: bool) -> None:
     """Verify checksums, then run every validation suite on every config and split.
 
-    Writes the Great Expectations results and summary.json into RELEASE_DIR/validation/ (only
-    when the checksums match) and exits 1 on any failure.
+    Prints a table and exits 1 on any failure. Reads the release only (a read-only copy works),
+    unless --write is given.
 
-    Example: python -m dataset validate release/
+    Example: python -m dataset validate release/ --write
     """
     from dataset.report import format_validation_report
     from dataset.validate import validate_release
 
-    report = validate_release(release_dir)
+    with naming_damaged_files(release_dir):
+        report = validate_release(release_dir, write_results=write)
     click.echo(format_validation_report(report))
     if not report.success:
         sys.exit(1)
@@ -206,9 +234,14 @@ def card(release_dir: Path, check: bool, repo_id: str | None) -> None:
     """
     from dataset.card import DEFAULT_REPO_ID, card_drift, write_card
 
+    if repo_id is not None:
+        from dataset.publish import check_repo_id
+
+        check_repo_id(repo_id)
     repo_id = repo_id or DEFAULT_REPO_ID
     if check:
-        diff = card_drift(release_dir, repo_id)
+        with naming_damaged_files(release_dir):
+            diff = card_drift(release_dir, repo_id)
         if diff:
             click.echo("\n".join(diff[:80]))
             click.echo(f"card drift: {release_dir / 'README.md'} differs from a regenerated card")
@@ -217,8 +250,9 @@ def card(release_dir: Path, check: bool, repo_id: str | None) -> None:
         return
     from dataset.integrity import CHECKSUMS_NAME, verify_checksums, write_checksums
 
-    intact = verify_checksums(release_dir).ok
-    click.echo(f"wrote {write_card(release_dir, repo_id)}")
+    with naming_damaged_files(release_dir):
+        intact = verify_checksums(release_dir).ok
+        click.echo(f"wrote {write_card(release_dir, repo_id)}")
     if intact:
         write_checksums(release_dir)
     elif (release_dir / CHECKSUMS_NAME).is_file():
@@ -229,9 +263,10 @@ def main() -> None:
     """Entry point of ``python -m dataset`` and the ``karabakh-news`` console script."""
     try:
         cli.main(standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        sys.exit(1)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        # Ctrl-C: workers ignore it (dataset.engine), so this is the only line printed.
+        click.echo("interrupted; nothing was published (a previous release is untouched)", err=True)
+        sys.exit(130)
     except click.ClickException as exc:
         if DEBUG["enabled"]:
             raise

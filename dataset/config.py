@@ -11,6 +11,7 @@ import datetime as dt
 import difflib
 import hashlib
 import json
+import math
 import os
 from pathlib import Path
 from typing import Any, Literal
@@ -22,6 +23,15 @@ from dataset.errors import ConfigError
 from dataset.paths import SEED_DIR
 
 SPLIT_NAMES = ("train", "validation", "test")
+# The ONE definition of the published_date range, shared by extraction (dataset.extract) and
+# validation (dataset.expectations): 20 February 1988, when the Supreme Soviet of the
+# Nagorno-Karabakh Autonomous Oblast voted to join the Armenian SSR, the accepted start of the
+# conflict, up to the build's reference_date. An extracted date outside it is null, never a
+# release-blocking validation failure.
+EARLIEST_PUBLISHED_DATE = dt.date(1988, 2, 20)
+# A config file is a few settings: larger files, or YAML aliases (which can expand a small file
+# into gigabytes: the "billion laughs"), are refused before parsing.
+MAX_CONFIG_BYTES = 64_000
 # Keys that change the content of the release; only these enter the config hash, so the same
 # corpus built from another folder or with another worker count gives byte-identical files.
 CONTENT_KEYS = (
@@ -41,7 +51,7 @@ CONTENT_KEYS = (
 class BuildConfig(BaseModel):
     """Every setting of a build. Frozen: a config never changes once the build has started."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     raw_dir: Path = Field(SEED_DIR, description="Folder of raw .txt documents.")
     out_dir: Path = Field(Path("release"), description="Release folder to write.")
@@ -93,6 +103,8 @@ class BuildConfig(BaseModel):
         unknown = sorted(set(ratios) - set(SPLIT_NAMES))
         if unknown:
             raise ValueError(f"unknown split {unknown[0]!r}; valid: {', '.join(SPLIT_NAMES)}")
+        if not all(math.isfinite(v) for v in ratios.values()):
+            raise ValueError("ratios must be finite numbers (no NaN or infinity)")
         if any(v < 0 for v in ratios.values()):
             raise ValueError("ratios must not be negative")
         if abs(sum(ratios.values()) - 1.0) > 1e-9:
@@ -101,6 +113,20 @@ class BuildConfig(BaseModel):
                 "e.g. {train: 0.8, validation: 0.1, test: 0.1}"
             )
         return {name: float(ratios.get(name, 0.0)) for name in SPLIT_NAMES}
+
+    @model_validator(mode="after")
+    def _check_ranges(self) -> BuildConfig:
+        if self.min_text_chars > self.max_text_chars:
+            raise ValueError(
+                f"min_text_chars ({self.min_text_chars}) is larger than max_text_chars "
+                f"({self.max_text_chars}); every document would be rejected: make min <= max"
+            )
+        if self.reference_date is not None and self.reference_date < EARLIEST_PUBLISHED_DATE:
+            raise ValueError(
+                f"reference_date {self.reference_date} is before the earliest published date "
+                f"{EARLIEST_PUBLISHED_DATE}; give a later day (YYYY-MM-DD)"
+            )
+        return self
 
     @model_validator(mode="after")
     def _check_paths(self) -> BuildConfig:
@@ -137,6 +163,11 @@ class BuildConfig(BaseModel):
     def content_settings(self) -> dict[str, Any]:
         """The content-shaping settings as plain JSON values (for the manifest and the card)."""
         return json.loads(json.dumps({k: getattr(self, k) for k in CONTENT_KEYS}, default=str))
+
+
+def published_date_range(reference_date: dt.date) -> tuple[dt.date, dt.date]:
+    """``(earliest, latest)`` published date a release may hold: the one shared definition."""
+    return EARLIEST_PUBLISHED_DATE, reference_date
 
 
 def build_day() -> dt.date:
@@ -181,26 +212,84 @@ def check_paths(config: BuildConfig) -> None:
         raise ConfigError(f"raw_dir {raw} is a file, not a folder; pass the folder that holds it")
     if out.exists() and not out.is_dir():
         raise ConfigError(f"out_dir {out} is a file; pass --out with a folder path")
-    if out.is_dir() and any(out.iterdir()) and not (out / "build_manifest.json").is_file():
+    check_out_dir_replaceable(out)
+    check_cache_dir(config)
+
+
+def check_cache_dir(config: BuildConfig) -> None:
+    """An explicit ``cache_dir`` must be a folder that exists or can be created.
+
+    The default folder is optional: when it cannot be made the build runs without a cache
+    (``dataset.cache.open_cache`` says so once).
+    """
+    folder = config.cache_dir
+    if not config.cache or folder is None:
+        return
+    if folder.exists() and not folder.is_dir():
         raise ConfigError(
-            f"out_dir {out} exists and is not a release (no build_manifest.json); the build "
-            "replaces out_dir as a whole, so pass --out with a new or empty folder"
+            f"cache_dir {folder} is a file, not a folder; point cache_dir at a folder or pass "
+            "--no-cache"
+        )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(
+            f"cache_dir {folder} cannot be created ({exc.strerror}); point cache_dir at a "
+            "writable folder or pass --no-cache"
+        ) from None
+
+
+def check_out_dir_replaceable(out: Path) -> None:
+    """Raise ConfigError unless ``out`` may be replaced as a whole by a build.
+
+    It may when it is absent, an empty folder, or a release this tool wrote (recognised by its
+    manifest, checksums and data folder together: ``dataset.manifest.release_problem``), and it
+    lies inside no other release.
+    """
+    from dataset.manifest import enclosing_release, release_problem
+
+    if out.is_dir():
+        try:
+            empty = not any(out.iterdir())
+        except OSError as exc:
+            raise ConfigError(
+                f"out_dir {out} cannot be listed ({exc.strerror}); pass --out with a new folder"
+            ) from None
+        problem = None if empty else release_problem(out)
+        if problem:
+            raise ConfigError(
+                f"out_dir {out} exists and is not a release ({problem}); the build "
+                "replaces out_dir as a whole, so pass --out with a new or empty folder"
+            )
+    parent = enclosing_release(out.parent) if out.parent.exists() else None
+    if parent is not None:
+        raise ConfigError(
+            f"out_dir {out} is inside the release {parent}; pass --out with a folder outside it"
         )
 
 
 def _read_config_file(path: Path) -> dict[str, Any]:
+    """The settings of a YAML config file, checked to be a mapping of string keys.
+
+    Raises ConfigError (one line naming the file and the fix) when the file is missing, not a
+    file, larger than ``MAX_CONFIG_BYTES``, not UTF-8, not YAML, uses aliases, holds an impossible
+    date (``2025-02-30``) or is not a mapping with string keys.
+    """
+    text = _read_config_text(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(
-            f"config file {path} does not exist; pass an existing YAML file"
-        ) from None
-    except (OSError, yaml.YAMLError) as exc:
+        _refuse_aliases(text, path)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ConfigError(
             f"config file {path} could not be read as YAML{at}: {reason}; fix the file"
+        ) from None
+    except ValueError as exc:  # YAML's timestamp constructor: a date that does not exist
+        raise ConfigError(
+            f"config file {path} holds an impossible date ({exc}); write an existing day as "
+            "YYYY-MM-DD"
         ) from None
     if data is None:
         return {}
@@ -208,7 +297,55 @@ def _read_config_file(path: Path) -> dict[str, Any]:
         raise ConfigError(
             f"config file {path} must hold a mapping of settings, not {type(data).__name__}"
         )
+    keys = [key for key in data if not isinstance(key, str)]
+    if keys:
+        raise ConfigError(
+            f"config file {path}: setting name {_shorten(keys[0])} is not a string; valid "
+            f"settings: {', '.join(BuildConfig.model_fields)}"
+        )
     return data
+
+
+def _read_config_text(path: Path) -> str:
+    try:
+        if path.is_dir():
+            raise ConfigError(f"config file {path} is a folder; pass a YAML file")
+        size = path.stat().st_size
+        if size > MAX_CONFIG_BYTES:
+            raise ConfigError(
+                f"config file {path} has {size} bytes, over {MAX_CONFIG_BYTES}; a config holds a "
+                "few settings: pass the right file"
+            )
+        return path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            f"config file {path} does not exist; pass an existing YAML file"
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"config file {path} is not UTF-8 (bad byte at offset {exc.start}); save it as UTF-8"
+        ) from None
+    except OSError as exc:
+        raise ConfigError(
+            f"config file {path} could not be read ({exc.strerror}); fix it"
+        ) from None
+
+
+def _refuse_aliases(text: str, path: Path) -> None:
+    """Raise ConfigError when the YAML uses an alias (``*name``): expansion is unbounded."""
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            mark = event.start_mark
+            raise ConfigError(
+                f"config file {path} uses a YAML alias (*{event.anchor[:40]}, line "
+                f"{mark.line + 1}); aliases are not allowed in a config file: write the value out"
+            )
+
+
+def _shorten(value: Any, limit: int = 60) -> str:
+    """``repr(value)`` cut to ``limit`` characters: an error line never echoes a huge value."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
 # Settings that have their own command-line flag (the others come from the config file).
@@ -237,5 +374,5 @@ def _describe_validation_error(exc: ValidationError, path: Path | None, flags: s
         fix = f"fix {top} in {path}"
     else:
         fix = f"fix {top}"
-    shown = f" {err['input']!r}" if "input" in err else ""
+    shown = f" {_shorten(err['input'])}" if "input" in err else ""
     return f"{where}bad value{shown} for {key!r}{about}: {message}; {fix}"

@@ -15,9 +15,13 @@ engine and worker count.
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import logging
 import os
 import pickle
+import signal
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -51,24 +55,63 @@ def _batches(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
 
 
 def _run_local(stage: Stage, items: Sequence[Any], config: BuildConfig) -> Iterator[Any]:
+    """Run batches in this process (one worker) or a spawn process pool.
+
+    At most ``IN_FLIGHT_PER_WORKER`` batches per worker are submitted ahead, so batches are
+    sliced only as needed. When the consumer stops early (``--strict``, an error, Ctrl-C) the
+    generator's ``finally`` cancels the batches not started and waits for the running ones: the
+    pool always shuts down, and never hangs (``concurrent.futures`` joins workers that finished,
+    where ``multiprocessing.Pool.terminate`` could wait forever on a worker holding a queue lock).
+    Workers ignore SIGINT: Ctrl-C reaches the driver alone, so it ends with one message.
+    """
     workers = min(worker_count(config), -(-len(items) // BATCH_SIZE))
     if workers <= 1:
         for batch in _batches(items):
             yield from stage(batch, config)
         return
     import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     ctx = multiprocessing.get_context("spawn")
-    with ctx.Pool(workers) as pool:
-        # The pool's feeder thread blocks on the full task pipe, so jobs are made as needed.
-        jobs = ((stage, batch, config) for batch in _batches(items))
-        for results in pool.imap_unordered(_call_stage, jobs):
-            yield from results
+    pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_ignore_interrupts)
+    batches = _batches(items)
+    pending: set = set()
+    try:
+        with interrupts_ignored():  # the workers start now, and inherit SIG_IGN from birth
+            for batch in itertools.islice(batches, workers * IN_FLIGHT_PER_WORKER):
+                pending.add(pool.submit(stage, batch, config))
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                results = future.result()
+                for batch in itertools.islice(batches, 1):
+                    pending.add(pool.submit(stage, batch, config))
+                yield from results
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _call_stage(job: tuple[Stage, Sequence[Any], BuildConfig]) -> list[Any]:
-    stage, batch, config = job
-    return stage(batch, config)
+IN_FLIGHT_PER_WORKER = 2
+
+
+@contextlib.contextmanager
+def interrupts_ignored():
+    """Ignore SIGINT in this (main) thread for the block: processes started in it ignore Ctrl-C
+    even while they import, before ``_ignore_interrupts`` runs (Python keeps an inherited
+    SIG_IGN). A no-op outside the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _ignore_interrupts() -> None:
+    """Worker initializer: leave SIGINT (Ctrl-C) to the driver, which shuts the pool down."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run_ray(stage: Stage, items: Sequence[Any], config: BuildConfig) -> Iterator[Any]:

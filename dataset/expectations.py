@@ -33,6 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
 
+from dataset.config import EARLIEST_PUBLISHED_DATE
 from dataset.paths import find_resource_dir
 from dataset.schema import Column, TableSchema, article_schema
 
@@ -470,7 +471,12 @@ def rule_parameters(manifest: dict[str, Any], constants: dict[str, Any]) -> dict
     """The values ``{param: NAME}`` placeholders take for one release."""
     config = manifest.get("config", {})
     params = dict(constants)
-    params["build_date"] = manifest.get("build_date") or dt.date.today().isoformat()
+    # The published_date range extraction used (dataset.config.published_date_range): the
+    # earliest date and the release's reference_date (older manifests: the build date).
+    params["conflict_start"] = EARLIEST_PUBLISHED_DATE.isoformat()
+    params["build_date"] = (
+        manifest.get("reference_date") or manifest.get("build_date") or dt.date.today().isoformat()
+    )
     for key in ("min_text_chars", "max_text_chars", "language_score_threshold"):
         if key in config:
             params[key] = config[key]

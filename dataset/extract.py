@@ -34,9 +34,9 @@ Published date
     date inside a sentence ("le 19 septembre") is never taken; a date without a year never
     matches. Labelled lines whose date none of the patterns reads go to dateparser (relative
     parser disabled, day/month/year required, strict, languages chosen by script, cached).
-    Dates before 1988-01-01 or after the reference date (the build's ``reference_date``,
-    today by default) are rejected. Relative words ("today", "اليوم
-    الثلاثاء") are never dates.
+    Dates before 1988-02-20 (``dataset.config.EARLIEST_PUBLISHED_DATE``, shared with validation)
+    or after the reference date (the build's ``reference_date``, today by default) are rejected.
+    Relative words ("today", "اليوم الثلاثاء") are never dates.
 Publisher (the outlet that authored the article, when the document names it)
     1. An outlet credited in the byline: a name glued to or repeated beside the date
        ("Báo Quốc TếBáo Quốc Tế20/09/2023" -> "Báo Quốc Tế"), i.e. the original outlet.
@@ -68,6 +68,7 @@ from dataset.clean import (
     is_breadcrumb,
     match_key,
 )
+from dataset.config import EARLIEST_PUBLISHED_DATE
 
 HEADER_LINES = 15
 LINE_SCAN_MAX = 300  # date/title/masthead checks read at most this many characters of a line
@@ -75,7 +76,7 @@ TITLE_MIN, TITLE_MIN_CJK, TITLE_MAX = 15, 6, 250
 PROSE_MIN = 100  # a header line this long that ends a sentence is prose: the title is above it
 FULL_STOPS = (".", "。", "۔")
 INNER_SENTENCE_END = re.compile(r"[.!?。！？؟](?:\s|[”»\"])")
-MIN_DATE = dt.date(1988, 1, 1)
+MIN_DATE = EARLIEST_PUBLISHED_DATE  # one range with validation: see dataset.config
 
 # --------------------------------------------------------------------------------------------
 # Month and weekday names

@@ -55,7 +55,7 @@ def finalize_release(staging: Path, validate: bool = True) -> None:
 def run_validation(staging: Path) -> None:
     from dataset.validate import validate_release
 
-    report = validate_release(staging, check_checksums=False)
+    report = validate_release(staging, check_checksums=False, write_results=True)
     if not report.success:
         names = report.failing_names()
         shown = "; ".join(names[:MAX_FAILURES_SHOWN])

@@ -7,10 +7,14 @@ and POSIX, covering every file except ``checksums.sha256`` itself. ``sha256sum -
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from dataset.errors import InputError
+
 CHECKSUMS_NAME = "checksums.sha256"
+DIGEST = re.compile(r"[0-9a-fA-F]{64}")
 CHUNK_BYTES = 1 << 20
 
 
@@ -71,17 +75,33 @@ def write_checksums(release_dir: Path) -> Path:
     """Write ``checksums.sha256`` (written last in a build: it covers every other file)."""
     lines = [f"{digest}  {path}\n" for path, digest in compute_checksums(release_dir).items()]
     target = release_dir / CHECKSUMS_NAME
-    target.write_text("".join(lines), encoding="utf-8")
+    temporary = release_dir / f".{CHECKSUMS_NAME}.tmp"  # hidden: never listed itself
+    temporary.write_text("".join(lines), encoding="utf-8")
+    temporary.replace(target)  # atomic: a kill leaves the old file or the new one
     return target
 
 
 def read_checksums(release_dir: Path) -> dict[str, str]:
-    """Parse ``checksums.sha256`` into ``{relative path: sha256}`` (``*`` binary marks allowed)."""
+    """Parse ``checksums.sha256`` into ``{relative path: sha256}`` (``*`` binary marks allowed).
+
+    Raises InputError naming the file and line when it is not ``sha256sum`` output.
+    """
+    path = release_dir / CHECKSUMS_NAME
+    fix = "restore it from the published release or rebuild the release"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{path} is not UTF-8 text; {fix}") from None
     entries = {}
-    for line in (release_dir / CHECKSUMS_NAME).read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            digest, path = line.split(maxsplit=1)
-            entries[path.lstrip("*")] = digest
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        parts = line.split(maxsplit=1)
+        if len(parts) != 2 or not DIGEST.fullmatch(parts[0]):
+            raise InputError(
+                f"{path} line {number} is not '<64 hex digits>  <path>' (sha256sum format); {fix}"
+            )
+        entries[parts[1].lstrip("*")] = parts[0]
     return entries
 
 
@@ -96,3 +116,41 @@ def verify_checksums(release_dir: Path) -> ChecksumProblems:
         added=tuple(p for p in sorted(actual) if p not in expected),
         removed=tuple(p for p in sorted(expected) if p not in actual),
     )
+
+
+def find_damaged_parquet(release_dir: Path) -> tuple[Path, str] | None:
+    """The first Parquet file of a release that cannot be read whole, and pyarrow's reason.
+
+    Reads every ``*.parquet`` file (data and rejects) completely, so it is meant for the error
+    path only: pyarrow's own messages ("Invalid BYTE_ARRAY value", bad magic bytes) name no file.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    for path in sorted(release_dir.rglob("*.parquet")):
+        if is_hidden(path.relative_to(release_dir)):
+            continue
+        try:
+            pq.read_table(path)
+        except (pa.ArrowException, OSError) as exc:
+            return path, (str(exc).splitlines() or [type(exc).__name__])[0]
+    return None
+
+
+def explain_damage(error: BaseException, releases: tuple[Path, ...]) -> InputError | None:
+    """An InputError naming the damaged Parquet file of ``releases`` behind ``error``, if any."""
+    import pyarrow as pa
+
+    if not isinstance(error, (pa.ArrowException, OSError)):
+        return None
+    for release in releases:
+        if release is None or not release.is_dir():
+            continue
+        found = find_damaged_parquet(release)
+        if found:
+            path, reason = found
+            return InputError(
+                f"{path} is not a readable Parquet file ({reason[:120]}); the release is "
+                "damaged: restore the file from the published release or rebuild the release"
+            )
+    return None

@@ -18,6 +18,7 @@ import contextlib
 import ctypes
 import errno
 import fcntl
+import functools
 import os
 import re
 import shutil
@@ -38,7 +39,7 @@ import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from dataset import __version__
-from dataset.cache import ResultCache, cache_path
+from dataset.cache import ResultCache, cache_path, open_cache
 from dataset.changelog import check_previous_release, record_release_history
 from dataset.config import SPLIT_NAMES, BuildConfig, check_paths
 from dataset.dedupe import (
@@ -58,7 +59,9 @@ from dataset.read import (
     check_lock,
     document_id,
     find_document_names,
+    hash_file,
     read_document,
+    safe_name,
 )
 from dataset.records import Article, Extraction, RawDocument, Reject
 from dataset.schema import article_schema, reject_reasons, reject_schema
@@ -333,10 +336,10 @@ def process_documents(
         decodings=np.zeros(len(names), dtype=np.uint16),
     )
     location = cache_path(config)
-    cache = ResultCache(location, writable=True) if location else None
+    cache = open_cache(location) if location else None
     fresh: list[tuple[str, tuple]] = []
+    results = iterate_processed(names, config)
     try:
-        results = iterate_processed(names, config)
         for done in tqdm(
             results,
             total=len(names),
@@ -354,6 +357,7 @@ def process_documents(
         if cache:
             cache.put_many(fresh)
     finally:
+        results.close()  # stops the engine now (an error or --strict): no worker is left behind
         if cache:
             cache.close()
         corpus.articles.close()
@@ -403,7 +407,49 @@ def process_batch(jobs: Sequence[tuple[int, str]], config: BuildConfig) -> list[
     key = str(location)
     if key not in _CACHE_READERS:
         _CACHE_READERS[key] = ResultCache(location) if location else None
-    return process_paths(jobs, config, _CACHE_READERS[key])
+    return process_paths_safely(jobs, config, _CACHE_READERS[key])
+
+
+def process_paths_safely(
+    jobs: Sequence[tuple[int, str]], config: BuildConfig, cache: ResultCache | None = None
+) -> list[ProcessedDocument]:
+    """``process_paths``, with any exception confined to the document that raised it.
+
+    When the batch raises, each document is processed alone; one that still raises becomes a
+    ``processing_error`` reject naming the file and the error. One odd document never sinks a
+    build.
+    """
+    try:
+        return process_paths(jobs, config, cache)
+    except Exception:
+        return [process_alone(job, config, cache) for job in jobs]
+
+
+def process_alone(
+    job: tuple[int, str], config: BuildConfig, cache: ResultCache | None
+) -> ProcessedDocument:
+    """One document through ``process_paths``, or its ``processing_error`` reject."""
+    try:
+        return process_paths([job], config, cache)[0]
+    except Exception as exc:
+        return failed_document(job, exc, config)
+
+
+def failed_document(job: tuple[int, str], exc: Exception, config: BuildConfig) -> ProcessedDocument:
+    """The ``processing_error`` reject of a document whose processing raised ``exc``."""
+    index, path = job
+    name = safe_name(Path(path).relative_to(config.raw_dir).as_posix())
+    sha = hash_file(Path(path))
+    size = Path(path).stat().st_size if sha else None
+    message = (str(exc).splitlines() or [""])[0][:200]
+    reject = Reject(
+        name,
+        sha,
+        "processing_error",
+        f"{name}: processing raised {type(exc).__name__}: {message}; the rest of the build went "
+        "on: report it with this file",
+    )
+    return ProcessedDocument(index, name, sha, size, reject)
 
 
 def process_paths(
@@ -461,7 +507,7 @@ def finish_document(
     signature = np.frombuffer(signature_bytes, dtype=np.uint32)
     cached = values if fresh else None
     decoding = {"encoding": raw.encoding, "decoded_from": raw.decoded_from}
-    reject = check_quality(raw, extraction, config)
+    reject = check_quality(raw, extraction, config) or check_record(raw, extraction)
     if reject is not None:
         return ProcessedDocument(
             index, raw.source_file, raw.raw_sha256, size, reject, None, cached, **decoding
@@ -516,6 +562,42 @@ def check_quality(raw: RawDocument, ex: Extraction, config: BuildConfig) -> Reje
             text=ex.text,
         )
     return None
+
+
+def check_record(raw: RawDocument, ex: Extraction) -> Reject | None:
+    """A reject when the extraction cannot fill a required column of schemas/article.yaml.
+
+    Checked per document, so such a document is a reject naming the file instead of a failure
+    of the whole build when its row is written.
+    """
+    name, sha = raw.source_file, raw.raw_sha256
+    if ex.script is None:
+        return Reject(
+            name,
+            sha,
+            "unknown_script",
+            f"{name}: no letter of a known script in the body's sample (language {ex.language}); "
+            "add the script to dataset/detect.py if it is a real article",
+            text=ex.text,
+        )
+    row = Article("0" * 16, name, sha, ex, "0" * 16).to_row()
+    empty = [column for column in required_columns() if row.get(column) is None]
+    if empty:
+        return Reject(
+            name,
+            sha,
+            "invalid_record",
+            f"{name}: required column {empty[0]} is empty after extraction; report it with this "
+            "file",
+            text=ex.text,
+        )
+    return None
+
+
+@functools.cache
+def required_columns() -> tuple[str, ...]:
+    """The non-nullable columns of schemas/article.yaml."""
+    return tuple(column.name for column in article_schema().columns if not column.nullable)
 
 
 def collect_processed(corpus: Corpus, done: ProcessedDocument, config: BuildConfig) -> None:

@@ -23,7 +23,30 @@ from dataset.integrity import is_hidden
 from dataset.manifest import read_manifest
 from dataset.versions import read_release_version
 
-REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*$")
+REPO_ID = re.compile(r"[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*")
+
+
+def check_repo_id(repo_id: str, option: str = "--repo-id") -> None:
+    """Raise ConfigError unless ``repo_id`` is ``ORG/NAME`` and the Hub would accept it.
+
+    The Hub's own rules come from ``huggingface_hub.utils.validate_repo_id`` (no ``--`` or
+    ``..``, no ``.git`` ending, at most 96 characters per part, no leading or trailing ``-`` or
+    ``.``); ``ORG/`` is required on top, and ``fullmatch`` refuses a trailing newline.
+    """
+    from huggingface_hub.errors import HFValidationError
+    from huggingface_hub.utils import validate_repo_id
+
+    shown = repr(repo_id if len(repo_id) <= 60 else repo_id[:59] + "…")
+    if not REPO_ID.fullmatch(repo_id):
+        raise ConfigError(f"{option} {shown} is not ORG/NAME (e.g. my-org/karabakh-news)")
+    try:
+        validate_repo_id(repo_id)
+    except HFValidationError as exc:
+        reason = str(exc).split(":")[0].rstrip(".")
+        raise ConfigError(
+            f"{option} {shown} is refused by the Hugging Face Hub ({reason}); "
+            "e.g. my-org/karabakh-news"
+        ) from None
 
 
 class PublishError(KarabakhNewsError):
@@ -59,8 +82,7 @@ def publish_release(
     Raises ConfigError for a malformed ``repo_id``, InputError when the folder is not a release,
     PublishError when it fails validation or its checksums, or when the tag already exists.
     """
-    if not REPO_ID.match(repo_id):
-        raise ConfigError(f"--repo-id {repo_id!r} is not ORG/NAME (e.g. my-org/karabakh-news)")
+    check_repo_id(repo_id)
     plan = plan_publish(release_dir, repo_id)
     check_release_ready(release_dir)
     echo(format_plan(plan, dry_run))

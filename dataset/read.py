@@ -72,6 +72,12 @@ class DocumentNames(Sequence[str]):
     """
 
     def __init__(self, raw_dir: Path, names: Iterable[str]):
+        # A name that is not valid UTF-8 is kept as its safe form (``safe_name``); the real name,
+        # needed to open the file, is kept aside for those few.
+        names = list(names)
+        self._real = {safe_name(name): name for name in names if safe_name(name) != name}
+        if self._real:
+            names = [safe_name(name) for name in names]
         ordered = sorted(names, key=path_order)
         encoded = [name.encode("utf-8", "surrogatepass") for name in ordered]
         self.raw_dir = raw_dir
@@ -92,8 +98,9 @@ class DocumentNames(Sequence[str]):
         return self._data[start:end].decode("utf-8", "surrogatepass")
 
     def path(self, index: int) -> Path:
-        """The path of document ``index`` (``raw_dir`` joined with its name)."""
-        return self.raw_dir / self[index]
+        """The path of document ``index`` (``raw_dir`` joined with its real name)."""
+        name = self[index]
+        return self.raw_dir / self._real.get(name, name)
 
     def name_order(self) -> np.ndarray:
         """Document indexes in string order of their names (int64)."""
@@ -114,6 +121,21 @@ class DocumentNames(Sequence[str]):
         return names.take(pa.array(self._name_order))
 
 
+def safe_name(name: str) -> str:
+    """``name`` as valid UTF-8 text: undecodable bytes of a file name become ``\\xNN`` escapes.
+
+    File names are bytes on POSIX; Python hands undecodable ones over as lone surrogates
+    (surrogateescape), which no UTF-8 column can hold. Valid names are returned unchanged.
+    """
+    if name.isascii():
+        return name
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
 def path_order(name: str) -> str:
     """Sort key giving ``Path`` order for relative POSIX names: "/" sorts before any character."""
     return name.replace("/", "\0")
@@ -132,7 +154,7 @@ def find_document_names(raw_dir: Path) -> DocumentNames:
     top = str(raw_dir)
     names: list[str] = []
     others: list[str] = []  # other visible files, named in the error when there is no document
-    for folder, dirs, files in os.walk(top):
+    for folder, dirs, files in os.walk(top, onerror=refuse_unlistable):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         files = [f for f in files if not f.startswith(".")]
         prefix = folder[len(top) :].lstrip(os.sep).replace(os.sep, "/")
@@ -149,6 +171,18 @@ def find_document_names(raw_dir: Path) -> DocumentNames:
             f"put one UTF-8 text file per article, named *{DOCUMENT_SUFFIX}, in it"
         )
     return DocumentNames(raw_dir, names)
+
+
+def refuse_unlistable(error: OSError) -> None:
+    """``os.walk`` error handler: a folder of the raw corpus that cannot be listed is an error.
+
+    Skipping it would drop its documents without a reject.
+    """
+    folder = safe_name(str(error.filename))
+    raise InputError(
+        f"raw subfolder {folder} cannot be listed ({error.strerror}); its documents would be "
+        "lost: fix its permissions (chmod a+rx) or move it out of the raw folder"
+    )
 
 
 def find_documents(raw_dir: Path) -> list[Path]:
@@ -209,7 +243,7 @@ def read_document(path: Path, raw_dir: Path, max_file_bytes: int) -> RawDocument
 
     The policies (regular files only, symlinks, size limit) are in the module docstring.
     """
-    name = path.relative_to(raw_dir).as_posix()
+    name = safe_name(path.relative_to(raw_dir).as_posix())
     target = resolve_document(path, raw_dir)
     if isinstance(target, str):
         return Reject(name, None, "unreadable", f"{name} {target}")

@@ -37,8 +37,13 @@ different columns (each batch then reports the columns of its own shard).
 
 Results go to ``<release>/validation/{config}/{split}.{structural|domain}.json`` (GE's result
 JSON without run ids, timestamps or tracebacks, so re-validating an unchanged release writes the
-same bytes) and ``validation/summary.json`` (the agreed summary format). After writing, an existing
-``checksums.sha256`` is rewritten; it only changes when the results changed (a newer validator).
+same bytes) and ``validation/summary.json`` (the agreed summary format), and only when asked
+(``write_results``; ``validate --write``): by default validating a release only reads it, so a
+read-only copy validates. Into a published release the results are written atomically: a copy of
+the release made of hard links gets the new ``validation/`` and ``checksums.sha256``, and is
+swapped with the release in one rename (``rewrite_release_validation``), so a kill at any moment
+leaves the old release or the new one, both valid. The build writes into its staging folder
+directly.
 """
 
 from __future__ import annotations
@@ -204,13 +209,15 @@ def validate_release(
     release_dir: Path,
     *,
     check_checksums: bool = True,
-    write_results: bool = True,
+    write_results: bool = False,
     batch_rows: int = VALIDATION_BATCH_ROWS,
 ) -> ValidationReport:
     """Validate a release folder; see the module docstring for the order of checks.
 
-    ``check_checksums=False`` is for the build, which validates before checksums exist. Results
-    are written only when the checksums (if checked) match. The suites see at most
+    ``check_checksums=False`` is for the build, which validates its staging folder before
+    checksums exist, and writes the results there in place. With ``write_results`` and checked
+    checksums, the results go into the release atomically (``rewrite_release_validation``);
+    results are written only when the checksums (if checked) match. The suites see at most
     ``batch_rows`` rows at a time; the results do not depend on it. Raises InputError when the
     folder is not a release.
     """
@@ -222,10 +229,10 @@ def validate_release(
     report = ValidationReport(
         release_dir, manifest.get("release_version", __version__), outcomes, problems
     )
-    if write_results and (problems is None or problems.ok):
-        write_validation_results(report)
-        if (release_dir / CHECKSUMS_NAME).is_file():
-            write_checksums(release_dir)
+    if write_results and problems is None:
+        write_validation_results(report, release_dir)
+    elif write_results and problems.ok:
+        rewrite_release_validation(report)
     return report
 
 
@@ -947,13 +954,88 @@ def result_path(outcome: SuiteOutcome) -> str:
     return f"{RESULTS_DIR}/{outcome.config}/{outcome.split}.{kind}.json"
 
 
-def write_validation_results(report: ValidationReport) -> None:
-    """Replace ``<release>/validation/`` with the GE results and ``summary.json``."""
+def write_validation_results(report: ValidationReport, folder: Path) -> None:
+    """Replace ``<folder>/validation/`` with the GE results and ``summary.json``, in place.
+
+    Only for a folder nobody reads yet (the build's staging folder, or the copy made by
+    ``rewrite_release_validation``): a kill midway leaves ``validation/`` half written.
+    """
     import shutil
 
-    target = report.release_dir / RESULTS_DIR
+    target = folder / RESULTS_DIR
     shutil.rmtree(target, ignore_errors=True)
     for outcome in report.outcomes:
         if outcome.result_json is not None:
-            write_json(outcome.result_json, report.release_dir / result_path(outcome))
+            write_json(outcome.result_json, folder / result_path(outcome))
     write_json(report.summary_json(), target / "summary.json")
+
+
+def rewrite_release_validation(report: ValidationReport) -> None:
+    """Replace a release's ``validation/`` and ``checksums.sha256`` atomically.
+
+    Under the release's build lock (a build of it cannot run meanwhile), a staging copy of the
+    release is made beside it of hard links (copies where links fail), except those two; the new
+    results and checksums are written into it, and it is swapped with the release in one rename
+    (``dataset.pipeline.publish_staging``). A kill at any moment leaves a valid release; a
+    leftover staging folder is removed by the next build or ``validate --write``. A shell whose
+    working directory is inside the release keeps the old, deleted folder: ``cd`` again.
+
+    Raises InputError naming the release when it cannot be written (read-only, full disk).
+    """
+    import shutil
+
+    from dataset.errors import InputError
+    from dataset.pipeline import lock_out_dir, make_staging_dir, publish_staging, unlock_out_dir
+
+    release = report.release_dir.resolve()
+    if not os.access(release, os.W_OK):
+        raise InputError(
+            f"cannot write validation results into {report.release_dir}: it is read-only; "
+            "run validate without --write, or on a writable copy"
+        )
+    try:
+        lock = lock_out_dir(release)
+    except OSError as exc:
+        raise InputError(
+            f"cannot write validation results into {report.release_dir} ({exc.strerror}); "
+            "run validate without --write, or on a writable copy"
+        ) from None
+    staging = None
+    try:
+        staging = make_staging_dir(release)
+        shutil.copytree(
+            release,
+            staging,
+            symlinks=True,
+            ignore=lambda folder, _: _left_out(release, folder),
+            copy_function=link_or_copy,
+            dirs_exist_ok=True,
+        )
+        write_validation_results(report, staging)
+        write_checksums(staging)
+        publish_staging(staging, release)
+    except OSError as exc:
+        raise InputError(
+            f"cannot write validation results into {report.release_dir} ({exc.strerror}); "
+            "the release is unchanged: run validate without --write, or free space / fix "
+            "permissions"
+        ) from None
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        unlock_out_dir(lock, release)
+
+
+def _left_out(release: Path, folder: str) -> set[str]:
+    """What the staging copy leaves out: the two things it writes anew."""
+    return {RESULTS_DIR, CHECKSUMS_NAME} if Path(folder) == release else set()
+
+
+def link_or_copy(source: str, target: str) -> None:
+    """Hard-link ``source`` at ``target`` (no bytes copied), or copy it where links fail."""
+    import shutil
+
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)

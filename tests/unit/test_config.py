@@ -131,10 +131,31 @@ def test_out_folder_that_is_empty_or_a_release_is_accepted(tmp_path, raw):
     empty = tmp_path / "empty"
     empty.mkdir()
     release = tmp_path / "release"
-    release.mkdir()
-    (release / "build_manifest.json").write_text("{}")
+    (release / "data").mkdir(parents=True)
+    (release / "build_manifest.json").write_text('{"name": "karabakh-news"}')
+    (release / "checksums.sha256").write_text("")
     for out in (empty, release, tmp_path / "new"):
         check_paths(BuildConfig(raw_dir=raw, out_dir=out))
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"build_manifest.json": ""},
+        {"build_manifest.json": "{}", "checksums.sha256": "", "data/x": ""},
+        {"build_manifest.json": '{"name": "karabakh-news"}', "notes.txt": "mine"},
+        {"build_manifest.json": "[]", "checksums.sha256": "", "data/x": ""},
+    ],
+    ids=["empty manifest", "manifest of another tool", "no checksums", "manifest not an object"],
+)
+def test_a_folder_with_one_release_file_is_not_a_release(tmp_path, raw, files):
+    out = tmp_path / "home"
+    for name, text in files.items():
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_text(text)
+    before = sorted(p.name for p in out.rglob("*"))
+    assert "exists and is not a release" in config_error(tmp_path, raw_dir=raw, out_dir=out)
+    assert sorted(p.name for p in out.rglob("*")) == before
 
 
 def test_reference_date_defaults_to_the_build_day(monkeypatch, tmp_path, raw):

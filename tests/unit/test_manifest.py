@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from dataset.errors import InputError
 from dataset.manifest import MANIFEST, read_manifest, skip_raw_files
 from dataset.write import StreamedList, write_json
 
@@ -61,7 +62,23 @@ def test_a_manifest_laid_out_otherwise_is_parsed_whole(tmp_path, indent):
     assert read_manifest(tmp_path) == without_raw_files(manifest(RAW_FILES))
 
 
-def test_a_broken_manifest_is_a_json_error(tmp_path):
-    (tmp_path / MANIFEST).write_text('{\n  "raw": {\n    "files": [\n      {\n')
-    with pytest.raises(json.JSONDecodeError):
-        read_manifest(tmp_path)
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b'{\n  "raw": {\n    "files": [\n      {\n', "is not valid JSON"),
+        (b"", "is not valid JSON"),
+        (b"\xff\xfe{}", "is not valid JSON (not UTF-8)"),
+        (b"[1, 2]", "holds a JSON list, not an object"),
+        (b'{"counts": []}', "'counts' is a JSON list, not an object"),
+        (b'{"release_version": 1}', "'release_version' is not a string"),
+    ],
+    ids=["cut", "empty", "not utf-8", "list", "counts list", "version number"],
+)
+def test_a_broken_manifest_is_one_line_naming_the_file(tmp_path, content, expected):
+    (tmp_path / MANIFEST).write_bytes(content)
+    for raw_files in (False, True):
+        with pytest.raises(InputError) as caught:
+            read_manifest(tmp_path, raw_files=raw_files)
+        message = str(caught.value)
+        assert str(tmp_path / MANIFEST) in message and expected in message
+        assert "\n" not in message and "rebuild" in message

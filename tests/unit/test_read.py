@@ -308,10 +308,13 @@ def test_document_names_are_in_path_order_and_in_name_order(tmp_path):
     assert names.path(3) == in_path_order[3]
 
 
-def test_document_names_keep_any_name_exactly(tmp_path):
-    odd = ["x\udcff.txt", "", "tab\t.txt", "中"]
+def test_document_names_keep_any_name_and_show_undecodable_bytes_safely(tmp_path):
+    odd = ["x\udcff.txt", "", "tab\t.txt", "中"]  # \udcff: byte 0xff of a non-UTF-8 name
     names = DocumentNames(tmp_path, odd)
-    assert sorted(names) == sorted(odd) and len(names) == 4
+    shown = ["x\\xff.txt", "", "tab\t.txt", "中"]
+    assert sorted(names) == sorted(shown) and len(names) == 4
+    assert names.to_arrow().to_pylist() == sorted(shown)
+    assert {names.path(i) for i in range(4)} == {tmp_path / name for name in odd}
     assert names[1:3] == [names[1], names[2]]
 
 
