@@ -494,8 +494,11 @@ def creation_section(manifest: dict, stats) -> str:
             "document does not state is null, never a guess; relative words are not dates. "
             f"Found in this release: titles {found['title']}/{total}, dates "
             f"{found['published_date']}/{total}, publishers {found['publisher']}/{total}.",
-            "- **id:** first 16 hex digits of the sha256 of the normalized raw content; stable "
-            "across rebuilds and code changes.",
+            "- **id:** first 16 hex digits of the sha256 of the document's source identity: its "
+            "URL when the scraper recorded one, else the raw file's path relative to the raw "
+            "folder (POSIX separators, NFC); never its bytes. Stable across rebuilds, code "
+            "changes and corrections of the page: a corrected page keeps its id and shows as "
+            "modified in `diff.json`. Exact duplicates are found from the content instead.",
             "- **duplicate_cluster:** exact duplicates (same cleaned text) are dropped "
             f"(`exact_duplicate`, {rejects.get('exact_duplicate', 0)} in this release); near "
             f"duplicates are linked by MinHash ({config.get('minhash_permutations')} "

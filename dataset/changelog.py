@@ -25,9 +25,9 @@ DIFF = "diff.json"
 HEADER = """# Changelog
 
 Releases of the Karabakh News dataset, newest first. Versions are semantic versions of the data:
-PATCH = same records, new serialization; MINOR = records or columns added; MAJOR = records edited,
-removed or moved between splits, or columns removed or retyped. Each release's `diff.json` lists the
-ids behind the numbers below.
+PATCH = same records, new serialization; MINOR = records or columns added, or records corrected
+(same id, new content); MAJOR = records removed or moved between splits or language configs, or
+columns removed or retyped. Each release's `diff.json` lists the ids behind the numbers below.
 """
 _ENTRY = re.compile(r"^## ", re.MULTILINE)
 
@@ -117,7 +117,9 @@ def format_entry(diff: ReleaseDiff, date: dt.date) -> str:
             f"{len(diff.moved)} moved between splits, {diff.unchanged} unchanged)",
         ]
         if diff.replaced:
-            lines.append(f"- raw files edited (old id removed, new id added): {len(diff.replaced)}")
+            lines.append(
+                f"- source identity changed (old id removed, new id added): {len(diff.replaced)}"
+            )
         lines.append(f"- columns: {describe_columns(diff.columns)}")
         if diff.rejects.get("added") or diff.rejects.get("removed"):
             lines.append(

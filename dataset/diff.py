@@ -4,10 +4,11 @@ Only the released files are read (``data/{language}/{split}-*.parquet``, ``rejec
 and ``build_manifest.json``), never the code that built them. Records are matched by ``id``:
 
 - added / removed: the id is only in the new / the old release;
-- modified: same id, at least one column differs (the differing columns are listed);
+- modified: same id, at least one column differs (the differing columns are listed). Ids derive
+  from the source identity (URL, else raw file path), so a corrected raw file is a modified record;
 - moved: same id, another split (a language change shows as a modified ``language``);
-- replaced: a removed and an added id with the same ``source_file``. Ids derive from the raw
-  content, so editing a raw file removes its old record and adds a new one; this pairs them up.
+- replaced: a removed and an added id with the same ``source_file`` (e.g. a URL recorded for a
+  file that had none, which changes its identity); this pairs them up.
 
 Columns are compared through a 64-bit hash per cell, so memory stays at a few numbers per row
 however long the texts are. The required bump follows dataset.versions. ``old=None`` describes an
@@ -60,19 +61,23 @@ class ReleaseDiff:
     def required_bump(self) -> tuple[str, list[str]]:
         """The smallest semver bump this change needs, and the facts that make it so.
 
-        An initial release needs none. The MAJOR facts come first, then the MINOR ones.
+        An initial release needs none. The MAJOR facts come first, then the MINOR ones. A
+        corrected record (same id, other values) is MINOR, unless its ``language`` changed: it
+        then leaves its language config, which is a removal there (MAJOR).
         """
         if self.initial:
             return "none", []
+        relabelled = [m for m in self.modified if "language" in m["columns"]]
         major = _facts(
             _count(len(self.removed), "record", "removed"),
-            _count(len(self.modified), "record", "modified"),
+            _count(len(relabelled), "record", "moved to another language config"),
             _count(len(self.moved), "record", "moved between splits"),
             _names("removed", self.columns["removed"]),
             _names("retyped", [c["name"] for c in self.columns["type_changed"]]),
         )
         minor = _facts(
             _count(len(self.added), "record", "added"),
+            _count(len(self.modified) - len(relabelled), "record", "corrected"),
             _names("added", [c["name"] for c in self.columns["added"]]),
         )
         rewritten = sum(len(paths) for paths in self.files.values())
@@ -373,7 +378,7 @@ def format_diff(diff: ReleaseDiff, listed: int = LISTED_IDS) -> str:
     )
     lines += _list_ids("moved", [f"{m['id']} {m['from']} -> {m['to']}" for m in diff.moved], listed)
     lines += _list_ids(
-        "replaced (raw file edited)",
+        "replaced (source identity changed)",
         [f"{r['old_id']} -> {r['new_id']}" for r in diff.replaced],
         listed,
     )

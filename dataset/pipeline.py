@@ -56,9 +56,9 @@ from dataset.finalize import build_date, finalize_release
 from dataset.read import (
     DocumentNames,
     check_lock,
-    document_id,
     find_document_names,
     read_document,
+    source_id,
 )
 from dataset.records import Article, Extraction, RawDocument, Reject
 from dataset.schema import article_schema, reject_reasons, reject_schema
@@ -412,9 +412,10 @@ def process_paths(
     """Per-document stages for a batch of raw files: read, extract, filter, fingerprint, sign.
 
     Returns one ``ProcessedDocument`` per job, in job order. Never raises for a bad file: it
-    becomes a ``Reject``. With a cache, the extraction, id, fingerprint and signature of
-    already-seen raw bytes are reused; the filters always run. Each step runs over the whole
-    batch before the next (see ``parse_documents``); results are those of one document at a time.
+    becomes a ``Reject``. With a cache, the extraction, fingerprint and signature of
+    already-seen raw bytes are reused (the id comes from the source identity, not the bytes); the
+    filters always run. Each step runs over the whole batch before the next (see
+    ``parse_documents``); results are those of one document at a time.
     """
     reads = [read_raw(Path(path), config) for _, path in jobs]
     hits = [
@@ -425,19 +426,18 @@ def process_paths(
         k for k, (raw, _) in enumerate(reads) if isinstance(raw, RawDocument) and hits[k] is None
     ]
     texts = [reads[k][0].text for k in todo]
-    ids = [document_id(text) for text in texts]
     extractions = parse_documents(texts, config.reference_date)
     keys = [
         dedupe_keys(ex.text, config.shingle_size, config.minhash_permutations) for ex in extractions
     ]
-    computed = dict(zip(todo, zip(ids, extractions, keys, strict=True), strict=True))
+    computed = dict(zip(todo, zip(extractions, keys, strict=True), strict=True))
     results = []
     for k, ((index, _), (raw, size)) in enumerate(zip(jobs, reads, strict=True)):
         if isinstance(raw, Reject):
             results.append(ProcessedDocument(index, raw.source_file, raw.raw_sha256, size, raw))
         elif k in computed:
-            article_id, extraction, (fingerprint, signature) = computed[k]
-            fresh = (article_id, extraction, fingerprint, signature.tobytes())
+            extraction, (fingerprint, signature) = computed[k]
+            fresh = (extraction, fingerprint, signature.tobytes())
             results.append(finish_document(index, raw, size, fresh, True, config))
         else:
             results.append(finish_document(index, raw, size, hits[k], False, config))
@@ -454,10 +454,11 @@ def finish_document(
 ) -> ProcessedDocument:
     """Filter one extracted document; the result is its ``Article`` or its ``Reject``.
 
-    ``values`` is ``(id, extraction, fingerprint, signature bytes)``, as the cache holds it;
-    ``fresh`` says it was just computed (so the driver caches it).
+    ``values`` is ``(extraction, fingerprint, signature bytes)``, as the cache holds it;
+    ``fresh`` says it was just computed (so the driver caches it). The id comes from the
+    document's source identity (``source_id``), never from its bytes.
     """
-    article_id, extraction, fingerprint, signature_bytes = values
+    extraction, fingerprint, signature_bytes = values
     signature = np.frombuffer(signature_bytes, dtype=np.uint32)
     cached = values if fresh else None
     decoding = {"encoding": raw.encoding, "decoded_from": raw.decoded_from}
@@ -467,7 +468,7 @@ def finish_document(
             index, raw.source_file, raw.raw_sha256, size, reject, None, cached, **decoding
         )
     article = Article(
-        id=article_id,
+        id=source_id(raw.source_file),
         source_file=raw.source_file,
         raw_sha256=raw.raw_sha256,
         extraction=extraction,
@@ -566,9 +567,13 @@ def drop_exact_duplicates(corpus: Corpus) -> None:
     dropped = np.flatnonzero(corpus.keeper_of >= 0)
     for position in dropped[np.argsort(doc_index[dropped], kind="stable")].tolist():
         index = int(doc_index[position])
-        kept_id = int_to_id(ids[corpus.keeper_of[position]])
+        keeper = corpus.keeper_of[position]
+        kept_id = int_to_id(ids[keeper])
         source_file = corpus.names[index]
-        same = "content" if ids[position] == ids[corpus.keeper_of[position]] else "cleaned text"
+        same_bytes = np.array_equal(
+            corpus.raw_sha256[index], corpus.raw_sha256[int(doc_index[keeper])]
+        )
+        same = "content" if same_bytes else "cleaned text"
         corpus.rejects.append(
             Reject(
                 source_file,

@@ -1,9 +1,10 @@
 """Semantic versions of the data: parse, compare, and refuse a bump smaller than a change needs.
 
 The rules (design §7, Croissant 1.1 versioning): PATCH = same records, new serialization;
-MINOR = records or columns added; MAJOR = records edited, removed or moved across splits, or
-columns removed or retyped. ``none`` means nothing changed at all. The release version itself lives
-in one place, ``dataset.__version__``; this module only reads and compares versions.
+MINOR = records or columns added, or records corrected (same id, new content); MAJOR = records
+removed or moved across splits or language configs, or columns removed or retyped. ``none`` means
+nothing changed at all. The release version itself lives in one place, ``dataset.__version__``;
+this module only reads and compares versions.
 """
 
 from __future__ import annotations

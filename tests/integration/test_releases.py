@@ -70,13 +70,15 @@ def test_diff_json_lists_the_added_and_edited_documents(seed_release, second_rel
     assert diff["old"]["release_version"] == "0.1.0"
     assert diff["new"]["release_version"] == "1.0.0"
     records = diff["records"]
+    assert after[EDITED_FILE] == before[EDITED_FILE]  # the id survives the correction
     assert records["added"] == sorted(set(after.values()) - set(before.values()))
-    assert records["removed"] == [before[EDITED_FILE]]
-    assert records["replaced"] == [{"old_id": before[EDITED_FILE], "new_id": after[EDITED_FILE]}]
-    assert records["modified"] == records["moved"] == []
+    assert len(records["added"]) == 1
+    assert [m["id"] for m in records["modified"]] == [before[EDITED_FILE]]
+    assert {"text", "raw_sha256"} <= set(records["modified"][0]["columns"])
+    assert records["removed"] == records["replaced"] == records["moved"] == []
     assert records["unchanged"] == len(before) - 1
-    assert diff["required_bump"] == "major"
-    assert diff["reasons"] == ["1 record removed", "2 records added"]
+    assert diff["required_bump"] == "minor"
+    assert diff["reasons"] == ["1 record added", "1 record corrected"]
     new_language = set(diff["counts"]) - {p.parent.name for p in seed_release.glob("data/*/*")}
     assert len(new_language) == 1
     (counts,) = diff["counts"][new_language.pop()].values()
@@ -87,7 +89,7 @@ def test_diff_json_lists_the_added_and_edited_documents(seed_release, second_rel
 def test_build_prints_the_diff(second_release):
     _, stdout = second_release
     assert "Release diff: 0.1.0 -> 1.0.0" in stdout
-    assert "required bump: MAJOR (1 record removed; 2 records added)" in stdout
+    assert "required bump: MINOR (1 record added; 1 record corrected)" in stdout
 
 
 def test_changelog_carries_the_previous_entries_forward(seed_release, second_release):
@@ -96,8 +98,8 @@ def test_changelog_carries_the_previous_entries_forward(seed_release, second_rel
     new_log = (release / "CHANGELOG.md").read_text(encoding="utf-8")
     new_entry, old_entry = new_log.split("\n## ")[1:]
     assert new_entry.startswith("1.0.0 (")
-    assert "MAJOR release after 0.1.0; the change needs MAJOR" in new_entry
-    assert "raw files edited (old id removed, new id added): 1" in new_entry
+    assert "MAJOR release after 0.1.0; the change needs MINOR" in new_entry
+    assert "1 modified" in new_entry
     assert "## " + old_entry in old_log
     assert old_entry.startswith("0.1.0 (")
 
@@ -106,7 +108,7 @@ def test_diff_command_prints_and_writes_the_same_diff(seed_release, second_relea
     release, _ = second_release
     out = tmp_path / "diff.json"
     result = run_cli("diff", str(seed_release), str(release), "--out", str(out))
-    assert "required bump: MAJOR" in result.stdout
+    assert "required bump: MINOR" in result.stdout
     assert f"wrote {out}" in result.stdout
     assert read_json(out) == read_json(release / "diff.json")
 
@@ -119,10 +121,10 @@ def test_same_version_is_refused_and_nothing_is_written(seed_release, changed_ra
     )  # fmt: skip
     assert result.returncode == 1
     assert (
-        "1 record removed; 2 records added → MAJOR bump required, but 0.1.0 → 0.1.0 is no bump"
+        "1 record added; 1 record corrected → MINOR bump required, but 0.1.0 → 0.1.0 is no bump"
         in result.stderr
     )
-    assert 'set __version__ = "1.0.0" in dataset/__init__.py' in result.stderr
+    assert 'set __version__ = "0.2.0" in dataset/__init__.py' in result.stderr
     assert not out.exists()
     assert not list(tmp_path.glob(".release.staging-*"))
 
@@ -132,15 +134,15 @@ def project_020(tmp_path_factory):
     return project_at_version(tmp_path_factory.mktemp("p020") / "project", "0.2.0")
 
 
-def test_minor_bump_is_refused_when_major_is_needed(
-    seed_release, changed_raw, project_020, tmp_path
-):
+def test_minor_bump_is_refused_when_major_is_needed(seed_release, project_020, tmp_path):
+    raw = copy_seed_corpus(tmp_path / "raw")
+    (raw / EDITED_FILE).unlink()
     result = run_cli_in(
-        project_020, "build", "--raw", str(changed_raw), "--out", str(tmp_path / "r"),
+        project_020, "build", "--raw", str(raw), "--out", str(tmp_path / "r"),
         "--previous", str(seed_release), "--no-progress", check=False,
     )  # fmt: skip
     assert result.returncode == 1
-    assert "→ MAJOR bump required, but 0.1.0 → 0.2.0 is MINOR" in result.stderr
+    assert "1 record removed → MAJOR bump required, but 0.1.0 → 0.2.0 is MINOR" in result.stderr
 
 
 def test_added_documents_only_need_minor(seed_release, project_020, tmp_path):
