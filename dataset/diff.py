@@ -18,6 +18,7 @@ initial release (everything added, no bump).
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -301,7 +302,12 @@ def _count_by_location(rows: pl.DataFrame) -> dict[tuple[str, str], int]:
 
 
 def compare_files(old_dir: Path, new_dir: Path) -> dict[str, list[str]]:
-    """Parquet files (data/ and rejects/) added, removed, or with other bytes, by sha256."""
+    """Parquet files (data/ and rejects/) added, removed, or serialized otherwise.
+
+    "Otherwise" ignores the release version stamped in the files' metadata
+    (``serialization_digest``), so a new version alone is no change of serialization, and the
+    build and the ``diff`` command agree.
+    """
     old_files, new_files = _hash_parquet_files(old_dir), _hash_parquet_files(new_dir)
     return {
         "added": sorted(set(new_files) - set(old_files)),
@@ -313,16 +319,41 @@ def compare_files(old_dir: Path, new_dir: Path) -> dict[str, list[str]]:
 
 
 def _hash_parquet_files(release_dir: Path) -> dict[str, str]:
-    hashes = {}
-    for path in sorted(release_dir.glob("data/*/*.parquet")) + sorted(
+    paths = sorted(release_dir.glob("data/*/*.parquet")) + sorted(
         release_dir.glob("rejects/*.parquet")
-    ):
-        digest = hashlib.sha256()
-        with path.open("rb") as handle:
-            for block in iter(lambda h=handle: h.read(1 << 20), b""):
-                digest.update(block)
-        hashes[path.relative_to(release_dir).as_posix()] = digest.hexdigest()
-    return hashes
+    )
+    return {path.relative_to(release_dir).as_posix(): serialization_digest(path) for path in paths}
+
+
+def serialization_digest(path: Path) -> str:
+    """sha256 of a Parquet file's bytes before its footer (pages, page indexes) and of its
+    footer's key-value metadata without the release version (the Arrow schema compared without
+    metadata: its serialized copy embeds the version)."""
+    from dataset.write import METADATA_KEY
+
+    digest = hashlib.sha256()
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        handle.seek(size - 8)
+        data_end = size - 8 - int.from_bytes(handle.read(4), "little")
+        handle.seek(0)
+        remaining = data_end
+        while remaining > 0:
+            block = handle.read(min(1 << 20, remaining))
+            if not block:
+                break
+            digest.update(block)
+            remaining -= len(block)
+    metadata = pq.read_metadata(path)
+    pairs = dict(metadata.metadata or {})
+    pairs.pop(b"ARROW:schema", None)
+    if METADATA_KEY in pairs:
+        ours = json.loads(pairs[METADATA_KEY])
+        ours.pop("release_version", None)
+        pairs[METADATA_KEY] = json.dumps(ours, sort_keys=True).encode()
+    digest.update(repr(sorted(pairs.items())).encode())
+    digest.update(metadata.schema.to_arrow_schema().remove_metadata().to_string().encode())
+    return digest.hexdigest()
 
 
 def compare_rejects(old_dir: Path, new_dir: Path) -> dict[str, list[str]]:

@@ -39,7 +39,7 @@ from tqdm import tqdm
 
 from dataset import __version__
 from dataset.cache import ResultCache, cache_path
-from dataset.changelog import check_previous_release, record_release_history
+from dataset.changelog import check_previous_release, provisional_version, record_release_history
 from dataset.config import SPLIT_NAMES, BuildConfig, check_paths
 from dataset.dedupe import (
     cluster_near_duplicates,
@@ -175,9 +175,11 @@ def build_release(
     """Build a release from ``config.raw_dir`` into ``config.out_dir``.
 
     ``previous`` is the last release (may be ``out_dir`` itself): the new one records its changes
-    against it in diff.json and CHANGELOG.md and must carry a large enough version bump.
-    Raises ConfigError (bad folders), InputError (bad raw folder, lock or previous release),
-    BuildError (strict-mode reject, accounting mismatch, too small a version bump). On any
+    against it in diff.json and CHANGELOG.md. The release version is ``config.release_version``
+    when set, else the smallest the change since ``previous`` allows (the package version without
+    ``previous``). Raises ConfigError (bad folders, a requested version smaller than the change
+    needs), InputError (bad raw folder, lock or previous release), BuildError (strict-mode
+    reject, accounting mismatch). On any
     failure, or a kill at any moment, the previous release at ``out_dir`` is left untouched.
     """
     started = time.perf_counter()
@@ -187,7 +189,8 @@ def build_release(
     lock_checked = check_lock(config.raw_dir)
     # Asked before the work: a child forked from a big driver looks as big to RSS samplers.
     git_commit = read_git_commit()
-    check_previous_release(previous)
+    check_previous_release(previous, config.release_version)
+    version = provisional_version(previous, config.release_version)
     build_lock = lock_out_dir(config.out_dir)
     try:
         staging = make_staging_dir(config.out_dir)
@@ -199,14 +202,15 @@ def build_release(
         drop_exact_duplicates(corpus)
         cluster_corpus(corpus, config)
         assign_splits(corpus, config)
-        files = write_articles(corpus, staging, config)
-        write_rejects_table(corpus, staging, config)
+        files = write_articles(corpus, staging, config, version)
+        write_rejects_table(corpus, staging, config, version)
         summary = summarize(corpus, files, config, len(names), started)
         summary.manifest = make_manifest(corpus, summary, config, lock_checked, git_commit)
+        summary.manifest["release_version"] = version
         check_accounting(summary)
         check_every_file_accounted(names, staging)
         write_json(summary.manifest, staging / "build_manifest.json")
-        record_release_history(staging, previous)
+        record_release_history(staging, previous, config.release_version, summary.manifest)
         finalize_release(staging, validate=config.validate_release)
         publish_staging(staging, config.out_dir)
     finally:
@@ -610,13 +614,15 @@ def assign_splits(corpus: Corpus, config: BuildConfig) -> None:
 
 
 @timed_stage("write_articles")
-def write_articles(corpus: Corpus, staging: Path, config: BuildConfig) -> dict[str, int]:
+def write_articles(
+    corpus: Corpus, staging: Path, config: BuildConfig, release_version: str = __version__
+) -> dict[str, int]:
     """Write every language/split from the spill, bucket by bucket; ``{relative path: rows}``.
 
     Buckets are id ranges in id order and each is sorted by id alone, so every shard is sorted by
     id with bounded memory (one bucket plus one row group per open language/split).
     """
-    schema = article_arrow_schema(config.content_hash())
+    schema = article_arrow_schema(config.content_hash(), release_version)
     names = {code: language for language, code in corpus.languages.items()}
     kept = corpus.kept_positions()
     languages = np.frombuffer(corpus.language_codes, dtype=np.uint16)
@@ -654,11 +660,17 @@ def write_articles(corpus: Corpus, staging: Path, config: BuildConfig) -> dict[s
 
 
 @timed_stage("write_rejects")
-def write_rejects_table(corpus: Corpus, staging: Path, config: BuildConfig) -> str:
+def write_rejects_table(
+    corpus: Corpus, staging: Path, config: BuildConfig, release_version: str = __version__
+) -> str:
     """Write ``rejects/rejects.parquet`` from the reject spill, sorted by source file."""
     corpus.rejects.close()
     return write_sorted_rejects(
-        corpus.rejects.buckets(), staging, config.content_hash(), config.row_group_size
+        corpus.rejects.buckets(),
+        staging,
+        config.content_hash(),
+        config.row_group_size,
+        release_version,
     )
 
 

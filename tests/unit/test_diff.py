@@ -182,3 +182,17 @@ def test_folder_without_manifest_is_not_a_release(old, tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(InputError, match="is not a release folder"):
         diff_releases(old, tmp_path / "empty")
+
+
+def test_a_new_version_stamp_alone_is_no_new_serialization(old, tmp_path):
+    from release_builders import CONFIG_HASH
+
+    from dataset.write import article_arrow_schema
+
+    stamped = article_arrow_schema(CONFIG_HASH, "7.0.0")
+    new = build_new(tmp_path, BASE, schema=stamped)
+    shard = "data/zh/train-00000-of-00001.parquet"
+    assert (old / shard).read_bytes() != (new / shard).read_bytes()
+    diff = diff_releases(old, new)
+    assert diff.files == {"added": [], "removed": [], "changed": []}
+    assert diff.required_bump() == ("none", [])
