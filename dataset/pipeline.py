@@ -27,7 +27,7 @@ import time
 from array import array
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -62,6 +62,7 @@ from dataset.read import (
 )
 from dataset.records import Article, Extraction, RawDocument, Reject
 from dataset.schema import article_schema, reject_reasons, reject_schema
+from dataset.sources import describe_source, sidecar_warnings
 from dataset.spill import BucketSpill, SignatureSpill, id_prefix_buckets, name_range_buckets
 from dataset.split import assign_split
 from dataset.stages import timed_stage
@@ -78,7 +79,8 @@ SPILL_BATCH_ROWS = 2048
 REJECT_BUCKET_ROWS = 8192
 ARTICLE_BUCKET_ROWS = 4096
 CACHE_WRITE_ROWS = 1024
-NON_FATAL_REASONS = frozenset({"exact_duplicate"})
+NON_FATAL_REASONS = frozenset({"exact_duplicate", "duplicate_source"})
+MAX_LISTED_WARNINGS = 1000
 POSITION = "_position"
 
 
@@ -120,6 +122,7 @@ class ProcessedDocument:
     cached: tuple | None = None
     encoding: str | None = None
     decoded_from: str | None = None
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass
@@ -141,6 +144,9 @@ class Corpus:
     decodings: np.ndarray
     decoding_codes: dict[tuple, int] = field(default_factory=lambda: {(None, None): 0})
     reject_counts: Counter = field(default_factory=Counter)
+    source_warnings: list[str] = field(default_factory=list)
+    warning_count: int = 0
+    with_url: int = 0
     doc_index: array = field(default_factory=lambda: array("q"))
     ids: array = field(default_factory=lambda: array("Q"))
     fingerprints: array = field(default_factory=lambda: array("Q"))
@@ -199,6 +205,7 @@ def build_release(
         raise
     try:
         corpus = process_documents(names, config, staging, show_progress)
+        add_warnings(corpus, sidecar_warnings(config.raw_dir, names))
         drop_exact_duplicates(corpus)
         cluster_corpus(corpus, config)
         assign_splits(corpus, config)
@@ -465,14 +472,19 @@ def finish_document(
     extraction, fingerprint, signature_bytes = values
     signature = np.frombuffer(signature_bytes, dtype=np.uint32)
     cached = values if fresh else None
-    decoding = {"encoding": raw.encoding, "decoded_from": raw.decoded_from}
+    decoding = {
+        "encoding": raw.encoding,
+        "decoded_from": raw.decoded_from,
+        "warnings": raw.warnings,
+    }
     reject = check_quality(raw, extraction, config)
     if reject is not None:
         return ProcessedDocument(
             index, raw.source_file, raw.raw_sha256, size, reject, None, cached, **decoding
         )
     article = Article(
-        id=source_id(raw.source_file),
+        id=source_id(raw.source_file, raw.source.url),
+        source=raw.source,
         source_file=raw.source_file,
         raw_sha256=raw.raw_sha256,
         extraction=extraction,
@@ -484,9 +496,17 @@ def finish_document(
 
 
 def read_raw(path: Path, config: BuildConfig) -> tuple[RawDocument | Reject, int | None]:
-    """Read and decode one file; returns the document (or reject) and its size in bytes."""
+    """Read and decode one file and gather its source metadata (``dataset.sources``); returns
+    the document (or reject) and its size in bytes. The document's text is without the scraper's
+    header block; unusable metadata is a ``bad_source_metadata`` reject."""
     raw = read_document(path, config.raw_dir, config.max_file_bytes)
-    return raw, (path.stat().st_size if raw.raw_sha256 else None)
+    size = path.stat().st_size if raw.raw_sha256 else None
+    if not isinstance(raw, RawDocument):
+        return raw, size
+    found = describe_source(config.raw_dir, raw.source_file, raw.text)
+    if found.error:
+        return Reject(raw.source_file, raw.raw_sha256, "bad_source_metadata", found.error), size
+    return replace(raw, text=found.text, source=found.info, warnings=found.warnings), size
 
 
 def check_quality(raw: RawDocument, ex: Extraction, config: BuildConfig) -> Reject | None:
@@ -534,6 +554,7 @@ def collect_processed(corpus: Corpus, done: ProcessedDocument, config: BuildConf
     decoding = (done.encoding, done.decoded_from)
     code = corpus.decoding_codes.setdefault(decoding, len(corpus.decoding_codes))
     corpus.decodings[done.index] = code
+    add_warnings(corpus, done.warnings)
     outcome = done.outcome
     if isinstance(outcome, Reject):
         if config.strict and outcome.reason not in NON_FATAL_REASONS:
@@ -541,6 +562,7 @@ def collect_processed(corpus: Corpus, done: ProcessedDocument, config: BuildConf
         add_reject(corpus, outcome)
         return
     language = outcome.extraction.language
+    corpus.with_url += outcome.source.url is not None
     position = len(corpus.ids)
     corpus.doc_index.append(done.index)
     corpus.ids.append(id_to_int(outcome.id))
@@ -552,6 +574,17 @@ def collect_processed(corpus: Corpus, done: ProcessedDocument, config: BuildConf
     corpus.articles.append(row)
 
 
+def add_warnings(corpus: Corpus, warnings: Sequence[str]) -> None:
+    """Count warnings about source metadata and keep the ``MAX_LISTED_WARNINGS`` first in sorted
+    order (each names its file first): the same lines whatever order documents arrive in."""
+    if not warnings:
+        return
+    corpus.warning_count += len(warnings)
+    corpus.source_warnings.extend(warnings)
+    if len(corpus.source_warnings) > 2 * MAX_LISTED_WARNINGS:
+        corpus.source_warnings[:] = sorted(corpus.source_warnings)[:MAX_LISTED_WARNINGS]
+
+
 def add_reject(corpus: Corpus, reject: Reject) -> None:
     corpus.reject_counts[reject.reason] += 1
     corpus.rejects.append(reject.to_row())
@@ -559,7 +592,8 @@ def add_reject(corpus: Corpus, reject: Reject) -> None:
 
 @timed_stage("exact_duplicates")
 def drop_exact_duplicates(corpus: Corpus) -> None:
-    """Turn all but one article of each same-text group into ``exact_duplicate`` rejects.
+    """Turn all but one article of each same-text group into ``exact_duplicate`` rejects, then
+    all but one of each same-id group into ``duplicate_source`` rejects (``drop_same_source``).
 
     Fills ``corpus.keeper_of``: for every spilled article, the position of the article kept in
     its place, or -1 when it is kept itself.
@@ -588,6 +622,35 @@ def drop_exact_duplicates(corpus: Corpus) -> None:
             ).to_row()
         )
         corpus.reject_counts["exact_duplicate"] += 1
+    drop_same_source(corpus, ids, doc_index)
+
+
+def drop_same_source(corpus: Corpus, ids: np.ndarray, doc_index: np.ndarray) -> None:
+    """Among kept articles that share an id (raw files recording the same source URL), keep the
+    first by path and turn the others into ``duplicate_source`` rejects (ids stay unique)."""
+    kept = np.flatnonzero(corpus.keeper_of < 0)
+    order = kept[np.lexsort((doc_index[kept], ids[kept]))]
+    repeats = np.concatenate(([False], ids[order[1:]] == ids[order[:-1]]))
+    if not repeats.any():
+        return
+    starts = np.maximum.accumulate(np.where(repeats, 0, np.arange(len(order))))
+    for k in np.flatnonzero(repeats).tolist():
+        position, keeper = int(order[k]), int(order[starts[k]])
+        corpus.keeper_of[position] = keeper
+        index = int(doc_index[position])
+        source_file, kept_file = corpus.names[index], corpus.names[int(doc_index[keeper])]
+        kept_id = int_to_id(ids[keeper])
+        corpus.rejects.append(
+            Reject(
+                source_file,
+                bytes(corpus.raw_sha256[index]).hex(),
+                "duplicate_source",
+                f"{source_file}: records the same source URL as {kept_file} (article "
+                f"{kept_id}), which is kept; keep one file per URL",
+                duplicate_of=kept_id,
+            ).to_row()
+        )
+        corpus.reject_counts["duplicate_source"] += 1
 
 
 @timed_stage("near_duplicates")
@@ -729,6 +792,11 @@ def make_manifest(
             "kept_by_language_split": summary.kept_by_language_split,
         },
         "files": dict(sorted(summary.files.items())),
+        "source_metadata": {
+            "articles_with_url": corpus.with_url,
+            "warnings": corpus.warning_count,
+            "listed_warnings": sorted(corpus.source_warnings)[:MAX_LISTED_WARNINGS],
+        },
     }
 
 
