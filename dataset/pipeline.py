@@ -146,7 +146,7 @@ class Corpus:
     reject_counts: Counter = field(default_factory=Counter)
     source_warnings: list[str] = field(default_factory=list)
     warning_count: int = 0
-    with_url: int = 0
+    has_url: array = field(default_factory=lambda: array("B"))
     doc_index: array = field(default_factory=lambda: array("q"))
     ids: array = field(default_factory=lambda: array("Q"))
     fingerprints: array = field(default_factory=lambda: array("Q"))
@@ -562,7 +562,7 @@ def collect_processed(corpus: Corpus, done: ProcessedDocument, config: BuildConf
         add_reject(corpus, outcome)
         return
     language = outcome.extraction.language
-    corpus.with_url += outcome.source.url is not None
+    corpus.has_url.append(outcome.source.url is not None)
     position = len(corpus.ids)
     corpus.doc_index.append(done.index)
     corpus.ids.append(id_to_int(outcome.id))
@@ -793,7 +793,9 @@ def make_manifest(
         },
         "files": dict(sorted(summary.files.items())),
         "source_metadata": {
-            "articles_with_url": corpus.with_url,
+            "articles_with_url": int(
+                np.frombuffer(corpus.has_url, dtype=np.uint8)[corpus.kept_positions()].sum()
+            ),
             "warnings": corpus.warning_count,
             "listed_warnings": sorted(corpus.source_warnings)[:MAX_LISTED_WARNINGS],
         },
