@@ -1,7 +1,8 @@
 """Karabakh News: raw multilingual news documents -> a versioned, validated dataset release.
 
-The release version is declared here and nowhere else: pyproject.toml, CITATION.cff, the card,
-croissant.json, the Parquet metadata and the build manifest all read it.
+This is the package's version (pyproject.toml and the project's CITATION.cff read it). A data
+release's version is a build input (``build --version``; by default the smallest the change since
+``--previous`` allows), and this version is only the default of a first release.
 """
 
 __version__ = "0.1.0"

@@ -1,8 +1,9 @@
 """Per-document result cache: the expensive per-document work, keyed by raw sha256 + code version.
 
-What is cached for a decoded document is what its raw bytes alone determine: the article id, the
-``Extraction``, the text fingerprint and the MinHash signature. Filters that read the
-configuration and name the file (``check_quality``) are re-run on every build, so a cached result
+What is cached for a decoded document is what its raw bytes alone determine: the
+``Extraction``, the text fingerprint and the MinHash signature. The id (from the source identity,
+not the bytes) and the filters that read the configuration and name the file (``check_quality``)
+are computed on every build, so a cached result
 gives the same article or reject as a fresh one, byte for byte.
 
 The code version is a hash of everything that shapes those values:

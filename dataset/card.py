@@ -453,7 +453,7 @@ def creation_section(manifest: dict, stats) -> str:
     total = sum(s.rows for s in stats.values())
     found = {
         n: sum(s.filled[n] for s in stats.values())
-        for n in ("title", "published_date", "publisher")
+        for n in ("title", "published_date", "publisher", "url", "scraped_at")
     }
     return "\n".join(
         [
@@ -495,8 +495,18 @@ def creation_section(manifest: dict, stats) -> str:
             "document does not state is null, never a guess; relative words are not dates. "
             f"Found in this release: titles {found['title']}/{total}, dates "
             f"{found['published_date']}/{total}, publishers {found['publisher']}/{total}.",
-            "- **id:** first 16 hex digits of the sha256 of the normalized raw content; stable "
-            "across rebuilds and code changes.",
+            "- **id:** first 16 hex digits of the sha256 of the document's source identity: its "
+            "URL when the scraper recorded one, else the raw file's path relative to the raw "
+            "folder (POSIX separators, NFC); never its bytes. Stable across rebuilds, code "
+            "changes and corrections of the page: a corrected page keeps its id and shows as "
+            "modified in `diff.json`. Exact duplicates are found from the content instead.",
+            "- **url, domain, scraped_at:** what the scraper recorded beside the raw file "
+            "(`sources.jsonl` at the raw folder's root, `NAME.json` beside `NAME.txt`) or in a "
+            "header block at its top (`URL:`, `Scraped:` lines, removed from the text); the URL "
+            "in canonical form, its registered domain from the Public Suffix List snapshot "
+            f"bundled with tldextract {package_version('tldextract')}, the time in UTC. Null when "
+            f"the raw folder does not say. Found in this release: URLs {found['url']}/{total}, "
+            f"scrape times {found['scraped_at']}/{total}.",
             "- **duplicate_cluster:** exact duplicates (same cleaned text) are dropped "
             f"(`exact_duplicate`, {rejects.get('exact_duplicate', 0)} in this release); near "
             f"duplicates are linked by MinHash ({config.get('minhash_permutations')} "

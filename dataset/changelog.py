@@ -1,8 +1,10 @@
 """Release history: ``diff.json`` and ``CHANGELOG.md`` of a new release, against the previous one.
 
 This is step (1) of the final steps of ``build_release``: it compares the staged release with the
-``--previous`` release, refuses a version bump smaller than the change needs (dataset.versions),
-writes ``diff.json`` and carries the previous ``CHANGELOG.md`` forward with a new entry on top.
+``--previous`` release, settles the release version (the requested one, refused when it is a
+smaller bump than the change needs, else the smallest the change allows: dataset.versions), stamps
+it into the staged files, writes ``diff.json`` and carries the previous ``CHANGELOG.md`` forward
+with a new entry on top.
 
 Without ``--previous`` the release is described as an initial release: ``diff.json`` has
 ``"kind": "initial"`` (every id added, no bump) and ``CHANGELOG.md`` starts with that entry.
@@ -17,38 +19,83 @@ import os
 import re
 from pathlib import Path
 
+from dataset import __version__
 from dataset.diff import ReleaseDiff, diff_releases, write_diff
-from dataset.versions import check_bump, classify_bump, parse_version, read_release_version
+from dataset.versions import (
+    Version,
+    check_not_backwards,
+    choose_release_version,
+    classify_bump,
+    parse_version,
+    read_release_version,
+)
 
 CHANGELOG = "CHANGELOG.md"
 DIFF = "diff.json"
 HEADER = """# Changelog
 
 Releases of the Karabakh News dataset, newest first. Versions are semantic versions of the data:
-PATCH = same records, new serialization; MINOR = records or columns added; MAJOR = records edited,
-removed or moved between splits, or columns removed or retyped. Each release's `diff.json` lists the
-ids behind the numbers below.
+PATCH = same records, new serialization; MINOR = records or columns added, or records corrected
+(same id, new content); MAJOR = records removed or moved between splits or language configs, or
+columns removed or retyped. Each release's `diff.json` lists the ids behind the numbers below.
 """
 _ENTRY = re.compile(r"^## ", re.MULTILINE)
 
 
-def check_previous_release(previous: Path | None) -> None:
-    """Fail before any work when ``--previous`` is not a release folder (InputError)."""
+def check_previous_release(previous: Path | None, requested: str | None = None) -> None:
+    """Fail before any work when ``--previous`` is not a release folder (InputError) or the
+    requested version is below its version (ConfigError)."""
     if previous is not None:
-        read_release_version(previous)
+        old = read_release_version(previous)
+        if requested is not None:
+            check_not_backwards(old, parse_version(requested))
 
 
-def record_release_history(staging: Path, previous: Path | None) -> ReleaseDiff:
-    """Write ``diff.json`` and ``CHANGELOG.md`` into ``staging``; returns the diff.
+def provisional_version(previous: Path | None, requested: str | None) -> str:
+    """The version to write the release with before the diff settles it: the requested one, else
+    the previous release's (so that comparing files shows only real serialization changes), else
+    the package version."""
+    if requested is not None:
+        return requested
+    return str(read_release_version(previous)) if previous is not None else __version__
 
-    ``staging`` must already hold the data, rejects and ``build_manifest.json``. Raises
-    BuildError when the staged version is a smaller bump over ``previous`` than the change needs.
-    """
+
+def settle_release_version(
+    staging: Path, previous: Path | None, requested: str | None
+) -> tuple[ReleaseDiff, Version]:
+    """Compare the staged release with ``previous`` and choose its version (ConfigError when the
+    requested one is a smaller bump than the change needs)."""
     diff = diff_releases(previous, staging)
-    new_version = parse_version(diff.new["release_version"])
-    if previous is not None:
-        bump, reasons = diff.required_bump()
-        check_bump(read_release_version(previous), new_version, bump, reasons)
+    bump, reasons = diff.required_bump()
+    version = choose_release_version(
+        read_release_version(previous) if previous is not None else None,
+        parse_version(requested) if requested is not None else None,
+        bump,
+        reasons,
+        parse_version(__version__),
+    )
+    return diff, version
+
+
+def record_release_history(
+    staging: Path,
+    previous: Path | None,
+    requested: str | None = None,
+    manifest: dict | None = None,
+) -> ReleaseDiff:
+    """Settle the release version, stamp it, and write ``diff.json`` and ``CHANGELOG.md`` into
+    ``staging``; returns the diff.
+
+    ``staging`` must already hold the data, rejects and ``build_manifest.json`` (``manifest`` is
+    its content as built, or None to read it). Raises ConfigError, having written nothing, when
+    ``requested`` is a smaller bump over ``previous`` than the change needs.
+    """
+    from dataset.write import stamp_release_version
+
+    diff, version = settle_release_version(staging, previous, requested)
+    if str(version) != diff.new["release_version"]:
+        stamp_release_version(staging, str(version), manifest)
+        diff.new["release_version"] = str(version)
     write_diff(diff, staging / DIFF)
     previous_log = read_changelog(previous)
     (staging / CHANGELOG).write_text(
@@ -117,7 +164,9 @@ def format_entry(diff: ReleaseDiff, date: dt.date) -> str:
             f"{len(diff.moved)} moved between splits, {diff.unchanged} unchanged)",
         ]
         if diff.replaced:
-            lines.append(f"- raw files edited (old id removed, new id added): {len(diff.replaced)}")
+            lines.append(
+                f"- source identity changed (old id removed, new id added): {len(diff.replaced)}"
+            )
         lines.append(f"- columns: {describe_columns(diff.columns)}")
         if diff.rejects.get("added") or diff.rejects.get("removed"):
             lines.append(

@@ -81,6 +81,26 @@ def citation_problems(data: dict[str, Any], expected_version: str | None = None)
     return problems
 
 
+def release_citation(text: str, version: str, date: str) -> str:
+    """The text of a release's CITATION.cff: the project's file with ``version``,
+    ``date-released`` and every ``/tree/vX.Y.Z`` tag URL set to that release, all else (comments
+    included) as written. ``date`` is ``YYYY-MM-DD``."""
+    text = re.sub(r"^version:.*$", f"version: {version}", text, count=1, flags=re.M)
+    text = re.sub(r"^date-released:.*$", f'date-released: "{date}"', text, count=1, flags=re.M)
+    return re.sub(r"/tree/v\d+\.\d+\.\d+", f"/tree/v{version}", text)
+
+
+def write_release_citation(release_dir: Path) -> None:
+    """Write the release's CITATION.cff from the project's, stamped with the release version and
+    build date of ``build_manifest.json``."""
+    from dataset.manifest import read_manifest
+
+    manifest = read_manifest(release_dir)
+    text = find_citation_file().read_text(encoding="utf-8")
+    stamped = release_citation(text, str(manifest["release_version"]), manifest["build_date"])
+    (release_dir / CFF_NAME).write_text(stamped, encoding="utf-8")
+
+
 def bibtex_key(data: dict[str, Any]) -> str:
     words = re.findall(r"[A-Za-z0-9]+", str(data["title"]).split(":")[0])
     return "_".join(w.lower() for w in words) + f"_{release_year(data)}"

@@ -95,6 +95,14 @@ def cli(debug: bool) -> None:
     "version bump smaller than the change needs.",
 )
 @click.option(
+    "--version",
+    "release_version",
+    default=None,
+    metavar="X.Y.Z",
+    help="Version of this data release (default: the smallest the change since --previous "
+    "allows; the package version for a first release). Refused when smaller than the change needs.",
+)
+@click.option(
     "--reference-date",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
@@ -116,6 +124,7 @@ def build(
     engine,
     cache,
     previous_dir,
+    release_version,
     reference_date,
     no_progress,
     no_validate,
@@ -137,6 +146,7 @@ def build(
         engine=engine,
         cache=cache,
         reference_date=reference_date.date() if reference_date else None,
+        release_version=release_version,
         validate_release=False if no_validate else None,
     )
     with naming_damaged_files(previous_dir):

@@ -95,6 +95,11 @@ class BuildConfig(BaseModel):
         "byte on a later day.",
     )
     strict: bool = Field(False, description="Fail on any reject other than a duplicate.")
+    release_version: str | None = Field(
+        None,
+        description="Version of this data release, MAJOR.MINOR.PATCH (default: the smallest the "
+        "change since --previous allows; the package version for a first release).",
+    )
     validate_release: bool = Field(True, description="Run the validation suites after the build.")
 
     @field_validator("split_ratios")
@@ -113,6 +118,13 @@ class BuildConfig(BaseModel):
                 "e.g. {train: 0.8, validation: 0.1, test: 0.1}"
             )
         return {name: float(ratios.get(name, 0.0)) for name in SPLIT_NAMES}
+
+    @field_validator("release_version")
+    @classmethod
+    def _check_release_version(cls, version: str | None) -> str | None:
+        from dataset.versions import parse_version
+
+        return None if version is None else str(parse_version(version))
 
     @model_validator(mode="after")
     def _check_ranges(self) -> BuildConfig:
@@ -349,7 +361,13 @@ def _shorten(value: Any, limit: int = 60) -> str:
 
 
 # Settings that have their own command-line flag (the others come from the config file).
-FLAGS = {"raw_dir": "--raw", "out_dir": "--out", "workers": "--workers", "strict": "--strict"}
+FLAGS = {
+    "raw_dir": "--raw",
+    "out_dir": "--out",
+    "workers": "--workers",
+    "strict": "--strict",
+    "release_version": "--version",
+}
 
 
 def _describe_validation_error(exc: ValidationError, path: Path | None, flags: set[str]) -> str:

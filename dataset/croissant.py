@@ -56,6 +56,7 @@ DATA_TYPES = {
     "string": "sc:Text",
     "float32": "sc:Float",
     "date32": "sc:Date",
+    "timestamp": "sc:DateTime",
     "list<string>": "sc:Text",
 }
 SPLIT_URLS = {

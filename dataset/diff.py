@@ -4,10 +4,11 @@ Only the released files are read (``data/{language}/{split}-*.parquet``, ``rejec
 and ``build_manifest.json``), never the code that built them. Records are matched by ``id``:
 
 - added / removed: the id is only in the new / the old release;
-- modified: same id, at least one column differs (the differing columns are listed);
+- modified: same id, at least one column differs (the differing columns are listed). Ids derive
+  from the source identity (URL, else raw file path), so a corrected raw file is a modified record;
 - moved: same id, another split (a language change shows as a modified ``language``);
-- replaced: a removed and an added id with the same ``source_file``. Ids derive from the raw
-  content, so editing a raw file removes its old record and adds a new one; this pairs them up.
+- replaced: a removed and an added id with the same ``source_file`` (e.g. a URL recorded for a
+  file that had none, which changes its identity); this pairs them up.
 
 Columns are compared through a 64-bit hash per cell, so memory stays at a few numbers per row
 however long the texts are. The required bump follows dataset.versions. ``old=None`` describes an
@@ -17,6 +18,7 @@ initial release (everything added, no bump).
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,19 +62,23 @@ class ReleaseDiff:
     def required_bump(self) -> tuple[str, list[str]]:
         """The smallest semver bump this change needs, and the facts that make it so.
 
-        An initial release needs none. The MAJOR facts come first, then the MINOR ones.
+        An initial release needs none. The MAJOR facts come first, then the MINOR ones. A
+        corrected record (same id, other values) is MINOR, unless its ``language`` changed: it
+        then leaves its language config, which is a removal there (MAJOR).
         """
         if self.initial:
             return "none", []
+        relabelled = [m for m in self.modified if "language" in m["columns"]]
         major = _facts(
             _count(len(self.removed), "record", "removed"),
-            _count(len(self.modified), "record", "modified"),
+            _count(len(relabelled), "record", "moved to another language config"),
             _count(len(self.moved), "record", "moved between splits"),
             _names("removed", self.columns["removed"]),
             _names("retyped", [c["name"] for c in self.columns["type_changed"]]),
         )
         minor = _facts(
             _count(len(self.added), "record", "added"),
+            _count(len(self.modified) - len(relabelled), "record", "corrected"),
             _names("added", [c["name"] for c in self.columns["added"]]),
         )
         rewritten = sum(len(paths) for paths in self.files.values())
@@ -296,7 +302,12 @@ def _count_by_location(rows: pl.DataFrame) -> dict[tuple[str, str], int]:
 
 
 def compare_files(old_dir: Path, new_dir: Path) -> dict[str, list[str]]:
-    """Parquet files (data/ and rejects/) added, removed, or with other bytes, by sha256."""
+    """Parquet files (data/ and rejects/) added, removed, or serialized otherwise.
+
+    "Otherwise" ignores the release version stamped in the files' metadata
+    (``serialization_digest``), so a new version alone is no change of serialization, and the
+    build and the ``diff`` command agree.
+    """
     old_files, new_files = _hash_parquet_files(old_dir), _hash_parquet_files(new_dir)
     return {
         "added": sorted(set(new_files) - set(old_files)),
@@ -308,16 +319,41 @@ def compare_files(old_dir: Path, new_dir: Path) -> dict[str, list[str]]:
 
 
 def _hash_parquet_files(release_dir: Path) -> dict[str, str]:
-    hashes = {}
-    for path in sorted(release_dir.glob("data/*/*.parquet")) + sorted(
+    paths = sorted(release_dir.glob("data/*/*.parquet")) + sorted(
         release_dir.glob("rejects/*.parquet")
-    ):
-        digest = hashlib.sha256()
-        with path.open("rb") as handle:
-            for block in iter(lambda h=handle: h.read(1 << 20), b""):
-                digest.update(block)
-        hashes[path.relative_to(release_dir).as_posix()] = digest.hexdigest()
-    return hashes
+    )
+    return {path.relative_to(release_dir).as_posix(): serialization_digest(path) for path in paths}
+
+
+def serialization_digest(path: Path) -> str:
+    """sha256 of a Parquet file's bytes before its footer (pages, page indexes) and of its
+    footer's key-value metadata without the release version (the Arrow schema compared without
+    metadata: its serialized copy embeds the version)."""
+    from dataset.write import METADATA_KEY
+
+    digest = hashlib.sha256()
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        handle.seek(size - 8)
+        data_end = size - 8 - int.from_bytes(handle.read(4), "little")
+        handle.seek(0)
+        remaining = data_end
+        while remaining > 0:
+            block = handle.read(min(1 << 20, remaining))
+            if not block:
+                break
+            digest.update(block)
+            remaining -= len(block)
+    metadata = pq.read_metadata(path)
+    pairs = dict(metadata.metadata or {})
+    pairs.pop(b"ARROW:schema", None)
+    if METADATA_KEY in pairs:
+        ours = json.loads(pairs[METADATA_KEY])
+        ours.pop("release_version", None)
+        pairs[METADATA_KEY] = json.dumps(ours, sort_keys=True).encode()
+    digest.update(repr(sorted(pairs.items())).encode())
+    digest.update(metadata.schema.to_arrow_schema().remove_metadata().to_string().encode())
+    return digest.hexdigest()
 
 
 def compare_rejects(old_dir: Path, new_dir: Path) -> dict[str, list[str]]:
@@ -373,7 +409,7 @@ def format_diff(diff: ReleaseDiff, listed: int = LISTED_IDS) -> str:
     )
     lines += _list_ids("moved", [f"{m['id']} {m['from']} -> {m['to']}" for m in diff.moved], listed)
     lines += _list_ids(
-        "replaced (raw file edited)",
+        "replaced (source identity changed)",
         [f"{r['old_id']} -> {r['new_id']}" for r in diff.replaced],
         listed,
     )

@@ -46,7 +46,13 @@ CONFIG_SCOPES = ("any", "language", "all")
 # What a declared type looks like to GE's pandas engine once Parquet is read with
 # ``types_mapper=pd.ArrowDtype`` (the ArrowDtype's ``.type``). The exact Arrow types (float32,
 # not float64; string, not large_string) are checked on the Parquet schema by dataset/validate.py.
-GE_VALUE_TYPES = {"string": "str", "float32": "float", "date32": "date", "list<string>": "list"}
+GE_VALUE_TYPES = {
+    "string": "str",
+    "float32": "float",
+    "date32": "date",
+    "timestamp": "datetime",
+    "list<string>": "list",
+}
 # Special-purpose ISO 639 codes that are never the language of an article body.
 NON_LANGUAGE_CODES = frozenset({"mis", "mul", "und", "zxx"})
 

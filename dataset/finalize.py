@@ -34,7 +34,7 @@ def finalize_release(staging: Path, validate: bool = True) -> None:
     generated card or croissant.json fails our own checks.
     """
     from dataset.card import write_card
-    from dataset.citation import CFF_NAME, find_citation_file
+    from dataset.citation import write_release_citation
     from dataset.croissant import write_croissant
     from dataset.integrity import write_checksums
 
@@ -42,7 +42,7 @@ def finalize_release(staging: Path, validate: bool = True) -> None:
     if validate:
         with stage("validate"):
             run_validation(staging)
-    shutil.copyfile(find_citation_file(), staging / CFF_NAME)
+    write_release_citation(staging)
     with stage("card_checksums"):
         try:
             write_card(staging)

@@ -28,7 +28,7 @@ import time
 from array import array
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -40,7 +40,7 @@ from tqdm import tqdm
 
 from dataset import __version__
 from dataset.cache import ResultCache, cache_path, open_cache
-from dataset.changelog import check_previous_release, record_release_history
+from dataset.changelog import check_previous_release, provisional_version, record_release_history
 from dataset.config import SPLIT_NAMES, BuildConfig, check_paths
 from dataset.dedupe import (
     cluster_near_duplicates,
@@ -57,14 +57,15 @@ from dataset.finalize import build_date, finalize_release
 from dataset.read import (
     DocumentNames,
     check_lock,
-    document_id,
     find_document_names,
     hash_file,
     read_document,
     safe_name,
+    source_id,
 )
 from dataset.records import Article, Extraction, RawDocument, Reject
 from dataset.schema import article_schema, reject_reasons, reject_schema
+from dataset.sources import describe_source, sidecar_warnings
 from dataset.spill import BucketSpill, SignatureSpill, id_prefix_buckets, name_range_buckets
 from dataset.split import assign_split
 from dataset.stages import timed_stage
@@ -81,7 +82,8 @@ SPILL_BATCH_ROWS = 2048
 REJECT_BUCKET_ROWS = 8192
 ARTICLE_BUCKET_ROWS = 4096
 CACHE_WRITE_ROWS = 1024
-NON_FATAL_REASONS = frozenset({"exact_duplicate"})
+NON_FATAL_REASONS = frozenset({"exact_duplicate", "duplicate_source"})
+MAX_LISTED_WARNINGS = 1000
 POSITION = "_position"
 
 
@@ -123,6 +125,7 @@ class ProcessedDocument:
     cached: tuple | None = None
     encoding: str | None = None
     decoded_from: str | None = None
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass
@@ -144,6 +147,9 @@ class Corpus:
     decodings: np.ndarray
     decoding_codes: dict[tuple, int] = field(default_factory=lambda: {(None, None): 0})
     reject_counts: Counter = field(default_factory=Counter)
+    source_warnings: list[str] = field(default_factory=list)
+    warning_count: int = 0
+    has_url: array = field(default_factory=lambda: array("B"))
     doc_index: array = field(default_factory=lambda: array("q"))
     ids: array = field(default_factory=lambda: array("Q"))
     fingerprints: array = field(default_factory=lambda: array("Q"))
@@ -178,9 +184,11 @@ def build_release(
     """Build a release from ``config.raw_dir`` into ``config.out_dir``.
 
     ``previous`` is the last release (may be ``out_dir`` itself): the new one records its changes
-    against it in diff.json and CHANGELOG.md and must carry a large enough version bump.
-    Raises ConfigError (bad folders), InputError (bad raw folder, lock or previous release),
-    BuildError (strict-mode reject, accounting mismatch, too small a version bump). On any
+    against it in diff.json and CHANGELOG.md. The release version is ``config.release_version``
+    when set, else the smallest the change since ``previous`` allows (the package version without
+    ``previous``). Raises ConfigError (bad folders, a requested version smaller than the change
+    needs), InputError (bad raw folder, lock or previous release), BuildError (strict-mode
+    reject, accounting mismatch). On any
     failure, or a kill at any moment, the previous release at ``out_dir`` is left untouched.
     """
     started = time.perf_counter()
@@ -190,7 +198,8 @@ def build_release(
     lock_checked = check_lock(config.raw_dir)
     # Asked before the work: a child forked from a big driver looks as big to RSS samplers.
     git_commit = read_git_commit()
-    check_previous_release(previous)
+    check_previous_release(previous, config.release_version)
+    version = provisional_version(previous, config.release_version)
     build_lock = lock_out_dir(config.out_dir)
     try:
         staging = make_staging_dir(config.out_dir)
@@ -199,17 +208,19 @@ def build_release(
         raise
     try:
         corpus = process_documents(names, config, staging, show_progress)
+        add_warnings(corpus, sidecar_warnings(config.raw_dir, names))
         drop_exact_duplicates(corpus)
         cluster_corpus(corpus, config)
         assign_splits(corpus, config)
-        files = write_articles(corpus, staging, config)
-        write_rejects_table(corpus, staging, config)
+        files = write_articles(corpus, staging, config, version)
+        write_rejects_table(corpus, staging, config, version)
         summary = summarize(corpus, files, config, len(names), started)
         summary.manifest = make_manifest(corpus, summary, config, lock_checked, git_commit)
+        summary.manifest["release_version"] = version
         check_accounting(summary)
         check_every_file_accounted(names, staging)
         write_json(summary.manifest, staging / "build_manifest.json")
-        record_release_history(staging, previous)
+        record_release_history(staging, previous, config.release_version, summary.manifest)
         finalize_release(staging, validate=config.validate_release)
         publish_staging(staging, config.out_dir)
     finally:
@@ -458,9 +469,10 @@ def process_paths(
     """Per-document stages for a batch of raw files: read, extract, filter, fingerprint, sign.
 
     Returns one ``ProcessedDocument`` per job, in job order. Never raises for a bad file: it
-    becomes a ``Reject``. With a cache, the extraction, id, fingerprint and signature of
-    already-seen raw bytes are reused; the filters always run. Each step runs over the whole
-    batch before the next (see ``parse_documents``); results are those of one document at a time.
+    becomes a ``Reject``. With a cache, the extraction, fingerprint and signature of
+    already-seen raw bytes are reused (the id comes from the source identity, not the bytes); the
+    filters always run. Each step runs over the whole batch before the next (see
+    ``parse_documents``); results are those of one document at a time.
     """
     reads = [read_raw(Path(path), config) for _, path in jobs]
     hits = [
@@ -471,19 +483,18 @@ def process_paths(
         k for k, (raw, _) in enumerate(reads) if isinstance(raw, RawDocument) and hits[k] is None
     ]
     texts = [reads[k][0].text for k in todo]
-    ids = [document_id(text) for text in texts]
     extractions = parse_documents(texts, config.reference_date)
     keys = [
         dedupe_keys(ex.text, config.shingle_size, config.minhash_permutations) for ex in extractions
     ]
-    computed = dict(zip(todo, zip(ids, extractions, keys, strict=True), strict=True))
+    computed = dict(zip(todo, zip(extractions, keys, strict=True), strict=True))
     results = []
     for k, ((index, _), (raw, size)) in enumerate(zip(jobs, reads, strict=True)):
         if isinstance(raw, Reject):
             results.append(ProcessedDocument(index, raw.source_file, raw.raw_sha256, size, raw))
         elif k in computed:
-            article_id, extraction, (fingerprint, signature) = computed[k]
-            fresh = (article_id, extraction, fingerprint, signature.tobytes())
+            extraction, (fingerprint, signature) = computed[k]
+            fresh = (extraction, fingerprint, signature.tobytes())
             results.append(finish_document(index, raw, size, fresh, True, config))
         else:
             results.append(finish_document(index, raw, size, hits[k], False, config))
@@ -500,20 +511,26 @@ def finish_document(
 ) -> ProcessedDocument:
     """Filter one extracted document; the result is its ``Article`` or its ``Reject``.
 
-    ``values`` is ``(id, extraction, fingerprint, signature bytes)``, as the cache holds it;
-    ``fresh`` says it was just computed (so the driver caches it).
+    ``values`` is ``(extraction, fingerprint, signature bytes)``, as the cache holds it;
+    ``fresh`` says it was just computed (so the driver caches it). The id comes from the
+    document's source identity (``source_id``), never from its bytes.
     """
-    article_id, extraction, fingerprint, signature_bytes = values
+    extraction, fingerprint, signature_bytes = values
     signature = np.frombuffer(signature_bytes, dtype=np.uint32)
     cached = values if fresh else None
-    decoding = {"encoding": raw.encoding, "decoded_from": raw.decoded_from}
+    decoding = {
+        "encoding": raw.encoding,
+        "decoded_from": raw.decoded_from,
+        "warnings": raw.warnings,
+    }
     reject = check_quality(raw, extraction, config) or check_record(raw, extraction)
     if reject is not None:
         return ProcessedDocument(
             index, raw.source_file, raw.raw_sha256, size, reject, None, cached, **decoding
         )
     article = Article(
-        id=article_id,
+        id=source_id(raw.source_file, raw.source.url),
+        source=raw.source,
         source_file=raw.source_file,
         raw_sha256=raw.raw_sha256,
         extraction=extraction,
@@ -525,9 +542,17 @@ def finish_document(
 
 
 def read_raw(path: Path, config: BuildConfig) -> tuple[RawDocument | Reject, int | None]:
-    """Read and decode one file; returns the document (or reject) and its size in bytes."""
+    """Read and decode one file and gather its source metadata (``dataset.sources``); returns
+    the document (or reject) and its size in bytes. The document's text is without the scraper's
+    header block; unusable metadata is a ``bad_source_metadata`` reject."""
     raw = read_document(path, config.raw_dir, config.max_file_bytes)
-    return raw, (path.stat().st_size if raw.raw_sha256 else None)
+    size = path.stat().st_size if raw.raw_sha256 else None
+    if not isinstance(raw, RawDocument):
+        return raw, size
+    found = describe_source(config.raw_dir, raw.source_file, raw.text)
+    if found.error:
+        return Reject(raw.source_file, raw.raw_sha256, "bad_source_metadata", found.error), size
+    return replace(raw, text=found.text, source=found.info, warnings=found.warnings), size
 
 
 def check_quality(raw: RawDocument, ex: Extraction, config: BuildConfig) -> Reject | None:
@@ -611,6 +636,7 @@ def collect_processed(corpus: Corpus, done: ProcessedDocument, config: BuildConf
     decoding = (done.encoding, done.decoded_from)
     code = corpus.decoding_codes.setdefault(decoding, len(corpus.decoding_codes))
     corpus.decodings[done.index] = code
+    add_warnings(corpus, done.warnings)
     outcome = done.outcome
     if isinstance(outcome, Reject):
         if config.strict and outcome.reason not in NON_FATAL_REASONS:
@@ -618,6 +644,7 @@ def collect_processed(corpus: Corpus, done: ProcessedDocument, config: BuildConf
         add_reject(corpus, outcome)
         return
     language = outcome.extraction.language
+    corpus.has_url.append(outcome.source.url is not None)
     position = len(corpus.ids)
     corpus.doc_index.append(done.index)
     corpus.ids.append(id_to_int(outcome.id))
@@ -629,6 +656,17 @@ def collect_processed(corpus: Corpus, done: ProcessedDocument, config: BuildConf
     corpus.articles.append(row)
 
 
+def add_warnings(corpus: Corpus, warnings: Sequence[str]) -> None:
+    """Count warnings about source metadata and keep the ``MAX_LISTED_WARNINGS`` first in sorted
+    order (each names its file first): the same lines whatever order documents arrive in."""
+    if not warnings:
+        return
+    corpus.warning_count += len(warnings)
+    corpus.source_warnings.extend(warnings)
+    if len(corpus.source_warnings) > 2 * MAX_LISTED_WARNINGS:
+        corpus.source_warnings[:] = sorted(corpus.source_warnings)[:MAX_LISTED_WARNINGS]
+
+
 def add_reject(corpus: Corpus, reject: Reject) -> None:
     corpus.reject_counts[reject.reason] += 1
     corpus.rejects.append(reject.to_row())
@@ -636,7 +674,8 @@ def add_reject(corpus: Corpus, reject: Reject) -> None:
 
 @timed_stage("exact_duplicates")
 def drop_exact_duplicates(corpus: Corpus) -> None:
-    """Turn all but one article of each same-text group into ``exact_duplicate`` rejects.
+    """Turn all but one article of each same-text group into ``exact_duplicate`` rejects, then
+    all but one of each same-id group into ``duplicate_source`` rejects (``drop_same_source``).
 
     Fills ``corpus.keeper_of``: for every spilled article, the position of the article kept in
     its place, or -1 when it is kept itself.
@@ -648,9 +687,13 @@ def drop_exact_duplicates(corpus: Corpus) -> None:
     dropped = np.flatnonzero(corpus.keeper_of >= 0)
     for position in dropped[np.argsort(doc_index[dropped], kind="stable")].tolist():
         index = int(doc_index[position])
-        kept_id = int_to_id(ids[corpus.keeper_of[position]])
+        keeper = corpus.keeper_of[position]
+        kept_id = int_to_id(ids[keeper])
         source_file = corpus.names[index]
-        same = "content" if ids[position] == ids[corpus.keeper_of[position]] else "cleaned text"
+        same_bytes = np.array_equal(
+            corpus.raw_sha256[index], corpus.raw_sha256[int(doc_index[keeper])]
+        )
+        same = "content" if same_bytes else "cleaned text"
         corpus.rejects.append(
             Reject(
                 source_file,
@@ -661,6 +704,35 @@ def drop_exact_duplicates(corpus: Corpus) -> None:
             ).to_row()
         )
         corpus.reject_counts["exact_duplicate"] += 1
+    drop_same_source(corpus, ids, doc_index)
+
+
+def drop_same_source(corpus: Corpus, ids: np.ndarray, doc_index: np.ndarray) -> None:
+    """Among kept articles that share an id (raw files recording the same source URL), keep the
+    first by path and turn the others into ``duplicate_source`` rejects (ids stay unique)."""
+    kept = np.flatnonzero(corpus.keeper_of < 0)
+    order = kept[np.lexsort((doc_index[kept], ids[kept]))]
+    repeats = np.concatenate(([False], ids[order[1:]] == ids[order[:-1]]))
+    if not repeats.any():
+        return
+    starts = np.maximum.accumulate(np.where(repeats, 0, np.arange(len(order))))
+    for k in np.flatnonzero(repeats).tolist():
+        position, keeper = int(order[k]), int(order[starts[k]])
+        corpus.keeper_of[position] = keeper
+        index = int(doc_index[position])
+        source_file, kept_file = corpus.names[index], corpus.names[int(doc_index[keeper])]
+        kept_id = int_to_id(ids[keeper])
+        corpus.rejects.append(
+            Reject(
+                source_file,
+                bytes(corpus.raw_sha256[index]).hex(),
+                "duplicate_source",
+                f"{source_file}: records the same source URL as {kept_file} (article "
+                f"{kept_id}), which is kept; keep one file per URL",
+                duplicate_of=kept_id,
+            ).to_row()
+        )
+        corpus.reject_counts["duplicate_source"] += 1
 
 
 @timed_stage("near_duplicates")
@@ -687,13 +759,15 @@ def assign_splits(corpus: Corpus, config: BuildConfig) -> None:
 
 
 @timed_stage("write_articles")
-def write_articles(corpus: Corpus, staging: Path, config: BuildConfig) -> dict[str, int]:
+def write_articles(
+    corpus: Corpus, staging: Path, config: BuildConfig, release_version: str = __version__
+) -> dict[str, int]:
     """Write every language/split from the spill, bucket by bucket; ``{relative path: rows}``.
 
     Buckets are id ranges in id order and each is sorted by id alone, so every shard is sorted by
     id with bounded memory (one bucket plus one row group per open language/split).
     """
-    schema = article_arrow_schema(config.content_hash())
+    schema = article_arrow_schema(config.content_hash(), release_version)
     names = {code: language for language, code in corpus.languages.items()}
     kept = corpus.kept_positions()
     languages = np.frombuffer(corpus.language_codes, dtype=np.uint16)
@@ -731,11 +805,17 @@ def write_articles(corpus: Corpus, staging: Path, config: BuildConfig) -> dict[s
 
 
 @timed_stage("write_rejects")
-def write_rejects_table(corpus: Corpus, staging: Path, config: BuildConfig) -> str:
+def write_rejects_table(
+    corpus: Corpus, staging: Path, config: BuildConfig, release_version: str = __version__
+) -> str:
     """Write ``rejects/rejects.parquet`` from the reject spill, sorted by source file."""
     corpus.rejects.close()
     return write_sorted_rejects(
-        corpus.rejects.buckets(), staging, config.content_hash(), config.row_group_size
+        corpus.rejects.buckets(),
+        staging,
+        config.content_hash(),
+        config.row_group_size,
+        release_version,
     )
 
 
@@ -794,6 +874,13 @@ def make_manifest(
             "kept_by_language_split": summary.kept_by_language_split,
         },
         "files": dict(sorted(summary.files.items())),
+        "source_metadata": {
+            "articles_with_url": int(
+                np.frombuffer(corpus.has_url, dtype=np.uint8)[corpus.kept_positions()].sum()
+            ),
+            "warnings": corpus.warning_count,
+            "listed_warnings": sorted(corpus.source_warnings)[:MAX_LISTED_WARNINGS],
+        },
     }
 
 

@@ -162,7 +162,7 @@ def upload_release(plan: PublishPlan) -> None:
     if plan.tag in tags:
         raise PublishError(
             f"{plan.repo_id} already has tag {plan.tag}; a published release is never "
-            "overwritten: bump __version__ in dataset/__init__.py and rebuild"
+            "overwritten: rebuild with --previous (or a higher --version) and publish that"
         )
     api.create_repo(plan.repo_id, repo_type="dataset", exist_ok=True)
     commit = api.upload_folder(

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from dataset.sources import SourceInfo
+
 
 @dataclass(frozen=True)
 class RawDocument:
@@ -17,7 +19,9 @@ class RawDocument:
 
     ``encoding`` is the codec the bytes were decoded with; ``decoded_from`` how it was
     established: ``"utf-8"`` (valid UTF-8), ``"utf-8-truncated"`` (valid UTF-8 cut inside its
-    last character, which was dropped), ``"bom"`` or ``"charset-normalizer"``.
+    last character, which was dropped), ``"bom"`` or ``"charset-normalizer"``. ``source`` is the
+    scraper's metadata (``text`` is then without its header block), ``warnings`` what was wrong
+    with that metadata without making the document unusable.
     """
 
     source_file: str
@@ -25,6 +29,8 @@ class RawDocument:
     text: str
     encoding: str = "utf-8"
     decoded_from: str = "utf-8"
+    source: SourceInfo = field(default_factory=SourceInfo)
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,7 +76,8 @@ class Reject:
 
 @dataclass
 class Article:
-    """One released row. ``duplicate_cluster`` and ``split`` are filled by the global stages."""
+    """One released row. ``duplicate_cluster`` and ``split`` are filled by the global stages;
+    ``source`` is what the scraper recorded about the page (``dataset.sources``)."""
 
     id: str
     source_file: str
@@ -80,6 +87,7 @@ class Article:
     duplicate_cluster: str = ""
     split: str = ""
     extra: dict = field(default_factory=dict)
+    source: SourceInfo = field(default_factory=SourceInfo)
 
     def to_row(self) -> dict:
         ex = self.extraction
@@ -97,4 +105,7 @@ class Article:
             "duplicate_cluster": self.duplicate_cluster,
             "source_file": self.source_file,
             "raw_sha256": self.raw_sha256,
+            "url": self.source.url,
+            "domain": self.source.domain,
+            "scraped_at": self.source.scraped_at,
         }

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataset.config import SPLIT_NAMES
 
+MAX_SHOWN_WARNINGS = 5
+
 
 def format_build_summary(summary) -> str:
     """The end-of-build summary: documents in, kept per language and split, rejects, time."""
@@ -20,6 +22,13 @@ def format_build_summary(summary) -> str:
     if summary.rejected_by_reason:
         lines += ["", "rejected by reason:"]
         lines += [f"  {reason:<20}{n:>6}" for reason, n in summary.rejected_by_reason.items()]
+    sources = summary.manifest.get("source_metadata") or {}
+    if sources.get("warnings"):
+        listed = sources["listed_warnings"]
+        lines += ["", f"source metadata warnings: {sources['warnings']} (build_manifest.json)"]
+        lines += [f"  {line}" for line in listed[:MAX_SHOWN_WARNINGS]]
+        if sources["warnings"] > MAX_SHOWN_WARNINGS:
+            lines.append(f"  ... and {sources['warnings'] - MAX_SHOWN_WARNINGS} more")
     return "\n".join(lines)
 
 

@@ -20,12 +20,14 @@ ARROW_TYPES: dict[str, pa.DataType] = {
     "string": pa.string(),
     "float32": pa.float32(),
     "date32": pa.date32(),
+    "timestamp": pa.timestamp("us", tz="UTC"),
     "list<string>": pa.list_(pa.string()),
 }
 HF_DTYPES: dict[str, Any] = {
     "string": "string",
     "float32": "float32",
     "date32": "date32",
+    "timestamp": "timestamp[us, tz=UTC]",
     "list<string>": {"list": "string"},
 }
 

@@ -1,9 +1,14 @@
 """Semantic versions of the data: parse, compare, and refuse a bump smaller than a change needs.
 
 The rules (design §7, Croissant 1.1 versioning): PATCH = same records, new serialization;
-MINOR = records or columns added; MAJOR = records edited, removed or moved across splits, or
-columns removed or retyped. ``none`` means nothing changed at all. The release version itself lives
-in one place, ``dataset.__version__``; this module only reads and compares versions.
+MINOR = records or columns added, or records corrected (same id, new content); MAJOR = records
+removed or moved across splits or language configs, or columns removed or retyped. ``none`` means
+nothing changed at all.
+
+The release version is a build input (``build --version`` or the ``release_version`` setting), not
+an edit of the code: by default the smallest version the change allows (``choose_release_version``).
+``dataset.__version__`` is the package's version, used for a first release built without
+``--previous``; this module reads, compares and chooses versions.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from dataset.errors import BuildError, InputError
+from dataset.errors import ConfigError, InputError
 from dataset.manifest import read_manifest
 
 BUMPS = ("none", "patch", "minor", "major")
@@ -77,22 +82,49 @@ def check_bump(old: Version, new: Version, required: str, reasons: list[str]) ->
 
     ``required`` is one of BUMPS, ``reasons`` the facts that make it so (e.g. "2 records
     removed"). A larger bump than required is allowed. Raises BuildError with one line that names
-    the required bump, why, the bump actually made and the version to set.
+    the required bump, why, the bump actually made and the version to pass.
     """
+    check_not_backwards(old, new)
     actual = classify_bump(old, new)
-    if actual == "downgrade":
-        raise BuildError(
-            f"release version goes backwards: previous release is {old}, this build is {new}; "
-            f"set __version__ in dataset/__init__.py to at least {old.bumped(required)}"
-        )
     if bump_rank(actual) >= bump_rank(required):
         return
     why = "; ".join(reasons) if reasons else "the data changed"
     made = "no bump" if actual == "none" else f"{actual.upper()}"
-    raise BuildError(
+    raise ConfigError(
         f"{why} → {required.upper()} bump required, but {old} → {new} is {made}; "
-        f'set __version__ = "{old.bumped(required)}" in dataset/__init__.py and rebuild'
+        f"pass --version {old.bumped(required)} (or higher), or leave --version out to get it"
     )
+
+
+def check_not_backwards(old: Version, new: Version) -> None:
+    """Refuse (ConfigError) a release version below the previous release's."""
+    if new < old:
+        raise ConfigError(
+            f"release version goes backwards: previous release is {old}, --version is {new}; "
+            f"pass --version {old} or higher, or leave it out to get the smallest allowed"
+        )
+
+
+def choose_release_version(
+    previous: Version | None,
+    requested: Version | None,
+    required: str,
+    reasons: list[str],
+    package: Version,
+) -> Version:
+    """The version of a new release.
+
+    A first release (no ``previous``) is ``requested``, else the package version. After a
+    previous release it is ``requested`` when that is a large enough bump (ConfigError from
+    ``check_bump`` when not), else the smallest version the change allows: ``previous`` bumped by
+    ``required`` (the previous version itself when nothing changed).
+    """
+    if previous is None:
+        return requested or package
+    if requested is None:
+        return previous.bumped(required)
+    check_bump(previous, requested, required, reasons)
+    return requested
 
 
 def read_release_version(release_dir: Path) -> Version:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
@@ -18,7 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dataset import __version__
-from dataset.schema import TableSchema, article_schema, reject_schema
+from dataset.schema import TableSchema, article_schema, load_table_schema, reject_schema
 
 METADATA_KEY = b"karabakh_news"
 # Level 6: 1.8x faster than 9 for 4% larger files (measured in benchmarks/README.md).
@@ -30,7 +31,9 @@ def shard_path(language: str, split: str, index: int, count: int) -> str:
     return f"data/{language}/{split}-{index:05d}-of-{count:05d}.parquet"
 
 
-def schema_with_metadata(table: TableSchema, config_hash: str) -> pa.Schema:
+def schema_with_metadata(
+    table: TableSchema, config_hash: str, release_version: str = __version__
+) -> pa.Schema:
     """The declared Arrow schema plus our key-value metadata and the Hugging Face features."""
     from datasets import Features  # imported lazily: `datasets` is slow to import
 
@@ -38,7 +41,7 @@ def schema_with_metadata(table: TableSchema, config_hash: str) -> pa.Schema:
     ours = {
         "table": table.name,
         "schema_version": table.schema_version,
-        "release_version": __version__,
+        "release_version": release_version,
         "config_hash": config_hash,
     }
     features = Features.from_arrow_schema(schema).to_dict()
@@ -177,19 +180,27 @@ def split_writer(
 
 
 def write_rejects(
-    rows: list[dict[str, Any]], out_dir: Path, config_hash: str, row_group_size: int
+    rows: list[dict[str, Any]],
+    out_dir: Path,
+    config_hash: str,
+    row_group_size: int,
+    release_version: str = __version__,
 ) -> str:
     """Write ``rejects/rejects.parquet`` sorted by source file (written even when empty)."""
-    schema = schema_with_metadata(reject_schema(), config_hash)
+    schema = schema_with_metadata(reject_schema(), config_hash, release_version)
     table = pa.Table.from_pylist(rows, schema=schema)
-    return write_sorted_rejects([table], out_dir, config_hash, row_group_size)
+    return write_sorted_rejects([table], out_dir, config_hash, row_group_size, release_version)
 
 
 REJECTS_PATH = "rejects/rejects.parquet"
 
 
 def write_sorted_rejects(
-    tables: Iterable[pa.Table], out_dir: Path, config_hash: str, row_group_size: int
+    tables: Iterable[pa.Table],
+    out_dir: Path,
+    config_hash: str,
+    row_group_size: int,
+    release_version: str = __version__,
 ) -> str:
     """Write ``rejects/rejects.parquet`` from tables whose key ranges come in order.
 
@@ -197,7 +208,7 @@ def write_sorted_rejects(
     and must come in source-file order (e.g. the buckets of a ``BucketSpill``). Streaming: memory
     is bounded by the largest table.
     """
-    schema = schema_with_metadata(reject_schema(), config_hash)
+    schema = schema_with_metadata(reject_schema(), config_hash, release_version)
     writer = ShardWriter(out_dir, [REJECTS_PATH], 2**62, row_group_size, schema)
     for table in tables:
         writer.write(table.select(schema.names).cast(schema).sort_by("source_file"))
@@ -205,8 +216,47 @@ def write_sorted_rejects(
     return REJECTS_PATH
 
 
-def article_arrow_schema(config_hash: str) -> pa.Schema:
-    return schema_with_metadata(article_schema(), config_hash)
+def article_arrow_schema(config_hash: str, release_version: str = __version__) -> pa.Schema:
+    return schema_with_metadata(article_schema(), config_hash, release_version)
+
+
+def stamp_release_version(
+    release_dir: Path, release_version: str, manifest: dict | None = None
+) -> None:
+    """Set the release version of a written release: every Parquet file's key-value metadata
+    (``data/`` and ``rejects/``) and ``build_manifest.json``.
+
+    The build writes with a provisional version before the diff says which version the change
+    needs. Each Parquet file is rewritten row group by row group with the same writer settings,
+    so its bytes equal those of a file written with ``release_version`` from the start.
+    ``manifest`` is the manifest as built (its streamed lists intact); None reads the file.
+    """
+    paths = sorted(release_dir.glob("data/*/*.parquet"))
+    if (release_dir / REJECTS_PATH).is_file():
+        paths.append(release_dir / REJECTS_PATH)
+    for path in paths:
+        restamp_parquet(path, release_version)
+    manifest_path = release_dir / "build_manifest.json"
+    if manifest is None:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["release_version"] = release_version
+    write_json(manifest, manifest_path)
+
+
+def restamp_parquet(path: Path, release_version: str) -> None:
+    """Rewrite one Parquet file with ``release_version`` in its metadata (same rows and groups)."""
+    source = pq.ParquetFile(path)
+    ours = json.loads(source.schema_arrow.metadata[METADATA_KEY])
+    # The declared schema, not the one read back (whose list fields are named "element").
+    table = load_table_schema(ours["table"])
+    schema = schema_with_metadata(table, ours["config_hash"], release_version)
+    temporary = path.with_name(path.name + ".restamp")
+    with pq.ParquetWriter(temporary, schema, **WRITER_OPTIONS) as writer:
+        for index in range(source.metadata.num_row_groups):
+            group = source.read_row_group(index).cast(schema)
+            writer.write_table(group, row_group_size=max(1, group.num_rows))
+    source.close()
+    os.replace(temporary, path)
 
 
 class StreamedList:

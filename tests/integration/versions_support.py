@@ -1,14 +1,12 @@
-"""Helpers for release-history tests: edited raw corpora and project copies at another version.
+"""Helpers for release-history tests: edited raw corpora and running the CLI with an environment.
 
-The release version lives in one place, ``dataset/__init__.py``. A test that needs a build at
-another version therefore does what a maintainer does: it edits that one line, in a private copy
-of the project (package, schemas, validation suites; about 100 kB), and runs the CLI from there.
+The release version is a build input (``build --version`` or the ``release_version`` setting), so
+a test that needs a build at another version passes it, as a maintainer does; no code is edited.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -16,7 +14,6 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SEED_DIR = PROJECT_ROOT / "dataset" / "raw"
-PROJECT_PARTS = ("dataset", "schemas", "validation", "pyproject.toml", "CITATION.cff")
 EDITED_FILE = "002_1adc4a78b7f1ebcc.txt"
 ADDED_FILE = "005_added_es.txt"
 # A short news text in a language the seed corpus lacks (Spanish), long enough to be kept.
@@ -31,7 +28,8 @@ Las autoridades separatistas aceptaron entregar sus armas y negociar la reintegr
 territorio. Miles de personas comenzaron a huir hacia Armenia por el corredor de Lachín en los \
 días siguientes, mientras la misión rusa de mantenimiento de la paz evacuaba a los heridos.
 """
-EDIT_APPENDED = "\n\nCập nhật: Bộ Ngoại giao Armenia kêu gọi cộng đồng quốc tế can thiệp ngay.\n"
+# A correction of one word (a casualty figure) in the Vietnamese seed document.
+EDIT_BEFORE, EDIT_AFTER = "ít nhất 7 người", "ít nhất 8 người"
 
 
 def copy_seed_corpus(target: Path) -> Path:
@@ -47,29 +45,12 @@ def add_document(raw_dir: Path) -> Path:
 
 
 def edit_document(raw_dir: Path) -> Path:
+    """Correct one word of the Vietnamese seed document in place."""
     path = raw_dir / EDITED_FILE
-    path.write_text(path.read_text(encoding="utf-8") + EDIT_APPENDED, encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    assert text.count(EDIT_BEFORE) == 1, f"{EDIT_BEFORE!r} not once in {path}"
+    path.write_text(text.replace(EDIT_BEFORE, EDIT_AFTER), encoding="utf-8")
     return path
-
-
-def project_at_version(target: Path, version: str) -> Path:
-    """A copy of the project whose ``dataset.__version__`` is ``version``; returns its root."""
-    for part in PROJECT_PARTS:
-        source = PROJECT_ROOT / part
-        if source.is_dir():
-            shutil.copytree(
-                source, target / part, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
-            )
-        elif source.is_file():
-            target.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / part)
-    init = target / "dataset" / "__init__.py"
-    text, count = re.subn(
-        r'^__version__ = "[^"]*"$', f'__version__ = "{version}"', init.read_text(), flags=re.M
-    )
-    assert count == 1, f"no __version__ line in {init}"
-    init.write_text(text)
-    return target
 
 
 def run_cli_in(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pyarrow.parquet as pq
 import pytest
 from release_builders import article, make_release
 
@@ -16,7 +17,8 @@ from dataset.changelog import (
     update_changelog,
 )
 from dataset.diff import diff_releases
-from dataset.errors import BuildError
+from dataset.errors import ConfigError
+from dataset.write import METADATA_KEY
 
 DAY = dt.date(2024, 6, 16)
 AR = article("b000000000000002", "ar", "أعلنت أذربيجان أنها شنت عمليات في إقليم ناغورنو كاراباخ.")
@@ -63,17 +65,36 @@ def test_unchanged_rebuild_of_the_same_version_keeps_the_changelog(first, tmp_pa
 
 def test_record_release_history_refuses_too_small_a_bump_and_writes_nothing(first, tmp_path):
     staged = make_release(tmp_path / "staged", {("fr", "test"): [FR]}, version="0.2.0")
-    with pytest.raises(BuildError, match="1 record removed; 1 record added → MAJOR bump required"):
-        record_release_history(staged, first)
+    before = {p: p.read_bytes() for p in staged.rglob("*") if p.is_file()}
+    with pytest.raises(ConfigError, match="1 record removed; 1 record added → MAJOR bump required"):
+        record_release_history(staged, first, requested="0.2.0")
     assert not (staged / "diff.json").exists()
     assert not (staged / "CHANGELOG.md").exists()
+    assert {p: p.read_bytes() for p in staged.rglob("*") if p.is_file()} == before
+
+
+def test_record_release_history_stamps_the_smallest_allowed_version(first, tmp_path):
+    """No version requested: the previous one bumped as the change needs, stamped everywhere."""
+    staged = make_release(
+        tmp_path / "staged", {("ar", "train"): [AR], ("fr", "test"): [FR]}, version="0.1.0"
+    )
+    diff = record_release_history(staged, first)
+    assert diff.required_bump() == ("minor", ["1 record added"])
+    manifest = json.loads((staged / "build_manifest.json").read_text(encoding="utf-8"))
+    assert manifest["release_version"] == "0.2.0"
+    written = json.loads((staged / "diff.json").read_text(encoding="utf-8"))
+    assert written["new"]["release_version"] == "0.2.0"
+    for path in staged.glob("data/*/*.parquet"):
+        stamped = json.loads(pq.read_schema(path).metadata[METADATA_KEY])
+        assert stamped["release_version"] == "0.2.0"
+    assert (staged / "CHANGELOG.md").read_text(encoding="utf-8").count("## 0.2.0 (") == 1
 
 
 def test_record_release_history_writes_diff_and_changelog(first, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     (first / "CHANGELOG.md").write_text(update_changelog(None, diff_releases(None, first), DAY))
     staged = make_release(tmp_path / "staged", {("fr", "test"): [FR]}, version="1.0.0")
-    record_release_history(staged, first)
+    record_release_history(staged, first, requested="1.0.0")
     diff = json.loads((staged / "diff.json").read_text(encoding="utf-8"))
     assert diff["required_bump"] == "major"
     assert diff["records"]["removed"] == [AR["id"]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from dataset import __version__
 from dataset.citation import (
@@ -66,3 +67,26 @@ def test_person_authors_become_family_given():
         "authors": [{"family-names": "Nguyễn", "given-names": "Văn An"}, {"name": "Org"}],
     }
     assert "author = {Nguyễn, Văn An and {Org}}" in to_bibtex(data)
+
+
+def test_release_copy_carries_the_release_version_date_and_tag():
+    from dataset.citation import release_citation
+
+    text = find_citation_file().read_text(encoding="utf-8")
+    stamped = release_citation(text, "2.3.4", "2027-01-05")
+    data = yaml.safe_load(stamped)
+    assert str(data["version"]) == "2.3.4"
+    assert str(data["date-released"]) == "2027-01-05"
+    assert citation_problems(load_citation_text(stamped), "2.3.4") == []
+    assert "/tree/v2.3.4" in stamped and f"/tree/v{__version__}" not in stamped
+    assert stamped.splitlines()[0] == text.splitlines()[0]  # comments kept
+
+
+def load_citation_text(text: str) -> dict:
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "CITATION.cff"
+        path.write_text(text, encoding="utf-8")
+        return load_citation(path)

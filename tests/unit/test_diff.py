@@ -68,7 +68,15 @@ def test_any_column_change_is_a_modified_record(old, tmp_path, column, value):
     assert diff.modified == [{"id": ZH["id"], "columns": [column]}]
     assert diff.added == diff.removed == diff.moved == []
     bump, reasons = diff.required_bump()
-    assert (bump, reasons) == ("major", ["1 record modified"])
+    assert (bump, reasons) == ("minor", ["1 record corrected"])
+
+
+def test_language_change_leaves_its_config_and_needs_major(old, tmp_path):
+    relabelled = {**VI, "language": "fr"}
+    rows = {("zh", "train"): [ZH], ("ar", "train"): [AR], ("fr", "test"): [relabelled]}
+    diff = diff_releases(old, build_new(tmp_path, rows))
+    assert diff.modified == [{"id": VI["id"], "columns": ["language"]}]
+    assert diff.required_bump() == ("major", ["1 record moved to another language config"])
 
 
 def test_record_moved_between_splits_needs_major(old, tmp_path):
@@ -83,13 +91,20 @@ def test_record_moved_between_splits_needs_major(old, tmp_path):
     }
 
 
-def test_edited_raw_file_pairs_removed_and_added_ids(old, tmp_path):
-    """Ids derive from raw content: an edited file is a removal plus an addition, paired up."""
-    edited = article(
-        "e000000000000005", "vi", VI["text"] + " Cập nhật.", source_file=VI["source_file"]
-    )
-    diff = diff_releases(old, build_new(tmp_path, {**BASE, ("vi", "test"): [edited]}))
-    assert diff.replaced == [{"old_id": VI["id"], "new_id": edited["id"]}]
+def test_corrected_raw_file_keeps_its_id_and_needs_minor(old, tmp_path):
+    """Ids derive from the source identity: a corrected file is the same record, modified."""
+    corrected = {**VI, "text": VI["text"] + " Cập nhật.", "raw_sha256": "f" * 64}
+    diff = diff_releases(old, build_new(tmp_path, {**BASE, ("vi", "test"): [corrected]}))
+    assert diff.modified == [{"id": VI["id"], "columns": ["raw_sha256", "text"]}]
+    assert diff.added == diff.removed == diff.replaced == []
+    assert diff.required_bump() == ("minor", ["1 record corrected"])
+
+
+def test_changed_identity_pairs_removed_and_added_ids(old, tmp_path):
+    """A file that gains a URL gets a new identity: a removal plus an addition, paired up."""
+    renamed = article("e000000000000005", "vi", VI["text"], source_file=VI["source_file"])
+    diff = diff_releases(old, build_new(tmp_path, {**BASE, ("vi", "test"): [renamed]}))
+    assert diff.replaced == [{"old_id": VI["id"], "new_id": renamed["id"]}]
     bump, reasons = diff.required_bump()
     assert bump == "major"
     assert reasons == ["1 record removed", "1 record added"]
@@ -167,3 +182,17 @@ def test_folder_without_manifest_is_not_a_release(old, tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(InputError, match="is not a release folder"):
         diff_releases(old, tmp_path / "empty")
+
+
+def test_a_new_version_stamp_alone_is_no_new_serialization(old, tmp_path):
+    from release_builders import CONFIG_HASH
+
+    from dataset.write import article_arrow_schema
+
+    stamped = article_arrow_schema(CONFIG_HASH, "7.0.0")
+    new = build_new(tmp_path, BASE, schema=stamped)
+    shard = "data/zh/train-00000-of-00001.parquet"
+    assert (old / shard).read_bytes() != (new / shard).read_bytes()
+    diff = diff_releases(old, new)
+    assert diff.files == {"added": [], "removed": [], "changed": []}
+    assert diff.required_bump() == ("none", [])

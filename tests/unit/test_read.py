@@ -15,13 +15,13 @@ from dataset.read import (
     DocumentNames,
     check_lock,
     decode_document,
-    document_id,
     find_document_names,
     find_documents,
     hash_file,
     lock_path_for,
     read_document,
     read_up_to,
+    source_id,
 )
 from dataset.records import RawDocument, Reject
 from dataset.schema import reject_reasons
@@ -145,9 +145,33 @@ def test_empty_after_decoding_is_empty(data):
     assert result.reason == "empty"
 
 
-def test_line_endings_do_not_change_the_id():
-    ids = {document_id(VIETNAMESE.replace("\n", end)) for end in ("\n", "\r\n", "\r")}
-    assert len(ids) == 1
+def test_id_comes_from_the_path_not_the_bytes(tmp_path):
+    """A corrected file keeps its id; the same bytes under another name get another id."""
+    for name in ("vi/tin.txt", "ar/خبر.txt"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+    (tmp_path / "vi/tin.txt").write_text(VIETNAMESE, encoding="utf-8")
+    first = read_document(tmp_path / "vi/tin.txt", tmp_path, MAX)
+    (tmp_path / "vi/tin.txt").write_text(VIETNAMESE.replace("Armenia", "Armênia"), encoding="utf-8")
+    corrected = read_document(tmp_path / "vi/tin.txt", tmp_path, MAX)
+    (tmp_path / "ar/خبر.txt").write_text(VIETNAMESE, encoding="utf-8")
+    copy = read_document(tmp_path / "ar/خبر.txt", tmp_path, MAX)
+    assert first.raw_sha256 != corrected.raw_sha256
+    assert source_id(first.source_file) == source_id(corrected.source_file)
+    assert copy.raw_sha256 == first.raw_sha256
+    assert source_id(copy.source_file) != source_id(first.source_file)
+
+
+def test_id_is_the_sha256_of_the_nfc_relative_path_or_the_url():
+    import hashlib
+
+    decomposed = "tin/Vi\u1ec7t.txt".replace("\u1ec7", "e\u0323\u0302")  # as macOS stores it
+    assert source_id(decomposed) == source_id("tin/Vi\u1ec7t.txt")
+    expected = hashlib.sha256("file:中文/新闻.txt".encode()).hexdigest()[:16]
+    assert source_id("中文/新闻.txt") == expected
+    url = "https://news.example.am/hy/article/1"
+    assert source_id("a.txt", url) == source_id("b.txt", url)
+    assert source_id("a.txt", url) == hashlib.sha256(f"url:{url}".encode()).hexdigest()[:16]
+    assert source_id("a.txt", url) != source_id("a.txt")
 
 
 def test_too_large_is_rejected_without_reading_the_file(tmp_path):

@@ -25,7 +25,16 @@ def test_nullability_follows_declaration():
         "published_date",
         "published_date_raw",
         "publisher",
+        "url",
+        "domain",
+        "scraped_at",
     }
+
+
+def test_scraped_at_is_a_utc_timestamp_everywhere():
+    table = article_schema()
+    assert table.to_pyarrow().field("scraped_at").type == pa.timestamp("us", tz="UTC")
+    assert {"name": "scraped_at", "dtype": "timestamp[us, tz=UTC]"} in table.to_hf_features()
 
 
 def test_hf_features_follow_column_order():

@@ -6,10 +6,11 @@ import json
 
 import pytest
 
-from dataset.errors import BuildError, InputError
+from dataset.errors import ConfigError, InputError
 from dataset.versions import (
     Version,
     check_bump,
+    choose_release_version,
     classify_bump,
     parse_version,
     read_release_version,
@@ -78,22 +79,50 @@ def test_check_bump_accepts_a_large_enough_bump(old, new, required):
 
 
 def test_check_bump_names_required_bump_reason_and_fix():
-    with pytest.raises(BuildError) as caught:
+    with pytest.raises(ConfigError) as caught:
         check_bump(parse_version("0.1.0"), parse_version("0.2.0"), "major", ["2 records removed"])
     message = str(caught.value)
     assert message.startswith("2 records removed → MAJOR bump required, but 0.1.0 → 0.2.0 is MINOR")
-    assert 'set __version__ = "1.0.0" in dataset/__init__.py' in message
+    assert "pass --version 1.0.0 (or higher)" in message
     assert "\n" not in message
+    assert caught.value.exit_code == 2
 
 
 def test_check_bump_refuses_an_unchanged_version_for_a_patch():
-    with pytest.raises(BuildError, match=r"PATCH bump required, but 0\.1\.0 → 0\.1\.0 is no bump"):
+    with pytest.raises(ConfigError, match=r"PATCH bump required, but 0\.1\.0 → 0\.1\.0 is no bump"):
         check_bump(parse_version("0.1.0"), parse_version("0.1.0"), "patch", ["same records"])
 
 
 def test_check_bump_refuses_a_version_that_goes_backwards():
-    with pytest.raises(BuildError, match=r"goes backwards.*at least 1\.0\.1"):
+    with pytest.raises(ConfigError, match=r"goes backwards.*pass --version 1\.0\.0 or higher"):
         check_bump(parse_version("1.0.0"), parse_version("0.9.0"), "patch", [])
+
+
+@pytest.mark.parametrize(
+    ("required", "expected"),
+    [("none", "1.4.2"), ("patch", "1.4.3"), ("minor", "1.5.0"), ("major", "2.0.0")],
+)
+def test_default_version_is_the_smallest_the_change_allows(required, expected):
+    chosen = choose_release_version(
+        parse_version("1.4.2"), None, required, ["why"], parse_version("0.1.0")
+    )
+    assert str(chosen) == expected
+
+
+def test_requested_version_wins_when_large_enough_and_is_refused_when_not():
+    old, package = parse_version("1.4.2"), parse_version("0.1.0")
+    why = ["1 record added"]
+    chosen = choose_release_version(old, parse_version("3.0.0"), "minor", why, package)
+    assert str(chosen) == "3.0.0"
+    with pytest.raises(ConfigError, match=r"MINOR bump required, but 1\.4\.2 → 1\.4\.3 is PATCH"):
+        choose_release_version(old, parse_version("1.4.3"), "minor", why, package)
+
+
+def test_first_release_is_the_requested_or_the_package_version():
+    package = parse_version("0.1.0")
+    assert choose_release_version(None, None, "none", [], package) == package
+    chosen = choose_release_version(None, parse_version("0.0.1"), "none", [], package)
+    assert str(chosen) == "0.0.1"
 
 
 def test_read_release_version(tmp_path):
@@ -105,7 +134,7 @@ def test_read_release_version(tmp_path):
     ("manifest", "message"),
     [
         pytest.param(None, "is not a release folder", id="missing"),
-        pytest.param("{not json", "no valid release_version", id="broken-json"),
+        pytest.param("{not json", "is not valid JSON", id="broken-json"),
         pytest.param(json.dumps({"release_version": "1.0"}), "no valid release_version", id="bad"),
         pytest.param(json.dumps({}), "no valid release_version", id="absent"),
     ],

@@ -119,3 +119,22 @@ def test_write_json_streams_a_list_with_the_bytes_of_json_dumps(tmp_path, items)
 def test_write_json_still_refuses_values_json_cannot_write(tmp_path):
     with pytest.raises(TypeError, match="set is not JSON serializable"):
         write_json({"files": {"a"}}, tmp_path / "bad.json")
+
+
+@pytest.mark.parametrize(("rows", "group"), [(0, 2), (1, 2), (3, 2), (3, 1000)])
+def test_restamped_release_version_gives_the_bytes_of_a_direct_write(tmp_path, rows, group):
+    """The build writes a provisional version first; restamping must not change anything else."""
+    from dataset.write import restamp_parquet
+
+    for version in ("0.1.0", "0.2.0"):
+        schema = article_arrow_schema("0" * 16, version)
+        write_split(pa.Table.from_pylist(ROWS[:rows], schema=schema), tmp_path / version,
+                    "xx", "train", 100, group, schema)  # fmt: skip
+    if rows == 0:
+        assert not list(tmp_path.rglob("*.parquet"))  # a zero-row split is never written
+        return
+    (old,) = (tmp_path / "0.1.0").rglob("*.parquet")
+    (new,) = (tmp_path / "0.2.0").rglob("*.parquet")
+    assert old.read_bytes() != new.read_bytes()
+    restamp_parquet(old, "0.2.0")
+    assert old.read_bytes() == new.read_bytes()
