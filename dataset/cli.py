@@ -195,7 +195,10 @@ def validate(release_dir: Path) -> None:
 @click.argument("release_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
 @click.option("--check", is_flag=True, help="Fail if README.md differs from a regenerated card.")
 @click.option(
-    "--repo-id", default=None, help="Hub repository id shown in the card (default: placeholder)."
+    "--repo-id",
+    default=None,
+    help="Hub dataset id ORG/NAME shown in the card (default: the one in the build config's "
+    "collection.repository).",
 )
 def card(release_dir: Path, check: bool, repo_id: str | None) -> None:
     """Write the dataset card README.md of a release, or check it with --check.
@@ -204,9 +207,8 @@ def card(release_dir: Path, check: bool, repo_id: str | None) -> None:
 
     Example: python -m dataset card release/ --check
     """
-    from dataset.card import DEFAULT_REPO_ID, card_drift, write_card
+    from dataset.card import card_drift, write_card
 
-    repo_id = repo_id or DEFAULT_REPO_ID
     if check:
         diff = card_drift(release_dir, repo_id)
         if diff:
