@@ -526,6 +526,8 @@ def example_section(layout: ReleaseLayout) -> str:
     if row is None:
         return "\n".join([*lines, "This release has no rows."])
     shown = {name: row.get(name) for name in article_schema().column_names}
+    # float32 scores read back as doubles (0.9735999703...): show the digits a float32 holds
+    shown = {k: float(f"{v:.7g}") if isinstance(v, float) else v for k, v in shown.items()}
     text = shown.get("text") or ""
     if len(text) > EXAMPLE_TEXT_CHARS:
         shown["text"] = text[:EXAMPLE_TEXT_CHARS] + " [...]"

@@ -278,9 +278,11 @@ def _describe_validation_error(exc: ValidationError, path: Path | None, flags: s
     key = ".".join(str(p) for p in err["loc"]) or "config"
     where = f"{path}: " if path else ""
     if err["type"] == "extra_forbidden":
-        close = difflib.get_close_matches(key, BuildConfig.model_fields, n=1)
-        hint = f"did you mean {close[0]!r}? " if close else ""
-        valid = ", ".join(BuildConfig.model_fields)
+        nested = len(err["loc"]) > 1 and err["loc"][0] == "collection"
+        fields = Collection.model_fields if nested else BuildConfig.model_fields
+        close = difflib.get_close_matches(str(err["loc"][-1]), fields, n=1)
+        hint = f"did you mean {('collection.' if nested else '') + close[0]!r}? " if close else ""
+        valid = ", ".join(fields)
         return f"{where}unknown setting {key!r}; {hint}valid settings: {valid}"
     message = err["msg"].removeprefix("Value error, ")
     if not err["loc"]:  # a check across settings (the folders): its message says it all
