@@ -47,7 +47,8 @@ RAI_KEYS = (
     "rai:personalSensitiveInformation",
     "rai:dataUseCases",
     "rai:dataReleaseMaintenancePlan",
-    # Spec keys this release does not fill (no human annotation, no imputation):
+    # Spec keys this release does not fill (no human annotation, no imputation; the collection
+    # period is free text, while rai:dataCollectionTimeframe takes dates):
     "rai:dataCollectionTimeframe",
     "rai:dataImputationProtocol",
     "rai:dataManipulationProtocol",
@@ -226,10 +227,13 @@ def table_record_set(
 
 def rai_fields(manifest: dict, config: dict, languages: list[str]) -> dict[str, Any]:
     counts = manifest.get("counts", {})
+    collection = release_collection(manifest)
     return {
         "rai:dataCollection": (
             "News articles about the Nagorno-Karabakh conflict, copied or scraped from news web "
-            "pages as plain UTF-8 text files and locked by sha256 (see build_manifest.json)."
+            "pages as plain UTF-8 text files and locked by sha256 (see build_manifest.json). "
+            f"{collection['description']} Selection: {collection['selection']}. "
+            f"Collection period: {collection['period']}."
         ),
         "rai:dataCollectionType": ["Web Scraping", "Manual Human Curator"],
         "rai:dataCollectionMissingData": (
