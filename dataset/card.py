@@ -504,8 +504,9 @@ def structure_section(layout, stats) -> str:
 
 
 def example_row(layout: ReleaseLayout) -> dict[str, Any] | None:
-    """A real row of the release: the first (by id) of the ``all`` config's first split that
-    states a title, a date and a publisher, else the first row; None for an empty release."""
+    """A real row of the release: the first, in file order (language, then id), of the ``all``
+    config's first split that states a title, a date and a publisher, else the first row; None
+    for an empty release."""
     splits = layout.splits(ALL_CONFIG) if ALL_CONFIG in layout.configs else []
     if not splits:
         return None
