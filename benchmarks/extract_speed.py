@@ -12,7 +12,8 @@ words of the same seed, so paragraphs differ from document to document as real a
 (without it three samples in four would repeat, and any cache would look better than it is);
 wrapped in a masthead, a date line in one of the seed
 formats, a title, share/menu/"read also" furniture, and in one document out of five a photo
-caption taken from a seed in another language (what ``other_languages`` must report).
+caption taken from a seed in another language (which ``other_languages`` must not report: captions
+are not in the released text).
 
 Output: per step, the mean microseconds per document (best of ``--repeat`` runs over the whole
 corpus), then the median and 90th percentile of the whole ``parse_document`` per document and

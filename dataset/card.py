@@ -12,9 +12,11 @@ so ``card_problems`` checks the YAML values against the allowed lists itself.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import difflib
 import functools
 import json
+import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,7 +29,7 @@ import pyarrow.parquet as pq
 import yaml
 
 from dataset.citation import CFF_NAME, load_citation, to_apa, to_bibtex
-from dataset.config import SPLIT_NAMES
+from dataset.config import SPLIT_NAMES, Collection
 from dataset.expectations import allowed_language_codes, load_domain_rules, structural_rules
 from dataset.layout import ALL_CONFIG, ReleaseLayout, read_layout
 from dataset.manifest import read_manifest
@@ -35,10 +37,25 @@ from dataset.schema import article_schema, reject_reasons
 
 CARD_NAME = "README.md"
 LICENSE_NAME = "LICENSE.md"
-DEFAULT_REPO_ID = "karabakh-news/karabakh-news"
 PRETTY_NAME = "Karabakh News"
 MISSING_MARKER = "[More Information Needed]"
 PUBLISHERS_SHOWN = 5
+EXAMPLE_TEXT_CHARS = 300
+# Language modelling on the article texts: the columns hold texts and metadata, no target labels
+# (huggingface.js pipelines.ts task ids; cc_news declares the same pair).
+TASK_CATEGORIES = ["text-generation", "fill-mask"]
+TASK_IDS = ["language-modeling", "masked-language-modeling"]
+# The target column a task category needs; a card may declare the task only when it exists.
+TASK_TARGETS = {
+    "text-classification": "label",
+    "token-classification": "tags",
+    "zero-shot-classification": "label",
+    "summarization": "summary",
+    "translation": "translation",
+    "question-answering": "answers",
+    "sentence-similarity": "score",
+}
+HUB_DATASET_URL = re.compile(r"^https://huggingface\.co/datasets/([\w.-]+/[\w.-]+)/?$")
 
 # Allowed values of the card metadata (huggingface/hub-docs datasetcard.md, the DatasetCardData
 # docstring, hub-docs repositories-licenses.md and huggingface.js pipelines.ts). Only the values a
@@ -129,6 +146,7 @@ class SplitStats:
     publishers: Counter = field(default_factory=Counter)
     scripts: Counter = field(default_factory=Counter)
     filled: Counter = field(default_factory=Counter)
+    nbytes: int = 0
 
 
 def collect_stats(layout: ReleaseLayout) -> dict[tuple[str, str], SplitStats]:
@@ -141,6 +159,7 @@ def collect_stats(layout: ReleaseLayout) -> dict[tuple[str, str], SplitStats]:
             for relative in layout.files(language, split):
                 for table in row_groups(layout.root / relative):
                     s.rows += table.num_rows
+                    s.nbytes += table.nbytes
                     for name in columns:
                         if name in table.column_names:
                             s.filled[name] += table.num_rows - table.column(name).null_count
@@ -199,10 +218,19 @@ def config_entries(layout: ReleaseLayout) -> list[dict[str, Any]]:
     return entries
 
 
-def dataset_info_entries(layout: ReleaseLayout) -> list[dict[str, Any]]:
-    """``dataset_info`` per config: declared features and split sizes counted from the files."""
+def dataset_info_entries(
+    layout: ReleaseLayout, stats: dict[tuple[str, str], SplitStats]
+) -> list[dict[str, Any]]:
+    """``dataset_info`` per config: declared features, and per split the rows counted from the
+    files and ``num_bytes`` (the split's size as Arrow in memory, which is what ``datasets``
+    records); ``dataset_size`` sums them, ``download_size`` sums the Parquet file sizes.
+
+    datasets 5.x ignores a ``splits`` list (with a warning) unless every entry has ``name``,
+    ``num_examples`` and ``num_bytes`` (``SplitDict._from_yaml_list``).
+    """
     entries = []
     for config in layout.configs:
+        languages = layout.languages if config == ALL_CONFIG else [config]
         splits = []
         download = 0
         for split in layout.splits(config):
@@ -210,7 +238,10 @@ def dataset_info_entries(layout: ReleaseLayout) -> list[dict[str, Any]]:
             for relative in layout.files(config, split):
                 rows += pq.ParquetFile(layout.root / relative).metadata.num_rows
                 download += (layout.root / relative).stat().st_size
-            splits.append({"name": split, "num_examples": rows})
+            parts = [stats[(lang, split)] for lang in languages if (lang, split) in stats]
+            splits.append(
+                {"name": split, "num_bytes": sum(p.nbytes for p in parts), "num_examples": rows}
+            )
         entries.append(
             {
                 "config_name": config,
@@ -218,6 +249,7 @@ def dataset_info_entries(layout: ReleaseLayout) -> list[dict[str, Any]]:
                 "features": copy.deepcopy(article_schema().to_hf_features()),
                 "splits": splits,
                 "download_size": download,
+                "dataset_size": sum(split["num_bytes"] for split in splits),
             }
         )
     return entries
@@ -239,13 +271,14 @@ def card_metadata(layout: ReleaseLayout, stats: dict[tuple[str, str], SplitStats
         "license_link": LICENSE_NAME,
         "multilinguality": "multilingual" if len(layout.languages) > 1 else "monolingual",
         "size_categories": [size_category(total)],
-        "task_categories": ["text-classification", "text-generation"],
+        "task_categories": TASK_CATEGORIES,
+        "task_ids": TASK_IDS,
         "source_datasets": ["original"],
         "annotations_creators": ["machine-generated"],
         "language_creators": ["found"],
         "tags": ["news", "nagorno-karabakh", "armenia", "azerbaijan", "conflict", "multilingual"],
         "configs": config_entries(layout),
-        "dataset_info": dataset_info_entries(layout),
+        "dataset_info": dataset_info_entries(layout, stats),
     }
 
 
@@ -258,10 +291,32 @@ def render_yaml(data: dict[str, Any]) -> str:
 # ---------------------------------------------------------------- body
 
 
-def render_card(release_dir: Path, repo_id: str = DEFAULT_REPO_ID) -> str:
-    """The full README.md text of a release (deterministic for an unchanged release)."""
+def release_collection(manifest: dict) -> dict[str, Any]:
+    """The build's ``collection`` section; a release built before it existed gets the defaults
+    with every text marked as not described."""
+    recorded = manifest.get("collection")
+    if recorded:
+        return recorded
+    return Collection().described(Path("/nonexistent-raw-folder"))
+
+
+def card_repo_id(manifest: dict, repo_id: str | None = None) -> str | None:
+    """The Hub dataset id: ``repo_id`` when given, else the one in the collection's repository
+    URL (``https://huggingface.co/datasets/ORG/NAME``), else None (not a Hub repository)."""
+    if repo_id:
+        return repo_id
+    match = HUB_DATASET_URL.match(release_collection(manifest)["repository"])
+    return match.group(1) if match else None
+
+
+def render_card(release_dir: Path, repo_id: str | None = None) -> str:
+    """The full README.md text of a release (deterministic for an unchanged release).
+
+    ``repo_id`` (``card --repo-id``) overrides the Hub id of the build's collection.repository.
+    """
     layout = read_layout(release_dir)
     manifest = read_manifest(release_dir)
+    repo_id = card_repo_id(manifest, repo_id)
     stats = collect_stats(layout)
     meta = card_metadata(layout, stats)
     citation = load_citation(release_dir / CFF_NAME)
@@ -275,12 +330,13 @@ def render_card(release_dir: Path, repo_id: str = DEFAULT_REPO_ID) -> str:
             details_section(layout, manifest, repo_id, version),
             uses_section(layout, repo_id, version),
             structure_section(layout, stats),
-            creation_section(manifest, stats),
+            example_section(layout),
+            creation_section(manifest, stats, layout),
             validation_section(summary),
             limitations_section(stats, manifest),
             licensing_section(),
             citation_section(citation),
-            more_information_section(),
+            more_information_section(release_collection(manifest)),
         ]
     )
     return f"---\n{render_yaml(meta)}\n---\n\n{body}\n"
@@ -299,9 +355,15 @@ def summary_paragraph(layout, stats, version: str) -> str:
     )
 
 
-def details_section(layout, manifest: dict, repo_id: str, version: str) -> str:
+def details_section(layout, manifest: dict, repo_id: str | None, version: str) -> str:
     package = f"karabakh-news {version}"
     commit = manifest.get("git_commit") or "not recorded (built outside a git checkout)"
+    collection = release_collection(manifest)
+    pinned = (
+        f"https://huggingface.co/datasets/{repo_id}/tree/v{version}"
+        if repo_id
+        else f"the repository's tag `v{version}`"
+    )
     return "\n".join(
         [
             "## Dataset Details",
@@ -312,7 +374,7 @@ def details_section(layout, manifest: dict, repo_id: str, version: str) -> str:
             "as plain-text documents (copied or scraped from news web pages) and turned into a "
             "versioned, validated Parquet release by the `karabakh-news` build package.",
             "",
-            "- **Curated by:** Karabakh News maintainers",
+            f"- **Curated by:** {', '.join(collection['curators'])}",
             f"- **Language(s) (NLP):** {', '.join(layout.languages)}",
             "- **License:** article texts: third-party copyright (see *Licensing and copyright*); "
             "metadata, annotations, code and documentation: CC-BY-4.0",
@@ -325,15 +387,17 @@ def details_section(layout, manifest: dict, repo_id: str, version: str) -> str:
             "",
             "### Dataset Sources",
             "",
-            f"- **Repository:** https://huggingface.co/datasets/{repo_id}",
-            f"- **Pinned release:** https://huggingface.co/datasets/{repo_id}/tree/v{version}",
+            f"- **Repository:** {collection['repository']}",
+            f"- **Pinned release:** {pinned}",
             "- **Raw inputs:** the sha256 of every raw file is listed in `build_manifest.json`",
         ]
     )
 
 
-def uses_section(layout, repo_id: str, version: str) -> str:
+def uses_section(layout, repo_id: str | None, version: str) -> str:
     example = layout.languages[0] if layout.languages else ALL_CONFIG
+    if repo_id is None:
+        return local_uses_section(example)
     return "\n".join(
         [
             "## Uses",
@@ -360,13 +424,45 @@ def uses_section(layout, repo_id: str, version: str) -> str:
             "",
             "### Out-of-Scope Use",
             "",
-            "- Republishing or commercially exploiting the article texts: they are copyrighted "
-            "by their publishers.",
-            "- Treating the corpus as a balanced or representative sample of coverage: it holds "
-            "what was collected, in uneven amounts per language and outlet.",
-            "- Establishing facts about the conflict: articles report claims of the parties and "
-            "outlets, some of them contested or propagandistic.",
-            "- Profiling people named in the articles.",
+            *OUT_OF_SCOPE,
+        ]
+    )
+
+
+OUT_OF_SCOPE = [
+    "- Republishing or commercially exploiting the article texts: they are copyrighted "
+    "by their publishers.",
+    "- Treating the corpus as a balanced or representative sample of coverage: it holds "
+    "what was collected, in uneven amounts per language and outlet.",
+    "- Establishing facts about the conflict: articles report claims of the parties and "
+    "outlets, some of them contested or propagandistic.",
+    "- Profiling people named in the articles.",
+]
+
+
+def local_uses_section(example: str) -> str:
+    """Direct use of a release whose repository is not on the Hub: load the folder."""
+    return "\n".join(
+        [
+            "## Uses",
+            "",
+            "### Direct Use",
+            "",
+            "Research on multilingual news coverage of the conflict (framing, agenda, timelines), "
+            "language identification and cross-lingual retrieval evaluation, and as a test bed "
+            "for news extraction and deduplication. Load the release folder of the version you "
+            "cite:",
+            "",
+            "```python",
+            "from datasets import load_dataset",
+            "",
+            f'ds = load_dataset("path/to/release", "{ALL_CONFIG}")  # every language',
+            f'{example} = load_dataset("path/to/release", "{example}")',
+            "```",
+            "",
+            "### Out-of-Scope Use",
+            "",
+            *OUT_OF_SCOPE,
         ]
     )
 
@@ -407,6 +503,53 @@ def structure_section(layout, stats) -> str:
     return "\n".join(lines)
 
 
+def example_row(layout: ReleaseLayout) -> dict[str, Any] | None:
+    """A real row of the release: the first, in file order (language, then id), of the ``all``
+    config's first split that states a title, a date and a publisher, else the first row; None
+    for an empty release."""
+    splits = layout.splits(ALL_CONFIG) if ALL_CONFIG in layout.configs else []
+    if not splits:
+        return None
+    first = None
+    for relative in sorted(layout.files(ALL_CONFIG, splits[0])):
+        for table in row_groups(layout.root / relative):
+            for row in table.to_pylist():
+                first = first or row
+                if row.get("title") and row.get("published_date") and row.get("publisher"):
+                    return row
+    return first
+
+
+def example_section(layout: ReleaseLayout) -> str:
+    """One released row as JSON, its text cut to EXAMPLE_TEXT_CHARS characters."""
+    row = example_row(layout)
+    lines = ["### Data Instances", ""]
+    if row is None:
+        return "\n".join([*lines, "This release has no rows."])
+    shown = {name: row.get(name) for name in article_schema().column_names}
+    # float32 scores read back as doubles (0.9735999703...): show the digits a float32 holds
+    shown = {k: float(f"{v:.7g}") if isinstance(v, float) else v for k, v in shown.items()}
+    text = shown.get("text") or ""
+    if len(text) > EXAMPLE_TEXT_CHARS:
+        shown["text"] = text[:EXAMPLE_TEXT_CHARS] + " [...]"
+    lines += [
+        f"A row of this release (`text` cut to {EXAMPLE_TEXT_CHARS} of its {len(text)} "
+        "characters here):",
+        "",
+        "```json",
+        json.dumps(shown, ensure_ascii=False, indent=2, default=json_value),
+        "```",
+    ]
+    return "\n".join(lines)
+
+
+def json_value(value: Any) -> Any:
+    """JSON form of the values a Parquet row can hold beyond JSON's own (dates, timestamps)."""
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    raise TypeError(f"no JSON form for {type(value).__name__}")
+
+
 @functools.cache
 def language_name(code: str) -> str:
     """English name of an ISO 639 code from the IANA registry shipped with langcodes."""
@@ -440,7 +583,38 @@ def package_version(name: str) -> str:
         return "not installed"
 
 
-def creation_section(manifest: dict, stats) -> str:
+def collection_lines(manifest: dict, stats, layout: ReleaseLayout) -> list[str]:
+    """The collection facts: how the raw folder was assembled (from the build config's
+    ``collection`` section) and what the build found in it (dates, outlets, languages)."""
+    collection = release_collection(manifest)
+    counts = manifest.get("counts", {})
+    dates = sorted(d for s in stats.values() for d in s.dates)
+    total = sum(s.rows for s in stats.values())
+    publishers = Counter()
+    for s in stats.values():
+        publishers.update(s.publishers)
+    outlets = (
+        f"{len(publishers)} stated by the articles: {publisher_list(publishers)}"
+        if publishers
+        else "none stated by the articles"
+    )
+    languages = ", ".join(f"{language_name(lang)} (`{lang}`)" for lang in layout.languages)
+    return [
+        "#### Collection",
+        "",
+        f"- **How the raw folder was assembled:** {collection['description']}",
+        f"- **Selection:** {collection['selection']}",
+        f"- **Collection period:** {collection['period']}",
+        f"- **Publication dates in this release:** {date_range(dates, total)}",
+        f"- **Outlets:** {outlets}",
+        f"- **Languages:** {languages or 'none'}",
+        f"- **Raw documents:** {counts.get('documents_in', 0)}, each listed with its sha256 in "
+        "`build_manifest.json`",
+        "",
+    ]
+
+
+def creation_section(manifest: dict, stats, layout: ReleaseLayout) -> str:
     config = manifest.get("config", {})
     counts = manifest.get("counts", {})
     ratios = config.get("split_ratios", {})
@@ -468,6 +642,7 @@ def creation_section(manifest: dict, stats) -> str:
             "",
             "### Source Data",
             "",
+            *collection_lines(manifest, stats, layout),
             "#### Data Collection and Processing",
             "",
             f"{counts.get('documents_in', 0)} raw UTF-8 text files went in; "
@@ -488,6 +663,8 @@ def creation_section(manifest: dict, stats) -> str:
             "(Joulin et al. 2016; model file CC BY-SA 3.0, shipped with the package) run with "
             f"fasttext-predict-v2 {package_version('fasttext-predict-v2')}; articles scoring under "
             f"{config.get('language_score_threshold')} are rejected (`language_uncertain`). "
+            "`other_languages` describes the released `text`: languages of its long, confident "
+            "paragraphs; captions and other removed lines do not count. "
             "Script codes are ISO 15924.",
             "- **Title, publisher, published_date, published_date_raw:** rule-based extraction "
             "from the document's own lines; dates parsed with explicit patterns and dateparser "
@@ -600,6 +777,12 @@ def limitations_section(stats, manifest: dict) -> str:
             "outlets of both sides are included as published.",
             "- **Event-level overlap:** different articles about one event can sit in different "
             "splits (see the leakage statement).",
+            "- **Reposts and machine-translated copies:** outlets republish agency stories and "
+            "other outlets' articles, sometimes machine-translated. A repost is a row of its own "
+            "with the repost's date, publisher and language: `published_date` is when that copy "
+            "appeared, which can be months after the original story. A translated copy is not "
+            "linked to its original (near-duplicate detection compares wording, so it works "
+            "within one language). Count events, not rows, before reading timing or volume.",
             "- **Copyright:** the texts are third-party copyrighted news (see below).",
             "",
             "### Recommendations",
@@ -648,7 +831,8 @@ def citation_section(citation: dict) -> str:
     )
 
 
-def more_information_section() -> str:
+def more_information_section(collection: dict[str, Any]) -> str:
+    curators = ", ".join(collection["curators"])
     return "\n".join(
         [
             "## Glossary",
@@ -671,11 +855,11 @@ def more_information_section() -> str:
             "## Dataset Card Authors",
             "",
             "Generated by the `karabakh-news` build package from the release itself; maintained "
-            "by the Karabakh News maintainers.",
+            f"by {curators}.",
             "",
             "## Dataset Card Contact",
             "",
-            "The Karabakh News maintainers, through the discussion tab of the dataset repository.",
+            f"{curators}, through the issues or discussions of {collection['repository']}.",
         ]
     )
 
@@ -697,7 +881,7 @@ This release mixes material under two regimes.
 # ---------------------------------------------------------------- write and check
 
 
-def write_card(release_dir: Path, repo_id: str = DEFAULT_REPO_ID) -> Path:
+def write_card(release_dir: Path, repo_id: str | None = None) -> Path:
     """Write ``LICENSE.md`` and ``README.md`` into the release; returns the card path.
 
     Raises ValueError listing every problem when the generated metadata fails our own checks.
@@ -712,7 +896,7 @@ def write_card(release_dir: Path, repo_id: str = DEFAULT_REPO_ID) -> Path:
     return path
 
 
-def card_drift(release_dir: Path, repo_id: str = DEFAULT_REPO_ID) -> list[str]:
+def card_drift(release_dir: Path, repo_id: str | None = None) -> list[str]:
     """Unified diff lines between the release's README.md and a regenerated card (empty = same)."""
     path = release_dir / CARD_NAME
     current = path.read_text(encoding="utf-8") if path.is_file() else ""
@@ -758,8 +942,20 @@ def card_problems(text: str, release_dir: Path) -> list[str]:
         if c not in codes
     ]
     problems += language_detail_problems(meta)
+    problems += task_problems(meta)
     problems += config_problems(meta, release_dir)
     return problems
+
+
+def task_problems(meta: dict[str, Any]) -> list[str]:
+    """A task category that needs a target column (a label, a summary...) the schema lacks."""
+    columns = set(article_schema().column_names)
+    return [
+        f"task_categories: {task!r} needs a {TASK_TARGETS[task]!r} column, which the release "
+        "does not have"
+        for task in meta.get("task_categories", [])
+        if task in TASK_TARGETS and TASK_TARGETS[task] not in columns
+    ]
 
 
 def language_detail_problems(meta: dict[str, Any]) -> list[str]:
@@ -793,6 +989,17 @@ def config_problems(meta: dict[str, Any], release_dir: Path) -> list[str]:
                 problems.append(f"configs: {config['config_name']}/{entry['split']} has 0 rows")
             counts[(config["config_name"], entry["split"])] = rows
     for info in meta.get("dataset_info", []):
+        problems += [
+            f"dataset_info: {info.get('config_name')} has no {key} (datasets expects it)"
+            for key in ("dataset_size", "download_size")
+            if key not in info
+        ]
+        problems += [
+            f"dataset_info: {info.get('config_name')}/{split.get('name')} has no num_bytes "
+            "(datasets then ignores the splits with a warning)"
+            for split in info.get("splits", [])
+            if "num_bytes" not in split
+        ]
         for split in info.get("splits", []):
             key = (info["config_name"], split["name"])
             if counts.get(key) != split["num_examples"]:

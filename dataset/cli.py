@@ -1,7 +1,8 @@
 """Command-line interface: a thin veneer over the pipeline.
 
-Each command's help ends with an example. Errors are one readable line on stderr; ``--debug``
-shows the traceback. Exit codes: 0 success, 1 failed build or validation, 2 bad usage.
+Each command's help ends with an example (its ``epilog``, printed after the options; ``\b`` keeps
+click from rewrapping it). Errors are one readable line on stderr; ``--debug`` shows the
+traceback. Exit codes: 0 success, 1 failed build or validation, 2 bad usage.
 """
 
 from __future__ import annotations
@@ -35,18 +36,23 @@ def naming_damaged_files(*releases: Path | None):
         raise named from exc
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def example(arguments: str) -> str:
+    """A help epilog: one example command line, kept on one line (click rewraps without \\b)."""
+    return f"\b\nExample: python -m dataset {arguments}"
+
+
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=example("build --out release"),
+)
 @click.version_option(__version__, prog_name="karabakh-news")
 @click.option("--debug", is_flag=True, help="Show full tracebacks on errors.")
 def cli(debug: bool) -> None:
-    """Karabakh News: build, validate and publish the multilingual news dataset release.
-
-    Example: python -m dataset build --out release
-    """
+    """Karabakh News: build, validate and publish the multilingual news dataset release."""
     DEBUG["enabled"] = debug
 
 
-@cli.command()
+@cli.command(epilog=example("build --raw my_corpus/ --out release/ --previous release/"))
 @click.option(
     "--raw",
     "raw_dir",
@@ -129,10 +135,7 @@ def build(
     no_progress,
     no_validate,
 ) -> None:
-    """Build a release from raw documents.
-
-    Example: python -m dataset build --raw my_corpus/ --out release/ --previous release/
-    """
+    """Build a release from raw documents."""
     from dataset.config import load_config
     from dataset.pipeline import build_release
     from dataset.report import format_build_summary
@@ -159,7 +162,7 @@ def build(
         click.echo("\n" + format_diff(ReleaseDiff.from_json(diff)))
 
 
-@cli.command()
+@cli.command(epilog=example("diff releases/v0.1.0 release/ --out diff.json"))
 @click.argument("old_release", type=click.Path(path_type=Path, exists=True, file_okay=False))
 @click.argument("new_release", type=click.Path(path_type=Path, exists=True, file_okay=False))
 @click.option(
@@ -171,10 +174,7 @@ def build(
     help="Where to write the machine-readable diff (never inside either release).",
 )
 def diff(old_release, new_release, out_file) -> None:
-    """Compare two releases: ids added, removed, modified and moved, counts, and the bump needed.
-
-    Example: python -m dataset diff releases/v0.1.0 release/ --out diff.json
-    """
+    """Compare two releases: ids added, removed, modified and moved, counts, and the bump needed."""
     from dataset.diff import diff_releases, format_diff, write_diff
     from dataset.manifest import check_output_outside_releases
 
@@ -186,24 +186,21 @@ def diff(old_release, new_release, out_file) -> None:
     click.echo(f"wrote {out_file}")
 
 
-@cli.command()
+@cli.command(epilog=example("publish release/ --repo-id my-org/karabakh-news --dry-run"))
 @click.argument("release_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
 @click.option("--repo-id", required=True, help="Hugging Face dataset repository, ORG/NAME.")
 @click.option(
     "--dry-run", is_flag=True, help="Show what would be uploaded and tagged; works offline."
 )
 def publish(release_dir, repo_id, dry_run) -> None:
-    """Validate a release, upload it to the Hugging Face Hub and tag the revision vX.Y.Z.
-
-    Example: python -m dataset publish release/ --repo-id my-org/karabakh-news --dry-run
-    """
+    """Validate a release, upload it to the Hugging Face Hub and tag the revision vX.Y.Z."""
     from dataset.publish import publish_release
 
     with naming_damaged_files(release_dir):
         publish_release(release_dir, repo_id, dry_run=dry_run, echo=click.echo)
 
 
-@cli.command()
+@cli.command(epilog=example("validate release/"))
 @click.argument("release_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
 @click.option(
     "--write",
@@ -216,8 +213,6 @@ def validate(release_dir: Path, write: bool) -> None:
 
     Prints a table and exits 1 on any failure. Reads the release only (a read-only copy works),
     unless --write is given.
-
-    Example: python -m dataset validate release/ --write
     """
     from dataset.report import format_validation_report
     from dataset.validate import validate_release
@@ -229,26 +224,26 @@ def validate(release_dir: Path, write: bool) -> None:
         sys.exit(1)
 
 
-@cli.command()
+@cli.command(epilog=example("card release/ --check"))
 @click.argument("release_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
 @click.option("--check", is_flag=True, help="Fail if README.md differs from a regenerated card.")
 @click.option(
-    "--repo-id", default=None, help="Hub repository id shown in the card (default: placeholder)."
+    "--repo-id",
+    default=None,
+    help="Hub dataset id ORG/NAME shown in the card (default: the one in the build config's "
+    "collection.repository).",
 )
 def card(release_dir: Path, check: bool, repo_id: str | None) -> None:
     """Write the dataset card README.md of a release, or check it with --check.
 
     Writing refreshes checksums.sha256 when it matched before; --check exits 1 on any difference.
-
-    Example: python -m dataset card release/ --check
     """
-    from dataset.card import DEFAULT_REPO_ID, card_drift, write_card
+    from dataset.card import card_drift, write_card
 
     if repo_id is not None:
         from dataset.publish import check_repo_id
 
         check_repo_id(repo_id)
-    repo_id = repo_id or DEFAULT_REPO_ID
     if check:
         with naming_damaged_files(release_dir):
             diff = card_drift(release_dir, repo_id)

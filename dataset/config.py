@@ -48,6 +48,58 @@ CONTENT_KEYS = (
 )
 
 
+# What the embedded seed corpus is: the card's collection facts when the build reads it.
+SEED_COLLECTION = {
+    "description": (
+        "The seed corpus embedded in the package (dataset/raw/, pinned by dataset/raw.lock): "
+        "five news pages about the Nagorno-Karabakh conflict in Chinese, Arabic, Vietnamese and "
+        "French, each copied by hand from a web page as plain text, with the site's menus, "
+        "share buttons, captions and footers left in. It demonstrates and tests the build; it "
+        "is not a sample of the coverage."
+    ),
+    "period": "not recorded: the pages were copied by hand, on days that were not noted",
+    "selection": (
+        "picked by hand, one or two pages per language, to cover scripts, date formats and "
+        "kinds of page furniture; one page is a repost of an agency story by another outlet"
+    ),
+}
+UNDESCRIBED = "not described in the build config (set collection.{key} in the --config file)"
+
+
+class Collection(BaseModel):
+    """How the raw folder was assembled: the card's collection facts and curation credits."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    description: str | None = Field(
+        None, description="What the raw folder holds and how it was assembled."
+    )
+    period: str | None = Field(None, description="When the documents were collected.")
+    selection: str | None = Field(
+        None, description="How documents were selected (sites, queries, sampling)."
+    )
+    curators: list[str] = Field(
+        default_factory=lambda: ["Karabakh News maintainers"],
+        min_length=1,
+        description="Who collected and curated the documents (the card's 'Curated by').",
+    )
+    repository: str = Field(
+        "https://huggingface.co/datasets/karabakh-news/karabakh-news",
+        pattern=r"^https://\S+$",
+        description="URL of the dataset repository (a Hub URL gives the load_dataset id).",
+    )
+
+    def described(self, raw_dir: Path) -> dict[str, Any]:
+        """The section as JSON values, unset texts filled: the seed's facts when ``raw_dir`` is
+        the embedded seed corpus, else a plain "not described" note naming the key to set."""
+        values = self.model_dump()
+        seed = raw_dir.resolve() == SEED_DIR.resolve()
+        for key in ("description", "period", "selection"):
+            if values[key] is None:
+                values[key] = SEED_COLLECTION[key] if seed else UNDESCRIBED.format(key=key)
+        return values
+
+
 class BuildConfig(BaseModel):
     """Every setting of a build. Frozen: a config never changes once the build has started."""
 
@@ -101,6 +153,11 @@ class BuildConfig(BaseModel):
         "change since --previous allows; the package version for a first release).",
     )
     validate_release: bool = Field(True, description="Run the validation suites after the build.")
+    collection: Collection = Field(
+        default_factory=Collection,
+        description="How the raw folder was assembled (description, period, selection, "
+        "curators, repository); shown in the card, not part of the content hash.",
+    )
 
     @field_validator("split_ratios")
     @classmethod
@@ -376,9 +433,11 @@ def _describe_validation_error(exc: ValidationError, path: Path | None, flags: s
     key = ".".join(str(p) for p in err["loc"]) or "config"
     where = f"{path}: " if path else ""
     if err["type"] == "extra_forbidden":
-        close = difflib.get_close_matches(key, BuildConfig.model_fields, n=1)
-        hint = f"did you mean {close[0]!r}? " if close else ""
-        valid = ", ".join(BuildConfig.model_fields)
+        nested = len(err["loc"]) > 1 and err["loc"][0] == "collection"
+        fields = Collection.model_fields if nested else BuildConfig.model_fields
+        close = difflib.get_close_matches(str(err["loc"][-1]), fields, n=1)
+        hint = f"did you mean {('collection.' if nested else '') + close[0]!r}? " if close else ""
+        valid = ", ".join(fields)
         return f"{where}unknown setting {key!r}; {hint}valid settings: {valid}"
     message = err["msg"].removeprefix("Value error, ")
     if not err["loc"]:  # a check across settings (the folders): its message says it all

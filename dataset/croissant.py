@@ -17,7 +17,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from dataset.card import DEFAULT_REPO_ID, LICENSE_NAME, PRETTY_NAME, package_version
+from dataset.card import (
+    LICENSE_NAME,
+    PRETTY_NAME,
+    card_repo_id,
+    package_version,
+    release_collection,
+)
 from dataset.citation import CFF_NAME, load_citation, to_bibtex
 from dataset.config import SPLIT_NAMES
 from dataset.integrity import sha256_file
@@ -41,7 +47,8 @@ RAI_KEYS = (
     "rai:personalSensitiveInformation",
     "rai:dataUseCases",
     "rai:dataReleaseMaintenancePlan",
-    # Spec keys this release does not fill (no human annotation, no imputation):
+    # Spec keys this release does not fill (no human annotation, no imputation; the collection
+    # period is free text, while rai:dataCollectionTimeframe takes dates):
     "rai:dataCollectionTimeframe",
     "rai:dataImputationProtocol",
     "rai:dataManipulationProtocol",
@@ -64,7 +71,11 @@ SPLIT_URLS = {
     "validation": "cr:ValidationSplit",
     "test": "cr:TestSplit",
 }
-SHARD_SPLIT_REGEX = r"^(?:.*/)?(train|validation|test)-\d{5}-of-\d{5}\.parquet$"
+# mlcroissant 1.1 applies a field's transform twice when the field references another record
+# set: once to the file path (before the join with `splits`) and again to the joined value. The
+# shard-name part is therefore optional, so the second pass matches the bare split name instead
+# of logging "Could not match ..." for every row.
+SHARD_SPLIT_REGEX = r"^(?:.*/)?(train|validation|test)(?:-\d{5}-of-\d{5}\.parquet)?$"
 PARQUET = "application/x-parquet"
 
 
@@ -76,10 +87,17 @@ def croissant_context() -> dict[str, Any]:
     return make_context(Context(conforms_to=CroissantVersion.V_1_1))
 
 
-def build_croissant(release_dir: Path, repo_id: str = DEFAULT_REPO_ID) -> dict[str, Any]:
-    """The croissant.json document of a release (deterministic for an unchanged release)."""
+def build_croissant(release_dir: Path, repo_id: str | None = None) -> dict[str, Any]:
+    """The croissant.json document of a release (deterministic for an unchanged release).
+
+    ``repo_id`` overrides the Hub id of the build's collection.repository.
+    """
     layout = read_layout(release_dir)
     manifest = read_manifest(release_dir)
+    collection = release_collection(manifest)
+    repo_id = card_repo_id(manifest, repo_id)
+    home = f"https://huggingface.co/datasets/{repo_id}" if repo_id else collection["repository"]
+    creators = [{"@type": "sc:Organization", "name": name} for name in collection["curators"]]
     citation = load_citation(release_dir / CFF_NAME)
     version = manifest["release_version"]
     shards = sorted(
@@ -99,9 +117,9 @@ def build_croissant(release_dir: Path, repo_id: str = DEFAULT_REPO_ID) -> dict[s
             f"Nagorno-Karabakh conflict in {len(layout.languages)} languages, cleaned, "
             "language-identified, deduplicated and split without leakage."
         ),
-        "license": f"https://huggingface.co/datasets/{repo_id}/blob/v{version}/{LICENSE_NAME}",
-        "url": f"https://huggingface.co/datasets/{repo_id}/tree/v{version}",
-        "creator": {"@type": "sc:Organization", "name": "Karabakh News maintainers"},
+        "license": f"{home}/blob/v{version}/{LICENSE_NAME}",
+        "url": f"{home}/tree/v{version}",
+        "creator": creators[0] if len(creators) == 1 else creators,
         "datePublished": manifest.get("build_date") or citation["date-released"],
         "version": version,
         "citeAs": to_bibtex(citation),
@@ -210,10 +228,13 @@ def table_record_set(
 
 def rai_fields(manifest: dict, config: dict, languages: list[str]) -> dict[str, Any]:
     counts = manifest.get("counts", {})
+    collection = release_collection(manifest)
     return {
         "rai:dataCollection": (
             "News articles about the Nagorno-Karabakh conflict, copied or scraped from news web "
-            "pages as plain UTF-8 text files and locked by sha256 (see build_manifest.json)."
+            "pages as plain UTF-8 text files and locked by sha256 (see build_manifest.json). "
+            f"{collection['description']} Selection: {collection['selection']}. "
+            f"Collection period: {collection['period']}."
         ),
         "rai:dataCollectionType": ["Web Scraping", "Manual Human Curator"],
         "rai:dataCollectionMissingData": (
@@ -268,7 +289,7 @@ def rai_fields(manifest: dict, config: dict, languages: list[str]) -> dict[str, 
     }
 
 
-def write_croissant(release_dir: Path, repo_id: str = DEFAULT_REPO_ID) -> Path:
+def write_croissant(release_dir: Path, repo_id: str | None = None) -> Path:
     """Write ``croissant.json``; raises ValueError when our own checks find a problem."""
     document = build_croissant(release_dir, repo_id)
     problems = croissant_problems(document)

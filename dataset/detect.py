@@ -31,9 +31,10 @@ language_score
     ``sum(size * confidence of body paragraphs labelled language) / sum(size of detected body
     paragraphs)``: the confidence-weighted share of the body in the main language, in [0, 1].
 other_languages
-    Sorted codes, different from ``language``, of paragraphs (body or caption) that are long
-    enough (>= MIN_OTHER_CHARS characters, or >= MIN_OTHER_CJK CJK characters) and confident
-    (>= MIN_OTHER_CONFIDENCE), so a quoted name never adds a language.
+    Sorted codes, different from ``language``, of body paragraphs that are long enough
+    (>= MIN_OTHER_CHARS characters, or >= MIN_OTHER_CJK CJK characters) and confident
+    (>= MIN_OTHER_CONFIDENCE), so a quoted name never adds a language. Captions are left out:
+    they are not in the released text, and the column describes the released text.
 script
     ISO 15924 code of the dominant script of the body's letters, counted on a sample of at
     most SCRIPT_SAMPLE_CHARS characters by Unicode block (read from UTF-8 lead bytes, which is
@@ -322,11 +323,15 @@ def find_other_languages(
     labels: Sequence[ParagraphLanguage],
     main: str | None,
 ) -> tuple[str, ...]:
-    """Languages of long, confident paragraphs (body or caption) other than the main one."""
+    """Languages of long, confident body paragraphs other than the main one.
+
+    Captions do not count: ``join_body`` leaves them out of the released text.
+    """
     others = {
         item.language
         for item in labels
-        if item.language not in (None, main, "und")
+        if not item.is_caption
+        and item.language not in (None, main, "und")
         and item.confidence >= MIN_OTHER_CONFIDENCE
         and (item.length >= MIN_OTHER_CHARS or item.cjk_chars >= MIN_OTHER_CJK)
     }

@@ -862,6 +862,7 @@ def make_manifest(
         "reference_date": config.reference_date.isoformat() if config.reference_date else None,
         "config": config.content_settings(),
         "config_hash": config.content_hash(),
+        "collection": config.collection.described(config.raw_dir),
         "raw": {
             "lock_checked": lock_checked,
             "files": StreamedList(corpus.iter_raw_files, len(corpus.names)),

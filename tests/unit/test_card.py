@@ -30,7 +30,7 @@ def good_meta() -> dict:
         "license_link": "LICENSE.md",
         "multilinguality": "multilingual",
         "size_categories": ["n<1K"],
-        "task_categories": ["text-classification"],
+        "task_categories": ["text-generation", "fill-mask"],
         "source_datasets": ["original"],
         "annotations_creators": ["machine-generated"],
         "language_creators": ["found"],
@@ -44,8 +44,13 @@ def good_meta() -> dict:
             },
         ],
         "dataset_info": [
-            {"config_name": "vi", "splits": [{"name": "train", "num_examples": 2}]},
-            {"config_name": "all", "splits": [{"name": "train", "num_examples": 2}]},
+            {
+                "config_name": name,
+                "splits": [{"name": "train", "num_bytes": 40, "num_examples": 2}],
+                "dataset_size": 40,
+                "download_size": 900,
+            }
+            for name in ("vi", "all")
         ],
     }
 
@@ -78,6 +83,25 @@ def test_good_metadata_has_no_problems(release):
         pytest.param({"annotations_creators": ["robots"]}, "annotations_creators", id="creators"),
         pytest.param({"license_name": None}, "license_name and license_link", id="other"),
         pytest.param({"pretty_name": None}, "missing YAML key 'pretty_name'", id="missing-key"),
+        pytest.param(
+            {"task_categories": ["text-classification"]},
+            "'text-classification' needs a 'label' column",
+            id="task-without-label",
+        ),
+        pytest.param(
+            {
+                "dataset_info": [
+                    {"config_name": "vi", "splits": [{"name": "train", "num_examples": 2}]}
+                ]
+            },
+            "vi/train has no num_bytes",
+            id="no-num-bytes",
+        ),
+        pytest.param(
+            {"dataset_info": [{"config_name": "vi", "splits": []}]},
+            "vi has no dataset_size",
+            id="no-dataset-size",
+        ),
     ],
 )
 def test_bad_values_are_named(release, change, expected):

@@ -172,3 +172,53 @@ def test_reference_date_from_a_config_file(tmp_path, raw):
     path.write_text("reference_date: 2023-09-20\n", encoding="utf-8")
     assert load_config(path, raw_dir=raw).reference_date == dt.date(2023, 9, 20)
     assert "reference_date" in config_error(tmp_path, "reference_date: last tuesday\n")
+
+
+def test_collection_defaults_describe_the_seed_corpus_only_for_the_seed_folder(raw):
+    from dataset.paths import SEED_DIR
+
+    collection = load_config().collection
+    seed = collection.described(SEED_DIR)
+    assert "seed corpus" in seed["description"] and "five news pages" in seed["description"]
+    other = collection.described(raw)
+    assert other["description"].startswith("not described in the build config")
+    assert "collection.period" in other["period"]
+    assert other["curators"] == seed["curators"] == ["Karabakh News maintainers"]
+    assert seed["repository"].startswith("https://")
+
+
+def test_collection_from_a_config_file(tmp_path, raw):
+    path = tmp_path / "build.yaml"
+    path.write_text(
+        "collection:\n"
+        "  description: Pages saved by our scraper – 卡拉巴赫, كاراباخ, Карабах.\n"
+        "  period: 2023-09-01 to 2023-10-31\n"
+        "  curators: [Trần Thị Mai, Անի Հակոբյան]\n"
+        "  repository: https://huggingface.co/datasets/my-org/kn\n",
+        encoding="utf-8",
+    )
+    config = load_config(path, raw_dir=raw)
+    described = config.collection.described(raw)
+    assert described["description"].endswith("Карабах.")
+    assert described["period"] == "2023-09-01 to 2023-10-31"
+    assert described["selection"].startswith("not described")
+    assert described["curators"] == ["Trần Thị Mai", "Անի Հակոբյան"]
+    assert config.content_hash() == load_config(raw_dir=raw).content_hash()  # not content
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "expected"),
+    [
+        pytest.param(
+            "collection: {curator: [A]}\n",
+            "unknown setting 'collection.curator'; did you mean 'collection.curators'?",
+            id="unknown-nested-key",
+        ),
+        pytest.param("collection: {curators: []}\n", "'collection.curators'", id="no-curator"),
+        pytest.param(
+            "collection: {repository: my-org/kn}\n", "'collection.repository'", id="not-a-url"
+        ),
+    ],
+)
+def test_bad_collection_settings_are_named(tmp_path, raw, yaml_text, expected):
+    assert expected in config_error(tmp_path, yaml_text, raw_dir=raw)

@@ -72,10 +72,30 @@ def test_main_language_and_script(paragraphs, language, script):
     assert result.other_languages == ()
 
 
-def test_caption_in_other_language_is_reported_not_voting():
+def test_caption_in_other_language_neither_votes_nor_counts_as_other_language():
+    # captions are left out of the released text, so they do not describe it
     result = detect_languages([Paragraph(FR), Paragraph(VI, is_caption=True), Paragraph(FR2)])
-    assert (result.language, result.other_languages) == ("fr", ("vi",))
+    assert (result.language, result.other_languages) == ("fr", ())
     assert result.language_score > 0.9  # captions are not in the body share
+
+
+@pytest.mark.parametrize(
+    ("other", "code"),
+    [
+        pytest.param(VI, "vi", id="vi-diacritics"),
+        pytest.param(AR, "ar", id="ar-rtl"),
+        pytest.param(RU, "ru", id="ru-cyrillic"),
+        pytest.param(HY, "hy", id="hy-armenian"),
+    ],
+)
+def test_body_paragraph_in_other_language_is_reported(other, code):
+    result = detect_languages(body(FR, other, FR2, FR))
+    assert (result.language, result.other_languages) == ("fr", (code,))
+
+
+def test_other_language_in_body_and_caption_is_reported_once():
+    result = detect_languages([Paragraph(FR), Paragraph(VI), Paragraph(VI, is_caption=True)])
+    assert result.other_languages == ("vi",)
 
 
 def test_mixed_body_lowers_the_score_and_lists_other_language():

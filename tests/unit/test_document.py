@@ -30,13 +30,27 @@ def test_inline_french_document():
     assert ex.title == "Karabakh : Bakou pose ses conditions"
     assert (ex.published_date, ex.published_date_raw) == (dt.date(2024, 8, 2), "02/08/2024 à 18h11")
     assert ex.publisher == "Le Courrier"
-    assert (ex.language, ex.script, ex.other_languages) == ("fr", "Latn", ("vi",))
+    # the Vietnamese line is a caption: removed from the text, so not an other language
+    assert (ex.language, ex.script, ex.other_languages) == ("fr", "Latn", ())
     assert ex.text.split("\n\n") == [
         "Le 20 septembre, des unités azerbaïdjanaises ont attaqué des positions arméniennes au "
         "Haut-Karabakh, selon une source proche du ministère.",
         "Le ministère a publié le communiqué sur sa chaîne Telegram, sans donner de bilan chiffré "
         "des victimes.",
     ]
+
+
+def test_other_languages_describe_the_released_text():
+    vietnamese = (
+        "Theo Bộ Quốc phòng, quân đội Azerbaijan đã tấn công các vị trí ở Karabakh và yêu cầu "
+        "lực lượng Armenia rút khỏi khu vực ngay lập tức."
+    )
+    cyrillic = "Москва призвала стороны немедленно прекратить огонь и вернуться к переговорам."
+    doc = FR_DOC.replace("victimes.\r\n", f"victimes.\r\n{vietnamese}\r\n{cyrillic}\r\n")
+    ex = parse_document(doc)
+    assert vietnamese in ex.text and cyrillic in ex.text
+    assert "Tổng thống" not in ex.text  # the caption is still removed
+    assert (ex.language, ex.other_languages) == ("fr", ("ru", "vi"))
 
 
 @pytest.mark.parametrize(

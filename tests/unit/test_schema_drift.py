@@ -8,7 +8,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from datasets import Features
 
-from dataset.card import dataset_info_entries
+from dataset.card import collect_stats, dataset_info_entries
 from dataset.expectations import (
     GE_VALUE_TYPES,
     SNAPSHOT_NAME,
@@ -68,8 +68,12 @@ def test_card_dataset_info_declares_the_schema_features(tmp_path):
     shard = tmp_path / "data" / "zh" / "test-00000-of-00001.parquet"
     shard.parent.mkdir(parents=True)
     pq.write_table(pa.Table.from_pylist([], schema=article_schema().to_pyarrow()), shard)
-    entries = dataset_info_entries(read_layout(tmp_path))
+    layout = read_layout(tmp_path)
+    entries = dataset_info_entries(layout, collect_stats(layout))
     assert [e["config_name"] for e in entries] == ["zh", "all"]
+    arrow_bytes = pq.read_table(shard).nbytes
     for entry in entries:
         assert entry["features"] == article_schema().to_hf_features()
-        assert entry["splits"] == [{"name": "test", "num_examples": 0}]
+        assert entry["splits"] == [{"name": "test", "num_bytes": arrow_bytes, "num_examples": 0}]
+        assert entry["dataset_size"] == arrow_bytes
+        assert entry["download_size"] == shard.stat().st_size
