@@ -110,7 +110,7 @@ def build(
     """
     from dataset.config import load_config
     from dataset.pipeline import build_release
-    from dataset.report import format_build_summary
+    from dataset.report import format_build_summary, format_build_validation
 
     config = load_config(
         config_file,
@@ -125,6 +125,8 @@ def build(
     )
     summary = build_release(config, show_progress=not no_progress, previous=previous_dir)
     click.echo(format_build_summary(summary))
+    if validated := format_build_validation(config.out_dir):
+        click.echo("\n" + validated)
     if previous_dir is not None:
         from dataset.diff import ReleaseDiff, format_diff
 
@@ -178,7 +180,8 @@ def validate(release_dir: Path) -> None:
     """Verify checksums, then run every validation suite on every config and split.
 
     Writes the Great Expectations results and summary.json into RELEASE_DIR/validation/ (only
-    when the checksums match) and exits 1 on any failure.
+    when the checksums match) and exits 1 on any critical failure. Failing quality expectations
+    (severity warning) are listed separately and do not change the exit code.
 
     Example: python -m dataset validate release/
     """

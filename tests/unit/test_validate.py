@@ -15,6 +15,7 @@ from dataset.expectations import (
     Rule,
     add_helper_columns,
     load_domain_rules,
+    release_languages,
     resolve_kwargs,
     rule_parameters,
     structural_rules,
@@ -80,6 +81,9 @@ PARAMS = rule_parameters(
 )
 
 
+STRUCTURAL_PARAMS = {"release_languages": release_languages(["vi", "xx-bogus"])}
+
+
 def run_rule(runner, rule: Rule, df: pd.DataFrame, config="vi", index=None):
     index = index or ReleaseIndex.from_frames({"train": df})
     with_helpers, _ = add_helper_columns(df, [rule], index)
@@ -135,8 +139,11 @@ def run_rule(runner, rule: Rule, df: pd.DataFrame, config="vi", index=None):
 def test_domain_rule_flags_the_bad_row_by_id(runner, rule, bad):
     good = article(id="fedcba9876543210", duplicate_cluster="fedcba9876543210")
     outcome = run_rule(runner, domain_rule(rule), frame([good, bad]))
-    assert outcome.failed == 1
+    blocking = domain_rule(rule).blocking
+    assert (outcome.failed, outcome.warned) == ((1, 0) if blocking else (0, 1))
     assert outcome.failures[0].expectation == rule
+    assert outcome.failures[0].severity == domain_rule(rule).severity
+    assert (outcome.failures[0].unexpected_count, outcome.failures[0].element_count) == (1, 2)
     # table-level failures carry no ids; every rule above is row-level
     assert outcome.failures[0].unexpected_ids == ["0123456789abcdef"]
 
@@ -183,7 +190,9 @@ def test_cross_split_rules_flag_an_id_and_a_cluster_in_two_splits(runner):
 
 def test_structural_suite_catches_duplicate_ids_and_bad_codes(runner):
     rows = [article(), article(), article(id="NOT-AN-ID", language="xx-bogus")]
-    outcome = runner.run("test.structural", structural_rules(), frame(rows), "vi", "train", {})
+    outcome = runner.run(
+        "test.structural", structural_rules(), frame(rows), "vi", "train", STRUCTURAL_PARAMS
+    )
     failed = {f.expectation: f.unexpected_ids for f in outcome.failures}
     assert failed["id_unique"] == ["0123456789abcdef"]
     assert failed["id_pattern"] == ["NOT-AN-ID"]
@@ -192,7 +201,9 @@ def test_structural_suite_catches_duplicate_ids_and_bad_codes(runner):
 
 
 def test_structural_suite_passes_all_null_optional_columns_and_empty_lists(runner):
-    outcome = runner.run("test.structural", structural_rules(), frame([article()]), "vi", "t", {})
+    outcome = runner.run(
+        "test.structural", structural_rules(), frame([article()]), "vi", "t", STRUCTURAL_PARAMS
+    )
     assert outcome.failures == []
 
 
