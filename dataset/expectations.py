@@ -427,6 +427,18 @@ def _comparable(value: str) -> str:
     return " ".join(unicodedata.normalize("NFC", value).casefold().split())
 
 
+def text_size(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
+    """Characters of the body, each Han, kana or hangul character counting ``CJK_WEIGHT``
+    times (the size dataset/detect.py weighs languages by); 0 for a null body."""
+    from dataset.detect import CJK_CHAR, CJK_WEIGHT
+
+    sizes = [
+        0 if t is None else len(t) + (CJK_WEIGHT - 1) * len(CJK_CHAR.findall(t))
+        for t in _column(frame, "text")
+    ]
+    return pd.Series(sizes, index=frame.index, dtype="int64")
+
+
 def text_is_nfc(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
     texts = _column(frame, "text")
     return pd.Series(
@@ -472,6 +484,7 @@ HELPERS: dict[str, Callable[[pd.DataFrame, ReleaseIndex], pd.Series]] = {
     "dated_without_raw": dated_without_raw,
     "raw_without_date": raw_without_date,
     "title_at_text_start": title_at_text_start,
+    "text_size": text_size,
     "text_is_nfc": text_is_nfc,
     "other_languages_well_formed": other_languages_well_formed,
     "id_split_count": id_split_count,
