@@ -409,11 +409,15 @@ def structure_section(layout, stats) -> str:
 
 @functools.cache
 def language_name(code: str) -> str:
-    """English name of an ISO 639 code from the IANA registry shipped with langcodes."""
+    """English name of an ISO 639 code from the IANA registry shipped with langcodes (an ISO
+    639-3 code of a language with a 639-1 code, such as ``hbs``, is named by the latter)."""
+    from langcodes.data_dicts import LANGUAGE_ALPHA3
     from langcodes.registry_parser import parse_registry
 
+    alpha2 = {alpha3: tag for tag, alpha3 in LANGUAGE_ALPHA3.items() if "-" not in tag}
+    subtag = alpha2.get(code, code)
     for entry in parse_registry():
-        if entry.get("Type") == "language" and entry.get("Subtag") == code:
+        if entry.get("Type") == "language" and entry.get("Subtag") == subtag:
             return entry["Description"][0]
     return code
 
@@ -552,7 +556,7 @@ def validation_section(summary: dict | None) -> str:
     quality = [rule for rule in domain.rules if not rule.blocking]
     lines += [
         f"Validation {verdict}: {passed} of {evaluated} expectations passed"
-        + (f" and {warned} quality expectations warned" if warned else "")
+        + (f" and {warned} quality expectation{'s' if warned > 1 else ''} warned" if warned else "")
         + f" over {len(summary['suites'])} suite runs (results in `validation/`). Great "
         f"Expectations {package_version('great-expectations')} ran on every config and split. "
         "Critical rules are invariants: one failure and the release is not published. Quality "
