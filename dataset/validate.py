@@ -11,6 +11,12 @@ Order of checks in ``validate_release``:
    ``article.structural`` (generated from schemas/) and ``article.domain`` (validation/
    domain_rules.yaml) on each config (languages + ``all``) and each non-empty split.
 
+Severities: every expectation carries GE's ``severity`` (``critical`` or ``warning``, declared
+per rule in domain_rules.yaml; structural and schema rules are critical). GE's verdict per
+expectation is kept as is; ``ValidationReport.success`` counts only critical failures, so a
+failing quality expectation is reported (``warned`` per suite run, ``rules`` in summary.json,
+the CLI table, the card) and never blocks a release.
+
 Memory stays bounded as the release grows: no split is ever loaded whole. The short key columns
 (``RELEASE_INDEX_COLUMNS``: id, duplicate_cluster, raw_sha256, source_file) are read once for the
 whole release; they feed the ``ReleaseIndex`` (splits of each id and cluster) and the rules that
