@@ -567,6 +567,8 @@ def validation_section(summary: dict | None) -> str:
         "from `schemas/article.yaml` (column set and order, types, nullability, patterns, id "
         "uniqueness, ISO 639 language codes);",
         "- `parquet_schema` (critical): every shard's Arrow schema equals the declared one;",
+        "- `accounting` (critical): the counts of `build_manifest.json` (documents in, kept per "
+        "language and split, rejected) equal the rows of the shards and of the rejects;",
         f"- `article.domain`: {len(critical)} critical rules and {len(quality)} quality "
         "expectations, written by hand:",
         "",

@@ -7,6 +7,7 @@ Order of checks in ``validate_release``:
    nothing is written into a release whose checksums do not match.
 2. ``parquet_schema``: every shard's Arrow schema equals the one declared in schemas/ (names,
    order, exact types, nullability). GE's pandas engine cannot see float32 vs float64.
+   ``accounting``: the counts of build_manifest.json equal the rows of the shards and rejects.
 3. Great Expectations 1.x (ephemeral context, pandas datasource; GE has no polars datasource):
    ``article.structural`` (generated from schemas/) and ``article.domain`` (validation/
    domain_rules.yaml) on each config (languages + ``all``) and each non-empty split.
@@ -82,10 +83,12 @@ from dataset.integrity import CHECKSUMS_NAME, ChecksumProblems, verify_checksums
 from dataset.layout import ALL_CONFIG, ReleaseLayout, read_layout
 from dataset.manifest import read_manifest
 from dataset.schema import article_schema
-from dataset.write import write_json
+from dataset.write import REJECTS_PATH, write_json
 
 PARQUET_SCHEMA_SUITE = "parquet_schema"
 PARQUET_SCHEMA_RULE = "schema_matches_declaration"
+ACCOUNTING_SUITE = "accounting"
+ACCOUNTING_RULE = "counts_match_manifest"
 RESULTS_DIR = "validation"
 MAX_IDS_PER_FAILURE = 20
 MAX_STRING_CHARS = 200
@@ -299,7 +302,8 @@ def rule_items(outcome: SuiteOutcome) -> list[dict[str, Any]]:
                 {"name": f.expectation, "severity": f.severity, "counts": None}
                 for f in outcome.failures
             ]
-        return [{"name": PARQUET_SCHEMA_RULE, "severity": CRITICAL, "counts": None}]
+        name = ACCOUNTING_RULE if outcome.suite == ACCOUNTING_SUITE else PARQUET_SCHEMA_RULE
+        return [{"name": name, "severity": CRITICAL, "counts": None}]
     items = []
     for item in outcome.result_json["results"]:
         result = item.get("result") or {}
@@ -334,7 +338,7 @@ def validate_release(
     layout = read_layout(release_dir)
     manifest = read_manifest(release_dir)
     problems = verify_checksums(release_dir) if check_checksums else None
-    outcomes = check_parquet_schemas(layout)
+    outcomes = check_parquet_schemas(layout) + check_accounting(layout, manifest)
     outcomes += run_suites(layout, manifest, batch_rows)
     report = ValidationReport(
         release_dir, manifest.get("release_version", __version__), outcomes, problems
@@ -374,6 +378,56 @@ def check_parquet_schemas(layout: ReleaseLayout) -> list[SuiteOutcome]:
                 )
             )
     return outcomes
+
+
+def check_accounting(layout: ReleaseLayout, manifest: dict[str, Any]) -> list[SuiteOutcome]:
+    """The manifest's counts against the files (critical): documents in = kept + rejected, the
+    kept articles per language and split are the rows of their shards, the rejected documents
+    the rows of the rejects table. One outcome; none when the manifest records no counts."""
+    counts = manifest.get("counts")
+    if not isinstance(counts, dict):
+        return []
+    declared = {
+        (lang, split): n
+        for lang, splits in (counts.get("kept_by_language_split") or {}).items()
+        for split, n in splits.items()
+    }
+    found = {
+        (lang, split): sum(
+            pq.ParquetFile(layout.root / f).metadata.num_rows for f in layout.files(lang, split)
+        )
+        for lang in layout.languages
+        for split in layout.splits(lang)
+    }
+    rejects = layout.root / REJECTS_PATH
+    problems = []
+    if counts.get("documents_in") != counts.get("kept", 0) + counts.get("rejected", 0):
+        problems.append(
+            f"{counts.get('documents_in')} documents in, {counts.get('kept')} kept + "
+            f"{counts.get('rejected')} rejected"
+        )
+    for key in sorted(declared.keys() | found.keys()):
+        if declared.get(key, 0) != found.get(key, 0):
+            language, split = key
+            problems.append(
+                f"{language}/{split}: {declared.get(key, 0)} in the manifest, "
+                f"{found.get(key, 0)} rows in the files"
+            )
+    if sum(found.values()) != counts.get("kept"):
+        problems.append(f"kept {counts.get('kept')}, rows in the shards {sum(found.values())}")
+    rejected = pq.ParquetFile(rejects).metadata.num_rows if rejects.is_file() else 0
+    if rejected != counts.get("rejected"):
+        problems.append(f"rejected {counts.get('rejected')}, rows in {REJECTS_PATH} {rejected}")
+    failures = [
+        Failure(
+            ACCOUNTING_RULE,
+            "Every raw document is one article or one reject, as build_manifest.json counts: "
+            + "; ".join(problems),
+        )
+    ]
+    if not problems:
+        return [SuiteOutcome(ACCOUNTING_SUITE, ALL_CONFIG, "-", 1, 1)]
+    return [SuiteOutcome(ACCOUNTING_SUITE, ALL_CONFIG, "-", 1, 0, failures)]
 
 
 def describe_schema_difference(declared, actual) -> str:

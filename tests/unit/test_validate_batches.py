@@ -21,6 +21,7 @@ from dataset.report import format_validation_report
 from dataset.validate import (
     GreatExpectationsRunner,
     ValidationReport,
+    check_accounting,
     plan_rules,
     result_name,
     run_suites,
@@ -327,3 +328,22 @@ def test_a_critical_failure_fails_the_report_beside_warnings(tmp_path):
     assert "    FAILED text_has_no_control_characters: ids 0000000000000002" in text
     assert f"    WARNING {WARNED}: 1 of 2 articles" in text
     assert text.splitlines()[-1].startswith("FAILED:")
+
+
+def test_accounting_compares_the_manifest_counts_with_the_files(clean_release):
+    manifest = json.loads((clean_release / "build_manifest.json").read_text(encoding="utf-8"))
+    kept = {"vi": {"train": 5}, "zh": {"train": 2}, "ar": {"test": 1}}
+    counts = {"documents_in": 9, "kept": 8, "rejected": 1, "kept_by_language_split": kept}
+    rejects = clean_release / "rejects" / "rejects.parquet"
+    rejects.parent.mkdir()
+    pq.write_table(pa.table({"source_file": ["vi/empty.txt"]}), rejects)
+    layout = read_layout(clean_release)
+    assert check_accounting(layout, {**manifest, "counts": counts})[0].failures == []
+    wrong = {**counts, "kept_by_language_split": {**kept, "zh": {"train": 3}}, "rejected": 2}
+    (outcome,) = check_accounting(layout, {**manifest, "counts": wrong})
+    assert outcome.failed == 1 and outcome.failures[0].severity == "critical"
+    description = outcome.failures[0].description
+    assert "9 documents in, 8 kept + 2 rejected" in description
+    assert "zh/train: 3 in the manifest, 2 rows in the files" in description
+    assert "rejected 2, rows in rejects/rejects.parquet 1" in description
+    assert check_accounting(layout, manifest) == []  # a manifest without counts: nothing to compare
