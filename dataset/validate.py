@@ -256,8 +256,8 @@ def rule_summaries(outcomes: list[SuiteOutcome]) -> list[dict[str, Any]]:
     Rows are counted once: on the ``all`` config's runs when the rule ran there (its rows are
     every article), else summed over the language configs (which partition the articles).
     ``unexpected_count`` and ``element_count`` are None for rules about tables, not rows.
-    ``unexpected_ids`` are the smallest offending ids of those runs (at most
-    ``MAX_IDS_PER_FAILURE``).
+    ``unexpected_ids`` are the smallest offending ids of those runs that failed (at most
+    ``MAX_IDS_PER_FAILURE``; a run that met its ``mostly`` share lists none).
     """
     runs: dict[tuple[str, str], list[tuple[str, Failure | None, dict[str, Any]]]] = {}
     for outcome in outcomes:
