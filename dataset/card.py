@@ -552,11 +552,15 @@ def json_value(value: Any) -> Any:
 
 @functools.cache
 def language_name(code: str) -> str:
-    """English name of an ISO 639 code from the IANA registry shipped with langcodes."""
+    """English name of an ISO 639 code from the IANA registry shipped with langcodes (an ISO
+    639-3 code of a language with a 639-1 code, such as ``hbs``, is named by the latter)."""
+    from langcodes.data_dicts import LANGUAGE_ALPHA3
     from langcodes.registry_parser import parse_registry
 
+    alpha2 = {alpha3: tag for tag, alpha3 in LANGUAGE_ALPHA3.items() if "-" not in tag}
+    subtag = alpha2.get(code, code)
     for entry in parse_registry():
-        if entry.get("Type") == "language" and entry.get("Subtag") == code:
+        if entry.get("Type") == "language" and entry.get("Subtag") == subtag:
             return entry["Description"][0]
     return code
 
@@ -726,32 +730,69 @@ def creation_section(manifest: dict, stats, layout: ReleaseLayout) -> str:
 
 
 def validation_section(summary: dict | None) -> str:
+    """The validation summary: the verdict, the rules by severity, the quality warnings with
+    their counts (from ``validation/summary.json``) and the table of suite runs."""
     lines = ["## Validation", ""]
     if summary is None:
         return "\n".join([*lines, "This release was built without validation (`--no-validate`)."])
     evaluated = sum(s["evaluated"] for s in summary["suites"])
     passed = sum(s["passed"] for s in summary["suites"])
+    warned = sum(s.get("warned", 0) for s in summary["suites"])
     verdict = "passed" if summary["success"] else "FAILED"
     domain = load_domain_rules()
+    critical = [rule for rule in domain.rules if rule.blocking]
+    quality = [rule for rule in domain.rules if not rule.blocking]
     lines += [
-        f"Validation {verdict}: {passed} of {evaluated} expectations passed over "
-        f"{len(summary['suites'])} suite runs (results in `validation/`). Great Expectations "
-        f"{package_version('great-expectations')} ran on every config and split:",
+        f"Validation {verdict}: {passed} of {evaluated} expectations passed"
+        + (f" and {warned} quality expectation{'s' if warned > 1 else ''} warned" if warned else "")
+        + f" over {len(summary['suites'])} suite runs (results in `validation/`). Great "
+        f"Expectations {package_version('great-expectations')} ran on every config and split. "
+        "Critical rules are invariants: one failure and the release is not published. Quality "
+        "expectations are warnings (Great Expectations `severity: warning`): they are reported "
+        "here and never block a release.",
         "",
-        f"- `article.structural`: {len(structural_rules())} expectations generated from "
-        "`schemas/article.yaml` (column set and order, types, nullability, patterns, id "
-        "uniqueness, allowed language codes);",
-        "- `parquet_schema`: every shard's Arrow schema equals the declared one;",
-        f"- `article.domain`: {len(domain.rules)} hand-written rules:",
+        f"- `article.structural` (critical): {len(structural_rules())} expectations generated "
+        "from `schemas/article.yaml` (column set and order, types, nullability, patterns, id "
+        "uniqueness, ISO 639 language codes);",
+        "- `parquet_schema` (critical): every shard's Arrow schema equals the declared one;",
+        "- `accounting` (critical): the counts of `build_manifest.json` (documents in, kept per "
+        "language and split, rejected) equal the rows of the shards and of the rejects;",
+        f"- `article.domain`: {len(critical)} critical rules and {len(quality)} quality "
+        "expectations, written by hand:",
         "",
     ]
-    lines += [f"  - `{rule.name}`: {rule.explanation}" for rule in domain.rules]
-    lines += ["", "| suite | config | split | passed | failed |", "|---|---|---|---:|---:|"]
+    lines += [f"  - `{rule.name}` ({rule.severity}): {rule.explanation}" for rule in domain.rules]
+    lines += ["", *quality_warnings(summary)]
     lines += [
-        f"| {s['suite']} | {s['config']} | {s['split']} | {s['passed']} | {s['failed']} |"
+        "",
+        "| suite | config | split | passed | failed | warned |",
+        "|---|---|---|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {s['suite']} | {s['config']} | {s['split']} | {s['passed']} | {s['failed']} "
+        f"| {s.get('warned', 0)} |"
         for s in summary["suites"]
     ]
     return "\n".join(lines)
+
+
+def quality_warnings(summary: dict) -> list[str]:
+    """The quality section's lines: each failing warning rule with its count over the release."""
+    warnings = [
+        r for r in summary.get("rules", []) if r["severity"] == "warning" and not r["passed"]
+    ]
+    lines = ["### Quality warnings", ""]
+    if not warnings:
+        return [*lines, "Every quality expectation held on every config and split."]
+    for rule in warnings:
+        if rule["unexpected_count"] is not None:
+            share = rule["unexpected_count"] / rule["element_count"] if rule["element_count"] else 0
+            counts = f"{rule['unexpected_count']} of {rule['element_count']} articles ({share:.1%})"
+        else:
+            counts = f"failed on {rule['failed_runs']} of {rule['runs']} config/splits"
+        ids = ", ".join(f"`{i}`" for i in rule["unexpected_ids"][:5])
+        lines.append(f"- `{rule['rule']}`: {counts}" + (f"; e.g. ids {ids}" if ids else ""))
+    return lines
 
 
 def limitations_section(stats, manifest: dict) -> str:

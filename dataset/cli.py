@@ -138,7 +138,7 @@ def build(
     """Build a release from raw documents."""
     from dataset.config import load_config
     from dataset.pipeline import build_release
-    from dataset.report import format_build_summary
+    from dataset.report import format_build_summary, format_build_validation
 
     config = load_config(
         config_file,
@@ -155,6 +155,8 @@ def build(
     with naming_damaged_files(previous_dir):
         summary = build_release(config, show_progress=not no_progress, previous=previous_dir)
     click.echo(format_build_summary(summary))
+    if validated := format_build_validation(config.out_dir):
+        click.echo("\n" + validated)
     if previous_dir is not None:
         from dataset.diff import ReleaseDiff, format_diff
 
@@ -211,8 +213,9 @@ def publish(release_dir, repo_id, dry_run) -> None:
 def validate(release_dir: Path, write: bool) -> None:
     """Verify checksums, then run every validation suite on every config and split.
 
-    Prints a table and exits 1 on any failure. Reads the release only (a read-only copy works),
-    unless --write is given.
+    Prints a table and exits 1 on any critical failure; failing quality expectations (severity
+    warning) are listed separately and do not change the exit code. Reads the release only (a
+    read-only copy works), unless --write is given.
     """
     from dataset.report import format_validation_report
     from dataset.validate import validate_release

@@ -20,7 +20,9 @@ Labels
     lid.176 labels are ISO 639-1 codes where one exists and ISO 639-3 otherwise (``ceb``,
     ``yue``, ``ckb``...). LABEL_FIXES maps the few that are not ISO codes for that language:
     ``als`` (lid.176: Alemannic) -> ``gsw``, ``bh`` (Bhojpuri Wikipedia) -> ``bho``,
-    ``sh`` (deprecated Serbo-Croatian) -> ``hbs``.
+    ``sh`` (deprecated Serbo-Croatian) -> ``hbs``, ``eml`` (Emilian-Romagnol, retired from
+    ISO 639-3 in 2009 and split into ``egl`` Emilian and ``rgn`` Romagnol) -> ``egl``. Every
+    resulting code is in the ISO 639 list that validation accepts (a unit test checks it).
 language
     The language with the most body text, each paragraph weighing ``size * confidence``, where
     size counts characters and each Han, kana or hangul character CJK_WEIGHT (3) times: such a
@@ -66,7 +68,7 @@ HAN_SHORTCUT_SHARE = 0.5
 CJK_WEIGHT = 3
 PREDICTION_MEMO = 16_384  # samples per process, ~7 MB; repeated paragraphs are predicted once
 LABEL_PREFIX = "__label__"
-LABEL_FIXES = {"als": "gsw", "bh": "bho", "sh": "hbs"}
+LABEL_FIXES = {"als": "gsw", "bh": "bho", "sh": "hbs", "eml": "egl"}
 MODEL_PACKAGE, MODEL_FILE = "dataset", "resources/lid.176.ftz"
 
 # ---- script tables ------------------------------------------------------------------------

@@ -42,6 +42,11 @@ DOMAIN_SUITE = "article.domain"
 SNAPSHOT_NAME = "structural_suite.json"
 DOMAIN_RULES_NAME = "domain_rules.yaml"
 CONFIG_SCOPES = ("any", "language", "all")
+# A critical rule is an invariant: its failure blocks the release (`validate` exits 1, the build
+# refuses to publish). A warning is a quality expectation: reported, never blocking. The names are
+# Great Expectations' own ``FailureSeverity`` values, passed to each expectation's ``severity``.
+CRITICAL, WARNING = "critical", "warning"
+SEVERITIES = (CRITICAL, WARNING)
 
 # What a declared type looks like to GE's pandas engine once Parquet is read with
 # ``types_mapper=pd.ArrowDtype`` (the ArrowDtype's ``.type``). The exact Arrow types (float32,
@@ -67,6 +72,12 @@ class Rule:
     kwargs: dict[str, Any]
     configs: str = "any"
     helper: str | None = None
+    severity: str = CRITICAL
+
+    @property
+    def blocking(self) -> bool:
+        """True when a failure of this rule blocks the release."""
+        return self.severity == CRITICAL
 
     def applies_to(self, config: str) -> bool:
         """True when the rule runs on ``config`` (a language code or ``all``)."""
@@ -75,8 +86,12 @@ class Rule:
         return (self.configs == "all") == (config == "all")
 
     def to_json(self) -> dict[str, Any]:
-        data = {"type": self.expectation, "kwargs": self.kwargs, "meta": self.meta()}
-        return data
+        return {
+            "type": self.expectation,
+            "kwargs": self.kwargs,
+            "meta": self.meta(),
+            "severity": self.severity,
+        }
 
     def meta(self) -> dict[str, str]:
         return {"name": self.name, "explanation": self.explanation}
@@ -233,29 +248,35 @@ def column_rules(column: Column) -> list[Rule]:
         rules.append(
             Rule(
                 "language_code_allowed",
-                "`language` is an ISO 639-1 code, or an ISO 639-3 code for a language without "
-                "a 639-1 code (IANA language subtag registry; deprecated, private-use and "
-                "special codes excluded).",
+                "`language` is an ISO 639 code: ISO 639-1, or ISO 639-2/3/5 (the IANA language "
+                "subtag registry plus the ISO 639-3 codes of languages that also have a 639-1 "
+                "code; deprecated, private-use and special codes excluded). Any language the "
+                "detector finds is allowed: the value set is the release's language configs "
+                "that are in that full list (`release_languages`), since every row lies in "
+                "its language's config.",
                 "expect_column_values_to_be_in_set",
-                {"column": name, "value_set": allowed_language_codes()},
+                {"column": name, "value_set": {"param": "release_languages"}},
             )
         )
     return rules
 
 
 @functools.cache
-def allowed_language_codes() -> list[str]:
-    """Sorted codes a ``language`` value may take: ISO 639-1, plus ISO 639-3 where the pinned
-    language detector can emit a language that has no 639-1 code.
+def allowed_language_codes() -> frozenset[str]:
+    """Every code a ``language`` value may take: the full ISO 639 list as shipped with
+    ``langcodes`` (about 8,000 codes), never a hand list.
 
-    Source: the IANA language subtag registry shipped with ``langcodes`` (it lists a 3-letter
-    subtag only for languages without a 2-letter code; deprecated, private-use and special codes
-    are excluded). The full registry has about 8,000 codes; a GE value set that large makes each
-    validation run take tens of seconds, and a code the detector cannot emit is a bug anyway.
+    The IANA language subtag registry lists ISO 639-1 codes and, for languages without one, the
+    ISO 639-2/3/5 code; ``langcodes``' alpha-3 table adds the ISO 639-3 codes of languages that
+    have a 639-1 code (``hbs`` beside ``sh``). Deprecated, private-use (``qaa``-``qtz``) and
+    special codes (``und``, ``mul``, ``zxx``, ``mis``) are excluded. The structural suite does not
+    pass this list to GE (a value set this large costs seconds a batch) but the release's
+    languages that are in it (``release_languages``).
     """
+    from langcodes.data_dicts import LANGUAGE_ALPHA3
     from langcodes.registry_parser import parse_registry
 
-    registry = set()
+    codes = set()
     for entry in parse_registry():
         code = entry.get("Subtag", "")
         if (
@@ -265,18 +286,20 @@ def allowed_language_codes() -> list[str]:
             and entry.get("Scope") not in {"special", "private-use"}
             and code not in NON_LANGUAGE_CODES
         ):
-            registry.add(code)
-    two_letter = {c for c in registry if len(c) == 2}
-    return sorted(two_letter | (detector_language_codes() & registry))
+            codes.add(code)
+    codes |= {alpha3 for alpha2, alpha3 in LANGUAGE_ALPHA3.items() if alpha2 in codes}
+    return frozenset(codes)
 
 
 @functools.cache
 def detector_language_codes() -> frozenset[str]:
-    """Every label of the language detector's fastText ``lid.176`` model."""
-    from dataset.detect import load_model
+    """Every code the detector can give a document: the labels of its fastText ``lid.176``
+    model after dataset/detect.py's ``LABEL_FIXES``."""
+    from dataset.detect import LABEL_FIXES, LABEL_PREFIX, load_model
 
     labels, _ = load_model().predict("Karabakh", k=-1)
-    return frozenset(label.removeprefix("__label__") for label in labels)
+    raw = (label.removeprefix(LABEL_PREFIX) for label in labels)
+    return frozenset(LABEL_FIXES.get(code, code) for code in raw)
 
 
 def structural_suite_json() -> dict[str, Any]:
@@ -307,6 +330,11 @@ class DomainRules:
     rules: tuple[Rule, ...]
 
 
+RULE_KEYS = frozenset(
+    {"name", "explanation", "expectation", "kwargs", "configs", "helper", "severity"}
+)
+
+
 @functools.cache
 def load_domain_rules(path: Path | None = None) -> DomainRules:
     """Read and check the domain rules file.
@@ -318,10 +346,10 @@ def load_domain_rules(path: Path | None = None) -> DomainRules:
     rules = []
     for item in raw.get("rules", []):
         where = f"{path}: rule {item.get('name', '?')!r}"
-        missing = {"name", "explanation", "expectation", "kwargs"} - set(item)
+        missing = {"name", "explanation", "expectation", "kwargs", "severity"} - set(item)
         if missing:
             raise ValueError(f"{where}: missing keys {sorted(missing)}")
-        unknown = set(item) - {"name", "explanation", "expectation", "kwargs", "configs", "helper"}
+        unknown = set(item) - RULE_KEYS
         if unknown:
             raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
         rule = Rule(
@@ -331,7 +359,10 @@ def load_domain_rules(path: Path | None = None) -> DomainRules:
             kwargs=dict(item["kwargs"]),
             configs=item.get("configs", "any"),
             helper=item.get("helper"),
+            severity=item["severity"],
         )
+        if rule.severity not in SEVERITIES:
+            raise ValueError(f"{where}: severity must be one of {', '.join(SEVERITIES)}")
         if rule.configs not in CONFIG_SCOPES:
             raise ValueError(f"{where}: configs must be one of {', '.join(CONFIG_SCOPES)}")
         if rule.helper is not None and rule.helper not in HELPERS:
@@ -398,6 +429,18 @@ def _comparable(value: str) -> str:
     return " ".join(unicodedata.normalize("NFC", value).casefold().split())
 
 
+def text_size(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
+    """Characters of the body, each Han, kana or hangul character counting ``CJK_WEIGHT``
+    times (the size dataset/detect.py weighs languages by); 0 for a null body."""
+    from dataset.detect import CJK_CHAR, CJK_WEIGHT
+
+    sizes = [
+        0 if t is None else len(t) + (CJK_WEIGHT - 1) * len(CJK_CHAR.findall(t))
+        for t in _column(frame, "text")
+    ]
+    return pd.Series(sizes, index=frame.index, dtype="int64")
+
+
 def text_is_nfc(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
     texts = _column(frame, "text")
     return pd.Series(
@@ -443,6 +486,7 @@ HELPERS: dict[str, Callable[[pd.DataFrame, ReleaseIndex], pd.Series]] = {
     "dated_without_raw": dated_without_raw,
     "raw_without_date": raw_without_date,
     "title_at_text_start": title_at_text_start,
+    "text_size": text_size,
     "text_is_nfc": text_is_nfc,
     "other_languages_well_formed": other_languages_well_formed,
     "id_split_count": id_split_count,
@@ -471,6 +515,13 @@ def add_helper_columns(
         except KeyError as exc:
             problems[helper] = f"input column {exc} is missing"
     return frame, problems
+
+
+def release_languages(languages: list[str]) -> list[str]:
+    """The sorted codes of ``languages`` (a release's language configs) that are ISO 639 codes:
+    the value set of the structural rule ``language_code_allowed``."""
+    allowed = allowed_language_codes()
+    return sorted(code for code in languages if code in allowed)
 
 
 def rule_parameters(manifest: dict[str, Any], constants: dict[str, Any]) -> dict[str, Any]:

@@ -1,8 +1,9 @@
 """The last steps of a build, run on the staging folder before it is published.
 
 Order (agreed): validation results -> card, LICENSE.md, CITATION.cff copy, croissant.json ->
-checksums.sha256 last, over every other file. A failing validation raises BuildError, so nothing
-is published and the previous release stays in place.
+checksums.sha256 last, over every other file. A critical validation failure raises BuildError, so
+nothing is published and the previous release stays in place; failing quality expectations
+(warnings) are recorded in validation/summary.json and the card and never stop the build.
 
 The build date is the UTC date of the build, or the date of ``SOURCE_DATE_EPOCH`` when that is set
 (reproducible-builds convention). It goes into the manifest. ``published_date`` is bounded from
@@ -30,7 +31,7 @@ def build_date() -> str:
 def finalize_release(staging: Path, validate: bool = True) -> None:
     """Validate, document and checksum a staged release.
 
-    Raises BuildError naming the first failing expectations when validation fails, or when the
+    Raises BuildError naming the first failing critical expectations, or when the
     generated card or croissant.json fails our own checks.
     """
     from dataset.card import write_card

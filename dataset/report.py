@@ -32,9 +32,30 @@ def format_build_summary(summary) -> str:
     return "\n".join(lines)
 
 
+def format_build_validation(release_dir) -> str:
+    """One line on the published release's validation (read from its ``summary.json``), and one
+    line per failing quality rule; empty when the build did not validate."""
+    import json
+    from pathlib import Path
+
+    path = Path(release_dir) / "validation" / "summary.json"
+    if not path.is_file():
+        return ""
+    summary = json.loads(path.read_text(encoding="utf-8"))
+    warnings = [
+        r for r in summary.get("rules", []) if r["severity"] == "warning" and not r["passed"]
+    ]
+    count = f"{len(warnings)} {plural(len(warnings), 'warning')}" if warnings else "no warnings"
+    lines = [f"validation: passed, {count} (details: {path})"]
+    lines += [format_warning(rule, max_ids=3) for rule in warnings]
+    return "\n".join(lines)
+
+
 def format_validation_report(report, max_ids: int = 3) -> str:
-    """The validation table: one row per suite/config/split, then each failure by name with ids."""
-    header = f"{'suite':<20}{'config':<8}{'split':<12}{'passed':>8}{'failed':>8}"
+    """The validation table: one row per suite/config/split with each critical failure by name
+    and ids under it, then the failing quality rules (warnings) once each with their counts over
+    the release, then the verdict. Warnings never change the verdict."""
+    header = f"{'suite':<20}{'config':<8}{'split':<12}{'passed':>8}{'failed':>8}{'warned':>8}"
     lines = [f"Validated {report.release_dir}", ""]
     if report.checksums is not None:
         problems = report.checksums.describe()
@@ -46,16 +67,47 @@ def format_validation_report(report, max_ids: int = 3) -> str:
     for outcome in report.outcomes:
         lines.append(
             f"{outcome.suite:<20}{outcome.config:<8}{outcome.split:<12}"
-            f"{outcome.passed:>8}{outcome.failed:>8}"
+            f"{outcome.passed:>8}{outcome.failed:>8}{outcome.warned:>8}"
         )
         for failure in outcome.failures:
-            ids = failure.unexpected_ids[:max_ids]
-            more = len(failure.unexpected_ids) - len(ids)
-            shown = ", ".join(ids) + (f" (+{more} more)" if more > 0 else "")
-            lines.append(f"    FAILED {failure.expectation}" + (f": ids {shown}" if ids else ""))
-            lines.append(f"           {failure.description}")
+            if failure.blocking:
+                shown = format_ids(failure.unexpected_ids, max_ids)
+                ids = f": ids {shown}" if shown else ""
+                lines.append(f"    FAILED {failure.expectation}{ids}")
+                lines.append(f"           {failure.description}")
+    warnings = report.warning_rules()
+    if warnings:
+        lines += ["", "Warnings (quality expectations; they never block a release):"]
+        lines += [format_warning(rule, max_ids) for rule in warnings]
     evaluated = sum(o.evaluated for o in report.outcomes)
     failed = sum(o.failed for o in report.outcomes)
+    warned = sum(o.warned for o in report.outcomes)
     verdict = "PASSED" if report.success else "FAILED"
-    lines += ["", f"{verdict}: {evaluated - failed}/{evaluated} expectations passed"]
+    with_warnings = f", {len(warnings)} {plural(len(warnings), 'warning')}" if warnings else ""
+    lines += [
+        "",
+        f"{verdict}: {evaluated - failed - warned}/{evaluated} expectations passed, "
+        f"{failed} failed{with_warnings}",
+    ]
     return "\n".join(lines)
+
+
+def format_warning(rule: dict, max_ids: int) -> str:
+    """``WARNING name: N of M articles (ids ...)``, or the failed runs for a table rule."""
+    if rule["unexpected_count"] is not None:
+        counts = f"{rule['unexpected_count']} of {rule['element_count']} articles"
+    else:
+        counts = f"failed on {rule['failed_runs']} of {rule['runs']} config/splits"
+    shown = format_ids(rule["unexpected_ids"], max_ids)
+    return f"    WARNING {rule['rule']}: {counts}" + (f" (ids {shown})" if shown else "")
+
+
+def format_ids(ids: list[str], max_ids: int) -> str:
+    """The first ``max_ids`` ids and how many more there are."""
+    shown = ids[:max_ids]
+    more = len(ids) - len(shown)
+    return ", ".join(shown) + (f" (+{more} more)" if more > 0 else "")
+
+
+def plural(count: int, word: str) -> str:
+    return word if count == 1 else f"{word}s"

@@ -7,9 +7,16 @@ Order of checks in ``validate_release``:
    nothing is written into a release whose checksums do not match.
 2. ``parquet_schema``: every shard's Arrow schema equals the one declared in schemas/ (names,
    order, exact types, nullability). GE's pandas engine cannot see float32 vs float64.
+   ``accounting``: the counts of build_manifest.json equal the rows of the shards and rejects.
 3. Great Expectations 1.x (ephemeral context, pandas datasource; GE has no polars datasource):
    ``article.structural`` (generated from schemas/) and ``article.domain`` (validation/
    domain_rules.yaml) on each config (languages + ``all``) and each non-empty split.
+
+Severities: every expectation carries GE's ``severity`` (``critical`` or ``warning``, declared
+per rule in domain_rules.yaml; structural and schema rules are critical). GE's verdict per
+expectation is kept as is; ``ValidationReport.success`` counts only critical failures, so a
+failing quality expectation is reported (``warned`` per suite run, ``rules`` in summary.json,
+the CLI table, the card) and never blocks a release.
 
 Memory stays bounded as the release grows: no split is ever loaded whole. The short key columns
 (``RELEASE_INDEX_COLUMNS``: id, duplicate_cluster, raw_sha256, source_file) are read once for the
@@ -64,12 +71,15 @@ import pyarrow.parquet as pq
 
 from dataset import __version__
 from dataset.expectations import (
+    CRITICAL,
     DOMAIN_SUITE,
     STRUCTURAL_SUITE,
+    WARNING,
     ReleaseIndex,
     Rule,
     add_helper_columns,
     load_domain_rules,
+    release_languages,
     resolve_kwargs,
     rule_parameters,
     structural_rules,
@@ -78,9 +88,12 @@ from dataset.integrity import CHECKSUMS_NAME, ChecksumProblems, verify_checksums
 from dataset.layout import ALL_CONFIG, ReleaseLayout, read_layout
 from dataset.manifest import read_manifest
 from dataset.schema import article_schema
-from dataset.write import write_json
+from dataset.write import REJECTS_PATH, write_json
 
 PARQUET_SCHEMA_SUITE = "parquet_schema"
+PARQUET_SCHEMA_RULE = "schema_matches_declaration"
+ACCOUNTING_SUITE = "accounting"
+ACCOUNTING_RULE = "counts_match_manifest"
 RESULTS_DIR = "validation"
 MAX_IDS_PER_FAILURE = 20
 MAX_STRING_CHARS = 200
@@ -137,21 +150,38 @@ WHOLE_SPLIT_EXPECTATIONS = frozenset(
 
 @dataclass
 class Failure:
+    """A failing rule on one config/split. ``severity`` says whether it blocks the release;
+    ``unexpected_count`` and ``element_count`` are None for a rule about the table, not rows."""
+
     expectation: str
     description: str
     unexpected_ids: list[str] = field(default_factory=list)
+    severity: str = CRITICAL
+    unexpected_count: int | None = None
+    element_count: int | None = None
+
+    @property
+    def blocking(self) -> bool:
+        return self.severity == CRITICAL
 
     def to_json(self) -> dict[str, Any]:
         return {
             "expectation": self.expectation,
+            "severity": self.severity,
             "description": self.description,
+            "unexpected_count": self.unexpected_count,
+            "element_count": self.element_count,
             "unexpected_ids": self.unexpected_ids,
         }
 
 
 @dataclass
 class SuiteOutcome:
-    """One suite run on one config/split: counts and the failing expectations by name."""
+    """One suite run on one config/split: counts and the failing expectations by name.
+
+    ``passed + failed + warned == evaluated``: ``failed`` counts critical failures (they block
+    the release), ``warned`` failing quality expectations (reported only).
+    """
 
     suite: str
     config: str
@@ -162,8 +192,12 @@ class SuiteOutcome:
     result_json: dict[str, Any] | None = None
 
     @property
+    def warned(self) -> int:
+        return sum(1 for f in self.failures if not f.blocking)
+
+    @property
     def failed(self) -> int:
-        return self.evaluated - self.passed
+        return self.evaluated - self.passed - self.warned
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -173,6 +207,7 @@ class SuiteOutcome:
             "evaluated": self.evaluated,
             "passed": self.passed,
             "failed": self.failed,
+            "warned": self.warned,
             "failures": [f.to_json() for f in self.failures],
         }
 
@@ -186,23 +221,109 @@ class ValidationReport:
 
     @property
     def success(self) -> bool:
+        """No critical failure and matching checksums; failing warnings do not count."""
         suites_ok = all(o.failed == 0 for o in self.outcomes)
         return suites_ok and (self.checksums is None or self.checksums.ok)
 
     def summary_json(self) -> dict[str, Any]:
-        """The agreed ``validation/summary.json`` content."""
+        """The agreed ``validation/summary.json`` content: the verdict, one entry per suite run
+        (``suites``) and one per rule over the whole release (``rules``, see ``rule_summaries``);
+        ``warnings`` counts the quality rules that failed somewhere."""
+        rules = rule_summaries(self.outcomes)
         return {
             "success": self.success,
             "release_version": self.release_version,
+            "warnings": sum(1 for r in rules if r["severity"] == WARNING and not r["passed"]),
+            "rules": rules,
             "suites": [o.to_json() for o in self.outcomes],
         }
 
     def failing_names(self) -> list[str]:
+        """``suite config/split: rule`` of every critical failure (warnings left out)."""
         return [
             f"{o.suite} {o.config}/{o.split}: {f.expectation}"
             for o in self.outcomes
             for f in o.failures
+            if f.blocking
         ]
+
+    def warning_rules(self) -> list[dict[str, Any]]:
+        """The ``rules`` entries of the quality rules that failed, in summary order."""
+        return [
+            r for r in rule_summaries(self.outcomes) if r["severity"] == WARNING and not r["passed"]
+        ]
+
+
+def rule_summaries(outcomes: list[SuiteOutcome]) -> list[dict[str, Any]]:
+    """One entry per suite and rule: severity, whether it passed on every config/split it ran
+    on, on how many runs it failed, and its row counts over the release.
+
+    Rows are counted once: on the ``all`` config's runs when the rule ran there (its rows are
+    every article), else summed over the language configs (which partition the articles).
+    ``unexpected_count`` and ``element_count`` are None for rules about tables, not rows.
+    ``unexpected_ids`` are the smallest offending ids of those runs that failed (at most
+    ``MAX_IDS_PER_FAILURE``; a run that met its ``mostly`` share lists none).
+    """
+    runs: dict[tuple[str, str], list[tuple[str, Failure | None, dict[str, Any]]]] = {}
+    for outcome in outcomes:
+        failures = {f.expectation: f for f in outcome.failures}
+        for item in rule_items(outcome):
+            name = item["name"]
+            runs.setdefault((outcome.suite, name), []).append(
+                (outcome.config, failures.get(name), item)
+            )
+    summaries = []
+    for (suite, name), entries in runs.items():
+        on_all = [e for e in entries if e[0] == ALL_CONFIG]
+        counted = on_all or entries
+        counts = [e[2]["counts"] for e in counted]
+        rows = None
+        if all(c is not None for c in counts):
+            rows = (sum(c[0] for c in counts), sum(c[1] for c in counts))
+        ids = sorted({i for _, failure, _ in counted if failure for i in failure.unexpected_ids})
+        summaries.append(
+            {
+                "suite": suite,
+                "rule": name,
+                "severity": entries[0][2]["severity"],
+                "passed": all(failure is None for _, failure, _ in entries),
+                "runs": len(entries),
+                "failed_runs": sum(1 for _, failure, _ in entries if failure is not None),
+                "unexpected_count": rows[0] if rows else None,
+                "element_count": rows[1] if rows else None,
+                "unexpected_ids": ids[:MAX_IDS_PER_FAILURE],
+            }
+        )
+    return summaries
+
+
+def rule_items(outcome: SuiteOutcome) -> list[dict[str, Any]]:
+    """``name``, ``severity`` and row ``counts`` (unexpected, elements; None for a table rule)
+    of every rule evaluated in one suite run. A run without a GE result (``parquet_schema``)
+    reports its failures, or its one check when nothing failed."""
+    if outcome.result_json is None:
+        if outcome.failures:
+            return [
+                {"name": f.expectation, "severity": f.severity, "counts": None}
+                for f in outcome.failures
+            ]
+        name = ACCOUNTING_RULE if outcome.suite == ACCOUNTING_SUITE else PARQUET_SCHEMA_RULE
+        return [{"name": name, "severity": CRITICAL, "counts": None}]
+    items = []
+    for item in outcome.result_json["results"]:
+        result = item.get("result") or {}
+        counts = (
+            (result["unexpected_count"], result["element_count"])
+            if "unexpected_count" in result and "element_count" in result
+            else None
+        )
+        items.append({"name": result_name(item), "severity": item_severity(item), "counts": counts})
+    return items
+
+
+def item_severity(item: dict[str, Any]) -> str:
+    """The severity GE recorded in a result item's expectation config (GE's default: critical)."""
+    return item["expectation_config"].get("severity") or CRITICAL
 
 
 def validate_release(
@@ -224,7 +345,7 @@ def validate_release(
     layout = read_layout(release_dir)
     manifest = read_manifest(release_dir)
     problems = verify_checksums(release_dir) if check_checksums else None
-    outcomes = check_parquet_schemas(layout)
+    outcomes = check_parquet_schemas(layout) + check_accounting(layout, manifest)
     outcomes += run_suites(layout, manifest, batch_rows)
     report = ValidationReport(
         release_dir, manifest.get("release_version", __version__), outcomes, problems
@@ -249,7 +370,7 @@ def check_parquet_schemas(layout: ReleaseLayout) -> list[SuiteOutcome]:
                 if not actual.equals(declared):
                     failures.append(
                         Failure(
-                            "schema_matches_declaration",
+                            PARQUET_SCHEMA_RULE,
                             f"{relative}: {describe_schema_difference(declared, actual)}",
                         )
                     )
@@ -264,6 +385,56 @@ def check_parquet_schemas(layout: ReleaseLayout) -> list[SuiteOutcome]:
                 )
             )
     return outcomes
+
+
+def check_accounting(layout: ReleaseLayout, manifest: dict[str, Any]) -> list[SuiteOutcome]:
+    """The manifest's counts against the files (critical): documents in = kept + rejected, the
+    kept articles per language and split are the rows of their shards, the rejected documents
+    the rows of the rejects table. One outcome; none when the manifest records no counts."""
+    counts = manifest.get("counts")
+    if not isinstance(counts, dict):
+        return []
+    declared = {
+        (lang, split): n
+        for lang, splits in (counts.get("kept_by_language_split") or {}).items()
+        for split, n in splits.items()
+    }
+    found = {
+        (lang, split): sum(
+            pq.ParquetFile(layout.root / f).metadata.num_rows for f in layout.files(lang, split)
+        )
+        for lang in layout.languages
+        for split in layout.splits(lang)
+    }
+    rejects = layout.root / REJECTS_PATH
+    problems = []
+    if counts.get("documents_in") != counts.get("kept", 0) + counts.get("rejected", 0):
+        problems.append(
+            f"{counts.get('documents_in')} documents in, {counts.get('kept')} kept + "
+            f"{counts.get('rejected')} rejected"
+        )
+    for key in sorted(declared.keys() | found.keys()):
+        if declared.get(key, 0) != found.get(key, 0):
+            language, split = key
+            problems.append(
+                f"{language}/{split}: {declared.get(key, 0)} in the manifest, "
+                f"{found.get(key, 0)} rows in the files"
+            )
+    if sum(found.values()) != counts.get("kept"):
+        problems.append(f"kept {counts.get('kept')}, rows in the shards {sum(found.values())}")
+    rejected = pq.ParquetFile(rejects).metadata.num_rows if rejects.is_file() else 0
+    if rejected != counts.get("rejected"):
+        problems.append(f"rejected {counts.get('rejected')}, rows in {REJECTS_PATH} {rejected}")
+    failures = [
+        Failure(
+            ACCOUNTING_RULE,
+            "Every raw document is one article or one reject, as build_manifest.json counts: "
+            + "; ".join(problems),
+        )
+    ]
+    if not problems:
+        return [SuiteOutcome(ACCOUNTING_SUITE, ALL_CONFIG, "-", 1, 1)]
+    return [SuiteOutcome(ACCOUNTING_SUITE, ALL_CONFIG, "-", 1, 0, failures)]
 
 
 def describe_schema_difference(declared, actual) -> str:
@@ -326,7 +497,11 @@ def run_suites(
     done: dict[tuple[str, str], list[tuple[Suite, MergedResult]]] = {}
     for config in layout.configs:
         suites = [
-            Suite(STRUCTURAL_SUITE, structural_rules(), {}),
+            Suite(
+                STRUCTURAL_SUITE,
+                structural_rules(),
+                {"release_languages": release_languages(layout.languages)},
+            ),
             Suite(
                 DOMAIN_SUITE,
                 [r for r in domain.rules if r.applies_to(config)],
@@ -866,7 +1041,8 @@ def build_expectation(rule: Rule, params: dict[str, Any]):
 
     try:
         cls = get_expectation_impl(rule.expectation)
-        return cls(**resolve_kwargs(rule.kwargs, params), meta=rule.meta())
+        kwargs = resolve_kwargs(rule.kwargs, params)
+        return cls(**kwargs, meta=rule.meta(), severity=rule.severity)
     except Exception as exc:
         first = (str(exc).splitlines() or [""])[0]
         raise ValueError(f"rule {rule.name!r} ({rule.expectation}): {first}") from None
@@ -922,7 +1098,14 @@ def to_failure(item: dict[str, Any], ids: list[str] | None = None) -> Failure:
         description += " Observed: " + describe_observed(config["kwargs"], result["observed_value"])
     if ids is None:
         ids = sorted(set(unexpected_ids(item)))[:MAX_IDS_PER_FAILURE]
-    return Failure(name, description, ids)
+    return Failure(
+        name,
+        description,
+        ids,
+        item_severity(item),
+        result.get("unexpected_count"),
+        result.get("element_count") if "unexpected_count" in result else None,
+    )
 
 
 def unexpected_ids(item: dict[str, Any]) -> list[str]:

@@ -196,10 +196,27 @@ def test_release_is_complete_and_checksummed(seed_release):
 def test_summary_json_has_the_agreed_shape(seed_release):
     summary = json.loads((seed_release / "validation" / "summary.json").read_text())
     assert summary["success"] is True
-    assert set(summary) == {"success", "release_version", "suites"}
-    keys = {"suite", "config", "split", "evaluated", "passed", "failed", "failures"}
+    assert set(summary) == {"success", "release_version", "warnings", "rules", "suites"}
+    keys = {"suite", "config", "split", "evaluated", "passed", "failed", "warned", "failures"}
     assert all(set(s) == keys for s in summary["suites"])
+    assert all(s["passed"] + s["failed"] + s["warned"] == s["evaluated"] for s in summary["suites"])
     assert {s["config"] for s in summary["suites"]} >= {"all"}
+    rule_keys = {
+        "suite",
+        "rule",
+        "severity",
+        "passed",
+        "runs",
+        "failed_runs",
+        "unexpected_count",
+        "element_count",
+        "unexpected_ids",
+    }
+    assert all(set(r) == rule_keys for r in summary["rules"])
+    assert {r["severity"] for r in summary["rules"]} == {"critical", "warning"}
+    nfc = next(r for r in summary["rules"] if r["rule"] == "text_is_nfc")
+    shards = seed_release.glob("data/*/*.parquet")
+    assert nfc["element_count"] == sum(pq.ParquetFile(f).metadata.num_rows for f in shards)
 
 
 def test_validate_and_card_check_pass_and_leave_the_release_unchanged(seed_release_copy):

@@ -16,6 +16,7 @@ from dataset.card import (
     render_yaml,
     size_category,
     split_card,
+    validation_section,
 )
 from dataset.schema import article_schema
 
@@ -138,6 +139,13 @@ def test_language_detail_uses_the_dominant_real_script():
     assert language_detail("zh", Counter({"Hans": 3, "Hant": 1})) == "zh-Hans"
     assert language_detail("ar", Counter({"Zyyy": 5})) == "ar"
     assert language_name("vi") == "Vietnamese"
+    assert [language_name(c) for c in ("hy", "ka", "ko", "he")] == [
+        "Armenian",
+        "Georgian",
+        "Korean",
+        "Hebrew",
+    ]
+    assert language_name("hbs") == "Serbo-Croatian"  # ISO 639-3 beside the 639-1 `sh`
 
 
 def test_card_yaml_has_no_anchors(tmp_path):
@@ -151,3 +159,41 @@ def test_card_yaml_has_no_anchors(tmp_path):
         pq.write_table(pa.Table.from_pylist([], schema=article_schema().to_pyarrow()), shard)
     text = render_yaml(card_metadata(read_layout(tmp_path), {}))
     assert "&id" not in text and "*id" not in text
+
+
+def test_any_iso_639_language_passes_the_card_check(release):
+    meta = good_meta() | {"language": ["he", "hy", "ka", "ko", "hbs", "gsw"]}
+    assert not [p for p in card_problems(card_text(meta), release) if p.startswith("language:")]
+
+
+def test_validation_section_lists_quality_warnings_with_counts():
+    warned = {
+        "suite": "article.domain",
+        "rule": "title_not_repeated_at_text_start",
+        "severity": "warning",
+        "passed": False,
+        "runs": 4,
+        "failed_runs": 2,
+        "unexpected_count": 3,
+        "element_count": 12,
+        "unexpected_ids": ["0000000000000001", "0000000000000004", "0000000000000006"],
+    }
+    suite = {"suite": "article.domain", "config": "all", "split": "train", "evaluated": 20}
+    summary = {
+        "success": True,
+        "warnings": 1,
+        "rules": [
+            warned,
+            {**warned, "rule": "text_is_nfc", "severity": "critical", "passed": True},
+        ],
+        "suites": [{**suite, "passed": 19, "failed": 0, "warned": 1, "failures": []}],
+    }
+    text = validation_section(summary)
+    assert (
+        "Validation passed: 19 of 20 expectations passed and 1 quality expectation warned" in text
+    )
+    assert "- `title_not_repeated_at_text_start`: 3 of 12 articles (25.0%); e.g. ids" in text
+    assert "text_is_nfc`:" not in text.split("### Quality warnings")[1]
+    assert "| article.domain | all | train | 19 | 0 | 1 |" in text
+    clean = {**summary, "rules": [{**warned, "passed": True}]}
+    assert "Every quality expectation held" in validation_section(clean)

@@ -167,6 +167,7 @@ def test_memoised_prediction_equals_the_model(sample):
         pytest.param("__label__ceb", "ceb", id="iso-639-3"),
         pytest.param("__label__als", "gsw", id="alemannic-fixed"),
         pytest.param("__label__sh", "hbs", id="serbo-croatian-fixed"),
+        pytest.param("__label__eml", "egl", id="retired-emilian-romagnol-fixed"),
     ],
 )
 def test_to_iso(label, code):

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pytest
+import yaml
 
 from dataset.expectations import (
     HELPERS,
     ReleaseIndex,
     Rule,
     add_helper_columns,
+    allowed_language_codes,
+    detector_language_codes,
     load_domain_rules,
+    release_languages,
     resolve_kwargs,
     rule_parameters,
     structural_rules,
@@ -30,6 +35,11 @@ VI_TEXT = (
 )
 
 
+def body(text: str, times: int = 6) -> str:
+    """``text`` repeated as paragraphs, long enough for the quality rule on text size."""
+    return "\n\n".join([text] * times)
+
+
 def article(**overrides) -> dict:
     row = {
         "id": "0123456789abcdef",
@@ -38,7 +48,7 @@ def article(**overrides) -> dict:
         "script": "Latn",
         "other_languages": [],
         "title": None,
-        "text": VI_TEXT,
+        "text": body(VI_TEXT),
         "published_date": None,
         "published_date_raw": None,
         "publisher": None,
@@ -78,6 +88,9 @@ PARAMS = rule_parameters(
     },
     load_domain_rules().constants,
 )
+
+
+STRUCTURAL_PARAMS = {"release_languages": release_languages(["vi", "xx-bogus"])}
 
 
 def run_rule(runner, rule: Rule, df: pd.DataFrame, config="vi", index=None):
@@ -130,13 +143,18 @@ def run_rule(runner, rule: Rule, df: pd.DataFrame, config="vi", index=None):
             id="self-in-others",
         ),
         pytest.param("language_matches_config", article(language="fr"), id="wrong-config"),
+        pytest.param("text_size_typical", article(text=VI_TEXT), id="brief"),
+        pytest.param("language_score_mostly_confident", article(language_score=0.6), id="hesitant"),
     ],
 )
 def test_domain_rule_flags_the_bad_row_by_id(runner, rule, bad):
     good = article(id="fedcba9876543210", duplicate_cluster="fedcba9876543210")
     outcome = run_rule(runner, domain_rule(rule), frame([good, bad]))
-    assert outcome.failed == 1
+    blocking = domain_rule(rule).blocking
+    assert (outcome.failed, outcome.warned) == ((1, 0) if blocking else (0, 1))
     assert outcome.failures[0].expectation == rule
+    assert outcome.failures[0].severity == domain_rule(rule).severity
+    assert (outcome.failures[0].unexpected_count, outcome.failures[0].element_count) == (1, 2)
     # table-level failures carry no ids; every rule above is row-level
     assert outcome.failures[0].unexpected_ids == ["0123456789abcdef"]
 
@@ -145,8 +163,8 @@ def test_domain_rule_flags_the_bad_row_by_id(runner, rule, bad):
     "row",
     [
         pytest.param(article(), id="vietnamese"),
-        pytest.param(article(language="ar", script="Arab", text=AR_TEXT), id="arabic"),
-        pytest.param(article(language="zh", script="Hans", text=ZH_TEXT * 3), id="chinese"),
+        pytest.param(article(language="ar", script="Arab", text=body(AR_TEXT)), id="arabic"),
+        pytest.param(article(language="zh", script="Hans", text=body(ZH_TEXT)), id="chinese"),
         pytest.param(
             article(
                 title="Hai bên cáo buộc",
@@ -183,7 +201,9 @@ def test_cross_split_rules_flag_an_id_and_a_cluster_in_two_splits(runner):
 
 def test_structural_suite_catches_duplicate_ids_and_bad_codes(runner):
     rows = [article(), article(), article(id="NOT-AN-ID", language="xx-bogus")]
-    outcome = runner.run("test.structural", structural_rules(), frame(rows), "vi", "train", {})
+    outcome = runner.run(
+        "test.structural", structural_rules(), frame(rows), "vi", "train", STRUCTURAL_PARAMS
+    )
     failed = {f.expectation: f.unexpected_ids for f in outcome.failures}
     assert failed["id_unique"] == ["0123456789abcdef"]
     assert failed["id_pattern"] == ["NOT-AN-ID"]
@@ -192,7 +212,9 @@ def test_structural_suite_catches_duplicate_ids_and_bad_codes(runner):
 
 
 def test_structural_suite_passes_all_null_optional_columns_and_empty_lists(runner):
-    outcome = runner.run("test.structural", structural_rules(), frame([article()]), "vi", "t", {})
+    outcome = runner.run(
+        "test.structural", structural_rules(), frame([article()]), "vi", "t", STRUCTURAL_PARAMS
+    )
     assert outcome.failures == []
 
 
@@ -276,3 +298,104 @@ def test_checksums_name_changed_added_and_removed_files(tmp_path):
     ]
     (tmp_path / "checksums.sha256").unlink()
     assert verify_checksums(tmp_path).missing_file
+
+
+def test_allowed_language_codes_are_the_full_iso_639_list():
+    codes = allowed_language_codes()
+    # ISO 639-1, 639-3 without a 639-1 code, 639-3 of a language with one, the detector's fixes
+    assert {"hy", "ka", "ko", "he", "ceb", "yue", "ckb", "hbs", "gsw", "bho", "egl"} <= codes
+    assert len(codes) > 7_000  # the registry, not the languages of one corpus or one detector
+    # special, private-use and deprecated codes, and things that are not codes
+    assert not {"und", "mul", "zxx", "mis", "qaa", "iw", "in", "xx", "xx-bogus", ""} & codes
+
+
+def test_every_code_the_detector_can_give_is_allowed():
+    detector = detector_language_codes()
+    assert len(detector) > 150
+    assert detector - allowed_language_codes() == set()
+
+
+def test_release_languages_keeps_the_iso_codes_in_order():
+    assert release_languages(["he", "hy", "ka", "ko", "xx-bogus", "und"]) == [
+        "he",
+        "hy",
+        "ka",
+        "ko",
+    ]
+
+
+def write_rules(tmp_path, **rule) -> Path:
+    item = {
+        "name": "text_present",
+        "explanation": "A body is present.",
+        "expectation": "expect_column_values_to_not_be_null",
+        "kwargs": {"column": "text"},
+        **rule,
+    }
+    path = tmp_path / "rules.yaml"
+    path.write_text(yaml.safe_dump({"rules": [{k: v for k, v in item.items() if v}]}))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("severity", "message"),
+    [
+        pytest.param(None, r"missing keys \['severity'\]", id="missing"),
+        pytest.param("info", "severity must be one of critical, warning", id="unknown"),
+    ],
+)
+def test_domain_rules_file_requires_a_known_severity(tmp_path, severity, message):
+    path = write_rules(tmp_path, severity=severity)
+    with pytest.raises(ValueError, match=rf"rules.yaml: rule 'text_present': {message}"):
+        load_domain_rules(path)
+
+
+def test_invariants_are_critical_and_quality_expectations_are_warnings():
+    severity = {r.name: r.severity for r in load_domain_rules().rules}
+    invariants = {
+        "published_date_within_conflict_and_build",
+        "text_is_nfc",
+        "text_has_no_control_characters",
+        "id_in_one_split_only",
+        "duplicate_cluster_in_one_split_only",
+        "raw_file_used_once",
+        "language_matches_config",
+    }
+    assert {severity[name] for name in invariants} == {"critical"}
+    assert severity["title_not_repeated_at_text_start"] == "warning"
+    assert all(r.severity == "critical" for r in structural_rules())
+
+
+def test_a_warning_rule_runs_with_ge_severity_and_does_not_fail_the_outcome(runner):
+    rule = domain_rule("title_not_repeated_at_text_start")
+    echo = article(title="Xung đột ở Nagorno-Karabakh")  # the body opens with the headline
+    outcome = run_rule(runner, rule, frame([echo, article(id="fedcba9876543210")]))
+    item = outcome.result_json["results"][0]
+    assert item["expectation_config"]["severity"] == "warning"
+    assert not item["success"]  # GE's verdict is kept; only the severity differs
+    assert (outcome.passed, outcome.failed, outcome.warned) == (0, 0, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [
+        pytest.param("Xung đột", 8, id="latin"),
+        pytest.param("纳卡地区。", 13, id="han-counts-three-punctuation-one"),
+        pytest.param("평화 협정", 13, id="hangul"),
+        pytest.param("", 0, id="empty"),
+        pytest.param(None, 0, id="null"),
+    ],
+)
+def test_text_size_counts_cjk_characters_three_times(text, size):
+    df = pd.DataFrame({"text": pd.array([text], dtype="string")})
+    assert HELPERS["text_size"](df, ReleaseIndex()).tolist() == [size]
+
+
+def test_mostly_lets_a_quality_rule_pass_below_the_share(runner):
+    """Nine typical bodies and one brief: 90% meet text_size_typical, its `mostly` share."""
+    rows = [article(id=f"{i:016x}", duplicate_cluster=f"{i:016x}") for i in range(9)]
+    rows.append(article(id="f" * 16, duplicate_cluster="f" * 16, text=VI_TEXT))
+    outcome = run_rule(runner, domain_rule("text_size_typical"), frame(rows))
+    item = outcome.result_json["results"][0]
+    assert item["success"] and item["result"]["unexpected_count"] == 1
+    assert outcome.failures == []

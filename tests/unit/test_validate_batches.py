@@ -17,8 +17,11 @@ import pytest
 from dataset.expectations import Rule
 from dataset.layout import read_layout
 from dataset.manifest import read_manifest
+from dataset.report import format_validation_report
 from dataset.validate import (
     GreatExpectationsRunner,
+    ValidationReport,
+    check_accounting,
     plan_rules,
     result_name,
     run_suites,
@@ -31,7 +34,16 @@ VI_TEXT = (
 )
 ZH_TEXT = "纳卡地区爆发冲突。\n\n亚美尼亚和阿塞拜疆互相指责对方首先开火。双方均称对方违反停火协议。"
 AR_TEXT = "أعلنت وزارة الدفاع الأذربيجانية عن عملية عسكرية في كاراباخ.\n\nدعت الولايات المتحدة إلى وقف إطلاق النار."  # noqa: E501
-TEXTS = {"vi": (VI_TEXT, "Latn"), "zh": (ZH_TEXT, "Hans"), "ar": (AR_TEXT, "Arab")}
+# Bodies of a typical size (the quality rule text_size_typical), so clean rows raise no warning.
+TEXTS = {
+    lang: ("\n\n".join([text] * 6), script)
+    for lang, text, script in (
+        ("vi", VI_TEXT, "Latn"),
+        ("zh", ZH_TEXT, "Hans"),
+        ("ar", AR_TEXT, "Arab"),
+    )
+}
+WARNED = "title_not_repeated_at_text_start"
 MANIFEST = {
     "release_version": "0.1.0",
     "build_date": "2026-11-22",
@@ -257,3 +269,81 @@ def test_rules_that_cannot_be_batched_are_refused_by_name(expectation, kwargs, m
     rule = Rule("new_rule", "A rule someone adds later.", expectation, kwargs)
     with pytest.raises(ValueError, match=rf"'new_rule'.*{message}"):
         plan_rules([rule])
+
+
+def test_warnings_merge_across_batches_rerun_on_all_and_never_fail_the_release(tmp_path):
+    """Headlines echoed in the body in two languages and two shards: the quality rule warns on
+    each config, the `all` config runs it again (it had unexpected rows), and the release passes
+    with the rule counted once over its articles."""
+    echo = {"title": "Xung đột ở Nagorno-Karabakh"}
+    release = write_release(
+        tmp_path / "warned",
+        {
+            ("vi", "train"): [[row(1, **echo), row(2)], [row(3), row(4, **echo)]],
+            ("zh", "train"): [[row(6, "zh", title="纳卡地区爆发冲突"), row(7, "zh")]],
+            ("ar", "test"): [[row(8, "ar")]],
+        },
+    )
+    layout, manifest = read_layout(release), read_manifest(release)
+    again = run_suites(layout, manifest, 2, reuse=False)
+    reused = run_suites(layout, manifest, 2, reuse=True)
+    assert [o.to_json() for o in reused] == [o.to_json() for o in again]
+    assert [o.result_json for o in reused] == [o.result_json for o in again]
+    report = ValidationReport(release, "0.1.0", reused)
+    assert report.success and report.failing_names() == []
+    outcomes = {(o.suite, o.config, o.split): o for o in reused}
+    assert [
+        o.warned for o in (outcomes[("article.domain", c, "train")] for c in ("vi", "zh", "all"))
+    ] == [1, 1, 1]
+    rule = next(r for r in report.summary_json()["rules"] if r["rule"] == WARNED)
+    assert rule["severity"] == "warning" and not rule["passed"]
+    assert (rule["runs"], rule["failed_runs"]) == (5, 3)  # 3 languages, all/train, all/test
+    assert (rule["unexpected_count"], rule["element_count"]) == (3, 7)  # the all/train rows
+    assert rule["unexpected_ids"] == [f"{n:016x}" for n in (1, 4, 6)]
+    assert report.summary_json()["warnings"] == 1
+    text = format_validation_report(report)
+    assert "FAILED" not in text
+    assert (
+        f"    WARNING {WARNED}: 3 of 7 articles (ids {', '.join(rule['unexpected_ids'])})" in text
+    )
+    assert text.splitlines()[-1].startswith("PASSED:") and text.endswith(", 1 warning")
+
+
+def test_a_critical_failure_fails_the_report_beside_warnings(tmp_path):
+    release = write_release(
+        tmp_path / "mixed",
+        {
+            ("vi", "train"): [
+                [row(1, title="Xung đột ở Nagorno-Karabakh"), row(2, text=VI_TEXT + "\x00")]
+            ]
+        },
+    )
+    report = ValidationReport(release, "0.1.0", validate(release, 2).values())
+    assert not report.success
+    assert report.failing_names() == [
+        "article.domain vi/train: text_has_no_control_characters",
+        "article.domain all/train: text_has_no_control_characters",
+    ]
+    text = format_validation_report(report)
+    assert "    FAILED text_has_no_control_characters: ids 0000000000000002" in text
+    assert f"    WARNING {WARNED}: 1 of 2 articles" in text
+    assert text.splitlines()[-1].startswith("FAILED:")
+
+
+def test_accounting_compares_the_manifest_counts_with_the_files(clean_release):
+    manifest = json.loads((clean_release / "build_manifest.json").read_text(encoding="utf-8"))
+    kept = {"vi": {"train": 5}, "zh": {"train": 2}, "ar": {"test": 1}}
+    counts = {"documents_in": 9, "kept": 8, "rejected": 1, "kept_by_language_split": kept}
+    rejects = clean_release / "rejects" / "rejects.parquet"
+    rejects.parent.mkdir()
+    pq.write_table(pa.table({"source_file": ["vi/empty.txt"]}), rejects)
+    layout = read_layout(clean_release)
+    assert check_accounting(layout, {**manifest, "counts": counts})[0].failures == []
+    wrong = {**counts, "kept_by_language_split": {**kept, "zh": {"train": 3}}, "rejected": 2}
+    (outcome,) = check_accounting(layout, {**manifest, "counts": wrong})
+    assert outcome.failed == 1 and outcome.failures[0].severity == "critical"
+    description = outcome.failures[0].description
+    assert "9 documents in, 8 kept + 2 rejected" in description
+    assert "zh/train: 3 in the manifest, 2 rows in the files" in description
+    assert "rejected 2, rows in rejects/rejects.parquet 1" in description
+    assert check_accounting(layout, manifest) == []  # a manifest without counts: nothing to compare
