@@ -29,8 +29,14 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import ftfy
+import yaml
+
+from dataset.errors import ConfigError
+
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # --------------------------------------------------------------------------------------------
 # Normalization
@@ -152,6 +158,7 @@ COMBINING_MARK = re.compile(
 )
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
 
 
 @functools.lru_cache(maxsize=8192)
@@ -200,567 +207,153 @@ def is_menu_item(line: str) -> bool:
 # Rule tables (multilingual). Phrases are compared through ``match_key``.
 # --------------------------------------------------------------------------------------------
 
+# The phrase tables live in data files, one per language: dataset/lexicon/furniture/<code>.yaml
+# (format in the README.md beside them). They are merged over all languages at import: a page's
+# language is only known after boilerplate removal, and a phrase of one language is furniture
+# wherever it appears as a whole line.
+FURNITURE_LEXICON_DIR = Path(__file__).resolve().parent / "lexicon" / "furniture"
+FURNITURE_FIELDS = (
+    "widgets",
+    "home_words",
+    "related_headers",
+    "read_also",
+    "label_prefixes",
+    "source_labels",
+    "copyright",
+    "follow",
+    "share_words",
+    "credit_labels",
+    "notices",
+    "news_id_labels",
+)
+
+
+def load_furniture_lexicon(folder: Path = FURNITURE_LEXICON_DIR) -> dict[str, tuple[str, ...]]:
+    """Return each field's phrases merged over the folder's ``<code>.yaml`` files (name order).
+
+    A field a file leaves out has no phrases there. Raises ConfigError naming the file and key
+    when a file is not valid YAML, does not name its own language code, or holds an unknown key
+    or a value that is not a list of non-empty strings.
+    """
+    merged: dict[str, list[str]] = {name: [] for name in FURNITURE_FIELDS}
+    for path in sorted(folder.glob("*.yaml")):
+        for name, phrases in read_lexicon_file(path).items():
+            merged[name].extend(phrases)
+    return {name: tuple(dict.fromkeys(phrases)) for name, phrases in merged.items()}
+
+
+def read_lexicon_file(path: Path) -> dict[str, list[str]]:
+    """Return the phrase lists of one lexicon file (see ``load_furniture_lexicon``)."""
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
+    except yaml.YAMLError as error:
+        problem = str(error).replace("\n", " ")
+        raise ConfigError(f"{path}: not valid YAML ({problem}); fix the file") from None
+    if not isinstance(data, dict) or data.get("language") != path.stem:
+        raise ConfigError(
+            f"{path}: expected a mapping whose 'language' is the file name's code "
+            f"{path.stem!r}; see {path.parent / 'README.md'}"
+        )
+    fields = {key: value for key, value in data.items() if key != "language"}
+    for key, value in fields.items():
+        if key not in FURNITURE_FIELDS:
+            raise ConfigError(
+                f"{path}: unknown key {key!r}; use one of {', '.join(FURNITURE_FIELDS)}"
+            )
+        if not isinstance(value, list) or not all(
+            isinstance(phrase, str) and phrase.strip() for phrase in value
+        ):
+            raise ConfigError(f"{path}: {key!r} must be a list of non-empty strings")
+    return fields
+
+
+def is_latin_phrase(phrase: str) -> bool:
+    """True when every letter of the phrase is Latin script (ASCII or a LATIN ... letter)."""
+    return all(
+        ch.isascii() or unicodedata.name(ch, "").startswith("LATIN")
+        for ch in phrase
+        if ch.isalpha()
+    )
+
+
+def alternation(phrases: Iterable[str]) -> str:
+    """A regex alternation of the literal phrases, longest first (so "tags" beats "tag")."""
+    return "|".join(re.escape(p) for p in sorted(set(phrases), key=lambda p: (-len(p), p)))
+
+
+LEXICON = load_furniture_lexicon()
+
 # Breadcrumbs: "Home | World | Europe", "Trang chủ › Thế giới". A line of short segments joined
 # by navigation separators, starting with a home link or made of three or more one/two-word parts.
 BREADCRUMB_SEPARATOR = re.compile(r"\s*(?:[|›»>/•·→⟩]|\s-\s)\s*")
-HOME_WORDS = keys(
-    [
-        "Home",
-        "Accueil",
-        "الرئيسية",
-        "首页",
-        "首頁",
-        "Trang chủ",
-        "Главная",
-        "Головна",
-        "Inicio",
-        "Início",
-        "Startseite",
-        "Ana Sayfa",
-        "Ana səhifə",
-        "Գլխավոր",
-        "News",
-        "Actualités",
-        "Tin tức",
-        "Новости",
-        "Haberler",
-        "أخبار",
-    ]
-)
+HOME_WORDS = keys(LEXICON["home_words"])
 BREADCRUMB_MAX = 120
 BREADCRUMB_HINT = re.compile(r"[|›»>/•·→⟩]|\s-\s")  # a separator BREADCRUMB_SEPARATOR can split on
 
 # Whole-line widgets: comment counters, source-link buttons, empty-state placeholders, ads,
 # navigation buttons. Matched only when the ENTIRE line is the phrase (digits/brackets ignored).
-WIDGET_PHRASES = keys(
-    [
-        # en
-        "Source",
-        "Sources",
-        "Source link",
-        "Source URL",
-        "Original source",
-        "Comment",
-        "Comments",
-        "Leave a comment",
-        "Leave a reply",
-        "Post a comment",
-        "Add a comment",
-        "Add comment",
-        "No comments",
-        "No comments yet",
-        "Be the first to comment",
-        "No data",
-        "No videos available",
-        "No video available",
-        "No posts found",
-        "Adblock test (Why?)",
-        "Advertisement",
-        "Sponsored",
-        "Loading",
-        "Print",
-        "Back to top",
-        "Read more",
-        "Continue reading",
-        "Show more",
-        "See more",
-        "Load more",
-        "Click here",
-        "Previous article",
-        "Next article",
-        "Previous post",
-        "Next post",
-        "Home",
-        "Menu",
-        "Search",
-        "Subscribe",
-        "Sign in",
-        "Log in",
-        "Tags",
-        "Share",
-        "Share this article",
-        "Share this",
-        "Related",
-        "Email",
-        "Copy link",
-        "Link copied",
-        # fr
-        "Commentaire",
-        "Commentaires",
-        "Laisser un commentaire",
-        "Aucun commentaire",
-        "Publicité",
-        "Lire la suite",
-        "Voir plus",
-        "Article précédent",
-        "Article suivant",
-        "Accueil",
-        "Partager",
-        "Partager cet article",
-        "Imprimer",
-        "Lien source",
-        "Aucune donnée",
-        "Aucune vidéo disponible",
-        # ar
-        "المصدر",
-        "مصدر",
-        "رابط المصدر",
-        "تعليقات",
-        "التعليقات",
-        "اترك تعليقا",
-        "أضف تعليق",
-        "أضف تعليقك",
-        "لا توجد تعليقات",
-        "إعلان",
-        "اقرأ المزيد",
-        "المزيد",
-        "شارك",
-        "شارك الخبر",
-        "مشاركة",
-        "طباعة",
-        "الرئيسية",
-        "لا توجد بيانات",
-        # zh
-        "来源",
-        "來源",
-        "评论",
-        "評論",
-        "发表评论",
-        "發表評論",
-        "暂无评论",
-        "暫無評論",
-        "广告",
-        "廣告",
-        "阅读更多",
-        "閱讀更多",
-        "查看更多",
-        "加载更多",
-        "分享",
-        "分享到",
-        "首页",
-        "首頁",
-        "返回顶部",
-        "返回頂部",
-        "打印",
-        "暂无数据",
-        "暫無數據",
-        # vi
-        "Nguồn",
-        "Bình luận",
-        "Gửi bình luận",
-        "Viết bình luận",
-        "Quảng cáo",
-        "Xem thêm",
-        "Đọc thêm",
-        "Chia sẻ",
-        "Trang chủ",
-        "In bài viết",
-        "Không có dữ liệu",
-        "Không có video",
-        # ru / uk
-        "Источник",
-        "Комментарии",
-        "Комментарий",
-        "Оставить комментарий",
-        "Реклама",
-        "Читать далее",
-        "Подробнее",
-        "Поделиться",
-        "Главная",
-        "Печать",
-        "Нет данных",
-        "Джерело",
-        "Коментарі",
-        # es / pt / it
-        "Fuente",
-        "Comentarios",
-        "Deja un comentario",
-        "Deja una respuesta",
-        "Publicidad",
-        "Leer más",
-        "Compartir",
-        "Inicio",
-        "Imprimir",
-        "Fonte",
-        "Comentários",
-        "Deixe um comentário",
-        "Publicidade",
-        "Leia mais",
-        "Partilhar",
-        "Commenti",
-        "Lascia un commento",
-        "Pubblicità",
-        "Leggi di più",
-        "Condividi",
-        # de
-        "Quelle",
-        "Kommentare",
-        "Kommentar",
-        "Kommentar schreiben",
-        "Anzeige",
-        "Werbung",
-        "Weiterlesen",
-        "Mehr lesen",
-        "Teilen",
-        "Startseite",
-        "Drucken",
-        # tr / az
-        "Kaynak",
-        "Yorumlar",
-        "Yorum yap",
-        "Yorum yaz",
-        "Reklam",
-        "Devamını oku",
-        "Paylaş",
-        "Ana sayfa",
-        "Yazdır",
-        "Mənbə",
-        "Şərhlər",
-        "Şərh yaz",
-        "Ardını oxu",
-        "Ana səhifə",
-        "Çap et",
-        # hy
-        "Աղբյուր",
-        "Մեկնաբանություններ",
-        "Գովազդ",
-        "Կարդալ ավելին",
-        "Կիսվել",
-        "Տպել",
-    ]
-)
+WIDGET_PHRASES = keys(LEXICON["widgets"])
 
-# "Label: value" lines that are page furniture (tags, source credits, editors, photo credits).
-LABEL_PREFIXES = (
-    r"tags?|keywords?|topics?|source|sources|image source|photo source|editor|edited by|"
-    r"mots[- ]cl[ée]s|[ée]tiquettes?|sujets?|"
-    r"الكلمات المفتاحية|الوسوم|وسوم|كلمات دلالية|المصدر|"
-    r"标签|標籤|关键词|關鍵詞|责任编辑|責任編輯|编辑|編輯|来源|來源|"
-    r"từ khóa|từ khoá|nguồn|"
-    r"теги|метки|ключевые слова|источник|джерело|"
-    r"etiquetas|palabras clave|fuente|schlagw[öo]rter|quelle|"
-    r"etiketler|anahtar kelimeler|kaynak|etiketl[əe]r|m[əe]nb[əe]|"
-    r"պիտակներ|աղբյուր"
-)
-LABEL_LINE = re.compile(rf"^(?:{LABEL_PREFIXES})\s*[:：]", re.IGNORECASE)
+# "Label: value" lines that are page furniture (tags, editors, photo sources). A "Source: X"
+# credit is not among them: the labelling rules count it as the article's attribution.
+LABEL_LINE = re.compile(rf"^(?:{alternation(LEXICON['label_prefixes'])})\s*[:：]", re.IGNORECASE)
 LABEL_LINE_MAX = 160
+
+# "News ID: 12345", "کد خبر : ۴۴۳۳۹۵": a label and a number, nothing else.
+NEWS_ID_LINE = re.compile(
+    rf"^(?:{alternation(LEXICON['news_id_labels'])})\s*[:：#№]?\s*\d+$", re.IGNORECASE
+)
+NEWS_ID_MAX = 60
 
 # Headers that open a list of related / recommended teasers. The header and the run of short
 # teaser lines after it are removed; the run stops at the first prose paragraph.
-RELATED_HEADERS = keys(
-    [
-        "Related",
-        "Related articles",
-        "Related posts",
-        "Related news",
-        "Related stories",
-        "Read also",
-        "Read more",
-        "See also",
-        "You may also like",
-        "You might also like",
-        "More from",
-        "More stories",
-        "More news",
-        "Recommended",
-        "Most read",
-        "Most popular",
-        "Même sujet",
-        "Même catégorie",
-        "Même auteur",
-        "Sur le même sujet",
-        "Lire aussi",
-        "À lire aussi",
-        "Articles similaires",
-        "Dans la même rubrique",
-        "Les plus lus",
-        "قد يهمك ايضا",
-        "قد يهمك أيضا",
-        "قد يهمك",
-        "اقرأ أيضا",
-        "اقرأ ايضا",
-        "مواضيع ذات صلة",
-        "أخبار ذات صلة",
-        "اخبار ذات صلة",
-        "أخبار متعلقة",
-        "اخبار متعلقة",
-        "الأكثر قراءة",
-        "相关文章",
-        "相關文章",
-        "相关新闻",
-        "相關新聞",
-        "延伸阅读",
-        "延伸閱讀",
-        "推荐阅读",
-        "推薦閱讀",
-        "热门文章",
-        "熱門文章",
-        "猜你喜欢",
-        "Tin liên quan",
-        "Bài viết liên quan",
-        "Tin cùng chuyên mục",
-        "Cùng chuyên mục",
-        "Đọc nhiều",
-        "Có thể bạn quan tâm",
-        "Читайте также",
-        "Похожие новости",
-        "По теме",
-        "Ещё по теме",
-        "Самое читаемое",
-        "Читайте також",
-        "Lee también",
-        "Noticias relacionadas",
-        "Te puede interesar",
-        "Leia também",
-        "Notícias relacionadas",
-        "Leggi anche",
-        "Articoli correlati",
-        "Lesen Sie auch",
-        "Mehr zum Thema",
-        "Das könnte Sie auch interessieren",
-        "Auch interessant",
-        "İlgili haberler",
-        "Benzer haberler",
-        "Bunlar da ilginizi çekebilir",
-        "Oxşar xəbərlər",
-        "Digər xəbərlər",
-        "Həmçinin oxuyun",
-        "Kարդացեք նաև",
-        "Կարդացեք նաև",
-        "Նմանատիպ նյութեր",
-    ]
-)
+RELATED_HEADERS = keys(LEXICON["related_headers"])
 
 # "READ  <teaser headline>" lines. Latin keywords need a separator or to be written in capitals,
-# so "Read the full statement." in prose is kept; non-Latin keywords are distinctive enough.
+# so "Read the full statement." in prose is kept; non-Latin keywords are distinctive enough and
+# are matched as whole words at the start of the line's match key.
+_READ_LATIN = [p for p in LEXICON["read_also"] if is_latin_phrase(p)]
 READ_ALSO_CAPS = re.compile(
-    r"^(?:READ(?: MORE| ALSO)?|ALSO READ|SEE ALSO|LIRE AUSSI|À LIRE AUSSI|LEA TAMBIÉN|"
-    r"LEE TAMBIÉN|LESEN SIE AUCH|XEM THÊM|ĐỌC THÊM|AYRICA OKU(?:YUN)?)\b\s*[:：\-–—|»>]?\s*\S"
+    rf"^(?:{alternation(p.upper() for p in _READ_LATIN)})\b\s*[:：\-–—|»>]?\s*\S"
 )
 READ_ALSO_LABELLED = re.compile(
-    r"^(?:read(?: more| also)?|also read|see also|related|lire aussi|à lire aussi|voir aussi|"
-    r"lea también|lee también|leia também|leggi anche|lesen sie auch|mehr zum thema|"
-    r"xem thêm|đọc thêm|ayrıca oku(?:yun)?|ilgili haber|həmçinin oxuyun|daha çox)"
-    r"\s*[:：\-–—|»>]\s*\S",
-    re.IGNORECASE,
+    rf"^(?:{alternation(_READ_LATIN)})\s*[:：\-–—|»>]\s*\S", re.IGNORECASE
 )
+_READ_KEYS = keys(p for p in LEXICON["read_also"] if not is_latin_phrase(p))
+# Scripts written without spaces take the prefix as it is; the others need a word boundary.
 READ_ALSO_KEY_PREFIXES = tuple(
-    sorted(
-        keys(
-            [
-                "اقرأ أيضا",
-                "اقرأ ايضا",
-                "إقرأ أيضاً",
-                "اقرأ المزيد",
-                "اقرأ كذلك",
-                "طالع أيضا",
-                "另请阅读",
-                "另請閱讀",
-                "阅读更多",
-                "延伸阅读",
-                "相关阅读",
-                "相關閱讀",
-                "推荐阅读",
-                "Читайте также",
-                "Читайте ещё",
-                "Читайте також",
-                "Смотрите также",
-                "Կարդացեք նաև",
-                "Կարդացեք նաեւ",
-            ]
-        )
-    )
+    sorted(k if _CJK.search(k) and not _HANGUL.search(k) else f"{k} " for k in _READ_KEYS)
 )
 READ_ALSO_MAX = 250
 
 # Copyright footers: a short line holding a "rights reserved" phrase, or opening with "©" or
 # "Copyright". "© AFP" at the END of a line is a photo credit (a caption), not a footer.
-COPYRIGHT_PHRASES = tuple(
-    sorted(
-        keys(
-            [
-                "all rights reserved",
-                "tous droits réservés",
-                "todos los derechos reservados",
-                "todos os direitos reservados",
-                "tutti i diritti riservati",
-                "alle rechte vorbehalten",
-                "все права защищены",
-                "tüm hakları saklıdır",
-                "bütün hüquqlar qorunur",
-                "բոլոր իրավունքները պաշտպանված են",
-                "جميع الحقوق محفوظة",
-                "حقوق النشر محفوظة",
-                "كل الحقوق محفوظة",
-                "تمامی حقوق",
-                "כל הזכויות שמורות",
-                "版权所有",
-                "版權所有",
-                "著作権",
-                "무단 전재",
-                "bản quyền thuộc về",
-                "giữ bản quyền",
-            ]
-        )
-    )
-)
+COPYRIGHT_PHRASES = tuple(sorted(keys(LEXICON["copyright"])))
 COPYRIGHT_PHRASE = re.compile("|".join(re.escape(p) for p in COPYRIGHT_PHRASES))
 COPYRIGHT_OPENING = re.compile(r"(?:©|\(c\)\s*\d{4}|copyright\b)", re.IGNORECASE)
 COPYRIGHT_LINE_MAX = 200  # a phrase is looked for in lines up to KEY_MAX characters only
 
 # Calls to follow/subscribe, and channel links. Only first-person-plural calls to action
 # ("follow us", "لمتابعتنا") count, so prose such as "Russia is following the situation" stays.
-FOLLOW_PHRASES = tuple(
-    sorted(
-        keys(
-            [
-                "follow us",
-                "subscribe to our",
-                "subscribe now",
-                "join our channel",
-                "join us on",
-                "suivez-nous",
-                "abonnez-vous",
-                "rejoignez-nous",
-                "تابعونا",
-                "تابعنا",
-                "لمتابعتنا",
-                "للمتابعة على",
-                "اشترك في قناتنا",
-                "اشترك الآن",
-                "انضم إلى قناتنا",
-                "انضم الى قناتنا",
-                "قناتنا على",
-                "关注我们",
-                "關注我們",
-                "订阅我们",
-                "加入我们的",
-                "theo dõi chúng tôi",
-                "theo dõi kênh",
-                "đăng ký kênh",
-                "tham gia kênh",
-                "подписывайтесь",
-                "подпишитесь на",
-                "присоединяйтесь",
-                "наш канал",
-                "síguenos",
-                "suscríbete",
-                "siga-nos",
-                "seguici",
-                "folgen sie uns",
-                "abonnieren sie",
-                "bizi takip edin",
-                "abone ol",
-                "bizi izləyin",
-                "abunə olun",
-                "kanalımıza",
-                "հետևեք մեզ",
-                "բաժանորդագրվեք",
-            ]
-        )
-    )
-)
+FOLLOW_PHRASES = tuple(sorted(keys(LEXICON["follow"])))
 FOLLOW_PHRASE = re.compile("|".join(re.escape(p) for p in FOLLOW_PHRASES))
 FOLLOW_LINE_MAX = 150
 CHANNEL_HOSTS = ("t.me/", "telegram.me/", "wa.me/", "chat.whatsapp.com/", "whatsapp.com/channel")
 LINK_ONLY = re.compile(r"^(?:(?:https?://|www\.)\S+\s*)+$", re.IGNORECASE)
 
+# Site notices: cookie consent, "enable JavaScript", comment-form hints, old-article warnings.
+# A phrase anywhere in a line of at most NOTICE_LINE_MAX characters.
+NOTICE_PHRASES = tuple(sorted(keys(LEXICON["notices"])))
+NOTICE_PHRASE = re.compile("|".join(re.escape(p) for p in NOTICE_PHRASES))
+NOTICE_LINE_MAX = 300
+
 # Share bars: a line made only of share verbs and platform names.
-SHARE_WORDS = keys(
-    [
-        "share",
-        "shares",
-        "tweet",
-        "facebook",
-        "twitter",
-        "x",
-        "whatsapp",
-        "telegram",
-        "linkedin",
-        "email",
-        "e mail",
-        "mail",
-        "print",
-        "pinterest",
-        "reddit",
-        "vk",
-        "vkontakte",
-        "zalo",
-        "copy link",
-        "messenger",
-        "viber",
-        "line",
-        "weibo",
-        "wechat",
-        "partager",
-        "imprimer",
-        "envoyer",
-        "поделиться",
-        "печать",
-        "شارك",
-        "مشاركة",
-        "طباعة",
-        "واتساب",
-        "فيسبوك",
-        "تويتر",
-        "分享",
-        "打印",
-        "微信",
-        "微博",
-        "chia sẻ",
-        "in",
-        "compartir",
-        "imprimir",
-        "teilen",
-        "drucken",
-        "paylaş",
-        "yazdır",
-        "bölüş",
-        "կիսվել",
-    ]
-)
+SHARE_WORDS = keys(LEXICON["share_words"])
 SHARE_MULTIWORD = tuple(sorted((w for w in SHARE_WORDS if " " in w), key=len, reverse=True))
 
 # Photo captions: a line ENDING with a photo credit. Kept for language detection only. Each
 # credit shape has its own rule and a cheap trigger (the line's last character, a colon, ©).
-CREDIT_LABELS = keys(
-    [
-        "Ảnh",
-        "Hình",
-        "Hình ảnh",
-        "Photo",
-        "Photos",
-        "Foto",
-        "Fotos",
-        "Фото",
-        "Image",
-        "Images",
-        "Illustration",
-        "Crédit photo",
-        "Crédits photo",
-        "Photo credit",
-        "Credit",
-        "Crédit",
-        "Picture",
-        "Pictures",
-        "Bild",
-        "Fotograf",
-        "الصورة",
-        "صورة",
-        "图",
-        "圖",
-        "图片",
-        "圖片",
-        "照片",
-        "摄影",
-        "攝影",
-        "Resim",
-        "Fotoğraf",
-        "Şəkil",
-        "Լուսանկարը",
-        "Լուսանկար",
-    ]
-)
+CREDIT_LABELS = keys(LEXICON["credit_labels"])
 BRACKET_CREDIT = re.compile(r"\[[^\[\]]{2,80}/[^\[\]]{1,40}\]$")  # [Karen Minasyan/AFP]
 PHOTO_SLASH_CREDIT = re.compile(
     r"\((?:[^()]{0,30}\s)?(?:Photo|Foto|Фото)\s*/[^()]{1,60}\)$", re.IGNORECASE
@@ -774,7 +367,7 @@ COPYRIGHT_CREDIT = re.compile(r"©\s*[^©]{1,60}$")
 # "(Source : X)" at the end of a caption; in prose it would also end a paragraph, so it only
 # marks a caption when the line is a single short sentence.
 CAPTION_SOURCE = re.compile(
-    r"\(\s*(?:source|nguồn|источник|fuente|quelle|kaynak|mənbə|المصدر|来源|來源)\s*[:：][^()]{1,50}\)$",
+    rf"[(（]\s*(?:{alternation(LEXICON['source_labels'])})\s*[:：][^()（）]{{1,50}}[)）]$",
     re.IGNORECASE,
 )
 CAPTION_MAX = 300
@@ -824,7 +417,7 @@ def is_read_also(line: str, key: str | None) -> bool:
         return False
     if READ_ALSO_CAPS.match(line) or READ_ALSO_LABELLED.match(line):
         return True
-    return key is not None and key.startswith(READ_ALSO_KEY_PREFIXES)
+    return key is not None and f"{key} ".startswith(READ_ALSO_KEY_PREFIXES)
 
 
 def is_copyright(line: str, key: str | None) -> bool:

@@ -14,12 +14,14 @@ from dataset.clean import (
     classify_line,
     join_body,
     label_lines,
+    load_furniture_lexicon,
     looks_like_mojibake,
     match_key,
     normalize_text,
     remove_boilerplate,
     split_lines,
 )
+from dataset.errors import ConfigError
 
 # ---- normalization ----------------------------------------------------------------------------
 
@@ -155,7 +157,6 @@ def test_match_key(text, key):
         pytest.param("Home | World | Europe", "breadcrumb", id="en-breadcrumb"),
         pytest.param("Trang chủ › Thế giới", "breadcrumb", id="vi-breadcrumb"),
         pytest.param("Tags: Armenia, Azerbaijan, Karabakh", "label_line", id="en-tags"),
-        pytest.param("Nguồn: VnExpress", "label_line", id="vi-source-credit"),
         pytest.param("责任编辑：王明", "label_line", id="zh-editor"),
         # captions (kept for language detection, excluded from text)
         pytest.param(
@@ -226,6 +227,9 @@ def test_classify_line_removes_furniture(line, rule):
         pytest.param("Tác giả giữ quyền phát hành bài viết này.", id="vi-rights-prose"),
         pytest.param("西方领导人呼吁谈判并结束敌对行动", id="zh-subheading"),
         pytest.param("الأسلحة الدقيقة", id="ar-subheading"),
+        # a "Source: X" credit is the article's attribution, not furniture
+        pytest.param("Nguồn: VnExpress", id="vi-source-credit"),
+        pytest.param("Source: Interfax, RIA Novosti", id="en-source-credit"),
     ],
 )
 def test_classify_line_keeps_body(line):
@@ -313,3 +317,38 @@ def test_remove_boilerplate_and_join_body():
         Paragraph(PROSE_AR),
     ]
     assert join_body(paragraphs) == f"{PROSE_FR}\n\n{PROSE_AR}"
+
+
+# ---- phrase lexicon (dataset/lexicon/furniture) -------------------------------------------------
+
+
+def test_lexicon_merges_every_language_file(tmp_path):
+    (tmp_path / "xx.yaml").write_text("language: xx\nwidgets: [Foo bar, Baz]\n", "utf-8")
+    (tmp_path / "yy.yaml").write_text(
+        "language: yy\nwidgets: [Baz, Գովազդ]\nnotices: [we use cookies]\n", "utf-8"
+    )
+    lexicon = load_furniture_lexicon(tmp_path)
+    assert lexicon["widgets"] == ("Foo bar", "Baz", "Գովազդ")
+    assert lexicon["notices"] == ("we use cookies",)
+    assert lexicon["follow"] == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param("language: zz\n", "'language'", id="wrong-code"),
+        pytest.param("- a\n", "'language'", id="not-a-mapping"),
+        pytest.param("language: xx\nwidget: [a]\n", "unknown key 'widget'", id="unknown-key"),
+        pytest.param("language: xx\nwidgets: a\n", "'widgets' must be a list", id="not-a-list"),
+        pytest.param("language: xx\nwidgets: ['', a]\n", "'widgets' must be", id="empty-phrase"),
+        pytest.param("language: xx\nwidgets: [a\n", "not valid YAML", id="bad-yaml"),
+    ],
+)
+def test_lexicon_errors_name_the_file_and_key(tmp_path, text, message):
+    path = tmp_path / "xx.yaml"
+    path.write_text(text, "utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_furniture_lexicon(tmp_path)
+    assert str(path) in str(info.value)
+    assert message in str(info.value)
+    assert "\n" not in str(info.value)
