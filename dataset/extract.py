@@ -52,7 +52,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import importlib
 import re
 import warnings
 from collections.abc import Sequence
@@ -68,6 +67,7 @@ from dataset.clean import (
     is_breadcrumb,
     match_key,
 )
+from dataset.metadata_lexicon import METADATA_LEXICON, name_key
 
 HEADER_LINES = 15
 LINE_SCAN_MAX = 300  # date/title/masthead checks read at most this many characters of a line
@@ -81,111 +81,13 @@ MIN_DATE = dt.date(1988, 1, 1)
 # Month and weekday names
 # --------------------------------------------------------------------------------------------
 
-# Languages whose month/weekday names are read from dateparser's data at import.
-DATE_LANGUAGES = (
-    "en",
-    "fr",
-    "de",
-    "es",
-    "it",
-    "pt",
-    "nl",
-    "sv",
-    "da",
-    "fi",
-    "pl",
-    "ro",
-    "tr",
-    "az",
-    "uz",
-    "ru",
-    "uk",
-    "be",
-    "bg",
-    "sr",
-    "mk",
-    "kk",
-    "ky",
-    "hy",
-    "ka",
-    "el",
-    "ar",
-    "fa",
-    "ur",
-    "he",
-    "id",
-    "ms",
-    "sq",
-    "vi",
-    "zh",
-)
-MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-# Arabic month names dateparser does not carry: Levantine/Iraqi and Maghrebi calendars.
-EXTRA_MONTH_NAMES = {
-    1: ("كانون الثاني", "جانفي"),
-    2: ("شباط", "فيفري"),
-    3: ("آذار",),
-    4: ("نيسان", "أفريل"),
-    5: ("أيار", "ماي"),
-    6: ("حزيران", "جوان"),
-    7: ("تموز", "جويلية", "يوليوز"),
-    8: ("آب", "أوت", "غشت"),
-    9: ("أيلول", "شتنبر"),
-    10: ("تشرين الأول",),
-    11: ("تشرين الثاني", "نونبر"),
-    12: ("كانون الأول", "دجنبر"),
-}
-MIN_NAME_LEN = 3  # "ma", "po", "Oc" are too ambiguous to anchor a date
-
-
-def _is_name_token(token: str) -> bool:
-    return len(token.replace(" ", "")) >= MIN_NAME_LEN and all(
-        ch.isalpha() or ch in " '’" for ch in token
-    )
-
-
-def load_calendar_names() -> tuple[dict[str, int], frozenset[str]]:
-    """Return {casefolded month name: month number} and the casefolded weekday names.
-
-    Names that mean different months in different languages are dropped (ambiguous).
-    """
-    months: dict[str, set[int]] = {}
-    weekdays: set[str] = set()
-    for code in DATE_LANGUAGES:
-        try:
-            info = importlib.import_module(f"dateparser.data.date_translation_data.{code}").info
-        except ImportError:  # pragma: no cover - data shipped with the pinned dateparser
-            continue
-        for number, month in enumerate(MONTHS, start=1):
-            for name in info.get(month, ()):
-                if _is_name_token(name):
-                    months.setdefault(name.casefold().replace(ARABIC_TATWEEL, ""), set()).add(
-                        number
-                    )
-        for day in WEEKDAYS:
-            weekdays.update(n.casefold() for n in info.get(day, ()) if _is_name_token(n))
-    for number, names in EXTRA_MONTH_NAMES.items():
-        for name in names:
-            months.setdefault(name.casefold(), set()).add(number)
-    unambiguous = {name: next(iter(nums)) for name, nums in months.items() if len(nums) == 1}
-    return unambiguous, frozenset(weekdays)
-
-
-MONTH_NUMBERS, WEEKDAY_NAMES = load_calendar_names()
+# Month and weekday names: CLDR (babel) and dateparser data for every language file of
+# dataset/lexicon/metadata/, plus the files' own extra forms (dataset.metadata_lexicon).
+MONTH_NUMBERS = METADATA_LEXICON.month_numbers
+MONTH_STEMS = METADATA_LEXICON.month_stems
+MIN_STEM, STEM_MAX = 3, 6
+WEEKDAY_NAMES = METADATA_LEXICON.weekday_names
+PHRASES = METADATA_LEXICON.phrases
 
 
 # Month and weekday names are matched as generic word slots and looked up in the tables above
@@ -196,7 +98,16 @@ _SECOND_WORDS = sorted(
     key=len,
     reverse=True,
 )
-_WORD = r"[^\W\d_]+"
+# A word: letters plus the combining marks that \w leaves out (Devanagari vowel signs and
+# virama, Arabic harakat, the Persian hamza above).
+_MARKS = (
+    "\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670"
+    "\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963"
+)
+_WORD = rf"[^\W\d_][^\W\d_{_MARKS}]*(?:[{_MARKS}]+[^\W\d_]*)*"
+YEAR_SUFFIX = r"(?:\s*(?:{})(?![^\W\d_]))?".format(
+    "|".join(re.escape(x) for x in sorted(PHRASES["year_suffixes"], key=len, reverse=True))
+)
 NAME_SLOT = rf"(?<![^\W\d_])(?P<mname>{_WORD}(?:\s+(?:{'|'.join(map(re.escape, _SECOND_WORDS))}))?)"
 ORDINAL = r"(?:st|nd|rd|th|er|º|°|-?го|-?ci|-?cı|-?cu|-?cü)?"
 WEEKDAY_BEFORE = re.compile(rf"(?<![^\W\d_])({_WORD}(?:\s+{_WORD})?)\.?[,،]?\s*$")
@@ -210,7 +121,9 @@ TIME_AFTER = re.compile(
 # leftmost match in a line wins.
 _DATE_BODIES = {
     "iso": r"(?<!\d)(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?!\d)",
-    "day_first": r"(?<!\d)(?P<d>\d{1,2})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4})(?!\d)",
+    "day_first": (
+        r"(?<!\d)(?P<d>\d{1,2})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4})(?!\d)" + YEAR_SUFFIX
+    ),
     "cjk": r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号號]?",
     "korean": r"(?P<y>\d{4})\s*년\s*(?P<m>\d{1,2})\s*월\s*(?P<d>\d{1,2})\s*일",
     "cjk_wordpress_dmy": (
@@ -227,11 +140,18 @@ _DATE_BODIES = {
     ),
     "day_month_name": (
         rf"(?<!\d)(?P<d>\d{{1,2}}){ORDINAL}\.?\s*(?:de\s+)?{NAME_SLOT}\.?"
-        r"\s*[,،]?\s*(?:de\s+|del\s+)?(?P<y>\d{4})(?!\d)"
+        r"\s*[,،]?\s*(?:de\s+|del\s+)?(?P<y>\d{4})(?!\d)" + YEAR_SUFFIX
     ),
     "month_name_day": (
         rf"{NAME_SLOT}\.?\s+(?P<d>\d{{1,2}}){ORDINAL}\s*[,،]?\s+"
-        r"(?P<y>\d{4})(?!\d)"
+        r"(?P<y>\d{4})(?!\d)" + YEAR_SUFFIX
+    ),
+    # "2020 жылғы 12 желтоқсан", "2020. december 12."
+    "year_day_month_name": (
+        rf"(?<!\d)(?P<y>\d{{4}}){YEAR_SUFFIX}\.?\s+(?P<d>\d{{1,2}})\.?\s+{NAME_SLOT}"
+    ),
+    "year_month_name_day": (
+        rf"(?<!\d)(?P<y>\d{{4}}){YEAR_SUFFIX}\.?\s+{NAME_SLOT}\.?\s+(?P<d>\d{{1,2}})(?!\d)"
     ),
 }
 DATE_PATTERNS = tuple(
@@ -248,22 +168,27 @@ DATE_PATTERN_WORDS = {
 }
 YEAR_HINT = re.compile(r"(?<!\d)\d{4}(?!\d)")
 
-# A line opening with a date label is a date line wherever it is.
+
+def phrase_alternation(phrases: Sequence[str]) -> str:
+    """A regex alternation of literal phrases, longest first; spaces match any whitespace."""
+    ordered = sorted(set(phrases), key=lambda p: (-len(p), p))
+    return "|".join(r"\s+".join(map(re.escape, p.split())) for p in ordered)
+
+
+# A line opening with a date label is a date line wherever it is ("Published:", "发布时间").
 DATE_LABEL = re.compile(
-    r"^(?:published(?: on)?|posted(?: on)?|updated(?: on)?|last updated|date|"
-    r"publié(?:e)?(?: le)?|mis à jour(?: le)?|date de publication|"
-    r"veröffentlicht(?: am)?|aktualisiert(?: am)?|publicado(?: el| em)?|actualizado(?: el)?|"
-    r"pubblicato(?: il)?|опубликовано|обновлено|дата публикации|"
-    r"yayınlanma(?: tarihi)?|güncelleme(?: tarihi)?|yayımlanıb|dərc (?:edilib|olunub)|"
-    r"հրապարակվել է|تاريخ النشر|نشر في|نُشر في|نشر بتاريخ|آخر تحديث|"
-    r"发布时间|發佈時間|发布日期|發布日期|更新时间|更新時間|"
-    r"ngày đăng|cập nhật|đăng lúc|đăng ngày)\s*[:：]?\s*",
+    rf"^(?:{phrase_alternation(PHRASES['date_labels'])})(?![^\W\d_])\s*[:：]?\s*",
+    re.IGNORECASE,
+)
+# A line opening with a last-updated label ("Dernière mise à jour", "Sist oppdatert") never
+# gives the publication date and is never a title.
+UPDATED_LABEL = re.compile(
+    rf"^(?:{phrase_alternation(PHRASES['updated_labels'])})(?![^\W\d_])",
     re.IGNORECASE,
 )
 # "(mis à jour)" after the date: the line is still a dateline, whatever the case of its words.
 DATE_UPDATED_SUFFIX = re.compile(
-    r"\(\s*(?:updated|update|mis à jour|actualisé|actualizado|atualizado|aktualisiert|"
-    r"aggiornato|обновлено|güncellendi|yenilənib|cập nhật|محدث|تحديث|已更新|更新)\s*\)",
+    rf"\(\s*(?:{phrase_alternation(PHRASES['updated_labels'])}|update)\s*\)",
     re.IGNORECASE,
 )
 DATE_LINE_REST_MAX = 40  # a date line may carry a short name or label besides the date
@@ -292,118 +217,13 @@ DATEPARSER_LANGUAGES_BY_SCRIPT = {
 # Publisher and title rules
 # --------------------------------------------------------------------------------------------
 
-# Words that make a short line a publication name (compared by match key, word by word; CJK
-# entries by substring).
-SITE_WORDS = frozenset(
-    match_key(w)
-    for w in (
-        "news",
-        "sport",
-        "sports",
-        "times",
-        "post",
-        "daily",
-        "tv",
-        "press",
-        "media",
-        "agency",
-        "journal",
-        "tribune",
-        "herald",
-        "gazette",
-        "report",
-        "online",
-        "today",
-        "info",
-        "radio",
-        "channel",
-        "network",
-        "observer",
-        "express",
-        "mail",
-        "review",
-        "monitor",
-        "magazine",
-        "weekly",
-        "chronicle",
-        "telegraph",
-        "standard",
-        "globe",
-        "wire",
-        "insider",
-        "dispatch",
-        "courier",
-        "digest",
-        "presse",
-        "courrier",
-        "dépêche",
-        "échos",
-        "actu",
-        "actualités",
-        "infos",
-        "nouvelles",
-        "hebdo",
-        "quotidien",
-        "zeitung",
-        "nachrichten",
-        "rundschau",
-        "kurier",
-        "anzeiger",
-        "diario",
-        "noticias",
-        "periódico",
-        "jornal",
-        "notícias",
-        "gazzetta",
-        "corriere",
-        "giornale",
-        "новости",
-        "газета",
-        "вести",
-        "ведомости",
-        "известия",
-        "haber",
-        "haberler",
-        "gazete",
-        "gazetesi",
-        "ajans",
-        "ajansı",
-        "xəbər",
-        "xəbərlər",
-        "qəzet",
-        "qəzeti",
-        "agentliyi",
-        "լուրեր",
-        "báo",
-        "tạp chí",
-        "thời báo",
-        "tin tức",
-        "صحيفة",
-        "جريدة",
-        "قناة",
-        "وكالة",
-        "موقع",
-        "شبكة",
-        "أخبار",
-    )
-)
+# Words that make a short line a publication name (compared by match key, word by word; CJK and
+# Hangul entries by substring): the ``site_words`` of the lexicon files.
+_CJK_OR_HANGUL = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+SITE_WORDS = frozenset(match_key(w) for w in PHRASES["site_words"] if not _CJK_OR_HANGUL.search(w))
 SITE_MULTIWORDS = tuple(sorted(w for w in SITE_WORDS if " " in w))
-SITE_WORDS_CJK = (
-    "新闻",
-    "新聞",
-    "日报",
-    "日報",
-    "时报",
-    "時報",
-    "晚报",
-    "晚報",
-    "电视台",
-    "電視台",
-    "通讯社",
-    "通訊社",
-    "网",
-    "網",
-)
+SITE_WORDS_CJK = tuple(w for w in PHRASES["site_words"] if _CJK_OR_HANGUL.search(w))
+SECTION_LABELS = frozenset(match_key(w) for w in PHRASES["section_labels"])
 NAME_MAX_CHARS, NAME_MAX_WORDS = 40, 5
 DOMAIN = r"(?:[\w-]+\.)+[A-Za-z]{2,24}"
 DOMAIN_MASTHEAD = re.compile(rf"^(?P<name>{DOMAIN})(?:\s*[-–—|:·•]\s*(?P<tag>.+))?$")
@@ -414,15 +234,18 @@ BYLINE_AUTHOR = re.compile(
     r"^(?:by|par|von|por|di|от|автор|بقلم|كتب|作者|记者|tác giả|yazar)\b", re.IGNORECASE
 )
 SOURCE_CREDIT = re.compile(
-    r"^(?:source|sources|nguồn|источник|джерело|المصدر|来源|來源|quelle|fuente|fonte|kaynak|"
-    r"mənbə|աղբյուր)\s*[:：]\s*(?P<name>[^:：]{2,40})$",
+    rf"^(?:{phrase_alternation(PHRASES['source_labels'])})\s*[:：]\s*(?P<name>[^:：]{{2,40}})$",
+    re.IGNORECASE,
+)
+# "来源 : 明报新闻网" inside a date line.
+INLINE_SOURCE_CREDIT = re.compile(
+    rf"(?<![^\W\d_])(?:{phrase_alternation(PHRASES['source_labels'])})\s*[:：]\s*"
+    r"(?P<name>[^:：|·•]{2,40}?)\s*(?:$|[|·•])",
     re.IGNORECASE,
 )
 SOURCE_CREDIT_WINDOW = 5  # last lines searched for a "Source: X" credit
 BREAKING_LABEL = re.compile(
-    r"^(?:عاجل|breaking(?: news)?|urgent|flash|срочно|молния|son dakika|flaş|tin nóng|khẩn|"
-    r"突发|突發|快讯|快訊|速报|eilmeldung|última hora|dernière minute|alerte|təcili|շտապ)"
-    r"\s*[:：!|\-–—]",
+    rf"^(?:{phrase_alternation(PHRASES['breaking_labels'])})\s*(?:[:：!|\-–—]+\s*)",
     re.IGNORECASE,
 )
 # Title suffixes: "|" is always a site/section separator; dashes only with spaces around.
@@ -483,8 +306,7 @@ def parse_date_match(name: str, match: re.Match[str], today: dt.date) -> dt.date
     parts = match.groupdict()
     year, day = int(parts["y"]), int(parts["d"])
     if parts.get("mname"):
-        key = " ".join(parts["mname"].casefold().replace(ARABIC_TATWEEL, "").split())
-        month = MONTH_NUMBERS.get(key)
+        month = month_number(parts["mname"])
         if month is None:
             return None
         return build_date(year, month, day, today)
@@ -495,6 +317,20 @@ def parse_date_match(name: str, match: re.Match[str], today: dt.date) -> dt.date
             return None
         day, month = ordered
     return build_date(year, month, day, today)
+
+
+def month_number(name: str) -> int | None:
+    """The month a name means: an exact name, else (languages with case endings) a word that
+    starts with a month's abbreviation ("დეკემბრის", "желтоқсанда")."""
+    key = name_key(name)
+    month = MONTH_NUMBERS.get(key)
+    if month is not None or " " in key:
+        return month
+    for size in range(min(len(key), STEM_MAX), MIN_STEM - 1, -1):
+        month = MONTH_STEMS.get(key[:size])
+        if month is not None:
+            return month
+    return None
 
 
 def find_date(line: str, today: dt.date | None = None) -> DateMatch | None:
