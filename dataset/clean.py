@@ -16,15 +16,19 @@ Contracts
     language detector looks at them (e.g. Vietnamese alt text in a French article) while the
     released ``text`` does not contain them.
 
-The rules are grouped by category below. Each is a named pattern or phrase table, written to
-generalize across outlets and languages (en/fr/ar/zh/vi/ru/es/de/tr/az/hy at least), and each is
-anchored to the WHOLE line or to a short line, so a body sentence that merely mentions "source"
-or "Telegram" in prose is never removed.
+The rules are grouped by category below. Each is a named pattern or a phrase table, written to
+generalize across outlets and languages, and each is anchored to the WHOLE line or to a short
+line, so a body sentence that merely mentions "source" or "Telegram" in prose is never removed.
+The phrase tables are data: one file per language in dataset/lexicon/furniture/ (README.md
+there), merged at import. Line shape is judged as jusText does (length, punctuation, stop-word
+density with jusText's own stop lists, read from the pinned ``justext`` package): a short line
+with few stop words between two furniture lines is furniture. When unsure, a line is kept.
 """
 
 from __future__ import annotations
 
 import functools
+import importlib.util
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -157,6 +161,7 @@ COMBINING_MARK = re.compile(
     )
 )
 _HAS_LETTER = re.compile(r"[^\W\d_]")
+_LETTER = _HAS_LETTER
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
 
@@ -196,11 +201,17 @@ def is_short_line(line: str) -> bool:
 
 def is_menu_item(line: str) -> bool:
     """A navigation/category entry: one to three words (or a few CJK characters), no sentence."""
-    if ends_sentence(line) or len(line) > 30:
+    if ends_sentence(line) or len(line) > 30 or not is_mostly_letters(line):
         return False
     if _CJK.search(line):
         return len(line) <= 12
     return len(line.split()) <= 3
+
+
+def is_mostly_letters(line: str) -> bool:
+    """At least half of the non-space characters are letters ("2016-04-05T20:13" is not)."""
+    letters = len(_LETTER.findall(line))
+    return 2 * letters >= len(line) - line.count(" ")
 
 
 # --------------------------------------------------------------------------------------------
@@ -231,11 +242,12 @@ FURNITURE_FIELDS = (
 def load_furniture_lexicon(folder: Path = FURNITURE_LEXICON_DIR) -> dict[str, tuple[str, ...]]:
     """Return each field's phrases merged over the folder's ``<code>.yaml`` files (name order).
 
-    A field a file leaves out has no phrases there. Raises ConfigError naming the file and key
+    A field a file leaves out has no phrases there. ``"stoplist"`` lists the files' jusText
+    stop-list names (``stoplist: Armenian``). Raises ConfigError naming the file and key
     when a file is not valid YAML, does not name its own language code, or holds an unknown key
     or a value that is not a list of non-empty strings.
     """
-    merged: dict[str, list[str]] = {name: [] for name in FURNITURE_FIELDS}
+    merged: dict[str, list[str]] = {name: [] for name in (*FURNITURE_FIELDS, "stoplist")}
     for path in sorted(folder.glob("*.yaml")):
         for name, phrases in read_lexicon_file(path).items():
             merged[name].extend(phrases)
@@ -254,7 +266,10 @@ def read_lexicon_file(path: Path) -> dict[str, list[str]]:
             f"{path}: expected a mapping whose 'language' is the file name's code "
             f"{path.stem!r}; see {path.parent / 'README.md'}"
         )
-    fields = {key: value for key, value in data.items() if key != "language"}
+    fields = {key: value for key, value in data.items() if key not in ("language", "stoplist")}
+    stoplist = data.get("stoplist")
+    if stoplist is not None and not (isinstance(stoplist, str) and stoplist.strip()):
+        raise ConfigError(f"{path}: 'stoplist' must be a jusText list name such as English")
     for key, value in fields.items():
         if key not in FURNITURE_FIELDS:
             raise ConfigError(
@@ -264,7 +279,7 @@ def read_lexicon_file(path: Path) -> dict[str, list[str]]:
             isinstance(phrase, str) and phrase.strip() for phrase in value
         ):
             raise ConfigError(f"{path}: {key!r} must be a list of non-empty strings")
-    return fields
+    return {**fields, "stoplist": [stoplist]} if stoplist else fields
 
 
 def is_latin_phrase(phrase: str) -> bool:
@@ -282,6 +297,30 @@ def alternation(phrases: Iterable[str]) -> str:
 
 
 LEXICON = load_furniture_lexicon()
+
+
+def load_stoplists(names: Iterable[str]) -> dict[str, frozenset[str]]:
+    """jusText's stop-word lists by name, lower-cased as jusText does.
+
+    Read from the data files of the installed ``justext`` package without importing it (its
+    import pulls in lxml, which this package does not use). Raises ConfigError naming the list
+    when the package or a list is missing.
+    """
+    spec = importlib.util.find_spec("justext")
+    if spec is None or not spec.submodule_search_locations:
+        raise ConfigError("the justext package is missing; install the project (pip install -e .)")
+    folder = Path(next(iter(spec.submodule_search_locations))) / "stoplists"
+    stoplists = {}
+    for name in names:
+        path = folder / f"{name}.txt"
+        if not path.is_file():
+            raise ConfigError(f"{path}: no such jusText stop list; fix 'stoplist: {name}'")
+        words = path.read_text(encoding="utf-8").split("\n")
+        stoplists[name] = frozenset(w.strip().lower() for w in words if w.strip())
+    return stoplists
+
+
+STOPLISTS = load_stoplists(LEXICON["stoplist"])
 
 # Breadcrumbs: "Home | World | Europe", "Trang chủ › Thế giới". A line of short segments joined
 # by navigation separators, starting with a home link or made of three or more one/two-word parts.
@@ -361,7 +400,8 @@ PHOTO_SLASH_CREDIT = re.compile(
 NUMBERED_PHOTO = re.compile(
     r"[\-–—]\s*(?:Ảnh|Hình|Photo|Image|Foto|Фото)\s*\d+\s*\.?$", re.IGNORECASE
 )  # <alt text> - Ảnh 1.
-CREDIT_VALUE = re.compile(r"\s*[^.:：]{1,60}\.?\)?$")  # after "Ảnh:" -> " RT."
+# After "Ảnh:" -> " RT."; a dot inside a name ("Yandex.News") is no sentence end.
+CREDIT_VALUE = re.compile(r"\s*(?:[^.:：]|\.(?=\S)){1,60}\.?\)?$")
 CREDIT_VALUE_MAX = 64
 COPYRIGHT_CREDIT = re.compile(r"©\s*[^©]{1,60}$")
 # "(Source : X)" at the end of a caption; in prose it would also end a paragraph, so it only
@@ -378,6 +418,38 @@ TITLE_REPEAT_SLACK = 40  # a repeated title may carry a site suffix of up to thi
 # Runs: a list of teasers/menu entries. A run of at least this many short lines is removed.
 MIN_MENU_RUN = 3
 MIN_TRAILING_RUN = 3
+
+# Markup residue: image placeholders, lines made only of tags, bare tag fragments ("strong>").
+MARKUP_OPENING = re.compile(
+    r"^<(?:image|img|figure|picture|video|iframe|script|style|source)\b", re.IGNORECASE
+)
+TAG = re.compile(r"<[^<>]*>")
+TAG_FRAGMENT = re.compile(r"^[\"']?(?:</?[A-Za-z][\w-]*\s*/?>|[A-Za-z]+>|<[A-Za-z]+)[\"']?$")
+CAPTCHA = re.compile(r"^\w{1,12}\s*[+\-−–×x*/]\s*\w{1,12}\s*=\s*\??$")  # "15 − eight ="
+AD_SIZE = re.compile(r"^\d{2,4}\s*[x×]\s*\d{2,4}$")  # "728 x 90": an empty ad slot
+HASHTAGS = re.compile(r"^#[^\W\d_][\w-]*(?:[\s,]+#[^\W\d_][\w-]*)*$")  # "#War #Peace"
+# "©AGENCY/Photographer ...": a photo credit opening a caption (any length).
+CREDIT_OPENING = re.compile(r"^©\s*[^\s/©][^/©]{0,40}/")
+# Korean photo credits: "... 사진=연합뉴스", optionally followed by the "enlarge image" button.
+KOREAN_CREDIT = re.compile(r"(?:사진|그래픽|자료)\s*=\s*\S{1,40}?(?:\s*이미지\s*확대보기)?$")
+# Site notices (cookies, JavaScript, comment forms, old-article warnings), searched in the
+# casefolded line: the phrases are written as printed.
+NOTICE_PHRASE_RAW = re.compile("|".join(re.escape(p.casefold()) for p in LEXICON["notices"]))
+
+# Caption pairs: image alt text followed by the same text plus a credit (or the reverse).
+PAIR_MIN = 20  # the shorter line of a pair
+PAIR_TAIL_MAX = 80  # what the longer line adds: a credit or an "enlarge" button, not a sentence
+
+# jusText's paragraph classes, applied to lines (its default thresholds): a line of at least
+# LENGTH_LOW characters whose stop-word density reaches STOPWORDS_HIGH is prose and no context
+# rule removes it; a shorter line under STOPWORDS_LOW between two furniture lines is furniture.
+LENGTH_LOW = 70
+STOPWORDS_LOW = 0.30
+STOPWORDS_HIGH = 0.32
+STOPLIST_SAMPLE_CHARS = 3000  # the document's language is judged on its first kept lines
+STOPLIST_MIN_HITS = 5  # fewer stop words of any list: the language is unknown (CJK, or too short)
+_HIRAGANA = re.compile("[\u3041-\u309f]")
+_KANA = re.compile("[\u3041-\u30ff]")
 
 
 # --------------------------------------------------------------------------------------------
@@ -453,12 +525,16 @@ def is_share_bar(key: str) -> bool:
 
 def is_caption(line: str) -> bool:
     """A photo caption or credit line (kept aside: detected, never released as body)."""
+    if line[0] == "©" and CREDIT_OPENING.match(line):
+        return True
     if len(line) > CAPTION_MAX:
         return False
     last = line[-1]
     if last == "]":
         return BRACKET_CREDIT.search(line) is not None
-    if last == ")" and (PHOTO_SLASH_CREDIT.search(line) or is_source_caption(line)):
+    if last in ")）" and (PHOTO_SLASH_CREDIT.search(line) or is_source_caption(line)):
+        return True
+    if "=" in line[-60:] and KOREAN_CREDIT.search(line):
         return True
     if last.isdigit() or (last == "." and line[-2:-1].isdigit()):
         return NUMBERED_PHOTO.search(line) is not None
@@ -506,6 +582,14 @@ def classify_line(line: str) -> str | None:
         return "no_letters"
     if line[0] in "hHwW" and LINK_ONLY.match(line):  # LINK_ONLY starts with http(s):// or www.
         return "link_only"
+    if ("<" in line or line[-1] == ">") and is_markup(line):
+        return "markup"
+    if line[-1] in "=?" and CAPTCHA.match(line):
+        return "captcha"
+    if line[0] == "#" and HASHTAGS.match(line):
+        return "hashtags"
+    if line[0].isdigit() and AD_SIZE.match(line):
+        return "ad_slot"
     key = match_key(line) if len(line) <= KEY_MAX else None
     if key is not None and is_widget(key):
         return "widget"
@@ -523,9 +607,80 @@ def classify_line(line: str) -> str | None:
         return "breadcrumb"
     if is_label_line(line):
         return "label_line"
+    if len(line) <= NEWS_ID_MAX and NEWS_ID_LINE.match(line):
+        return "news_id"
+    if is_notice(line):
+        return "notice"
     if is_caption(line):
         return CAPTION
     return None
+
+
+def is_markup(line: str) -> bool:
+    """HTML residue: an image placeholder, a line made only of tags, or a bare tag fragment."""
+    if MARKUP_OPENING.match(line) or TAG_FRAGMENT.match(line):
+        return True
+    return "<" in line and not has_letter(TAG.sub("", line))
+
+
+def is_notice(line: str) -> bool:
+    """A cookie, JavaScript, comment-form or old-article notice (a short line with its phrase)."""
+    return len(line) <= NOTICE_LINE_MAX and NOTICE_PHRASE_RAW.search(line.casefold()) is not None
+
+
+# --------------------------------------------------------------------------------------------
+# Stop-word density (jusText)
+# --------------------------------------------------------------------------------------------
+
+
+def choose_stoplist(lines: Sequence[str]) -> frozenset[str] | None:
+    """The stop list with the most hits in the document's first STOPLIST_SAMPLE_CHARS
+    characters, or None under STOPLIST_MIN_HITS hits (ties: the first list in lexicon order)."""
+    words = " ".join(lines)[:STOPLIST_SAMPLE_CHARS].lower().split()
+    best, best_hits = None, STOPLIST_MIN_HITS - 1
+    for stoplist in STOPLISTS.values():
+        hits = sum(map(stoplist.__contains__, words))
+        if hits > best_hits:
+            best, best_hits = stoplist, hits
+    return best
+
+
+def stopword_density(line: str, stoplist: frozenset[str] | None) -> float | None:
+    """jusText's stop-word density: the share of whitespace-separated words in the stop list.
+
+    Without a stop list, a line holding kana is measured by its share of hiragana among its
+    letters (Japanese function words are written in hiragana); otherwise None (unknown).
+    """
+    if stoplist is None:
+        if not _KANA.search(line):
+            return None
+        return len(_HIRAGANA.findall(line)) / len(_LETTER.findall(line))
+    words = line.lower().split()
+    if not words:
+        return None
+    return sum(map(stoplist.__contains__, words)) / len(words)
+
+
+class StopwordDensity:
+    """Stop-word density of one document's lines; the stop list is chosen on first use."""
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        self._lines = lines
+        self._chosen = False
+        self._stoplist: frozenset[str] | None = None
+
+    def __call__(self, line: str) -> float | None:
+        if not self._chosen:
+            self._stoplist = choose_stoplist(self._lines)
+            self._chosen = True
+        return stopword_density(line, self._stoplist)
+
+    def is_prose(self, line: str) -> bool:
+        """jusText's "good" paragraph: long enough and dense in stop words."""
+        if len(line) < LENGTH_LOW:
+            return False
+        value = self(line)
+        return value is not None and value >= STOPWORDS_HIGH
 
 
 # --------------------------------------------------------------------------------------------
@@ -551,12 +706,16 @@ def label_lines(
     labels = [
         SKIPPED if i in skipped else (classify_line(line) or BODY) for i, line in enumerate(lines)
     ]
+    density = StopwordDensity(lines)
     mark_title_repeats(lines, labels, title)
+    mark_image_captions(lines, labels)
+    mark_caption_pairs(lines, labels)
     mark_alt_text(lines, labels)
     mark_related_lists(lines, labels)
     mark_menu_runs(lines, labels)
     mark_trailing_teasers(lines, labels)
     mark_duplicates(lines, labels)
+    mark_context_furniture(lines, labels, density)
     return labels
 
 
@@ -586,6 +745,61 @@ def mark_title_repeats(lines: Sequence[str], labels: list[str], title: str | Non
                 labels[i] = "title_repeat"
 
 
+def mark_image_captions(lines: Sequence[str], labels: list[str]) -> None:
+    """The short unpunctuated line right after an image placeholder is its caption."""
+    for i in range(1, len(lines)):
+        if (
+            labels[i] == BODY
+            and labels[i - 1] == "markup"
+            and MARKUP_OPENING.match(lines[i - 1])
+            and len(lines[i]) <= CAPTION_MAX
+            and not ends_sentence(lines[i])
+        ):
+            labels[i] = CAPTION
+
+
+def mark_caption_pairs(lines: Sequence[str], labels: list[str]) -> None:
+    """Image alt text and its caption: two adjacent lines, one the other plus a short credit
+    ("<alt>" then "<alt> AP / Jane Doe", or "<caption> enlarge" then "<caption>"). Both go."""
+    for i in range(len(lines) - 1):
+        if labels[i] not in (BODY, CAPTION) or labels[i + 1] not in (BODY, CAPTION):
+            continue
+        short, long = sorted((lines[i], lines[i + 1]), key=len)
+        tail = long[len(short) :]
+        if (
+            PAIR_MIN <= len(short) < len(long) <= CAPTION_MAX
+            and len(tail) <= PAIR_TAIL_MAX
+            and long.startswith(short)
+            and not ends_sentence(tail)
+        ):
+            labels[i] = labels[i + 1] = CAPTION
+
+
+NOT_CONTEXT_EVIDENCE = frozenset({BODY, SKIPPED, "title_repeat", "duplicate"})
+
+
+def mark_context_furniture(
+    lines: Sequence[str], labels: list[str], density: StopwordDensity
+) -> None:
+    """jusText's context step for short lines: a short unpunctuated line with few stop words
+    between two furniture lines is furniture too (a menu entry or widget label no table
+    knows). Lines of unknown density (no stop list fits: Chinese) are kept, and so are lines
+    whose neighbours are only copies (a headline repeat, a duplicate): a byline sits there."""
+    removed = [label not in NOT_CONTEXT_EVIDENCE for label in labels]
+    for i in range(1, len(lines) - 1):
+        line = lines[i]
+        if (
+            labels[i] == BODY
+            and removed[i - 1]
+            and removed[i + 1]
+            and len(line) < LENGTH_LOW
+            and not ends_sentence(line)
+            and (value := density(line)) is not None
+            and value < STOPWORDS_LOW
+        ):
+            labels[i] = "context"
+
+
 def mark_alt_text(lines: Sequence[str], labels: list[str]) -> None:
     """Image alt text: an unpunctuated line right before a caption belongs to the photo."""
     for i in range(len(lines) - 1):
@@ -612,7 +826,10 @@ def mark_related_lists(lines: Sequence[str], labels: list[str]) -> None:
 
 
 def mark_menu_runs(lines: Sequence[str], labels: list[str]) -> None:
-    """A run of MIN_MENU_RUN+ consecutive one-to-three-word lines is a menu or category list."""
+    """A run of MIN_MENU_RUN+ consecutive one-to-three-word lines is a menu or category list.
+
+    The entries must differ: a name printed twice (a byline) is no menu.
+    """
     run: list[int] = []
     for i in [*range(len(lines)), -1]:
         if i >= 0 and labels[i] == BODY and is_menu_item(lines[i]):
@@ -620,7 +837,7 @@ def mark_menu_runs(lines: Sequence[str], labels: list[str]) -> None:
             continue
         if i >= 0 and labels[i] not in (BODY, CAPTION):
             continue  # already-removed furniture does not break a menu
-        if len(run) >= MIN_MENU_RUN:
+        if len({lines[j] for j in run}) >= MIN_MENU_RUN:
             for j in run:
                 labels[j] = "menu"
         run = []
