@@ -54,12 +54,12 @@ import datetime as dt
 import functools
 import re
 import warnings
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dataset.clean import (
     ARABIC_TATWEEL,
-    CAPTION,
     CLOSING_MARKS,
     classify_line,
     ends_sentence,
@@ -73,7 +73,7 @@ HEADER_LINES = 15
 LINE_SCAN_MAX = 300  # date/title/masthead checks read at most this many characters of a line
 TITLE_MIN, TITLE_MIN_CJK, TITLE_MAX = 15, 6, 250
 PROSE_MIN = 100  # a header line this long that ends a sentence is prose: the title is above it
-FULL_STOPS = (".", "。", "۔")
+FULL_STOPS = (".", "。", "۔", "।", "։")
 INNER_SENTENCE_END = re.compile(r"[.!?。！？؟](?:\s|[”»\"])")
 MIN_DATE = dt.date(1988, 1, 1)
 
@@ -228,7 +228,6 @@ NAME_MAX_CHARS, NAME_MAX_WORDS = 40, 5
 DOMAIN = r"(?:[\w-]+\.)+[A-Za-z]{2,24}"
 DOMAIN_MASTHEAD = re.compile(rf"^(?P<name>{DOMAIN})(?:\s*[-–—|:·•]\s*(?P<tag>.+))?$")
 SITE_TAGLINE = re.compile(r"^(?P<name>[^|\-–—]{2,40}?)\s+[-–—|]\s+(?P<tag>.{3,100})$")
-ACRONYM = re.compile(r"^[A-Z]{2,6}(?:\s+[A-Z]{2,6})?$")
 REPEATED_NAME = re.compile(r"^(?P<name>.+?)\s*(?P=name)$")
 BYLINE_AUTHOR = re.compile(
     r"^(?:by|par|von|por|di|от|автор|بقلم|كتب|作者|记者|tác giả|yazar)\b", re.IGNORECASE
@@ -244,6 +243,29 @@ INLINE_SOURCE_CREDIT = re.compile(
     re.IGNORECASE,
 )
 SOURCE_CREDIT_WINDOW = 5  # last lines searched for a "Source: X" credit
+SIGN_OFF_WINDOW = 3  # last lines searched for an outlet's sign-off
+DATELINE_WINDOW = 4  # lines after the title searched for a dateline credit
+SELF_CREDIT_WINDOW = 4  # lines after the title searched for a self-credit formula
+ACRONYM_MIN, ACRONYM_MAX = 3, 10
+DOMAIN_NAME = re.compile(r"(?:[^\W_][\w-]*\.)+[a-zA-Z]{2,24}")
+BULLET = re.compile(r"^[-–—•·*]\s")
+TWEET_HANDLE = re.compile(r"\(@\w{1,30}\)")
+# "(EFE).-", "(VOVWORLD) -", "(PLO)-": a bracketed name followed by a dash, at the start of the
+# lead or after a short dateline.
+DATELINE_CREDIT = re.compile(r"^(?:[^()\n]{0,60}?[\s,])?\((?P<name>[^()]{2,30})\)\s*\.?\s*[-–—]")
+# "ЕРЕВАН, 8 апреля – Sputnik. ...": a capitalised place, a comma, a short date, a dash, a name.
+DATELINE_DASH_CREDIT = re.compile(
+    r"^[^\W\d_][^,.\n]{1,30},\s[^,.\n–—]{1,25}\s[–—]\s(?P<name>[^\s.,]{2,30}(?:\s[^\s.,]{2,30})?)\.\s"
+)
+SELF_CREDIT = re.compile(
+    "|".join(
+        re.escape(formula).replace(re.escape("{name}"), rf"(\b{DOMAIN_NAME.pattern}\b)")
+        for formula in PHRASES["self_credit"]
+    )
+    or r"(?!)",
+    re.IGNORECASE,
+)
+TITLE_DOMAIN = re.compile(rf"\s(?:[-–—|]\s*)?(?P<name>{DOMAIN_NAME.pattern})$")
 BREAKING_LABEL = re.compile(
     rf"^(?:{phrase_alternation(PHRASES['breaking_labels'])})\s*(?:[:：!|\-–—]+\s*)",
     re.IGNORECASE,
@@ -253,7 +275,11 @@ TITLE_SUFFIX = re.compile(
     r"^(?P<head>.*\S)(?P<sep>\s*[|｜]\s*|\s[-–—]\s|\s[–—]|[–—]\s)(?P<suffix>[^|｜]{1,40})$"
 )
 TITLE_SEPARATOR_HINT = re.compile(r"[|｜–—]|\s-\s")  # every separator TITLE_SUFFIX accepts
-SUFFIX_MAX_WORDS = 5
+SHORT_LABEL_WORDS, SHORT_LABEL_CHARS, SHORT_LABEL_CJK = 3, 30, 8
+PREMIUM_LABEL = re.compile(r"^[A-ZÆØÅ]{1,6}\+\s+")  # "XY+ Headline": a subscriber-only label
+TIME_IN_RAW = re.compile(r"\d[:h]\d\d")
+STORE_STAMP = re.compile(r"^date (?P<date>(?P<y>\d{4})-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)(?:\s+|$)")
+ARMENIAN = re.compile(r"[\u0531-\u0587]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
@@ -424,22 +450,28 @@ def is_date_line(line: str, match: DateMatch) -> bool:
     """The line is a dateline: a label, or the date at one end beside a short name at most.
 
     "Protests in Yerevan on 2 September 2023" is a headline, not a dateline: its rest holds
-    lowercase words; a date in the middle of a line is prose.
+    lowercase words; a date in the middle of a line is prose, except between two copies of one
+    name ("Glas Amerike 20.09.2023 | Glas Amerike"). A place after the date may end with a full
+    stop ("04.04.2016, Nagorny Karabakh."). A tweet's sign-off ("— Name (@handle) August 4,
+    2025") and a last-updated line are never datelines.
     """
+    if TWEET_HANDLE.search(line) or UPDATED_LABEL.match(line):
+        return False
     if DATE_LABEL.match(line):
         return True
     before, after = line[: match.start], line[match.end :]
     if has_letter(before) and has_letter(after):
-        return False
+        return before.strip(SEPARATORS) == after.strip(SEPARATORS)
     rest = (before + " " + after).strip(SEPARATORS)
     if not rest or DATE_UPDATED_SUFFIX.fullmatch(rest):
         return True
+    rest = INLINE_SOURCE_CREDIT.sub("", rest).strip(SEPARATORS)
     repeated = REPEATED_NAME.match(rest)
-    name = repeated["name"] if repeated else rest
+    name = (repeated["name"] if repeated else rest).removesuffix(".")
     return (
         len(name) <= DATE_LINE_REST_MAX
         and not ends_sentence(name)
-        and not any(word[0].islower() for word in name.split())
+        and not any(word[0].islower() and not DOMAIN_NAME.fullmatch(word) for word in name.split())
     )
 
 
@@ -455,7 +487,7 @@ def find_published_date(
             return i, match
     for i, line in enumerate(lines):
         label = DATE_LABEL.match(line)
-        if label is None or len(line) > LINE_SCAN_MAX:
+        if label is None or len(line) > LINE_SCAN_MAX or UPDATED_LABEL.match(line):
             continue
         match = find_date(line, today)
         if match is not None:
@@ -498,8 +530,11 @@ def has_site_word(text: str) -> bool:
 
 
 def find_masthead(line: str) -> str | None:
-    """Return the outlet name when the line is a masthead, else None."""
-    if len(line) > 120:
+    """Return the outlet name when the line is a masthead, else None.
+
+    A list item ("- Main news") and a two-letter code ("EN", a language switch) are not.
+    """
+    if len(line) > 120 or BULLET.match(line):
         return None
     domain = DOMAIN_MASTHEAD.match(line)
     if domain and (domain["tag"] is None or not ends_sentence(domain["tag"])):
@@ -509,42 +544,107 @@ def find_masthead(line: str) -> str | None:
         tagline
         and not ends_sentence(tagline["tag"])
         and is_name_like(tagline["name"])
-        and has_site_word(tagline["name"])
+        and (has_site_word(tagline["name"]) or is_acronym(tagline["name"].strip()))
     ):
         return tagline["name"].strip()
     if (
         is_name_like(line)
         and len(line.split()) <= 4
-        and (has_site_word(line) or ACRONYM.match(line))
+        and (has_site_word(line) or (is_acronym(line) and classify_line(line) is None))
     ):
         return line
     return None
 
 
 def find_byline_outlet(line: str, match: DateMatch) -> str | None:
-    """Return the outlet named beside the date ("Báo Quốc TếBáo Quốc Tế20/09/2023")."""
+    """Return the outlet named beside the date ("Báo Quốc TếBáo Quốc Tế20/09/2023",
+    "2025-08-09 · example.com · Source: Other"; the site named beside the date wins over the
+    source it credits), else the credited source ("发布 : 2023-9-26 来源 : Example 新闻网")."""
     before, after = line[: match.start], line[match.end :]
     glued = bool(before) and not before[-1].isspace()
     rest = (before + " " + after).strip(SEPARATORS)
     rest = DATE_LABEL.sub("", rest).strip(SEPARATORS)
+    credit = INLINE_SOURCE_CREDIT.search(rest)
+    if credit is not None:
+        rest = (rest[: credit.start()] + " " + rest[credit.end() :]).strip(SEPARATORS)
     if not rest or BYLINE_AUTHOR.match(rest):
-        return None
+        return credit_name(credit["name"]) if credit else None
     repeated = REPEATED_NAME.match(rest)
-    name = repeated["name"].strip() if repeated else rest
-    if not is_name_like(name):
-        return None
-    if glued or repeated or has_site_word(name) or re.fullmatch(DOMAIN, name):
+    name = repeated["name"].strip(SEPARATORS) if repeated else rest
+    if is_name_like(name) and (
+        glued or repeated or has_site_word(name) or DOMAIN_NAME.fullmatch(name)
+    ):
         return name
-    return None
+    return credit_name(credit["name"]) if credit else None
+
+
+def credit_name(text: str) -> str | None:
+    """The credited name when it is one outlet: not a list ("Interfax (2, 3), Lenta"), not a
+    photo credit ("AP Photo/Name")."""
+    name = text.strip().rstrip(".")
+    if not is_name_like(name) or any(ch in name for ch in "/,()[]") or YEAR_HINT.search(name):
+        return None
+    return name
 
 
 def find_source_credit(lines: Sequence[str]) -> str | None:
     """Return X from a "Source: X" line among the last lines, when X is a name."""
     for line in reversed(lines[-SOURCE_CREDIT_WINDOW:]):
         credit = SOURCE_CREDIT.match(line)
-        if credit and is_name_like(credit["name"].strip()):
-            return credit["name"].strip()
+        if credit and (name := credit_name(credit["name"])):
+            return name
     return None
+
+
+def find_dateline_credit(lines: Sequence[str], start: int) -> str | None:
+    """The agency or outlet credited in the lead's dateline: "Shusha, Jan 16 (EFE).- ...",
+    "(VOVWORLD) - ...", "MADRID, 21 Nov. (EUROPA PRESS) -", "CITY, 8 April – Sputnik. ..."."""
+    for line in lines[start : start + DATELINE_WINDOW]:
+        credit = DATELINE_CREDIT.match(line) or DATELINE_DASH_CREDIT.match(line)
+        name = credit_name(credit["name"]) if credit else None
+        if name and not any(word[0].islower() for word in name.split()):
+            return name
+    return None
+
+
+def find_self_credit(lines: Sequence[str], start: int) -> str | None:
+    """A site crediting itself by its domain-like name in the lead ("Example.az xəbər verir")."""
+    for line in lines[start : start + SELF_CREDIT_WINDOW]:
+        credit = SELF_CREDIT.search(line[:LINE_SCAN_MAX])
+        if credit:
+            return next(name for name in credit.groups() if name)
+    return None
+
+
+def find_sign_off(lines: Sequence[str]) -> str | None:
+    """An outlet's sign-off among the last lines: an all-capitals name ("EXAMPLE.") or a short
+    quoted name with a publication word ("\"The Example Times\"")."""
+    for line in reversed(lines[-SIGN_OFF_WINDOW:]):
+        name = line.strip().strip("\"'«»“”").rstrip(".").strip()
+        if is_acronym(name) or (
+            name != line.strip() and is_name_like(name) and has_site_word(name)
+        ):
+            return name
+    return None
+
+
+def is_acronym(name: str) -> bool:
+    """An all-capitals name of 3-10 letters, any script ("EFE", "КУРЕЦ")."""
+    letters = name.replace(" ", "")
+    return (
+        ACRONYM_MIN <= len(letters) <= ACRONYM_MAX
+        and letters.isalpha()
+        and letters.isupper()
+        and len(name.split()) <= 2
+    )
+
+
+def find_title_domain(line: str | None) -> str | None:
+    """A site's domain printed at the end of the headline line ("... Karabakh example.com")."""
+    if not line:
+        return None
+    tail = TITLE_DOMAIN.search(line)
+    return tail["name"] if tail else None
 
 
 # --------------------------------------------------------------------------------------------
@@ -553,7 +653,11 @@ def find_source_credit(lines: Sequence[str]) -> str | None:
 
 
 def clean_title(line: str) -> str:
-    """Drop up to two trailing site/section segments (" | 消息", " - BBC News")."""
+    """Drop up to two trailing generic section segments (" | 消息", " | أخبار").
+
+    Any other suffix (a site name "| Example News", a marker "– ФОТО") is part of the headline
+    as printed and stays.
+    """
     title = line.strip()
     if TITLE_SEPARATOR_HINT.search(title) is None:
         return title
@@ -562,36 +666,55 @@ def clean_title(line: str) -> str:
         if suffix is None:
             break
         name, head = suffix["suffix"].strip(), suffix["head"].strip()
-        if not _is_site_suffix(name, separator=suffix["sep"]):
-            break
-        if len(head) < max(TITLE_MIN_CJK, len(name)):
+        if match_key(name) not in SECTION_LABELS or len(head) < max(TITLE_MIN_CJK, len(name)):
             break
         title = head
     return title
 
 
-def _is_site_suffix(name: str, separator: str) -> bool:
-    if not name or ends_sentence(name) or name.endswith((":", "?", "!")):
-        return False
-    if len(name.split()) > SUFFIX_MAX_WORDS:
-        return False
-    if _CJK.search(name) and len(name) > 12:
-        return False
-    first = name[0]
-    if "|" in separator or "｜" in separator:
-        return True
-    return not first.islower() and not first.isdigit()
+def headline_text(line: str, today: dt.date) -> str:
+    """The headline part of a header line: without a breaking-news label ("BREAKING: ..."), a
+    premium label ("XY+ ..."), a date-and-time stamp printed after it, or a section suffix."""
+    text = line
+    breaking = BREAKING_LABEL.match(text.replace(ARABIC_TATWEEL, ""))
+    if breaking is not None:
+        text = text.replace(ARABIC_TATWEEL, "")[breaking.end() :]
+    text = PREMIUM_LABEL.sub("", text)
+    stamp = find_date(text[: LINE_SCAN_MAX + 1], today)
+    if (
+        stamp is not None
+        and stamp.end >= len(text.rstrip())
+        and stamp.start > 0
+        and TIME_IN_RAW.search(stamp.raw)
+    ):
+        text = text[: stamp.start].rstrip(SEPARATORS)
+    return clean_title(text)
 
 
-def is_title_like(line: str) -> bool:
-    """A headline-shaped line: not too short or long, not ending with a full stop."""
+def is_short_label(text: str) -> bool:
+    """A section label or slogan shape: at most three words (a few CJK characters)."""
+    if _CJK.search(text):
+        return len(text) <= SHORT_LABEL_CJK
+    return len(text.split()) <= SHORT_LABEL_WORDS and len(text) <= SHORT_LABEL_CHARS
+
+
+def is_title_like(line: str, full_stop: bool = False) -> bool:
+    """A headline-shaped line: not too short or long, not ending with a full stop (unless
+    ``full_stop``: a line the page repeats is a headline even with one)."""
     if len(line) > TITLE_MAX or not has_letter(line):
         return False
     trimmed = line.rstrip(CLOSING_MARKS)
-    if trimmed.endswith(FULL_STOPS) and not trimmed.endswith(("...", "…")):
+    if not full_stop and ends_with_full_stop(trimmed):
         return False
     minimum = TITLE_MIN_CJK if _CJK.search(line) else TITLE_MIN
     return len(line) >= minimum
+
+
+def ends_with_full_stop(text: str) -> bool:
+    """A full stop ends the text (an ellipsis does not); Armenian often types ":" for "։"."""
+    if text.endswith(FULL_STOPS) and not text.endswith(("...", "…")):
+        return True
+    return text.endswith(":") and ARMENIAN.search(text) is not None
 
 
 def is_prose(line: str) -> bool:
@@ -604,26 +727,34 @@ def is_prose(line: str) -> bool:
     return line.rstrip(CLOSING_MARKS).endswith(FULL_STOPS) or INNER_SENTENCE_END.search(line)
 
 
-def find_title_index(lines: Sequence[str], excluded: frozenset[int]) -> int | None:
-    """Return the index of the headline line in the header, or None."""
-    header_end = min(len(lines), HEADER_LINES)
-    for i in range(header_end):
-        if is_prose(lines[i]):
-            header_end = i
-            break
-    keyed = {
-        i: match_key(clean_title(lines[i]))
-        for i in range(min(len(lines), HEADER_LINES))
-        if i not in excluded and is_title_like(lines[i])
+def find_title_index(
+    lines: Sequence[str], excluded: frozenset[int], today: dt.date | None = None
+) -> int | None:
+    """Return the index of the headline line in the header, or None.
+
+    The first headline-shaped line before the first prose paragraph; a line the header repeats
+    wins (and may end with a full stop). A short label ("Conflicts & War", a slogan) is a
+    headline only when repeated. List items and last-updated lines never are.
+    """
+    today = today or dt.date.today()
+    header = min(len(lines), HEADER_LINES)
+    header_end = next((i for i in range(header) if is_prose(lines[i])), header)
+    texts = {
+        i: headline_text(lines[i], today)
+        for i in range(header)
+        if i not in excluded and not BULLET.match(lines[i]) and not UPDATED_LABEL.match(lines[i])
     }
-    candidates = [i for i in keyed if i < header_end]
-    title_keys: dict[str, list[int]] = {}
-    for i, key in keyed.items():
-        title_keys.setdefault(key, []).append(i)
-    for i in candidates:
-        if len(title_keys[keyed[i]]) > 1:
-            return i
-    return candidates[0] if candidates else None
+    keys = {i: match_key(text) for i, text in texts.items()}
+    counts = Counter(keys.values())
+    repeated = {i for i, key in keys.items() if key and counts[key] > 1}
+    candidates = [
+        i
+        for i in texts
+        if i < header_end
+        and is_title_like(texts[i], full_stop=i in repeated)
+        and (i in repeated or not is_short_label(texts[i]))
+    ]
+    return next((i for i in candidates if i in repeated), candidates[0] if candidates else None)
 
 
 # --------------------------------------------------------------------------------------------
@@ -634,18 +765,16 @@ def find_title_index(lines: Sequence[str], excluded: frozenset[int]) -> int | No
 def extract_metadata(lines: Sequence[str], today: dt.date | None = None) -> Metadata:
     """Find title, publication date and publisher; report the lines they consumed."""
     today = today or dt.date.today()
+    lines, stamp = split_store_stamp(lines, today)
     header = range(min(len(lines), HEADER_LINES))
     consumed: set[int] = set()
 
-    consumed |= {
-        i
-        for i in header
-        if BREAKING_LABEL.match(lines[i].replace(ARABIC_TATWEEL, "")) or is_breadcrumb(lines[i])
-    }
+    breaking = {i for i in header if BREAKING_LABEL.match(lines[i].replace(ARABIC_TATWEEL, ""))}
+    consumed |= {i for i in header if is_breadcrumb(lines[i])}
 
-    dated = find_published_date(lines, today)
+    dated = (0, stamp) if stamp is not None else find_published_date(lines, today)
     byline_outlet = None
-    if dated is not None:
+    if dated is not None and stamp is None:
         date_index, date_match = dated
         if is_date_line(lines[date_index], date_match):
             consumed.add(date_index)
@@ -657,17 +786,26 @@ def extract_metadata(lines: Sequence[str], today: dt.date | None = None) -> Meta
         if i not in consumed and (name := find_masthead(lines[i][: LINE_SCAN_MAX + 1])) is not None
     }
     title_index = find_headline(lines, consumed | set(mastheads), today)
-    title = clean_title(lines[title_index]) if title_index is not None else None
+    title = headline_text(lines[title_index], today) if title_index is not None else None
 
     header_end = title_index if title_index is not None else _first_prose(lines)
     masthead = next((name for i, name in sorted(mastheads.items()) if i < header_end), None)
-    consumed |= {i for i in mastheads if i < header_end}
+    consumed |= {i for i in mastheads if i < header_end} | breaking
     if title_index is not None:
         consumed |= set(range(title_index + 1))
     elif masthead is not None:
         consumed |= {i for i in range(header_end) if _mentions(lines[i], masthead)}
 
-    publisher = byline_outlet or find_source_credit(lines) or masthead
+    body_start = title_index + 1 if title_index is not None else 0
+    publisher = (
+        byline_outlet
+        or find_dateline_credit(lines, body_start)
+        or masthead
+        or find_self_credit(lines, body_start)
+        or find_title_domain(title)
+        or find_source_credit(lines)
+        or find_sign_off(lines)
+    )
     return Metadata(
         title=title or None,
         published_date=dated[1].date if dated else None,
@@ -677,6 +815,21 @@ def extract_metadata(lines: Sequence[str], today: dt.date | None = None) -> Meta
     )
 
 
+def split_store_stamp(lines: Sequence[str], today: dt.date) -> tuple[list[str], DateMatch | None]:
+    """Lines without a leading store stamp (" date YYYY-MM[-DD] ", added to stored copies of
+    pages), and the stamp's date when it gives a full day (a stated date; a month is not)."""
+    stamp = STORE_STAMP.match(lines[0]) if lines else None
+    if stamp is None:
+        return list(lines), None
+    rest = [lines[0][stamp.end() :], *lines[1:]]
+    if stamp["d"] is None:
+        return rest, None
+    date = build_date(int(stamp["y"]), int(stamp["m"]), int(stamp["d"]), today)
+    if date is None:
+        return rest, None
+    return rest, DateMatch(date, stamp["date"], stamp.start("date"), stamp.end("date"))
+
+
 def find_headline(lines: Sequence[str], excluded: set[int], today: dt.date) -> int | None:
     """``find_title_index``, passing over page furniture ("لمتابعتنا على تيليجرام", a copyright
     footer) and over datelines other than the publication date's ("2022年5月1日 (mis à jour)").
@@ -684,10 +837,10 @@ def find_headline(lines: Sequence[str], excluded: set[int], today: dt.date) -> i
     Only the chosen line is checked (a few rule checks a document, not a few a line).
     """
     excluded = set(excluded)
-    while (index := find_title_index(lines, frozenset(excluded))) is not None:
+    while (index := find_title_index(lines, frozenset(excluded), today)) is not None:
         line = lines[index]
         dated = find_date(line[: LINE_SCAN_MAX + 1], today)
-        furniture = classify_line(line) not in (None, CAPTION)
+        furniture = classify_line(line) is not None  # captions and credits included
         if not furniture and not (dated is not None and is_date_line(line, dated)):
             return index
         excluded.add(index)
