@@ -427,6 +427,12 @@ TAG = re.compile(r"<[^<>]*>")
 TAG_FRAGMENT = re.compile(r"^[\"']?(?:</?[A-Za-z][\w-]*\s*/?>|[A-Za-z]+>|<[A-Za-z]+)[\"']?$")
 CAPTCHA = re.compile(r"^\w{1,12}\s*[+\-−–×x*/]\s*\w{1,12}\s*=\s*\??$")  # "15 − eight ="
 AD_SIZE = re.compile(r"^\d{2,4}\s*[x×]\s*\d{2,4}$")  # "728 x 90": an empty ad slot
+LOCALE_CODE = re.compile(r"^[a-z]{2,3}[_-][A-Z]{2}$")  # "en_US": page metadata residue
+# "Photo by Jane Doe", "Image from AP": a credit line on its own (English wording).
+CREDIT_LINE = re.compile(
+    r"^(?:photos?|images?|pictures?|videos?)\s+(?:by|from|courtesy of|via)\s+[^.:!?]{1,50}$",
+    re.IGNORECASE,
+)
 HASHTAGS = re.compile(r"^#[^\W\d_][\w-]*(?:[\s,]+#[^\W\d_][\w-]*)*$")  # "#War #Peace"
 # "©AGENCY/Photographer ...": a photo credit opening a caption (any length).
 CREDIT_OPENING = re.compile(r"^©\s*[^\s/©][^/©]{0,40}/")
@@ -536,6 +542,8 @@ def is_caption(line: str) -> bool:
         return True
     if "=" in line[-60:] and KOREAN_CREDIT.search(line):
         return True
+    if line[0] in "PpIiVv" and CREDIT_LINE.match(line):
+        return True
     if last.isdigit() or (last == "." and line[-2:-1].isdigit()):
         return NUMBERED_PHOTO.search(line) is not None
     if "©" in line and COPYRIGHT_CREDIT.search(line):
@@ -590,6 +598,8 @@ def classify_line(line: str) -> str | None:
         return "hashtags"
     if line[0].isdigit() and AD_SIZE.match(line):
         return "ad_slot"
+    if len(line) <= 6 and LOCALE_CODE.match(line):
+        return "markup"
     key = match_key(line) if len(line) <= KEY_MAX else None
     if key is not None and is_widget(key):
         return "widget"
@@ -732,16 +742,26 @@ def remove_boilerplate(
 
 
 def mark_title_repeats(lines: Sequence[str], labels: list[str], title: str | None) -> None:
-    """A line that repeats the title (possibly with its site suffix) is not body."""
+    """A line that repeats the title (possibly with its site suffix) is not body.
+
+    Compared through ``match_key``. A line that ends a sentence where the title does not is a
+    lead sentence restating the headline, not a copy of it: article text, kept. So is a lead
+    that restates the headline in its own words (its key differs).
+    """
     if not title:
         return
     title_key = match_key(title)
     if not title_key:
         return
+    title_is_sentence = ends_sentence(title)
     for i, line in enumerate(lines):
         if labels[i] == BODY and abs(len(line) - len(title)) <= TITLE_REPEAT_SLACK:
             key = match_key(line)
-            if key == title_key or (key.startswith(title_key) and not ends_sentence(line)):
+            if key == title_key:
+                repeat = title_is_sentence or not ends_sentence(line)
+            else:
+                repeat = key.startswith(title_key) and not ends_sentence(line)
+            if repeat:
                 labels[i] = "title_repeat"
 
 

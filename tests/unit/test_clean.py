@@ -173,6 +173,7 @@ def test_match_key(text, key):
         pytest.param("12 + seven =", "captcha", id="math-captcha"),
         pytest.param("#Мир #Переговоры", "hashtags", id="ru-hashtags"),
         pytest.param("300 x 250", "ad_slot", id="ad-size"),
+        pytest.param("en_US", "markup", id="locale-code"),
         pytest.param("News ID: 98765", "news_id", id="en-news-id"),
         pytest.param("Haber kodu: 120934", "news_id", id="tr-news-id"),
         pytest.param("کد خبر: ۷۷۱۲۰", "news_id", id="fa-news-id-persian-digits"),
@@ -229,6 +230,8 @@ def test_match_key(text, key):
         pytest.param("Des réfugiés à Goris. © AFP", CAPTION, id="copyright"),
         pytest.param("Беженцы у границы. Фото: Пресс.Служба", CAPTION, id="ru-dotted-credit"),
         pytest.param("ფოტო: არქივი", CAPTION, id="ka-photo-label"),
+        pytest.param("Photo by Jane Doe", CAPTION, id="en-photo-by"),
+        pytest.param("Image from Example News", CAPTION, id="en-image-from"),
         pytest.param("서울 도심에서 열린 집회 모습. 사진=뉴스통신", CAPTION, id="ko-credit"),
         pytest.param(
             "서울 도심에서 열린 집회 모습. 사진=뉴스통신/공동취재단이미지 확대보기",
@@ -291,6 +294,7 @@ def test_classify_line_removes_furniture(line, rule):
         pytest.param("Если 3 < 5, то условие выполнено, сказал он журналистам.", id="lt-in-prose"),
         pytest.param("#1 в рейтинге оказался Ереван, сообщили организаторы.", id="hash-in-prose"),
         pytest.param("Цена составила 2 + 2 = 4 рубля за штуку.", id="equation-in-prose"),
+        pytest.param("Photos from the front line reached the newsroom late.", id="photos-in-prose"),
         pytest.param(
             "The regulator fined the company because, it said, 'we use cookies' was not a valid "
             "consent notice under the law, and it ordered the firm to rewrite the banner, to "
@@ -426,6 +430,51 @@ def test_menu_entries_must_differ_and_be_words():
 def test_empty_and_whitespace_only_lines_have_no_letters():
     assert label_lines(["", " ", "\u3000"]) == ["no_letters"] * 3
     assert label_lines([]) == []
+
+
+@pytest.mark.parametrize(
+    ("title", "line", "label"),
+    [
+        pytest.param(
+            "Հայաստանը և Ադրբեջանը ստորագրեցին հռչակագիր",
+            "Հայաստանը և Ադրբեջանը ստորագրեցին հռչակագիր",
+            "title_repeat",
+            id="hy-first-body-line-repeats-headline",
+        ),
+        pytest.param(
+            "Армения и Азербайджан подписали декларацию",
+            "Армения и Азербайджан подписали декларацию | Новости дня",
+            "title_repeat",
+            id="ru-repeat-with-site-suffix",
+        ),
+        pytest.param(
+            "Is a peace deal near?",
+            "Is a peace deal near?",
+            "title_repeat",
+            id="en-question-headline-repeated",
+        ),
+        pytest.param(
+            "Армения и Азербайджан подписали декларацию",
+            "Армения и Азербайджан подписали декларацию.",
+            BODY,
+            id="ru-lead-sentence-word-for-word",
+        ),
+        pytest.param(
+            "Is a peace deal near?",
+            "Is a peace deal near? Diplomats doubt it after the talks stalled.",
+            BODY,
+            id="en-lead-opening-with-headline",
+        ),
+        pytest.param(
+            "Армения и Азербайджан подписали декларацию",
+            "Лидеры двух стран в пятницу подписали в Вашингтоне совместную декларацию.",
+            BODY,
+            id="ru-lead-in-own-words",
+        ),
+    ],
+)
+def test_headline_copy_goes_and_lead_sentence_stays(title, line, label):
+    assert label_lines([title, line, PROSE_FR], skip={0}, title=title) == [SKIPPED, label, BODY]
 
 
 def test_skipped_lines_are_not_relabelled():
