@@ -71,7 +71,8 @@ from dataset.metadata_lexicon import METADATA_LEXICON, name_key
 
 HEADER_LINES = 15
 LINE_SCAN_MAX = 300  # date/title/masthead checks read at most this many characters of a line
-TITLE_MIN, TITLE_MIN_CJK, TITLE_MAX = 15, 6, 250
+TITLE_MIN, TITLE_MIN_CJK, TITLE_MAX, TITLE_MAX_CJK = 15, 6, 250, 80
+REPEATED_TITLE_MAX = 120  # a repeated line longer than this is a standfirst repeated as lead
 PROSE_MIN = 100  # a header line this long that ends a sentence is prose: the title is above it
 FULL_STOPS = (".", "。", "۔", "।", "։")
 INNER_SENTENCE_END = re.compile(r"[.!?。！？؟](?:\s|[”»\"])")
@@ -245,7 +246,6 @@ INLINE_SOURCE_CREDIT = re.compile(
 SOURCE_CREDIT_WINDOW = 5  # last lines searched for a "Source: X" credit
 SIGN_OFF_WINDOW = 3  # last lines searched for an outlet's sign-off
 DATELINE_WINDOW = 4  # lines after the title searched for a dateline credit
-SELF_CREDIT_WINDOW = 4  # lines after the title searched for a self-credit formula
 ACRONYM_MIN, ACRONYM_MAX = 3, 10
 DOMAIN_NAME = re.compile(r"(?:[^\W_][\w-]*\.)+[a-zA-Z]{2,24}")
 BULLET = re.compile(r"^[-–—•·*]\s")
@@ -259,7 +259,9 @@ DATELINE_DASH_CREDIT = re.compile(
 )
 SELF_CREDIT = re.compile(
     "|".join(
-        re.escape(formula).replace(re.escape("{name}"), rf"(\b{DOMAIN_NAME.pattern}\b)")
+        re.escape(formula)
+        .replace(re.escape("{name}"), rf"(\b{DOMAIN_NAME.pattern}\b)")
+        .replace(re.escape("{outlet}"), r"([^\s,，、。:：«»\"“”]{2,30}?)")
         for formula in PHRASES["self_credit"]
     )
     or r"(?!)",
@@ -569,10 +571,13 @@ def find_byline_outlet(line: str, match: DateMatch) -> str | None:
         rest = (rest[: credit.start()] + " " + rest[credit.end() :]).strip(SEPARATORS)
     if not rest or BYLINE_AUTHOR.match(rest):
         return credit_name(credit["name"]) if credit else None
-    repeated = REPEATED_NAME.match(rest)
-    name = repeated["name"].strip(SEPARATORS) if repeated else rest
-    if is_name_like(name) and (
-        glued or repeated or has_site_word(name) or DOMAIN_NAME.fullmatch(name)
+    around = before.strip(SEPARATORS)
+    repeated = around == after.strip(SEPARATORS) or REPEATED_NAME.match(rest)
+    name = around if around and around == after.strip(SEPARATORS) else rest
+    if repeated and not isinstance(repeated, bool):
+        name = repeated["name"].strip(SEPARATORS)
+    if DOMAIN_NAME.fullmatch(name) or (
+        is_name_like(name) and (glued or repeated or has_site_word(name))
     ):
         return name
     return credit_name(credit["name"]) if credit else None
@@ -607,13 +612,28 @@ def find_dateline_credit(lines: Sequence[str], start: int) -> str | None:
     return None
 
 
-def find_self_credit(lines: Sequence[str], start: int) -> str | None:
-    """A site crediting itself by its domain-like name in the lead ("Example.az xəbər verir")."""
-    for line in lines[start : start + SELF_CREDIT_WINDOW]:
+def find_self_credit(lines: Sequence[str]) -> str | None:
+    """A site crediting itself: by its domain-like name ("Example.az xəbər verir"), or by any
+    name in a formula only a site uses of itself ("本文系X独家稿件")."""
+    for line in lines:
         credit = SELF_CREDIT.search(line[:LINE_SCAN_MAX])
         if credit:
-            return next(name for name in credit.groups() if name)
+            name = next(name for name in credit.groups() if name)
+            return name if DOMAIN_NAME.fullmatch(name) else credit_name(name)
     return None
+
+
+def find_footer_domain(lines: Sequence[str]) -> str | None:
+    """A line that is only a domain-like name after the title: the site's footer or sign-off."""
+    for line in reversed(lines[1:]):
+        if len(line) <= NAME_MAX_CHARS and DOMAIN_NAME.fullmatch(line) and has_upper(line):
+            return line
+    return None
+
+
+def has_upper(text: str) -> bool:
+    """A capital letter: "Example.com" names a site, "t.me" or "bit.ly" is a link."""
+    return any(ch.isupper() for ch in text)
 
 
 def find_sign_off(lines: Sequence[str]) -> str | None:
@@ -680,6 +700,9 @@ def headline_text(line: str, today: dt.date) -> str:
     if breaking is not None:
         text = text.replace(ARABIC_TATWEEL, "")[breaking.end() :]
     text = PREMIUM_LABEL.sub("", text)
+    first, _, rest = text.partition(" ")
+    if match_key(first) in SECTION_LABELS and rest[:1].isupper() and is_title_like(rest):
+        text = rest  # "World Headline ...": a section word glued before the headline
     stamp = find_date(text[: LINE_SCAN_MAX + 1], today)
     if (
         stamp is not None
@@ -704,10 +727,11 @@ def is_title_like(line: str, full_stop: bool = False) -> bool:
     if len(line) > TITLE_MAX or not has_letter(line):
         return False
     trimmed = line.rstrip(CLOSING_MARKS)
-    if not full_stop and ends_with_full_stop(trimmed):
-        return False
-    minimum = TITLE_MIN_CJK if _CJK.search(line) else TITLE_MIN
-    return len(line) >= minimum
+    if ends_with_full_stop(trimmed) and not (full_stop and trimmed == line.rstrip()):
+        return False  # a repeated headline may end with "。", not with a bracketed credit
+    if _CJK.search(line):
+        return TITLE_MIN_CJK <= len(line) <= TITLE_MAX_CJK
+    return len(line) >= TITLE_MIN
 
 
 def ends_with_full_stop(text: str) -> bool:
@@ -722,9 +746,11 @@ def is_prose(line: str) -> bool:
 
     A long headline may end with "?" or "!", so that alone does not make a line prose.
     """
-    if len(line) < PROSE_MIN or not ends_sentence(line):
+    if len(line) < PROSE_MIN:
         return False
-    return line.rstrip(CLOSING_MARKS).endswith(FULL_STOPS) or INNER_SENTENCE_END.search(line)
+    if ends_with_full_stop(line.rstrip(CLOSING_MARKS)):
+        return True
+    return ends_sentence(line) and INNER_SENTENCE_END.search(line) is not None
 
 
 def find_title_index(
@@ -739,10 +765,14 @@ def find_title_index(
     today = today or dt.date.today()
     header = min(len(lines), HEADER_LINES)
     header_end = next((i for i in range(header) if is_prose(lines[i])), header)
+    last = len(lines) - 1 if len(lines) > 1 else None  # a cut last line is not a headline
     texts = {
         i: headline_text(lines[i], today)
         for i in range(header)
-        if i not in excluded and not BULLET.match(lines[i]) and not UPDATED_LABEL.match(lines[i])
+        if i not in excluded
+        and i != last
+        and not BULLET.match(lines[i])
+        and not UPDATED_LABEL.match(lines[i])
     }
     keys = {i: match_key(text) for i, text in texts.items()}
     counts = Counter(keys.values())
@@ -754,7 +784,12 @@ def find_title_index(
         and is_title_like(texts[i], full_stop=i in repeated)
         and (i in repeated or not is_short_label(texts[i]))
     ]
-    return next((i for i in candidates if i in repeated), candidates[0] if candidates else None)
+    preferred = [
+        i
+        for i in candidates
+        if i in repeated and len(texts[i]) <= REPEATED_TITLE_MAX and not is_short_label(texts[i])
+    ]
+    return next(iter(preferred or candidates), None)
 
 
 # --------------------------------------------------------------------------------------------
@@ -801,10 +836,11 @@ def extract_metadata(lines: Sequence[str], today: dt.date | None = None) -> Meta
         byline_outlet
         or find_dateline_credit(lines, body_start)
         or masthead
-        or find_self_credit(lines, body_start)
+        or find_self_credit(lines)
         or find_title_domain(title)
         or find_source_credit(lines)
         or find_sign_off(lines)
+        or find_footer_domain(lines)
     )
     return Metadata(
         title=title or None,

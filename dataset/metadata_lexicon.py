@@ -103,8 +103,10 @@ def read_metadata_file(path: Path) -> dict:
         isinstance(k, int) and 1 <= k <= 12 and isinstance(v, list) for k, v in months.items()
     ):
         raise ConfigError(f"{path}: 'months' maps month numbers 1-12 to lists of names")
-    if "self_credit" in data and not all("{name}" in f for f in data["self_credit"]):
-        raise ConfigError(f"{path}: every 'self_credit' formula must contain {{name}}")
+    if "self_credit" in data and not all(
+        ("{name}" in f) != ("{outlet}" in f) for f in data["self_credit"]
+    ):
+        raise ConfigError(f"{path}: every 'self_credit' formula holds {{name}} or {{outlet}}")
     return data
 
 
