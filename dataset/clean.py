@@ -418,6 +418,7 @@ TITLE_REPEAT_SLACK = 40  # a repeated title may carry a site suffix of up to thi
 # Runs: a list of teasers/menu entries. A run of at least this many short lines is removed.
 MIN_MENU_RUN = 3
 MIN_TRAILING_RUN = 3
+FOOTER_LABELS = frozenset({"copyright", "notice"})  # what follows them is page footer
 
 # Markup residue: image placeholders, lines made only of tags, bare tag fragments ("strong>").
 MARKUP_OPENING = re.compile(
@@ -456,6 +457,7 @@ STOPLIST_SAMPLE_CHARS = 3000  # the document's language is judged on its first k
 STOPLIST_MIN_HITS = 5  # fewer stop words of any list: the language is unknown (CJK, or too short)
 _HIRAGANA = re.compile("[\u3041-\u309f]")
 _KANA = re.compile("[\u3041-\u30ff]")
+_HAN_OR_KANA = re.compile("[\u3041-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 # --------------------------------------------------------------------------------------------
@@ -658,10 +660,11 @@ def choose_stoplist(lines: Sequence[str]) -> frozenset[str] | None:
 def stopword_density(line: str, stoplist: frozenset[str] | None) -> float | None:
     """jusText's stop-word density: the share of whitespace-separated words in the stop list.
 
-    Without a stop list, a line holding kana is measured by its share of hiragana among its
-    letters (Japanese function words are written in hiragana); otherwise None (unknown).
+    Lines written without spaces (Han, kana) are never measured by a word list: one holding
+    kana is measured by its share of hiragana among its letters (Japanese function words are
+    written in hiragana), others are unknown (None), as is every line without a stop list.
     """
-    if stoplist is None:
+    if stoplist is None or _HAN_OR_KANA.search(line):
         if not _KANA.search(line):
             return None
         return len(_HIRAGANA.findall(line)) / len(_LETTER.findall(line))
@@ -864,17 +867,20 @@ def mark_menu_runs(lines: Sequence[str], labels: list[str]) -> None:
 
 
 def mark_trailing_teasers(lines: Sequence[str], labels: list[str]) -> None:
-    """At the end of a document, MIN_TRAILING_RUN+ short unpunctuated lines are a teaser list."""
+    """At the end of a document, MIN_TRAILING_RUN+ short unpunctuated lines are a teaser list;
+    after a footer (a copyright line or a site notice) any run of them is."""
     run: list[int] = []
+    after_footer = 0  # how many lines of the run follow the last footer line
     for i in range(len(lines) - 1, -1, -1):
         if labels[i] not in (BODY, CAPTION):
+            if labels[i] in FOOTER_LABELS and not after_footer:
+                after_footer = len(run)
             continue
         if not is_short_line(lines[i]):
             break
         run.append(i)
-    if len(run) >= MIN_TRAILING_RUN:
-        for j in run:
-            labels[j] = "trailing_teasers"
+    for j in run if len(run) >= MIN_TRAILING_RUN else run[:after_footer]:
+        labels[j] = "trailing_teasers"
 
 
 def mark_duplicates(lines: Sequence[str], labels: list[str]) -> None:

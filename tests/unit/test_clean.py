@@ -353,6 +353,19 @@ def test_trailing_teaser_run_is_removed():
     assert label_lines(lines) == [BODY] + ["trailing_teasers"] * 3
 
 
+def test_short_lines_after_a_footer_are_teasers():
+    prose = "双方代表在会谈后表示，他们同意在下个月继续就边界问题举行谈判。"
+    lines = [prose, "未经授权，不得转载。", "1、边境口岸重新开放的消息"]
+    assert label_lines(lines) == [BODY, "copyright", "trailing_teasers"]
+    lines = [PROSE_FR, "Nous utilisons des cookies. Accepter", "Errant dans les nuages"]
+    assert label_lines(lines) == [BODY, "notice", "trailing_teasers"]
+
+
+def test_last_short_line_before_a_footer_is_kept():
+    lines = [PROSE_FR, "Errant dans les nuages de Dalat", "© 2024 Le Quotidien"]
+    assert label_lines(lines) == [BODY, BODY, "copyright"]
+
+
 def test_two_short_trailing_lines_are_kept():
     lines = [PROSE_FR, "Errant dans les nuages de Dalat", "Retour à la grande forêt"]
     assert label_lines(lines) == [BODY, BODY, BODY]
@@ -570,6 +583,12 @@ def test_kana_lines_are_measured_by_their_hiragana_share():
     assert stopword_density(prose, None) >= STOPWORDS_HIGH
     assert stopword_density("スポーツ", None) == 0.0
     assert stopword_density("国际政治", None) is None  # Chinese: unknown, never judged
+
+
+def test_han_lines_are_never_measured_by_a_word_list():
+    english = STOPLISTS["English"]
+    assert stopword_density("国际政治与外交关系的最新进展", english) is None
+    assert stopword_density("彼はその決定が彼らが家に帰った後に下されたと話した。", english) > 0.3
 
 
 def test_stopword_density_of_empty_and_whitespace_lines_is_unknown():
