@@ -280,6 +280,7 @@ TITLE_SEPARATOR_HINT = re.compile(r"[|｜–—]|\s-\s")  # every separator TITL
 SHORT_LABEL_WORDS, SHORT_LABEL_CHARS, SHORT_LABEL_CJK = 3, 30, 8
 PREMIUM_LABEL = re.compile(r"^[A-ZÆØÅ]{1,6}\+\s+")  # "XY+ Headline": a subscriber-only label
 TIME_IN_RAW = re.compile(r"\d[:h]\d\d")
+SITE_PREFIX = re.compile(r"^(?P<name>[^|｜]{2,30}?)\s*[|｜]\s*(?P<head>[^|｜]+)$")
 STORE_STAMP = re.compile(r"^date (?P<date>(?P<y>\d{4})-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)(?:\s+|$)")
 ARMENIAN = re.compile(r"[\u0531-\u0587]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
@@ -536,7 +537,7 @@ def find_masthead(line: str) -> str | None:
 
     A list item ("- Main news") and a two-letter code ("EN", a language switch) are not.
     """
-    if len(line) > 120 or BULLET.match(line):
+    if len(line) > 120 or BULLET.match(line) or split_site_prefix(line) is not None:
         return None
     domain = DOMAIN_MASTHEAD.match(line)
     if domain and (domain["tag"] is None or not ends_sentence(domain["tag"])):
@@ -700,6 +701,9 @@ def headline_text(line: str, today: dt.date) -> str:
     if breaking is not None:
         text = text.replace(ARABIC_TATWEEL, "")[breaking.end() :]
     text = PREMIUM_LABEL.sub("", text)
+    prefixed = split_site_prefix(text)
+    if prefixed is not None:
+        text = prefixed[1]
     first, _, rest = text.partition(" ")
     if match_key(first) in SECTION_LABELS and rest[:1].isupper() and is_title_like(rest):
         text = rest  # "World Headline ...": a section word glued before the headline
@@ -712,6 +716,19 @@ def headline_text(line: str, today: dt.date) -> str:
     ):
         text = text[: stamp.start].rstrip(SEPARATORS)
     return clean_title(text)
+
+
+def split_site_prefix(line: str) -> tuple[str, str] | None:
+    """(site, headline) of a "Site|Headline" line ("示例网|阿塞拜疆与亚美尼亚签署和平协议"): a
+    short site name with a publication word (or a domain) before a bar, a headline after it."""
+    prefixed = SITE_PREFIX.match(line)
+    if prefixed is None:
+        return None
+    name, head = prefixed["name"].strip(), prefixed["head"].strip()
+    is_site = DOMAIN_NAME.fullmatch(name) or (is_name_like(name) and has_site_word(name))
+    if not is_site or len(head) <= len(name) or not is_title_like(head):
+        return None
+    return name, head
 
 
 def is_short_label(text: str) -> bool:
@@ -832,10 +849,12 @@ def extract_metadata(lines: Sequence[str], today: dt.date | None = None) -> Meta
         consumed |= {i for i in range(header_end) if _mentions(lines[i], masthead)}
 
     body_start = title_index + 1 if title_index is not None else 0
+    site_prefix = split_site_prefix(lines[title_index]) if title_index is not None else None
     publisher = (
         byline_outlet
         or find_dateline_credit(lines, body_start)
         or masthead
+        or (site_prefix[0] if site_prefix else None)
         or find_self_credit(lines)
         or find_title_domain(title)
         or find_source_credit(lines)
