@@ -280,6 +280,7 @@ TITLE_SEPARATOR_HINT = re.compile(r"[|｜–—]|\s-\s")  # every separator TITL
 SHORT_LABEL_WORDS, SHORT_LABEL_CHARS, SHORT_LABEL_CJK = 3, 30, 8
 PREMIUM_LABEL = re.compile(r"^[A-ZÆØÅ]{1,6}\+\s+")  # "XY+ Headline": a subscriber-only label
 TIME_IN_RAW = re.compile(r"\d[:h]\d\d")
+TRAILING_CREDIT = re.compile(r"[（(][^（()）]{1,20}[）)]\s*$")
 SITE_PREFIX = re.compile(r"^(?P<name>[^|｜]{2,30}?)\s*[|｜]\s*(?P<head>[^|｜]+)$")
 STORE_STAMP = re.compile(r"^date (?P<date>(?P<y>\d{4})-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)(?:\s+|$)")
 ARMENIAN = re.compile(r"[\u0531-\u0587]")
@@ -743,7 +744,7 @@ def is_title_like(line: str, full_stop: bool = False) -> bool:
     ``full_stop``: a line the page repeats is a headline even with one)."""
     if len(line) > TITLE_MAX or not has_letter(line):
         return False
-    trimmed = line.rstrip(CLOSING_MARKS)
+    trimmed = TRAILING_CREDIT.sub("", line).rstrip(CLOSING_MARKS)  # "...。（Agency）": a caption
     if ends_with_full_stop(trimmed) and not (full_stop and trimmed == line.rstrip()):
         return False  # a repeated headline may end with "。", not with a bracketed credit
     if _CJK.search(line):

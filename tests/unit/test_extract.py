@@ -484,6 +484,7 @@ def test_last_updated_line_is_neither_date_nor_title(updated):
     [
         pytest.param("(Ảnh: Reuters/VNA)", id="vi-photo-credit"),
         pytest.param("Фото: Пресс-служба правительства", id="ru-photo-credit"),
+        pytest.param("两国领导人在白宫握手言和。（示例社）", id="zh-caption-with-agency"),
     ],
 )
 def test_credit_line_is_not_a_title(credit):
