@@ -91,6 +91,12 @@ WEEKDAY_NAMES = METADATA_LEXICON.weekday_names
 PHRASES = METADATA_LEXICON.phrases
 
 
+def phrase_alternation(phrases: Sequence[str]) -> str:
+    """A regex alternation of literal phrases, longest first; spaces match any whitespace."""
+    ordered = sorted(set(phrases), key=lambda p: (-len(p), p))
+    return "|".join(r"\s+".join(map(re.escape, p.split())) for p in ordered)
+
+
 # Month and weekday names are matched as generic word slots and looked up in the tables above
 # (a regex alternation of ~900 names is ~50x slower). Multi-word names ("كانون الثاني") are
 # matched through their known second words.
@@ -155,6 +161,12 @@ _DATE_BODIES = {
         rf"(?<!\d)(?P<y>\d{{4}}){YEAR_SUFFIX}\.?\s+{NAME_SLOT}\.?\s+(?P<d>\d{{1,2}})(?!\d)"
     ),
 }
+if PHRASES["short_year_prefixes"]:
+    # "vom 27.10.20": a two-digit year only right after a word that introduces a date.
+    _DATE_BODIES["short_year"] = (
+        rf"(?<![^\W\d_])(?:{phrase_alternation(PHRASES['short_year_prefixes'])})\s+"
+        r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<yy>\d{2})(?![\d.])"
+    )
 DATE_PATTERNS = tuple(
     (name, re.compile(body, re.IGNORECASE)) for name, body in _DATE_BODIES.items()
 )
@@ -168,12 +180,7 @@ DATE_PATTERN_WORDS = {
     "vietnamese": ("tháng", "thg"),
 }
 YEAR_HINT = re.compile(r"(?<!\d)\d{4}(?!\d)")
-
-
-def phrase_alternation(phrases: Sequence[str]) -> str:
-    """A regex alternation of literal phrases, longest first; spaces match any whitespace."""
-    ordered = sorted(set(phrases), key=lambda p: (-len(p), p))
-    return "|".join(r"\s+".join(map(re.escape, p.split())) for p in ordered)
+DATE_HINT = re.compile(r"(?<!\d)\d{4}(?!\d)|\d\.\d{2}(?![\d.])")  # a year, or "27.10.20"
 
 
 # A line opening with a date label is a date line wherever it is ("Published:", "发布时间").
@@ -231,7 +238,23 @@ DOMAIN_MASTHEAD = re.compile(rf"^(?P<name>{DOMAIN})(?:\s*[-–—|:·•]\s*(?P<
 SITE_TAGLINE = re.compile(r"^(?P<name>[^|\-–—]{2,40}?)\s+[-–—|]\s+(?P<tag>.{3,100})$")
 REPEATED_NAME = re.compile(r"^(?P<name>.+?)\s*(?P=name)$")
 BYLINE_AUTHOR = re.compile(
-    r"^(?:by|par|von|por|di|от|автор|بقلم|كتب|作者|记者|tác giả|yazar)\b", re.IGNORECASE
+    rf"^(?:{phrase_alternation(PHRASES['byline_labels'])})(?![^\W\d_])", re.IGNORECASE
+)
+BYLINE_MAX = 120
+# "von Name in Example Zeitung vom ...", "By Name for Example News": the outlet in a byline.
+
+
+def byline_outlet_pattern(number: int, formula: str) -> str:
+    """One ``byline_outlet`` formula as a regex; ``{outlet}`` is group ``o<number>``."""
+    slot = rf"(?P<o{number}>[^\W\d_][^,|·•()]{{1,40}}?)"
+    pattern = re.escape(formula).replace(re.escape("{outlet}"), slot)
+    return pattern + r"(?=\s*(?:$|[,|·•]))" if formula.endswith("{outlet}") else pattern
+
+
+BYLINE_OUTLET = re.compile(
+    "|".join(byline_outlet_pattern(n, f) for n, f in enumerate(PHRASES["byline_outlet"]))
+    or r"(?!)",
+    re.IGNORECASE,
 )
 SOURCE_CREDIT = re.compile(
     rf"^(?:{phrase_alternation(PHRASES['source_labels'])})\s*[:：]\s*(?P<name>[^:：]{{2,40}})$",
@@ -334,7 +357,12 @@ def order_day_month(first: int, second: int) -> tuple[int, int] | None:
 def parse_date_match(name: str, match: re.Match[str], today: dt.date) -> dt.date | None:
     """Turn one pattern match into a checked date."""
     parts = match.groupdict()
-    year, day = int(parts["y"]), int(parts["d"])
+    day = int(parts["d"])
+    if parts.get("yy"):
+        year = 2000 + int(parts["yy"])
+        year = year if year <= today.year else year - 100
+    else:
+        year = int(parts["y"])
     if parts.get("mname"):
         month = month_number(parts["mname"])
         if month is None:
@@ -370,7 +398,7 @@ def find_date(line: str, today: dt.date | None = None) -> DateMatch | None:
     """
     today = today or dt.date.today()
     text = line[:LINE_SCAN_MAX]
-    if not YEAR_HINT.search(text):
+    if not DATE_HINT.search(text):
         return None
     best: tuple[int, int, dt.date] | None = None
     lowered = text.lower()
@@ -381,8 +409,9 @@ def find_date(line: str, today: dt.date | None = None) -> DateMatch | None:
         for match in pattern.finditer(text):
             date = parse_date_match(name, match, today)
             if date is not None:
-                if best is None or (match.start(), -match.end()) < (best[0], -best[1]):
-                    best = (match.start(), match.end(), date)
+                start = match.start("d") if name == "short_year" else match.start()
+                if best is None or (start, -match.end()) < (best[0], -best[1]):
+                    best = (start, match.end(), date)
                 break
     if best is None:
         return None
@@ -461,8 +490,8 @@ def is_date_line(line: str, match: DateMatch) -> bool:
     """
     if TWEET_HANDLE.search(line) or UPDATED_LABEL.match(line):
         return False
-    if DATE_LABEL.match(line):
-        return True
+    if DATE_LABEL.match(line) or (BYLINE_AUTHOR.match(line) and len(line) <= BYLINE_MAX):
+        return True  # "Published: ...", "By Name | 2 August 2024", "von Name ... vom 27.10.20"
     before, after = line[: match.start], line[match.end :]
     if has_letter(before) and has_letter(after):
         return before.strip(SEPARATORS) == after.strip(SEPARATORS)
@@ -571,6 +600,11 @@ def find_byline_outlet(line: str, match: DateMatch) -> str | None:
     credit = INLINE_SOURCE_CREDIT.search(rest)
     if credit is not None:
         rest = (rest[: credit.start()] + " " + rest[credit.end() :]).strip(SEPARATORS)
+    if BYLINE_AUTHOR.match(rest):
+        outlet = BYLINE_OUTLET.search(rest)
+        name = next((v for v in outlet.groupdict().values() if v), None) if outlet else None
+        if name and is_name_like(name) and not any(w[0].islower() for w in name.split()):
+            return name
     if not rest or BYLINE_AUTHOR.match(rest):
         return credit_name(credit["name"]) if credit else None
     around = before.strip(SEPARATORS)

@@ -33,6 +33,9 @@ PHRASE_FIELDS = (
     "section_labels",
     "site_words",
     "year_suffixes",
+    "byline_labels",
+    "short_year_prefixes",
+    "byline_outlet",
 )
 OTHER_FIELDS = ("language", "cldr", "dateparser", "months", "month_stems")
 MONTH_KEYS = (
@@ -107,6 +110,8 @@ def read_metadata_file(path: Path) -> dict:
         ("{name}" in f) != ("{outlet}" in f) for f in data["self_credit"]
     ):
         raise ConfigError(f"{path}: every 'self_credit' formula holds {{name}} or {{outlet}}")
+    if "byline_outlet" in data and not all("{outlet}" in f for f in data["byline_outlet"]):
+        raise ConfigError(f"{path}: every 'byline_outlet' formula holds {{outlet}}")
     return data
 
 

@@ -564,3 +564,32 @@ def test_language_switch_is_not_a_masthead():
     meta = extract_metadata(lines_of(text), TODAY)
     assert meta.publisher is None
     assert meta.published_date == dt.date(2021, 3, 5)
+
+
+@pytest.mark.parametrize(
+    ("byline", "date", "publisher"),
+    [
+        pytest.param(
+            "von Erika Muster in Beispiel Zeitung vom 27.10.20",
+            dt.date(2020, 10, 27),
+            "Beispiel Zeitung",
+            id="de-short-year-byline",
+        ),
+        pytest.param(
+            "By Jane Doe for Example News | 5 March 2021",
+            dt.date(2021, 3, 5),
+            "Example News",
+            id="en-byline-for-outlet",
+        ),
+        pytest.param("By Jane Doe | 5 March 2021", dt.date(2021, 3, 5), None, id="author-only"),
+    ],
+)
+def test_byline_gives_date_and_outlet(byline, date, publisher):
+    meta = extract_metadata(
+        lines_of(f"Ceasefire holds along the line of contact\n{byline}\n\n{PROSE}"), TODAY
+    )
+    assert (meta.published_date, meta.publisher) == (date, publisher)
+
+
+def test_two_digit_year_needs_its_label():
+    assert find_date("Version 2.10.20 der Software", TODAY) is None
