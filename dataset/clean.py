@@ -31,8 +31,10 @@ import functools
 import importlib.util
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain, repeat
 from pathlib import Path
 
 import ftfy
@@ -321,6 +323,13 @@ def load_stoplists(names: Iterable[str]) -> dict[str, frozenset[str]]:
 
 
 STOPLISTS = load_stoplists(LEXICON["stoplist"])
+# word -> indices (in STOPLISTS order) of the lists that hold it: a document's hits per list
+# are then counted in one pass over its words.
+STOPLIST_INDEX: dict[str, tuple[int, ...]] = {}
+for _number, _words in enumerate(STOPLISTS.values()):
+    for _word in _words:
+        STOPLIST_INDEX[_word] = (*STOPLIST_INDEX.get(_word, ()), _number)
+STOPLIST_VALUES = tuple(STOPLISTS.values())
 
 # Breadcrumbs: "Home | World | Europe", "Trang chủ › Thế giới". A line of short segments joined
 # by navigation separators, starting with a home link or made of three or more one/two-word parts.
@@ -442,6 +451,12 @@ KOREAN_CREDIT = re.compile(r"(?:사진|그래픽|자료)\s*=\s*\S{1,40}?(?:\s*�
 # Site notices (cookies, JavaScript, comment forms, old-article warnings), searched in the
 # casefolded line: the phrases are written as printed.
 NOTICE_PHRASE_RAW = re.compile("|".join(re.escape(p.casefold()) for p in LEXICON["notices"]))
+_WORD = re.compile(r"\w+")
+WORD_EDGE_PUNCTUATION = "\"'«»“”„‘’()[].,;:!?…-–—"
+# The longest word of each notice phrase: the phrase regex only runs on a line holding one.
+NOTICE_TRIGGERS = frozenset(
+    max(_WORD.findall(p.casefold()), key=len) for p in LEXICON["notices"] if _WORD.search(p)
+)
 
 # Caption pairs: image alt text followed by the same text plus a credit (or the reverse).
 PAIR_MIN = 20  # the shorter line of a pair
@@ -619,7 +634,7 @@ def classify_line(line: str) -> str | None:
         return "breadcrumb"
     if is_label_line(line):
         return "label_line"
-    if len(line) <= NEWS_ID_MAX and NEWS_ID_LINE.match(line):
+    if line[-1].isdigit() and len(line) <= NEWS_ID_MAX and NEWS_ID_LINE.match(line):
         return "news_id"
     if is_notice(line):
         return "notice"
@@ -637,7 +652,15 @@ def is_markup(line: str) -> bool:
 
 def is_notice(line: str) -> bool:
     """A cookie, JavaScript, comment-form or old-article notice (a short line with its phrase)."""
-    return len(line) <= NOTICE_LINE_MAX and NOTICE_PHRASE_RAW.search(line.casefold()) is not None
+    if len(line) > NOTICE_LINE_MAX:
+        return False
+    folded = line.casefold()
+    words = folded.split()
+    if NOTICE_TRIGGERS.isdisjoint(words) and NOTICE_TRIGGERS.isdisjoint(
+        [w.strip(WORD_EDGE_PUNCTUATION) for w in words]
+    ):
+        return False
+    return NOTICE_PHRASE_RAW.search(folded) is not None
 
 
 # --------------------------------------------------------------------------------------------
@@ -649,12 +672,11 @@ def choose_stoplist(lines: Sequence[str]) -> frozenset[str] | None:
     """The stop list with the most hits in the document's first STOPLIST_SAMPLE_CHARS
     characters, or None under STOPLIST_MIN_HITS hits (ties: the first list in lexicon order)."""
     words = " ".join(lines)[:STOPLIST_SAMPLE_CHARS].lower().split()
-    best, best_hits = None, STOPLIST_MIN_HITS - 1
-    for stoplist in STOPLISTS.values():
-        hits = sum(map(stoplist.__contains__, words))
-        if hits > best_hits:
-            best, best_hits = stoplist, hits
-    return best
+    hits = Counter(chain.from_iterable(map(STOPLIST_INDEX.get, words, repeat(()))))
+    if not hits:
+        return None
+    number = min(hits, key=lambda n: (-hits[n], n))
+    return STOPLIST_VALUES[number] if hits[number] >= STOPLIST_MIN_HITS else None
 
 
 def stopword_density(line: str, stoplist: frozenset[str] | None) -> float | None:
@@ -785,6 +807,8 @@ def mark_caption_pairs(lines: Sequence[str], labels: list[str]) -> None:
     """Image alt text and its caption: two adjacent lines, one the other plus a short credit
     ("<alt>" then "<alt> AP / Jane Doe", or "<caption> enlarge" then "<caption>"). Both go."""
     for i in range(len(lines) - 1):
+        if lines[i][:PAIR_MIN] != lines[i + 1][:PAIR_MIN]:
+            continue
         if labels[i] not in (BODY, CAPTION) or labels[i + 1] not in (BODY, CAPTION):
             continue
         short, long = sorted((lines[i], lines[i + 1]), key=len)
