@@ -86,6 +86,8 @@ MIN_DATE = dt.date(1988, 1, 1)
 # dataset/lexicon/metadata/, plus the files' own extra forms (dataset.metadata_lexicon).
 MONTH_NUMBERS = METADATA_LEXICON.month_numbers
 MONTH_STEMS = METADATA_LEXICON.month_stems
+JALALI_MONTHS = METADATA_LEXICON.jalali_months
+JALALI_YEARS = (1366, 1499)  # 1987-2121
 MIN_STEM, STEM_MAX = 3, 6
 WEEKDAY_NAMES = METADATA_LEXICON.weekday_names
 PHRASES = METADATA_LEXICON.phrases
@@ -153,6 +155,8 @@ _DATE_BODIES = {
         rf"{NAME_SLOT}\.?\s+(?P<d>\d{{1,2}}){ORDINAL}\s*[,،]?\s+"
         r"(?P<y>\d{4})(?!\d)" + YEAR_SUFFIX
     ),
+    # Solar Hijri (Persian calendar): "۱۸ مهر ۱۳۹۹", "18 مهر 1399"
+    "jalali": rf"(?<!\d)(?P<d>\d{{1,2}})\s+{NAME_SLOT}\s+(?P<y>\d{{4}})(?!\d)",
     # "2020 жылғы 12 желтоқсан", "2020. december 12."
     "year_day_month_name": (
         rf"(?<!\d)(?P<y>\d{{4}}){YEAR_SUFFIX}\.?\s+(?P<d>\d{{1,2}})\.?\s+{NAME_SLOT}"
@@ -363,6 +367,8 @@ def parse_date_match(name: str, match: re.Match[str], today: dt.date) -> dt.date
         year = year if year <= today.year else year - 100
     else:
         year = int(parts["y"])
+    if name == "jalali":
+        return jalali_to_gregorian(year, parts["mname"], day, today)
     if parts.get("mname"):
         month = month_number(parts["mname"])
         if month is None:
@@ -375,6 +381,18 @@ def parse_date_match(name: str, match: re.Match[str], today: dt.date) -> dt.date
             return None
         day, month = ordered
     return build_date(year, month, day, today)
+
+
+def jalali_to_gregorian(year: int, month_name: str, day: int, today: dt.date) -> dt.date | None:
+    """A Solar Hijri date (Persian calendar) as a checked Gregorian date."""
+    from convertdate import persian  # imported lazily: only Persian datelines need it
+
+    month = JALALI_MONTHS.get(name_key(month_name))
+    if month is None or not JALALI_YEARS[0] <= year <= JALALI_YEARS[1]:
+        return None
+    if not 1 <= day <= persian.month_length(year, month):
+        return None
+    return build_date(*persian.to_gregorian(year, month, day), today)
 
 
 def month_number(name: str) -> int | None:

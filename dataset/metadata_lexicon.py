@@ -5,7 +5,8 @@ and returns one merged ``MetadataLexicon``; adding a language is adding a file (
 dataset/lexicon/metadata/README.md). Month and weekday names come from CLDR through ``babel``
 (format and stand-alone contexts, wide and abbreviated: the Russian genitive "декабря", the
 Armenian "դեկտեմբերի", the Greek "Δεκεμβρίου") and from dateparser's language data, plus the
-file's own ``months``. A name that means different months in different languages is dropped.
+file's own ``months``; Solar Hijri month names (``jalali: true``) from dateparser's Jalali
+parser. A name that means different months in different languages is dropped.
 A bad file raises ConfigError naming the file and key. ``METADATA_LEXICON`` is loaded once at
 import.
 """
@@ -37,7 +38,7 @@ PHRASE_FIELDS = (
     "short_year_prefixes",
     "byline_outlet",
 )
-OTHER_FIELDS = ("language", "cldr", "dateparser", "months", "month_stems")
+OTHER_FIELDS = ("language", "cldr", "dateparser", "months", "month_stems", "jalali")
 MONTH_KEYS = (
     "january",
     "february",
@@ -65,6 +66,7 @@ class MetadataLexicon:
 
     month_numbers: dict[str, int]
     month_stems: dict[str, int]
+    jalali_months: dict[str, int]
     weekday_names: frozenset[str]
     phrases: dict[str, tuple[str, ...]]
 
@@ -141,6 +143,13 @@ def dateparser_names(code: str) -> tuple[dict[int, set[str]], set[str]]:
     return months, weekdays
 
 
+def jalali_names() -> dict[int, set[str]]:
+    """Solar Hijri month names from dateparser's Jalali parser (needs convertdate)."""
+    from dateparser.calendars.jalali_parser import jalali_parser
+
+    return {number: set(names) for number, _, names in jalali_parser._months.values()}
+
+
 def add_names(table: dict[str, set[int]], months: dict[int, Iterable[str]]) -> None:
     for number, names in months.items():
         for name in names:
@@ -157,6 +166,7 @@ def load_metadata_lexicon(folder: Path = METADATA_LEXICON_DIR) -> MetadataLexico
     months: dict[str, set[int]] = {}
     stems: dict[str, set[int]] = {}
     weekdays: set[str] = set()
+    jalali: dict[str, set[int]] = {}
     phrases: dict[str, list[str]] = {name: [] for name in PHRASE_FIELDS}
     for path in sorted(folder.glob("*.yaml")):
         data = read_metadata_file(path)
@@ -175,11 +185,14 @@ def load_metadata_lexicon(folder: Path = METADATA_LEXICON_DIR) -> MetadataLexico
             add_names(months, names)
             weekdays.update(name_key(d) for d in days if is_name_token(d))
         add_names(months, data.get("months", {}))
+        if data.get("jalali"):
+            add_names(jalali, jalali_names())
         for name in PHRASE_FIELDS:
             phrases[name].extend(data.get(name, ()))
     return MetadataLexicon(
         month_numbers=unambiguous(months),
         month_stems=unambiguous(stems),
+        jalali_months=unambiguous(jalali),
         weekday_names=frozenset(weekdays),
         phrases={name: tuple(dict.fromkeys(values)) for name, values in phrases.items()},
     )

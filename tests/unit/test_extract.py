@@ -422,6 +422,8 @@ def test_empty_document_has_no_metadata():
         pytest.param("12 დეკემბერი, 2020", dt.date(2020, 12, 12), id="ka-nominative"),
         pytest.param("Salı, 10 Kasım 2020 14:05", dt.date(2020, 11, 10), id="tr-weekday"),
         pytest.param("۱۸ اکتبر ۲۰۲۰", dt.date(2020, 10, 18), id="fa-persian-digits"),
+        pytest.param("شنبه ۱۸ مهر ۱۳۹۹ - ۱۰:۲۰", dt.date(2020, 10, 9), id="fa-solar-hijri"),
+        pytest.param("31 اسفند 1399", None, id="fa-solar-hijri-no-such-day"),
         pytest.param("5 Μαρτίου 2021", dt.date(2021, 3, 5), id="el-genitive"),
         pytest.param("5 मार्च 2021", dt.date(2021, 3, 5), id="hi-devanagari-month"),
         pytest.param("2021 жылғы 5 наурыз", dt.date(2021, 3, 5), id="kk-year-first"),
