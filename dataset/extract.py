@@ -236,6 +236,7 @@ SITE_WORDS = frozenset(match_key(w) for w in PHRASES["site_words"] if not _CJK_O
 SITE_MULTIWORDS = tuple(sorted(w for w in SITE_WORDS if " " in w))
 SITE_WORDS_CJK = tuple(w for w in PHRASES["site_words"] if _CJK_OR_HANGUL.search(w))
 SECTION_LABELS = frozenset(match_key(w) for w in PHRASES["section_labels"])
+MEDIA_LABELS = frozenset(match_key(w) for w in PHRASES["media_labels"])
 NAME_MAX_CHARS, NAME_MAX_WORDS = 40, 5
 DOMAIN = r"(?:[\w-]+\.)+[A-Za-z]{2,24}"
 DOMAIN_MASTHEAD = re.compile(rf"^(?P<name>{DOMAIN})(?:\s*[-–—|:·•]\s*(?P<tag>.+))?$")
@@ -703,10 +704,14 @@ def find_sign_off(lines: Sequence[str]) -> str | None:
 
 
 def is_acronym(name: str) -> bool:
-    """An all-capitals name of 3-10 letters, any script ("EFE", "КУРЕЦ")."""
+    """An all-capitals name of 3-10 letters, any script ("EFE", "КУРЕЦ"); not a media or section
+    label ("VIDEO", "ФОТО", "WORLD")."""
     letters = name.replace(" ", "")
+    key = match_key(name)
     return (
         ACRONYM_MIN <= len(letters) <= ACRONYM_MAX
+        and key not in MEDIA_LABELS
+        and key not in SECTION_LABELS
         and letters.isalpha()
         and letters.isupper()
         and len(name.split()) <= 2

@@ -37,6 +37,7 @@ PHRASE_FIELDS = (
     "byline_labels",
     "short_year_prefixes",
     "byline_outlet",
+    "media_labels",
 )
 OTHER_FIELDS = ("language", "cldr", "dateparser", "months", "month_stems", "jalali")
 MONTH_KEYS = (

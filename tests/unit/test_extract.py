@@ -595,3 +595,9 @@ def test_byline_gives_date_and_outlet(byline, date, publisher):
 
 def test_two_digit_year_needs_its_label():
     assert find_date("Version 2.10.20 der Software", TODAY) is None
+
+
+@pytest.mark.parametrize("label", ["VIDEO", "ФОТО", "LIVE"])
+def test_media_label_is_not_a_masthead(label):
+    text = f"{label}\nCeasefire holds along the line of contact\n\n{PROSE}"
+    assert extract_metadata(lines_of(text), TODAY).publisher is None
