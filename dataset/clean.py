@@ -294,8 +294,10 @@ def is_latin_phrase(phrase: str) -> bool:
 
 
 def alternation(phrases: Iterable[str]) -> str:
-    """A regex alternation of the literal phrases, longest first (so "tags" beats "tag")."""
-    return "|".join(re.escape(p) for p in sorted(set(phrases), key=lambda p: (-len(p), p)))
+    """A regex alternation of the literal phrases, longest first (so "tags" beats "tag");
+    a pattern that never matches when there are none (an empty table removes nothing)."""
+    ordered = sorted(set(phrases), key=lambda p: (-len(p), p))
+    return "|".join(re.escape(p) for p in ordered) if ordered else "(?!)"
 
 
 LEXICON = load_furniture_lexicon()
@@ -323,13 +325,20 @@ def load_stoplists(names: Iterable[str]) -> dict[str, frozenset[str]]:
 
 
 STOPLISTS = load_stoplists(LEXICON["stoplist"])
-# word -> indices (in STOPLISTS order) of the lists that hold it: a document's hits per list
-# are then counted in one pass over its words.
-STOPLIST_INDEX: dict[str, tuple[int, ...]] = {}
-for _number, _words in enumerate(STOPLISTS.values()):
-    for _word in _words:
-        STOPLIST_INDEX[_word] = (*STOPLIST_INDEX.get(_word, ()), _number)
 STOPLIST_VALUES = tuple(STOPLISTS.values())
+
+
+def index_stoplists(stoplists: Sequence[frozenset[str]]) -> dict[str, tuple[int, ...]]:
+    """word -> the positions of the lists that hold it: a document's hits per list are then
+    counted in one pass over its words."""
+    index: dict[str, tuple[int, ...]] = {}
+    for number, words in enumerate(stoplists):
+        for word in words:
+            index[word] = (*index.get(word, ()), number)
+    return index
+
+
+STOPLIST_INDEX = index_stoplists(STOPLIST_VALUES)
 
 # Breadcrumbs: "Home | World | Europe", "Trang chủ › Thế giới". A line of short segments joined
 # by navigation separators, starting with a home link or made of three or more one/two-word parts.
@@ -377,22 +386,20 @@ READ_ALSO_MAX = 250
 # Copyright footers: a short line holding a "rights reserved" phrase, or opening with "©" or
 # "Copyright". "© AFP" at the END of a line is a photo credit (a caption), not a footer.
 COPYRIGHT_PHRASES = tuple(sorted(keys(LEXICON["copyright"])))
-COPYRIGHT_PHRASE = re.compile("|".join(re.escape(p) for p in COPYRIGHT_PHRASES))
+COPYRIGHT_PHRASE = re.compile(alternation(COPYRIGHT_PHRASES))
 COPYRIGHT_OPENING = re.compile(r"(?:©|\(c\)\s*\d{4}|copyright\b)", re.IGNORECASE)
 COPYRIGHT_LINE_MAX = 200  # a phrase is looked for in lines up to KEY_MAX characters only
 
 # Calls to follow/subscribe, and channel links. Only first-person-plural calls to action
 # ("follow us", "لمتابعتنا") count, so prose such as "Russia is following the situation" stays.
 FOLLOW_PHRASES = tuple(sorted(keys(LEXICON["follow"])))
-FOLLOW_PHRASE = re.compile("|".join(re.escape(p) for p in FOLLOW_PHRASES))
+FOLLOW_PHRASE = re.compile(alternation(FOLLOW_PHRASES))
 FOLLOW_LINE_MAX = 150
 CHANNEL_HOSTS = ("t.me/", "telegram.me/", "wa.me/", "chat.whatsapp.com/", "whatsapp.com/channel")
 LINK_ONLY = re.compile(r"^(?:(?:https?://|www\.)\S+\s*)+$", re.IGNORECASE)
 
 # Site notices: cookie consent, "enable JavaScript", comment-form hints, old-article warnings.
-# A phrase anywhere in a line of at most NOTICE_LINE_MAX characters.
-NOTICE_PHRASES = tuple(sorted(keys(LEXICON["notices"])))
-NOTICE_PHRASE = re.compile("|".join(re.escape(p) for p in NOTICE_PHRASES))
+# A phrase anywhere in a line of at most NOTICE_LINE_MAX characters (NOTICE_PHRASE_RAW below).
 NOTICE_LINE_MAX = 300
 
 # Share bars: a line made only of share verbs and platform names.
@@ -450,7 +457,7 @@ CREDIT_OPENING = re.compile(r"^©\s*[^\s/©][^/©]{0,40}/")
 KOREAN_CREDIT = re.compile(r"(?:사진|그래픽|자료)\s*=\s*\S{1,40}?(?:\s*이미지\s*확대보기)?$")
 # Site notices (cookies, JavaScript, comment forms, old-article warnings), searched in the
 # casefolded line: the phrases are written as printed.
-NOTICE_PHRASE_RAW = re.compile("|".join(re.escape(p.casefold()) for p in LEXICON["notices"]))
+NOTICE_PHRASE_RAW = re.compile(alternation(p.casefold() for p in LEXICON["notices"]))
 _WORD = re.compile(r"\w+")
 WORD_EDGE_PUNCTUATION = "\"'«»“”„‘’()[].,;:!?…-–—"
 # The longest word of each notice phrase: the phrase regex only runs on a line holding one.
@@ -462,12 +469,12 @@ NOTICE_TRIGGERS = frozenset(
 PAIR_MIN = 20  # the shorter line of a pair
 PAIR_TAIL_MAX = 80  # what the longer line adds: a credit or an "enlarge" button, not a sentence
 
-# jusText's paragraph classes, applied to lines (its default thresholds): a line of at least
-# LENGTH_LOW characters whose stop-word density reaches STOPWORDS_HIGH is prose and no context
-# rule removes it; a shorter line under STOPWORDS_LOW between two furniture lines is furniture.
+# jusText's "short" and "bad" paragraph classes applied to lines, with its default thresholds:
+# a line under LENGTH_LOW characters whose stop-word density is under STOPWORDS_LOW, between two
+# furniture lines, is furniture. (jusText's "good" class needs 200+ characters: no context rule
+# here reaches such lines.)
 LENGTH_LOW = 70
 STOPWORDS_LOW = 0.30
-STOPWORDS_HIGH = 0.32
 STOPLIST_SAMPLE_CHARS = 3000  # the document's language is judged on its first kept lines
 STOPLIST_MIN_HITS = 5  # fewer stop words of any list: the language is unknown (CJK, or too short)
 _HIRAGANA = re.compile("[\u3041-\u309f]")
@@ -709,13 +716,6 @@ class StopwordDensity:
             self._stoplist = choose_stoplist(self._lines)
             self._chosen = True
         return stopword_density(line, self._stoplist)
-
-    def is_prose(self, line: str) -> bool:
-        """jusText's "good" paragraph: long enough and dense in stop words."""
-        if len(line) < LENGTH_LOW:
-            return False
-        value = self(line)
-        return value is not None and value >= STOPWORDS_HIGH
 
 
 # --------------------------------------------------------------------------------------------
