@@ -187,17 +187,34 @@ YEAR_HINT = re.compile(r"(?<!\d)\d{4}(?!\d)")
 DATE_HINT = re.compile(r"(?<!\d)\d{4}(?!\d)|\d\.\d{2}(?![\d.])")  # a year, or "27.10.20"
 
 
+@dataclass(frozen=True)
+class LabelPattern:
+    """A line-start alternation of label phrases that only runs on a line whose first letter
+    starts one of them (a hundred alternatives cost ~2 µs a line otherwise)."""
+
+    pattern: re.Pattern[str]
+    firsts: frozenset[str]
+
+    def match(self, line: str) -> re.Match[str] | None:
+        return self.pattern.match(line) if line[:1].casefold()[:1] in self.firsts else None
+
+    def sub(self, replacement: str, line: str) -> str:
+        return self.pattern.sub(replacement, line)
+
+
+def label_pattern(phrases: Sequence[str], tail: str) -> LabelPattern:
+    """``^(?:phrase|...)`` + tail, case-insensitive, gated by the phrases' first letters."""
+    return LabelPattern(
+        re.compile(rf"^(?:{phrase_alternation(phrases)}){tail}", re.IGNORECASE),
+        frozenset(p.strip()[:1].casefold()[:1] for p in phrases if p.strip()),
+    )
+
+
 # A line opening with a date label is a date line wherever it is ("Published:", "发布时间").
-DATE_LABEL = re.compile(
-    rf"^(?:{phrase_alternation(PHRASES['date_labels'])})(?![^\W\d_])\s*[:：]?\s*",
-    re.IGNORECASE,
-)
+DATE_LABEL = label_pattern(PHRASES["date_labels"], r"(?![^\W\d_])\s*[:：]?\s*")
 # A line opening with a last-updated label ("Dernière mise à jour", "Sist oppdatert") never
 # gives the publication date and is never a title.
-UPDATED_LABEL = re.compile(
-    rf"^(?:{phrase_alternation(PHRASES['updated_labels'])})(?![^\W\d_])",
-    re.IGNORECASE,
-)
+UPDATED_LABEL = label_pattern(PHRASES["updated_labels"], r"(?![^\W\d_])")
 # "(mis à jour)" after the date: the line is still a dateline, whatever the case of its words.
 DATE_UPDATED_SUFFIX = re.compile(
     rf"\(\s*(?:{phrase_alternation(PHRASES['updated_labels'])}|update)\s*\)",
@@ -273,6 +290,7 @@ INLINE_SOURCE_CREDIT = re.compile(
 )
 SOURCE_CREDIT_WINDOW = 5  # last lines searched for a "Source: X" credit
 SIGN_OFF_WINDOW = 3  # last lines searched for an outlet's sign-off
+SELF_CREDIT_WINDOW = 6  # lines after the title, and last lines, searched for a self-credit
 DATELINE_WINDOW = 4  # lines after the title searched for a dateline credit
 ACRONYM_MIN, ACRONYM_MAX = 3, 10
 DOMAIN_NAME = re.compile(r"(?:[^\W_][\w-]*\.)+[a-zA-Z]{2,24}")
@@ -285,27 +303,31 @@ DATELINE_CREDIT = re.compile(r"^(?:[^()\n]{0,60}?[\s,])?\((?P<name>[^()]{2,30})\
 DATELINE_DASH_CREDIT = re.compile(
     r"^[^\W\d_][^,.\n]{1,30},\s[^,.\n–—]{1,25}\s[–—]\s(?P<name>[^\s.,]{2,30}(?:\s[^\s.,]{2,30})?)\.\s"
 )
-SELF_CREDIT = re.compile(
-    "|".join(
+
+
+def self_credit_pattern(formula: str) -> tuple[tuple[str, ...], re.Pattern[str]]:
+    """(the formula's literal words, casefolded; its regex): the regex only runs on a line
+    holding every literal word (a domain-name slot is slow to scan for)."""
+    parts = re.split(r"\{name\}|\{outlet\}", formula)
+    literal = tuple(p.strip().casefold() for p in parts if p.strip())
+    pattern = (
         re.escape(formula)
         .replace(re.escape("{name}"), rf"(\b{DOMAIN_NAME.pattern}\b)")
         .replace(re.escape("{outlet}"), r"([^\s,，、。:：«»\"“”]{2,30}?)")
-        for formula in PHRASES["self_credit"]
     )
-    or r"(?!)",
-    re.IGNORECASE,
-)
+    return literal, re.compile(pattern, re.IGNORECASE)
+
+
+SELF_CREDITS = tuple(self_credit_pattern(f) for f in PHRASES["self_credit"])
 TITLE_DOMAIN = re.compile(rf"\s(?:[-–—|]\s*)?(?P<name>{DOMAIN_NAME.pattern})$")
-BREAKING_LABEL = re.compile(
-    rf"^(?:{phrase_alternation(PHRASES['breaking_labels'])})\s*(?:[:：!|\-–—]+\s*)",
-    re.IGNORECASE,
-)
+BREAKING_LABEL = label_pattern(PHRASES["breaking_labels"], r"\s*(?:[:：!|\-–—]+\s*)")
 # Title suffixes: "|" is always a site/section separator; dashes only with spaces around.
 TITLE_SUFFIX = re.compile(
     r"^(?P<head>.*\S)(?P<sep>\s*[|｜]\s*|\s[-–—]\s|\s[–—]|[–—]\s)(?P<suffix>[^|｜]{1,40})$"
 )
 TITLE_SEPARATOR_HINT = re.compile(r"[|｜–—]|\s-\s")  # every separator TITLE_SUFFIX accepts
 SHORT_LABEL_WORDS, SHORT_LABEL_CHARS, SHORT_LABEL_CJK = 3, 30, 8
+PREMIUM_LABEL_MAX = 8
 PREMIUM_LABEL = re.compile(r"^[A-ZÆØÅ]{1,6}\+\s+")  # "XY+ Headline": a subscriber-only label
 TIME_IN_RAW = re.compile(r"\d[:h]\d\d")
 TRAILING_CREDIT = re.compile(r"[（(][^（()）]{1,20}[）)]\s*$")
@@ -667,14 +689,19 @@ def find_dateline_credit(lines: Sequence[str], start: int) -> str | None:
     return None
 
 
-def find_self_credit(lines: Sequence[str]) -> str | None:
-    """A site crediting itself: by its domain-like name ("Example.az xəbər verir"), or by any
-    name in a formula only a site uses of itself ("本文系X独家稿件")."""
-    for line in lines:
-        credit = SELF_CREDIT.search(line[:LINE_SCAN_MAX])
-        if credit:
-            name = next(name for name in credit.groups() if name)
-            return name if DOMAIN_NAME.fullmatch(name) else credit_name(name)
+def find_self_credit(lines: Sequence[str], start: int) -> str | None:
+    """A site crediting itself in the lead or the last lines: by its domain-like name
+    ("Example.az xəbər verir"), or by any name in a formula only a site uses of itself
+    ("本文系X独家稿件")."""
+    lead = range(start, min(len(lines), start + SELF_CREDIT_WINDOW))
+    tail = range(max(lead.stop, len(lines) - SELF_CREDIT_WINDOW), len(lines))
+    for i in [*lead, *tail]:
+        text = lines[i][:LINE_SCAN_MAX]
+        folded = text.casefold()
+        for literal, pattern in SELF_CREDITS:
+            if all(word in folded for word in literal) and (credit := pattern.search(text)):
+                name = credit.group(1)
+                return name if DOMAIN_NAME.fullmatch(name) else credit_name(name)
     return None
 
 
@@ -751,6 +778,7 @@ def clean_title(line: str) -> str:
     return title
 
 
+@functools.lru_cache(maxsize=4096)
 def headline_text(line: str, today: dt.date) -> str:
     """The headline part of a header line: without a breaking-news label ("BREAKING: ..."), a
     premium label ("XY+ ..."), a date-and-time stamp printed after it, or a section suffix."""
@@ -758,14 +786,15 @@ def headline_text(line: str, today: dt.date) -> str:
     breaking = BREAKING_LABEL.match(text.replace(ARABIC_TATWEEL, ""))
     if breaking is not None:
         text = text.replace(ARABIC_TATWEEL, "")[breaking.end() :]
-    text = PREMIUM_LABEL.sub("", text)
-    prefixed = split_site_prefix(text)
+    if "+" in text[:PREMIUM_LABEL_MAX]:
+        text = PREMIUM_LABEL.sub("", text)
+    prefixed = split_site_prefix(text) if "|" in text or "｜" in text else None
     if prefixed is not None:
         text = prefixed[1]
     first, _, rest = text.partition(" ")
     if match_key(first) in SECTION_LABELS and rest[:1].isupper() and is_title_like(rest):
         text = rest  # "World Headline ...": a section word glued before the headline
-    stamp = find_date(text[: LINE_SCAN_MAX + 1], today)
+    stamp = find_date(text[: LINE_SCAN_MAX + 1], today) if TIME_IN_RAW.search(text) else None
     if (
         stamp is not None
         and stamp.end >= len(text.rstrip())
@@ -801,7 +830,10 @@ def is_title_like(line: str, full_stop: bool = False) -> bool:
     ``full_stop``: a line the page repeats is a headline even with one)."""
     if len(line) > TITLE_MAX or not has_letter(line):
         return False
-    trimmed = TRAILING_CREDIT.sub("", line).rstrip(CLOSING_MARKS)  # "...。（Agency）": a caption
+    trimmed = line.rstrip()
+    if trimmed.endswith((")", "）")):
+        trimmed = TRAILING_CREDIT.sub("", trimmed)  # "...。（Agency）": a caption, not a headline
+    trimmed = trimmed.rstrip(CLOSING_MARKS)
     if ends_with_full_stop(trimmed) and not (full_stop and trimmed == line.rstrip()):
         return False  # a repeated headline may end with "。", not with a bracketed credit
     if _CJK.search(line):
@@ -849,12 +881,12 @@ def find_title_index(
         and not BULLET.match(lines[i])
         and not UPDATED_LABEL.match(lines[i])
     }
-    keys = {i: match_key(text) for i, text in texts.items()}
+    keys = {i: match_key(text) for i, text in texts.items() if is_title_like(text, full_stop=True)}
     counts = Counter(keys.values())
     repeated = {i for i, key in keys.items() if key and counts[key] > 1}
     candidates = [
         i
-        for i in texts
+        for i in keys
         if i < header_end
         and is_title_like(texts[i], full_stop=i in repeated)
         and (i in repeated or not is_short_label(texts[i]))
@@ -913,7 +945,7 @@ def extract_metadata(lines: Sequence[str], today: dt.date | None = None) -> Meta
         or find_dateline_credit(lines, body_start)
         or masthead
         or (site_prefix[0] if site_prefix else None)
-        or find_self_credit(lines)
+        or find_self_credit(lines, body_start)
         or find_title_domain(title)
         or find_source_credit(lines)
         or find_sign_off(lines)

@@ -2,7 +2,8 @@
 
 Contract: ``load_metadata_lexicon(folder)`` reads every ``<code>.yaml`` of the folder (name order)
 and returns one merged ``MetadataLexicon``; adding a language is adding a file (format:
-dataset/lexicon/metadata/README.md). Month and weekday names come from CLDR through ``babel``
+dataset/lexicon/metadata/README.md). Month and weekday names come from CLDR (``babel``, through
+the generated cldr_names.json: ``python -m dataset.metadata_lexicon`` rewrites it)
 (format and stand-alone contexts, wide and abbreviated: the Russian genitive "декабря", the
 Armenian "դեկտեմբերի", the Greek "Δεκεμβρίου") and from dateparser's language data, plus the
 file's own ``months``; Solar Hijri month names (``jalali: true``) from dateparser's Jalali
@@ -14,6 +15,7 @@ import.
 from __future__ import annotations
 
 import importlib
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,6 +26,9 @@ import yaml
 from dataset.errors import ConfigError
 
 METADATA_LEXICON_DIR = Path(__file__).resolve().parent / "lexicon" / "metadata"
+CLDR_NAMES_FILE = (
+    "cldr_names.json"  # generated from babel by ``python -m dataset.metadata_lexicon``
+)
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PHRASE_FIELDS = (
     "date_labels",
@@ -118,22 +123,68 @@ def read_metadata_file(path: Path) -> dict:
     return data
 
 
-def cldr_names(locale_id: str) -> tuple[dict[int, set[str]], set[str], dict[int, set[str]]]:
-    """Month names {1..12: names}, weekday names and month abbreviations of a CLDR locale."""
-    from babel import Locale
+def read_babel_names(locale_id: str) -> dict:
+    """Month names (wide and abbreviated, format and stand-alone contexts) and weekday names of
+    one CLDR locale, read with babel (only to regenerate CLDR_NAMES_FILE)."""
+    from babel import Locale, localedata
 
+    # babel resolves the root locale's stand-alone aliases in place, in a cache shared by all
+    # locales: one process reading many locales gets another locale's names. Start clean.
+    localedata._cache.clear()
     locale = Locale.parse(locale_id)
     months: dict[int, set[str]] = {n: set() for n in range(1, 13)}
-    abbreviations: dict[int, set[str]] = {n: set() for n in range(1, 13)}
+    abbreviated: dict[int, set[str]] = {n: set() for n in range(1, 13)}
     weekdays: set[str] = set()
     for context in ("format", "stand-alone"):
         for width in ("wide", "abbreviated"):
             for number, name in locale.months[context][width].items():
-                months[number].add(name)
-                if width == "abbreviated":
-                    abbreviations[number].add(name)
+                (abbreviated if width == "abbreviated" else months)[number].add(name)
             weekdays.update(locale.days[context][width].values())
-    return months, weekdays, abbreviations
+    return {
+        "months": {str(n): sorted(months[n]) for n in months},
+        "abbreviated": {str(n): sorted(abbreviated[n]) for n in abbreviated},
+        "weekdays": sorted(weekdays),
+    }
+
+
+def cldr_locales(folder: Path = METADATA_LEXICON_DIR) -> list[str]:
+    """Every locale id the folder's files list under ``cldr``, sorted."""
+    return sorted(
+        {i for path in folder.glob("*.yaml") for i in read_metadata_file(path).get("cldr", ())}
+    )
+
+
+def write_cldr_names(folder: Path = METADATA_LEXICON_DIR) -> Path:
+    """Regenerate CLDR_NAMES_FILE from babel for the folder's locales (a developer step)."""
+    import babel
+
+    table = {
+        "babel": babel.__version__,
+        "locales": {i: read_babel_names(i) for i in cldr_locales(folder)},
+        "jalali": {str(n): sorted(names) for n, names in jalali_names().items()},
+    }
+    path = folder / CLDR_NAMES_FILE
+    path.write_text(
+        json.dumps(table, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    return path
+
+
+def cldr_names(
+    locale_id: str, table: dict, path: Path
+) -> tuple[dict[int, list[str]], list[str], dict[int, list[str]]]:
+    """Month names {1..12: names}, weekday names and month abbreviations of a CLDR locale, from
+    the generated table (babel's unpickled locale data costs ~2 s and ~75 MB a process)."""
+    names = table["locales"].get(locale_id)
+    if names is None:
+        raise ConfigError(
+            f"{path}: no CLDR names for locale {locale_id!r} listed under 'cldr'; "
+            "regenerate with: python -m dataset.metadata_lexicon"
+        )
+    months = {int(n): v for n, v in names["months"].items()}
+    abbreviated = {int(n): v for n, v in names["abbreviated"].items()}
+    merged = {n: months[n] + abbreviated[n] for n in months}
+    return merged, names["weekdays"], abbreviated
 
 
 def dateparser_names(code: str) -> tuple[dict[int, set[str]], set[str]]:
@@ -145,7 +196,8 @@ def dateparser_names(code: str) -> tuple[dict[int, set[str]], set[str]]:
 
 
 def jalali_names() -> dict[int, set[str]]:
-    """Solar Hijri month names from dateparser's Jalali parser (needs convertdate)."""
+    """Solar Hijri month names from dateparser's Jalali parser (needs convertdate; only to
+    regenerate CLDR_NAMES_FILE)."""
     from dateparser.calendars.jalali_parser import jalali_parser
 
     return {number: set(names) for number, _, names in jalali_parser._months.values()}
@@ -169,10 +221,17 @@ def load_metadata_lexicon(folder: Path = METADATA_LEXICON_DIR) -> MetadataLexico
     weekdays: set[str] = set()
     jalali: dict[str, set[int]] = {}
     phrases: dict[str, list[str]] = {name: [] for name in PHRASE_FIELDS}
+    table_path = folder / CLDR_NAMES_FILE
+    table = json.loads(table_path.read_text(encoding="utf-8")) if table_path.exists() else None
     for path in sorted(folder.glob("*.yaml")):
         data = read_metadata_file(path)
+        if data.get("cldr") and table is None:
+            raise ConfigError(
+                f"{path}: lists 'cldr' locales but {table_path} is missing; "
+                "generate it with: python -m dataset.metadata_lexicon"
+            )
         for locale_id in data.get("cldr", ()):
-            names, days, abbreviations = cldr_names(locale_id)
+            names, days, abbreviations = cldr_names(locale_id, table, path)
             add_names(months, names)
             weekdays.update(name_key(d) for d in days if is_name_token(d))
             if data.get("month_stems"):
@@ -187,7 +246,7 @@ def load_metadata_lexicon(folder: Path = METADATA_LEXICON_DIR) -> MetadataLexico
             weekdays.update(name_key(d) for d in days if is_name_token(d))
         add_names(months, data.get("months", {}))
         if data.get("jalali"):
-            add_names(jalali, jalali_names())
+            add_names(jalali, {int(n): v for n, v in (table or {}).get("jalali", {}).items()})
         for name in PHRASE_FIELDS:
             phrases[name].extend(data.get(name, ()))
     return MetadataLexicon(
@@ -198,5 +257,8 @@ def load_metadata_lexicon(folder: Path = METADATA_LEXICON_DIR) -> MetadataLexico
         phrases={name: tuple(dict.fromkeys(values)) for name, values in phrases.items()},
     )
 
+
+if __name__ == "__main__":  # before the load below, which needs the file
+    print(f"wrote {write_cldr_names()}")
 
 METADATA_LEXICON = load_metadata_lexicon()

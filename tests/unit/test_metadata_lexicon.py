@@ -45,3 +45,29 @@ def test_bad_file_is_one_line_naming_file_and_key(tmp_path, content, message):
         load_metadata_lexicon(tmp_path)
     assert "xx.yaml" in str(error.value) and message in str(error.value)
     assert "\n" not in str(error.value)
+
+
+def test_generated_cldr_names_match_babel():
+    """cldr_names.json is what babel (pinned in the dev extra) gives for the listed locales."""
+    import json
+
+    from dataset.metadata_lexicon import (
+        CLDR_NAMES_FILE,
+        METADATA_LEXICON_DIR,
+        cldr_locales,
+        read_babel_names,
+    )
+
+    table = json.loads((METADATA_LEXICON_DIR / CLDR_NAMES_FILE).read_text(encoding="utf-8"))
+    assert sorted(table["locales"]) == cldr_locales()
+    for locale_id in ("hy", "ru", "ka"):
+        assert table["locales"][locale_id] == read_babel_names(locale_id), (
+            "stale: python -m dataset.metadata_lexicon"
+        )
+
+
+def test_listed_locale_missing_from_the_table_is_named(tmp_path):
+    (tmp_path / "xx.yaml").write_text("language: xx\ncldr: [xx]\n", encoding="utf-8")
+    (tmp_path / "cldr_names.json").write_text('{"locales": {}}', encoding="utf-8")
+    with pytest.raises(ConfigError, match="no CLDR names for locale 'xx'"):
+        load_metadata_lexicon(tmp_path)
