@@ -8,44 +8,70 @@ state it.
 
 Policies (the dataset card quotes them)
 ---------------------------------------
+Word and phrase lists (month names with their case forms, date, last-updated, breaking-news,
+source and byline labels, self-credit formulas, section, media and site words) live in the
+per-language files of dataset/lexicon/metadata/ (dataset.metadata_lexicon); month and weekday
+names come from CLDR (generated cldr_names.json) and dateparser's data.
+
+Store stamp
+    A stored copy that opens with " date YYYY-MM-DD" states that date (a month-only stamp
+    states none); the stamp is removed before the title is looked for.
 Title
     The first headline-shaped line of the header (the first HEADER_LINES lines) before the first
-    prose paragraph; a header line that appears twice wins over position (pages often repeat
-    the headline). Masthead, date and breaking-news lines are never titles. A trailing
-    " | X", " - X", " – X" segment is dropped when X is short and name-like (a site or section
-    name: "| 消息", "| أخبار", "- BBC News").
-    A line opening with a breaking-news label ("عاجل :", "Breaking:", "Срочно:") is a site-wide
-    ticker, not the article's headline: in seed 004 the ticker announces a state of emergency
-    and missile strikes while the article reports a US call for a ceasefire, so that document
-    has no title (None) rather than a wrong one.
+    prose paragraph, not the document's last line (cut excerpts end mid-sentence); a header line
+    that appears twice wins over position when it is at most REPEATED_TITLE_MAX characters (a
+    standfirst repeated as the lead does not) and may then end with a full stop. Masthead,
+    date, last-updated, list-item ("- ...") and caption/credit lines are never titles, nor is a
+    sentence followed by a bracketed credit ("...。（Agency）"). A short label (at most three
+    words, a few CJK characters: "Conflicts & War", a slogan) is a title only when repeated.
+    The headline part of a line is kept: a breaking-news label ("BREAKING:", "عاجل :"), a
+    premium label ("XY+ "), a site prefix ("Example网|..."), a glued section word and a trailing
+    date-and-time stamp are dropped; a trailing segment after " | ", " - ", " – " is dropped
+    only when it is a generic section word ("| 消息", "| أخبار"): site names and markers ("|
+    Example News", "– ФОТО") are part of the headline as printed. Seed 004's breaking ticker
+    ends with a full stop (a sentence), so that document still has no title.
 Published date
     Candidates come from compiled patterns only (never from a free-text search):
     numeric dd/mm/yyyy, dd.mm.yyyy, dd-mm-yyyy, yyyy-mm-dd (also / and .), CJK 年月日 and the
-    WordPress "16 6 月, 2024" form, Korean 년월일, Vietnamese "ngày 20 tháng 9 năm 2023", and
-    day-month-year / month-day-year with month names from a multilingual table derived at import
-    from dateparser's language data (DATE_LANGUAGES, plus Levantine/Maghrebi Arabic months).
-    An optional weekday before and time after are part of the raw string.
+    WordPress "16 6 月, 2024" form, Korean 년월일, Vietnamese "ngày 20 tháng 9 năm 2023",
+    day-month-year / month-day-year / year-first forms with month names in any case form CLDR
+    lists ("12 դեկտեմբերի, 2020 թ.", "5 марта 2021 г.") or, for languages with case endings, a
+    word starting with a month's abbreviation ("7 ოქტომბრის 2020"), Solar Hijri dates
+    converted to the Gregorian calendar ("۱۸ مهر ۱۳۹۹"), and two-digit years only after a date
+    word ("vom 27.10.20"). An optional weekday before, a year suffix and a time after are part
+    of the raw string.
     Numeric day/month order: day first (the convention of almost every outlet outside the US,
     and of every seed); month first only when the first number is <= 12 and the second is > 12
     (so it cannot be a month). Both > 12: rejected.
-    Where: the first date line of the header (a line that is mostly the date: the rest is at
-    most a short name or label), else any line that starts with a date label ("Published",
+    Where: the store stamp, else the first date line of the header (a line that is mostly the
+    date: the rest is at most a short name, place or label, or the same name on both sides; a
+    short byline "By Name | date"), else any line that starts with a date label ("Published",
     "Publié le", "تاريخ النشر", "发布时间", ...). Lines of body prose are never searched, so a
     date inside a sentence ("le 19 septembre") is never taken; a date without a year never
-    matches. Labelled lines whose date none of the patterns reads go to dateparser (relative
-    parser disabled, day/month/year required, strict, languages chosen by script, cached).
+    matches; last-updated lines ("Dernière mise à jour ...") and embedded posts' sign-offs
+    ("— Name (@handle) date") never give the date. Labelled lines whose date none of the
+    patterns reads go to dateparser (relative parser disabled, day/month/year required,
+    strict, languages chosen by script, cached).
     Dates before 1988-01-01 or after the reference date (the build's ``reference_date``,
     today by default) are rejected. Relative words ("today", "اليوم
     الثلاثاء") are never dates.
-Publisher (the outlet that authored the article, when the document names it)
-    1. An outlet credited in the byline: a name glued to or repeated beside the date
-       ("Báo Quốc TếBáo Quốc Tế20/09/2023" -> "Báo Quốc Tế"), i.e. the original outlet.
-    2. A "Source: X" / "Nguồn: X" credit among the last lines (a name, not "Source link").
+Publisher (the outlet that authored the article, when the document names it), first found of
+    1. An outlet credited beside the date or in the byline: a name glued to or repeated beside
+       the date ("Báo Quốc TếBáo Quốc Tế20/09/2023" -> "Báo Quốc Tế"), a domain there, a
+       byline formula ("by Name for X", "von Name in X vom"), or an inline "Source: X".
+    2. A dateline credit in the lead: "City, date (X).-", "(X) -", "CITY, date – X.".
     3. A masthead line in the header before the title: a domain-like name ("Vietnam.vn - Nền
        tảng quảng bá Việt Nam" -> "Vietnam.vn"), a "Site - tagline" line, or a short name
-       line with a newspaper word ("Eddiba Sports").
+       line with a publication word ("Eddiba Sports") or in capitals (any script; not a media
+       label such as "VIDEO" or a language switch such as "EN"); then a site prefix of the
+       headline line ("Example网|...").
+    4. A self-credit formula with a domain-like name ("Example.az xəbər verir") or a formula
+       only a site uses of itself ("本文系X独家稿件").
+    5. A domain at the end of the headline line, a "Source: X" credit among the last lines (one
+       name: not a list of sources, not a photo credit), a sign-off among the last lines
+       ("EXAMPLE.", "\"The Example Times\""), a capitalised domain on a line of its own.
     An aggregator's masthead therefore loses to the original outlet named in its byline.
-    Outlets mentioned in body prose ("Al Jazeera reported") are never used.
+    Outlets mentioned in body prose ("Al Jazeera reported", "TASS reports") are never used.
 """
 
 from __future__ import annotations
