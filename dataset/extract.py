@@ -668,22 +668,31 @@ def find_byline_outlet(line: str, match: DateMatch) -> str | None:
     if credit is not None:
         rest = (rest[: credit.start()] + " " + rest[credit.end() :]).strip(SEPARATORS)
     if BYLINE_AUTHOR.match(rest):
-        outlet = BYLINE_OUTLET.search(rest)
-        name = next((v for v in outlet.groupdict().values() if v), None) if outlet else None
-        if name and is_name_like(name) and not any(w[0].islower() for w in name.split()):
-            return name
-    if not rest or BYLINE_AUTHOR.match(rest):
+        return find_byline_formula_outlet(rest) or (credit_name(credit["name"]) if credit else None)
+    if not rest:
         return credit_name(credit["name"]) if credit else None
     around = before.strip(SEPARATORS)
-    repeated = around == after.strip(SEPARATORS) or REPEATED_NAME.match(rest)
-    name = around if around and around == after.strip(SEPARATORS) else rest
-    if repeated and not isinstance(repeated, bool):
-        name = repeated["name"].strip(SEPARATORS)
+    twice = REPEATED_NAME.match(rest)
+    if around and around == after.strip(SEPARATORS):
+        name, repeated = around, True  # "Name 20.09.2023 | Name"
+    elif twice:
+        name, repeated = twice["name"].strip(SEPARATORS), True  # "NameName20/09/2023"
+    else:
+        name, repeated = rest, False
     if DOMAIN_NAME.fullmatch(name) or (
         is_name_like(name) and (glued or repeated or has_site_word(name))
     ):
         return name
     return credit_name(credit["name"]) if credit else None
+
+
+def find_byline_formula_outlet(byline: str) -> str | None:
+    """The outlet a byline names through a lexicon formula ("By Name for Example News")."""
+    outlet = BYLINE_OUTLET.search(byline)
+    name = next((v for v in outlet.groupdict().values() if v), None) if outlet else None
+    if name and is_name_like(name) and not any(w[0].islower() for w in name.split()):
+        return name
+    return None
 
 
 def credit_name(text: str) -> str | None:
