@@ -16,21 +16,33 @@ Contracts
     language detector looks at them (e.g. Vietnamese alt text in a French article) while the
     released ``text`` does not contain them.
 
-The rules are grouped by category below. Each is a named pattern or phrase table, written to
-generalize across outlets and languages (en/fr/ar/zh/vi/ru/es/de/tr/az/hy at least), and each is
-anchored to the WHOLE line or to a short line, so a body sentence that merely mentions "source"
-or "Telegram" in prose is never removed.
+The rules are grouped by category below. Each is a named pattern or a phrase table, written to
+generalize across outlets and languages, and each is anchored to the WHOLE line or to a short
+line, so a body sentence that merely mentions "source" or "Telegram" in prose is never removed.
+The phrase tables are data: one file per language in dataset/lexicon/furniture/ (README.md
+there), merged at import. Line shape is judged as jusText does (length, punctuation, stop-word
+density with jusText's own stop lists, read from the pinned ``justext`` package): a short line
+with few stop words between two furniture lines is furniture. When unsure, a line is kept.
 """
 
 from __future__ import annotations
 
 import functools
+import importlib.util
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain, repeat
+from pathlib import Path
 
 import ftfy
+import yaml
+
+from dataset.errors import ConfigError
+
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # --------------------------------------------------------------------------------------------
 # Normalization
@@ -151,7 +163,9 @@ COMBINING_MARK = re.compile(
     )
 )
 _HAS_LETTER = re.compile(r"[^\W\d_]")
+_LETTER = _HAS_LETTER
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
 
 
 @functools.lru_cache(maxsize=8192)
@@ -189,578 +203,212 @@ def is_short_line(line: str) -> bool:
 
 def is_menu_item(line: str) -> bool:
     """A navigation/category entry: one to three words (or a few CJK characters), no sentence."""
-    if ends_sentence(line) or len(line) > 30:
+    if ends_sentence(line) or len(line) > 30 or not is_mostly_letters(line):
         return False
     if _CJK.search(line):
         return len(line) <= 12
     return len(line.split()) <= 3
 
 
+def is_mostly_letters(line: str) -> bool:
+    """At least half of the non-space characters are letters ("2016-04-05T20:13" is not)."""
+    letters = len(_LETTER.findall(line))
+    return 2 * letters >= len(line) - line.count(" ")
+
+
 # --------------------------------------------------------------------------------------------
 # Rule tables (multilingual). Phrases are compared through ``match_key``.
 # --------------------------------------------------------------------------------------------
 
+# The phrase tables live in data files, one per language: dataset/lexicon/furniture/<code>.yaml
+# (format in the README.md beside them). They are merged over all languages at import: a page's
+# language is only known after boilerplate removal, and a phrase of one language is furniture
+# wherever it appears as a whole line.
+FURNITURE_LEXICON_DIR = Path(__file__).resolve().parent / "lexicon" / "furniture"
+FURNITURE_FIELDS = (
+    "widgets",
+    "home_words",
+    "related_headers",
+    "read_also",
+    "label_prefixes",
+    "source_labels",
+    "copyright",
+    "follow",
+    "share_words",
+    "credit_labels",
+    "notices",
+    "news_id_labels",
+)
+
+
+def load_furniture_lexicon(folder: Path = FURNITURE_LEXICON_DIR) -> dict[str, tuple[str, ...]]:
+    """Return each field's phrases merged over the folder's ``<code>.yaml`` files (name order).
+
+    A field a file leaves out has no phrases there. ``"stoplist"`` lists the files' jusText
+    stop-list names (``stoplist: Armenian``). Raises ConfigError naming the file and key
+    when a file is not valid YAML, does not name its own language code, or holds an unknown key
+    or a value that is not a list of non-empty strings.
+    """
+    merged: dict[str, list[str]] = {name: [] for name in (*FURNITURE_FIELDS, "stoplist")}
+    for path in sorted(folder.glob("*.yaml")):
+        for name, phrases in read_lexicon_file(path).items():
+            merged[name].extend(phrases)
+    return {name: tuple(dict.fromkeys(phrases)) for name, phrases in merged.items()}
+
+
+def read_lexicon_file(path: Path) -> dict[str, list[str]]:
+    """Return the phrase lists of one lexicon file (see ``load_furniture_lexicon``)."""
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
+    except yaml.YAMLError as error:
+        problem = str(error).replace("\n", " ")
+        raise ConfigError(f"{path}: not valid YAML ({problem}); fix the file") from None
+    if not isinstance(data, dict) or data.get("language") != path.stem:
+        raise ConfigError(
+            f"{path}: expected a mapping whose 'language' is the file name's code "
+            f"{path.stem!r}; see {path.parent / 'README.md'}"
+        )
+    fields = {key: value for key, value in data.items() if key not in ("language", "stoplist")}
+    stoplist = data.get("stoplist")
+    if stoplist is not None and not (isinstance(stoplist, str) and stoplist.strip()):
+        raise ConfigError(f"{path}: 'stoplist' must be a jusText list name such as English")
+    for key, value in fields.items():
+        if key not in FURNITURE_FIELDS:
+            raise ConfigError(
+                f"{path}: unknown key {key!r}; use one of {', '.join(FURNITURE_FIELDS)}"
+            )
+        if not isinstance(value, list) or not all(
+            isinstance(phrase, str) and phrase.strip() for phrase in value
+        ):
+            raise ConfigError(f"{path}: {key!r} must be a list of non-empty strings")
+    return {**fields, "stoplist": [stoplist]} if stoplist else fields
+
+
+def is_latin_phrase(phrase: str) -> bool:
+    """True when every letter of the phrase is Latin script (ASCII or a LATIN ... letter)."""
+    return all(
+        ch.isascii() or unicodedata.name(ch, "").startswith("LATIN")
+        for ch in phrase
+        if ch.isalpha()
+    )
+
+
+def alternation(phrases: Iterable[str]) -> str:
+    """A regex alternation of the literal phrases, longest first (so "tags" beats "tag");
+    a pattern that never matches when there are none (an empty table removes nothing)."""
+    ordered = sorted(set(phrases), key=lambda p: (-len(p), p))
+    return "|".join(re.escape(p) for p in ordered) if ordered else "(?!)"
+
+
+LEXICON = load_furniture_lexicon()
+
+
+def load_stoplists(names: Iterable[str]) -> dict[str, frozenset[str]]:
+    """jusText's stop-word lists by name, lower-cased as jusText does.
+
+    Read from the data files of the installed ``justext`` package without importing it (its
+    import pulls in lxml, which this package does not use). Raises ConfigError naming the list
+    when the package or a list is missing.
+    """
+    spec = importlib.util.find_spec("justext")
+    if spec is None or not spec.submodule_search_locations:
+        raise ConfigError("the justext package is missing; install the project (pip install -e .)")
+    folder = Path(next(iter(spec.submodule_search_locations))) / "stoplists"
+    stoplists = {}
+    for name in names:
+        path = folder / f"{name}.txt"
+        if not path.is_file():
+            raise ConfigError(f"{path}: no such jusText stop list; fix 'stoplist: {name}'")
+        words = path.read_text(encoding="utf-8").split("\n")
+        stoplists[name] = frozenset(w.strip().lower() for w in words if w.strip())
+    return stoplists
+
+
+STOPLISTS = load_stoplists(LEXICON["stoplist"])
+STOPLIST_VALUES = tuple(STOPLISTS.values())
+
+
+def index_stoplists(stoplists: Sequence[frozenset[str]]) -> dict[str, tuple[int, ...]]:
+    """word -> the positions of the lists that hold it: a document's hits per list are then
+    counted in one pass over its words."""
+    index: dict[str, tuple[int, ...]] = {}
+    for number, words in enumerate(stoplists):
+        for word in words:
+            index[word] = (*index.get(word, ()), number)
+    return index
+
+
+STOPLIST_INDEX = index_stoplists(STOPLIST_VALUES)
+
 # Breadcrumbs: "Home | World | Europe", "Trang chủ › Thế giới". A line of short segments joined
 # by navigation separators, starting with a home link or made of three or more one/two-word parts.
 BREADCRUMB_SEPARATOR = re.compile(r"\s*(?:[|›»>/•·→⟩]|\s-\s)\s*")
-HOME_WORDS = keys(
-    [
-        "Home",
-        "Accueil",
-        "الرئيسية",
-        "首页",
-        "首頁",
-        "Trang chủ",
-        "Главная",
-        "Головна",
-        "Inicio",
-        "Início",
-        "Startseite",
-        "Ana Sayfa",
-        "Ana səhifə",
-        "Գլխավոր",
-        "News",
-        "Actualités",
-        "Tin tức",
-        "Новости",
-        "Haberler",
-        "أخبار",
-    ]
-)
+HOME_WORDS = keys(LEXICON["home_words"])
 BREADCRUMB_MAX = 120
 BREADCRUMB_HINT = re.compile(r"[|›»>/•·→⟩]|\s-\s")  # a separator BREADCRUMB_SEPARATOR can split on
 
 # Whole-line widgets: comment counters, source-link buttons, empty-state placeholders, ads,
 # navigation buttons. Matched only when the ENTIRE line is the phrase (digits/brackets ignored).
-WIDGET_PHRASES = keys(
-    [
-        # en
-        "Source",
-        "Sources",
-        "Source link",
-        "Source URL",
-        "Original source",
-        "Comment",
-        "Comments",
-        "Leave a comment",
-        "Leave a reply",
-        "Post a comment",
-        "Add a comment",
-        "Add comment",
-        "No comments",
-        "No comments yet",
-        "Be the first to comment",
-        "No data",
-        "No videos available",
-        "No video available",
-        "No posts found",
-        "Adblock test (Why?)",
-        "Advertisement",
-        "Sponsored",
-        "Loading",
-        "Print",
-        "Back to top",
-        "Read more",
-        "Continue reading",
-        "Show more",
-        "See more",
-        "Load more",
-        "Click here",
-        "Previous article",
-        "Next article",
-        "Previous post",
-        "Next post",
-        "Home",
-        "Menu",
-        "Search",
-        "Subscribe",
-        "Sign in",
-        "Log in",
-        "Tags",
-        "Share",
-        "Share this article",
-        "Share this",
-        "Related",
-        "Email",
-        "Copy link",
-        "Link copied",
-        # fr
-        "Commentaire",
-        "Commentaires",
-        "Laisser un commentaire",
-        "Aucun commentaire",
-        "Publicité",
-        "Lire la suite",
-        "Voir plus",
-        "Article précédent",
-        "Article suivant",
-        "Accueil",
-        "Partager",
-        "Partager cet article",
-        "Imprimer",
-        "Lien source",
-        "Aucune donnée",
-        "Aucune vidéo disponible",
-        # ar
-        "المصدر",
-        "مصدر",
-        "رابط المصدر",
-        "تعليقات",
-        "التعليقات",
-        "اترك تعليقا",
-        "أضف تعليق",
-        "أضف تعليقك",
-        "لا توجد تعليقات",
-        "إعلان",
-        "اقرأ المزيد",
-        "المزيد",
-        "شارك",
-        "شارك الخبر",
-        "مشاركة",
-        "طباعة",
-        "الرئيسية",
-        "لا توجد بيانات",
-        # zh
-        "来源",
-        "來源",
-        "评论",
-        "評論",
-        "发表评论",
-        "發表評論",
-        "暂无评论",
-        "暫無評論",
-        "广告",
-        "廣告",
-        "阅读更多",
-        "閱讀更多",
-        "查看更多",
-        "加载更多",
-        "分享",
-        "分享到",
-        "首页",
-        "首頁",
-        "返回顶部",
-        "返回頂部",
-        "打印",
-        "暂无数据",
-        "暫無數據",
-        # vi
-        "Nguồn",
-        "Bình luận",
-        "Gửi bình luận",
-        "Viết bình luận",
-        "Quảng cáo",
-        "Xem thêm",
-        "Đọc thêm",
-        "Chia sẻ",
-        "Trang chủ",
-        "In bài viết",
-        "Không có dữ liệu",
-        "Không có video",
-        # ru / uk
-        "Источник",
-        "Комментарии",
-        "Комментарий",
-        "Оставить комментарий",
-        "Реклама",
-        "Читать далее",
-        "Подробнее",
-        "Поделиться",
-        "Главная",
-        "Печать",
-        "Нет данных",
-        "Джерело",
-        "Коментарі",
-        # es / pt / it
-        "Fuente",
-        "Comentarios",
-        "Deja un comentario",
-        "Deja una respuesta",
-        "Publicidad",
-        "Leer más",
-        "Compartir",
-        "Inicio",
-        "Imprimir",
-        "Fonte",
-        "Comentários",
-        "Deixe um comentário",
-        "Publicidade",
-        "Leia mais",
-        "Partilhar",
-        "Commenti",
-        "Lascia un commento",
-        "Pubblicità",
-        "Leggi di più",
-        "Condividi",
-        # de
-        "Quelle",
-        "Kommentare",
-        "Kommentar",
-        "Kommentar schreiben",
-        "Anzeige",
-        "Werbung",
-        "Weiterlesen",
-        "Mehr lesen",
-        "Teilen",
-        "Startseite",
-        "Drucken",
-        # tr / az
-        "Kaynak",
-        "Yorumlar",
-        "Yorum yap",
-        "Yorum yaz",
-        "Reklam",
-        "Devamını oku",
-        "Paylaş",
-        "Ana sayfa",
-        "Yazdır",
-        "Mənbə",
-        "Şərhlər",
-        "Şərh yaz",
-        "Ardını oxu",
-        "Ana səhifə",
-        "Çap et",
-        # hy
-        "Աղբյուր",
-        "Մեկնաբանություններ",
-        "Գովազդ",
-        "Կարդալ ավելին",
-        "Կիսվել",
-        "Տպել",
-    ]
-)
+WIDGET_PHRASES = keys(LEXICON["widgets"])
 
-# "Label: value" lines that are page furniture (tags, source credits, editors, photo credits).
-LABEL_PREFIXES = (
-    r"tags?|keywords?|topics?|source|sources|image source|photo source|editor|edited by|"
-    r"mots[- ]cl[ée]s|[ée]tiquettes?|sujets?|"
-    r"الكلمات المفتاحية|الوسوم|وسوم|كلمات دلالية|المصدر|"
-    r"标签|標籤|关键词|關鍵詞|责任编辑|責任編輯|编辑|編輯|来源|來源|"
-    r"từ khóa|từ khoá|nguồn|"
-    r"теги|метки|ключевые слова|источник|джерело|"
-    r"etiquetas|palabras clave|fuente|schlagw[öo]rter|quelle|"
-    r"etiketler|anahtar kelimeler|kaynak|etiketl[əe]r|m[əe]nb[əe]|"
-    r"պիտակներ|աղբյուր"
-)
-LABEL_LINE = re.compile(rf"^(?:{LABEL_PREFIXES})\s*[:：]", re.IGNORECASE)
+# "Label: value" lines that are page furniture (tags, editors, photo sources). A "Source: X"
+# credit is not among them: the labelling rules count it as the article's attribution.
+LABEL_LINE = re.compile(rf"^(?:{alternation(LEXICON['label_prefixes'])})\s*[:：]", re.IGNORECASE)
 LABEL_LINE_MAX = 160
+
+# "News ID: 12345", "کد خبر : ۴۴۳۳۹۵": a label and a number, nothing else.
+NEWS_ID_LINE = re.compile(
+    rf"^(?:{alternation(LEXICON['news_id_labels'])})\s*[:：#№]?\s*\d+$", re.IGNORECASE
+)
+NEWS_ID_MAX = 60
 
 # Headers that open a list of related / recommended teasers. The header and the run of short
 # teaser lines after it are removed; the run stops at the first prose paragraph.
-RELATED_HEADERS = keys(
-    [
-        "Related",
-        "Related articles",
-        "Related posts",
-        "Related news",
-        "Related stories",
-        "Read also",
-        "Read more",
-        "See also",
-        "You may also like",
-        "You might also like",
-        "More from",
-        "More stories",
-        "More news",
-        "Recommended",
-        "Most read",
-        "Most popular",
-        "Même sujet",
-        "Même catégorie",
-        "Même auteur",
-        "Sur le même sujet",
-        "Lire aussi",
-        "À lire aussi",
-        "Articles similaires",
-        "Dans la même rubrique",
-        "Les plus lus",
-        "قد يهمك ايضا",
-        "قد يهمك أيضا",
-        "قد يهمك",
-        "اقرأ أيضا",
-        "اقرأ ايضا",
-        "مواضيع ذات صلة",
-        "أخبار ذات صلة",
-        "اخبار ذات صلة",
-        "أخبار متعلقة",
-        "اخبار متعلقة",
-        "الأكثر قراءة",
-        "相关文章",
-        "相關文章",
-        "相关新闻",
-        "相關新聞",
-        "延伸阅读",
-        "延伸閱讀",
-        "推荐阅读",
-        "推薦閱讀",
-        "热门文章",
-        "熱門文章",
-        "猜你喜欢",
-        "Tin liên quan",
-        "Bài viết liên quan",
-        "Tin cùng chuyên mục",
-        "Cùng chuyên mục",
-        "Đọc nhiều",
-        "Có thể bạn quan tâm",
-        "Читайте также",
-        "Похожие новости",
-        "По теме",
-        "Ещё по теме",
-        "Самое читаемое",
-        "Читайте також",
-        "Lee también",
-        "Noticias relacionadas",
-        "Te puede interesar",
-        "Leia também",
-        "Notícias relacionadas",
-        "Leggi anche",
-        "Articoli correlati",
-        "Lesen Sie auch",
-        "Mehr zum Thema",
-        "Das könnte Sie auch interessieren",
-        "Auch interessant",
-        "İlgili haberler",
-        "Benzer haberler",
-        "Bunlar da ilginizi çekebilir",
-        "Oxşar xəbərlər",
-        "Digər xəbərlər",
-        "Həmçinin oxuyun",
-        "Kարդացեք նաև",
-        "Կարդացեք նաև",
-        "Նմանատիպ նյութեր",
-    ]
-)
+RELATED_HEADERS = keys(LEXICON["related_headers"])
 
 # "READ  <teaser headline>" lines. Latin keywords need a separator or to be written in capitals,
-# so "Read the full statement." in prose is kept; non-Latin keywords are distinctive enough.
+# so "Read the full statement." in prose is kept; non-Latin keywords are distinctive enough and
+# are matched as whole words at the start of the line's match key.
+_READ_LATIN = [p for p in LEXICON["read_also"] if is_latin_phrase(p)]
 READ_ALSO_CAPS = re.compile(
-    r"^(?:READ(?: MORE| ALSO)?|ALSO READ|SEE ALSO|LIRE AUSSI|À LIRE AUSSI|LEA TAMBIÉN|"
-    r"LEE TAMBIÉN|LESEN SIE AUCH|XEM THÊM|ĐỌC THÊM|AYRICA OKU(?:YUN)?)\b\s*[:：\-–—|»>]?\s*\S"
+    rf"^(?:{alternation(p.upper() for p in _READ_LATIN)})\b\s*[:：\-–—|»>]?\s*\S"
 )
 READ_ALSO_LABELLED = re.compile(
-    r"^(?:read(?: more| also)?|also read|see also|related|lire aussi|à lire aussi|voir aussi|"
-    r"lea también|lee también|leia também|leggi anche|lesen sie auch|mehr zum thema|"
-    r"xem thêm|đọc thêm|ayrıca oku(?:yun)?|ilgili haber|həmçinin oxuyun|daha çox)"
-    r"\s*[:：\-–—|»>]\s*\S",
-    re.IGNORECASE,
+    rf"^(?:{alternation(_READ_LATIN)})\s*[:：\-–—|»>]\s*\S", re.IGNORECASE
 )
+_READ_KEYS = keys(p for p in LEXICON["read_also"] if not is_latin_phrase(p))
+# Scripts written without spaces take the prefix as it is; the others need a word boundary.
 READ_ALSO_KEY_PREFIXES = tuple(
-    sorted(
-        keys(
-            [
-                "اقرأ أيضا",
-                "اقرأ ايضا",
-                "إقرأ أيضاً",
-                "اقرأ المزيد",
-                "اقرأ كذلك",
-                "طالع أيضا",
-                "另请阅读",
-                "另請閱讀",
-                "阅读更多",
-                "延伸阅读",
-                "相关阅读",
-                "相關閱讀",
-                "推荐阅读",
-                "Читайте также",
-                "Читайте ещё",
-                "Читайте також",
-                "Смотрите также",
-                "Կարդացեք նաև",
-                "Կարդացեք նաեւ",
-            ]
-        )
-    )
+    sorted(k if _CJK.search(k) and not _HANGUL.search(k) else f"{k} " for k in _READ_KEYS)
 )
 READ_ALSO_MAX = 250
 
 # Copyright footers: a short line holding a "rights reserved" phrase, or opening with "©" or
 # "Copyright". "© AFP" at the END of a line is a photo credit (a caption), not a footer.
-COPYRIGHT_PHRASES = tuple(
-    sorted(
-        keys(
-            [
-                "all rights reserved",
-                "tous droits réservés",
-                "todos los derechos reservados",
-                "todos os direitos reservados",
-                "tutti i diritti riservati",
-                "alle rechte vorbehalten",
-                "все права защищены",
-                "tüm hakları saklıdır",
-                "bütün hüquqlar qorunur",
-                "բոլոր իրավունքները պաշտպանված են",
-                "جميع الحقوق محفوظة",
-                "حقوق النشر محفوظة",
-                "كل الحقوق محفوظة",
-                "تمامی حقوق",
-                "כל הזכויות שמורות",
-                "版权所有",
-                "版權所有",
-                "著作権",
-                "무단 전재",
-                "bản quyền thuộc về",
-                "giữ bản quyền",
-            ]
-        )
-    )
-)
-COPYRIGHT_PHRASE = re.compile("|".join(re.escape(p) for p in COPYRIGHT_PHRASES))
+COPYRIGHT_PHRASES = tuple(sorted(keys(LEXICON["copyright"])))
+COPYRIGHT_PHRASE = re.compile(alternation(COPYRIGHT_PHRASES))
 COPYRIGHT_OPENING = re.compile(r"(?:©|\(c\)\s*\d{4}|copyright\b)", re.IGNORECASE)
 COPYRIGHT_LINE_MAX = 200  # a phrase is looked for in lines up to KEY_MAX characters only
 
 # Calls to follow/subscribe, and channel links. Only first-person-plural calls to action
 # ("follow us", "لمتابعتنا") count, so prose such as "Russia is following the situation" stays.
-FOLLOW_PHRASES = tuple(
-    sorted(
-        keys(
-            [
-                "follow us",
-                "subscribe to our",
-                "subscribe now",
-                "join our channel",
-                "join us on",
-                "suivez-nous",
-                "abonnez-vous",
-                "rejoignez-nous",
-                "تابعونا",
-                "تابعنا",
-                "لمتابعتنا",
-                "للمتابعة على",
-                "اشترك في قناتنا",
-                "اشترك الآن",
-                "انضم إلى قناتنا",
-                "انضم الى قناتنا",
-                "قناتنا على",
-                "关注我们",
-                "關注我們",
-                "订阅我们",
-                "加入我们的",
-                "theo dõi chúng tôi",
-                "theo dõi kênh",
-                "đăng ký kênh",
-                "tham gia kênh",
-                "подписывайтесь",
-                "подпишитесь на",
-                "присоединяйтесь",
-                "наш канал",
-                "síguenos",
-                "suscríbete",
-                "siga-nos",
-                "seguici",
-                "folgen sie uns",
-                "abonnieren sie",
-                "bizi takip edin",
-                "abone ol",
-                "bizi izləyin",
-                "abunə olun",
-                "kanalımıza",
-                "հետևեք մեզ",
-                "բաժանորդագրվեք",
-            ]
-        )
-    )
-)
-FOLLOW_PHRASE = re.compile("|".join(re.escape(p) for p in FOLLOW_PHRASES))
+FOLLOW_PHRASES = tuple(sorted(keys(LEXICON["follow"])))
+FOLLOW_PHRASE = re.compile(alternation(FOLLOW_PHRASES))
 FOLLOW_LINE_MAX = 150
 CHANNEL_HOSTS = ("t.me/", "telegram.me/", "wa.me/", "chat.whatsapp.com/", "whatsapp.com/channel")
 LINK_ONLY = re.compile(r"^(?:(?:https?://|www\.)\S+\s*)+$", re.IGNORECASE)
 
+# Site notices: cookie consent, "enable JavaScript", comment-form hints, old-article warnings.
+# A phrase anywhere in a line of at most NOTICE_LINE_MAX characters (NOTICE_PHRASE_RAW below).
+NOTICE_LINE_MAX = 300
+
 # Share bars: a line made only of share verbs and platform names.
-SHARE_WORDS = keys(
-    [
-        "share",
-        "shares",
-        "tweet",
-        "facebook",
-        "twitter",
-        "x",
-        "whatsapp",
-        "telegram",
-        "linkedin",
-        "email",
-        "e mail",
-        "mail",
-        "print",
-        "pinterest",
-        "reddit",
-        "vk",
-        "vkontakte",
-        "zalo",
-        "copy link",
-        "messenger",
-        "viber",
-        "line",
-        "weibo",
-        "wechat",
-        "partager",
-        "imprimer",
-        "envoyer",
-        "поделиться",
-        "печать",
-        "شارك",
-        "مشاركة",
-        "طباعة",
-        "واتساب",
-        "فيسبوك",
-        "تويتر",
-        "分享",
-        "打印",
-        "微信",
-        "微博",
-        "chia sẻ",
-        "in",
-        "compartir",
-        "imprimir",
-        "teilen",
-        "drucken",
-        "paylaş",
-        "yazdır",
-        "bölüş",
-        "կիսվել",
-    ]
-)
+SHARE_WORDS = keys(LEXICON["share_words"])
 SHARE_MULTIWORD = tuple(sorted((w for w in SHARE_WORDS if " " in w), key=len, reverse=True))
 
 # Photo captions: a line ENDING with a photo credit. Kept for language detection only. Each
 # credit shape has its own rule and a cheap trigger (the line's last character, a colon, ©).
-CREDIT_LABELS = keys(
-    [
-        "Ảnh",
-        "Hình",
-        "Hình ảnh",
-        "Photo",
-        "Photos",
-        "Foto",
-        "Fotos",
-        "Фото",
-        "Image",
-        "Images",
-        "Illustration",
-        "Crédit photo",
-        "Crédits photo",
-        "Photo credit",
-        "Credit",
-        "Crédit",
-        "Picture",
-        "Pictures",
-        "Bild",
-        "Fotograf",
-        "الصورة",
-        "صورة",
-        "图",
-        "圖",
-        "图片",
-        "圖片",
-        "照片",
-        "摄影",
-        "攝影",
-        "Resim",
-        "Fotoğraf",
-        "Şəkil",
-        "Լուսանկարը",
-        "Լուսանկար",
-    ]
-)
+CREDIT_LABELS = keys(LEXICON["credit_labels"])
 BRACKET_CREDIT = re.compile(r"\[[^\[\]]{2,80}/[^\[\]]{1,40}\]$")  # [Karen Minasyan/AFP]
 PHOTO_SLASH_CREDIT = re.compile(
     r"\((?:[^()]{0,30}\s)?(?:Photo|Foto|Фото)\s*/[^()]{1,60}\)$", re.IGNORECASE
@@ -768,13 +416,14 @@ PHOTO_SLASH_CREDIT = re.compile(
 NUMBERED_PHOTO = re.compile(
     r"[\-–—]\s*(?:Ảnh|Hình|Photo|Image|Foto|Фото)\s*\d+\s*\.?$", re.IGNORECASE
 )  # <alt text> - Ảnh 1.
-CREDIT_VALUE = re.compile(r"\s*[^.:：]{1,60}\.?\)?$")  # after "Ảnh:" -> " RT."
+# After "Ảnh:" -> " RT."; a dot inside a name ("Yandex.News") is no sentence end.
+CREDIT_VALUE = re.compile(r"\s*(?:[^.:：]|\.(?=\S)){1,60}\.?\)?$")
 CREDIT_VALUE_MAX = 64
 COPYRIGHT_CREDIT = re.compile(r"©\s*[^©]{1,60}$")
 # "(Source : X)" at the end of a caption; in prose it would also end a paragraph, so it only
 # marks a caption when the line is a single short sentence.
 CAPTION_SOURCE = re.compile(
-    r"\(\s*(?:source|nguồn|источник|fuente|quelle|kaynak|mənbə|المصدر|来源|來源)\s*[:：][^()]{1,50}\)$",
+    rf"[(（]\s*(?:{alternation(LEXICON['source_labels'])})\s*[:：][^()（）]{{1,50}}[)）]$",
     re.IGNORECASE,
 )
 CAPTION_MAX = 300
@@ -785,6 +434,52 @@ TITLE_REPEAT_SLACK = 40  # a repeated title may carry a site suffix of up to thi
 # Runs: a list of teasers/menu entries. A run of at least this many short lines is removed.
 MIN_MENU_RUN = 3
 MIN_TRAILING_RUN = 3
+FOOTER_LABELS = frozenset({"copyright", "notice"})  # what follows them is page footer
+
+# Markup residue: image placeholders, lines made only of tags, bare tag fragments ("strong>").
+MARKUP_OPENING = re.compile(
+    r"^<(?:image|img|figure|picture|video|iframe|script|style|source)\b", re.IGNORECASE
+)
+TAG = re.compile(r"<[^<>]*>")
+TAG_FRAGMENT = re.compile(r"^[\"']?(?:</?[A-Za-z][\w-]*\s*/?>|[A-Za-z]+>|<[A-Za-z]+)[\"']?$")
+CAPTCHA = re.compile(r"^\w{1,12}\s*[+\-−–×x*/]\s*\w{1,12}\s*=\s*\??$")  # "15 − eight ="
+AD_SIZE = re.compile(r"^\d{2,4}\s*[x×]\s*\d{2,4}$")  # "728 x 90": an empty ad slot
+LOCALE_CODE = re.compile(r"^[a-z]{2,3}[_-][A-Z]{2}$")  # "en_US": page metadata residue
+# "Photo by Jane Doe", "Image from AP": a credit line on its own (English wording).
+CREDIT_LINE = re.compile(
+    r"^(?:photos?|images?|pictures?|videos?)\s+(?:by|from|courtesy of|via)\s+[^.:!?]{1,50}$",
+    re.IGNORECASE,
+)
+HASHTAGS = re.compile(r"^#[^\W\d_][\w-]*(?:[\s,]+#[^\W\d_][\w-]*)*$")  # "#War #Peace"
+# "©AGENCY/Photographer ...": a photo credit opening a caption (any length).
+CREDIT_OPENING = re.compile(r"^©\s*[^\s/©][^/©]{0,40}/")
+# Korean photo credits: "... 사진=연합뉴스", optionally followed by the "enlarge image" button.
+KOREAN_CREDIT = re.compile(r"(?:사진|그래픽|자료)\s*=\s*\S{1,40}?(?:\s*이미지\s*확대보기)?$")
+# Site notices (cookies, JavaScript, comment forms, old-article warnings), searched in the
+# casefolded line: the phrases are written as printed.
+NOTICE_PHRASE_RAW = re.compile(alternation(p.casefold() for p in LEXICON["notices"]))
+_WORD = re.compile(r"\w+")
+WORD_EDGE_PUNCTUATION = "\"'«»“”„‘’()[].,;:!?…-–—"
+# The longest word of each notice phrase: the phrase regex only runs on a line holding one.
+NOTICE_TRIGGERS = frozenset(
+    max(_WORD.findall(p.casefold()), key=len) for p in LEXICON["notices"] if _WORD.search(p)
+)
+
+# Caption pairs: image alt text followed by the same text plus a credit (or the reverse).
+PAIR_MIN = 20  # the shorter line of a pair
+PAIR_TAIL_MAX = 80  # what the longer line adds: a credit or an "enlarge" button, not a sentence
+
+# jusText's "short" and "bad" paragraph classes applied to lines, with its default thresholds:
+# a line under LENGTH_LOW characters whose stop-word density is under STOPWORDS_LOW, between two
+# furniture lines, is furniture. (jusText's "good" class needs 200+ characters: no context rule
+# here reaches such lines.)
+LENGTH_LOW = 70
+STOPWORDS_LOW = 0.30
+STOPLIST_SAMPLE_CHARS = 3000  # the document's language is judged on its first kept lines
+STOPLIST_MIN_HITS = 5  # fewer stop words of any list: the language is unknown (CJK, or too short)
+_HIRAGANA = re.compile("[\u3041-\u309f]")
+_KANA = re.compile("[\u3041-\u30ff]")
+_HAN_OR_KANA = re.compile("[\u3041-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 # --------------------------------------------------------------------------------------------
@@ -824,7 +519,7 @@ def is_read_also(line: str, key: str | None) -> bool:
         return False
     if READ_ALSO_CAPS.match(line) or READ_ALSO_LABELLED.match(line):
         return True
-    return key is not None and key.startswith(READ_ALSO_KEY_PREFIXES)
+    return key is not None and f"{key} ".startswith(READ_ALSO_KEY_PREFIXES)
 
 
 def is_copyright(line: str, key: str | None) -> bool:
@@ -860,12 +555,18 @@ def is_share_bar(key: str) -> bool:
 
 def is_caption(line: str) -> bool:
     """A photo caption or credit line (kept aside: detected, never released as body)."""
+    if line[0] == "©" and CREDIT_OPENING.match(line):
+        return True
     if len(line) > CAPTION_MAX:
         return False
     last = line[-1]
     if last == "]":
         return BRACKET_CREDIT.search(line) is not None
-    if last == ")" and (PHOTO_SLASH_CREDIT.search(line) or is_source_caption(line)):
+    if last in ")）" and (PHOTO_SLASH_CREDIT.search(line) or is_source_caption(line)):
+        return True
+    if "=" in line[-60:] and KOREAN_CREDIT.search(line):
+        return True
+    if line[0] in "PpIiVv" and CREDIT_LINE.match(line):
         return True
     if last.isdigit() or (last == "." and line[-2:-1].isdigit()):
         return NUMBERED_PHOTO.search(line) is not None
@@ -913,6 +614,16 @@ def classify_line(line: str) -> str | None:
         return "no_letters"
     if line[0] in "hHwW" and LINK_ONLY.match(line):  # LINK_ONLY starts with http(s):// or www.
         return "link_only"
+    if ("<" in line or line[-1] == ">") and is_markup(line):
+        return "markup"
+    if line[-1] in "=?" and CAPTCHA.match(line):
+        return "captcha"
+    if line[0] == "#" and HASHTAGS.match(line):
+        return "hashtags"
+    if line[0].isdigit() and AD_SIZE.match(line):
+        return "ad_slot"
+    if len(line) <= 6 and LOCALE_CODE.match(line):
+        return "markup"
     key = match_key(line) if len(line) <= KEY_MAX else None
     if key is not None and is_widget(key):
         return "widget"
@@ -930,9 +641,81 @@ def classify_line(line: str) -> str | None:
         return "breadcrumb"
     if is_label_line(line):
         return "label_line"
+    if line[-1].isdigit() and len(line) <= NEWS_ID_MAX and NEWS_ID_LINE.match(line):
+        return "news_id"
+    if is_notice(line):
+        return "notice"
     if is_caption(line):
         return CAPTION
     return None
+
+
+def is_markup(line: str) -> bool:
+    """HTML residue: an image placeholder, a line made only of tags, or a bare tag fragment."""
+    if MARKUP_OPENING.match(line) or TAG_FRAGMENT.match(line):
+        return True
+    return "<" in line and not has_letter(TAG.sub("", line))
+
+
+def is_notice(line: str) -> bool:
+    """A cookie, JavaScript, comment-form or old-article notice (a short line with its phrase)."""
+    if len(line) > NOTICE_LINE_MAX:
+        return False
+    folded = line.casefold()
+    words = folded.split()
+    if NOTICE_TRIGGERS.isdisjoint(words) and NOTICE_TRIGGERS.isdisjoint(
+        [w.strip(WORD_EDGE_PUNCTUATION) for w in words]
+    ):
+        return False
+    return NOTICE_PHRASE_RAW.search(folded) is not None
+
+
+# --------------------------------------------------------------------------------------------
+# Stop-word density (jusText)
+# --------------------------------------------------------------------------------------------
+
+
+def choose_stoplist(lines: Sequence[str]) -> frozenset[str] | None:
+    """The stop list with the most hits in the document's first STOPLIST_SAMPLE_CHARS
+    characters, or None under STOPLIST_MIN_HITS hits (ties: the first list in lexicon order)."""
+    words = " ".join(lines)[:STOPLIST_SAMPLE_CHARS].lower().split()
+    hits = Counter(chain.from_iterable(map(STOPLIST_INDEX.get, words, repeat(()))))
+    if not hits:
+        return None
+    number = min(hits, key=lambda n: (-hits[n], n))
+    return STOPLIST_VALUES[number] if hits[number] >= STOPLIST_MIN_HITS else None
+
+
+def stopword_density(line: str, stoplist: frozenset[str] | None) -> float | None:
+    """jusText's stop-word density: the share of whitespace-separated words in the stop list.
+
+    Lines written without spaces (Han, kana) are never measured by a word list: one holding
+    kana is measured by its share of hiragana among its letters (Japanese function words are
+    written in hiragana), others are unknown (None), as is every line without a stop list.
+    """
+    if stoplist is None or _HAN_OR_KANA.search(line):
+        if not _KANA.search(line):
+            return None
+        return len(_HIRAGANA.findall(line)) / len(_LETTER.findall(line))
+    words = line.lower().split()
+    if not words:
+        return None
+    return sum(map(stoplist.__contains__, words)) / len(words)
+
+
+class StopwordDensity:
+    """Stop-word density of one document's lines; the stop list is chosen on first use."""
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        self._lines = lines
+        self._chosen = False
+        self._stoplist: frozenset[str] | None = None
+
+    def __call__(self, line: str) -> float | None:
+        if not self._chosen:
+            self._stoplist = choose_stoplist(self._lines)
+            self._chosen = True
+        return stopword_density(line, self._stoplist)
 
 
 # --------------------------------------------------------------------------------------------
@@ -958,12 +741,16 @@ def label_lines(
     labels = [
         SKIPPED if i in skipped else (classify_line(line) or BODY) for i, line in enumerate(lines)
     ]
+    density = StopwordDensity(lines)
     mark_title_repeats(lines, labels, title)
+    mark_image_captions(lines, labels)
+    mark_caption_pairs(lines, labels)
     mark_alt_text(lines, labels)
     mark_related_lists(lines, labels)
     mark_menu_runs(lines, labels)
     mark_trailing_teasers(lines, labels)
     mark_duplicates(lines, labels)
+    mark_context_furniture(lines, labels, density)
     return labels
 
 
@@ -980,17 +767,84 @@ def remove_boilerplate(
 
 
 def mark_title_repeats(lines: Sequence[str], labels: list[str], title: str | None) -> None:
-    """A line that repeats the title (possibly with its site suffix) is not body."""
+    """A line that repeats the title (possibly with its site suffix) is not body.
+
+    Compared through ``match_key``. A line that ends a sentence where the title does not is a
+    lead sentence restating the headline, not a copy of it: article text, kept. So is a lead
+    that restates the headline in its own words (its key differs).
+    """
     if not title:
         return
     title_key = match_key(title)
     if not title_key:
         return
+    title_is_sentence = ends_sentence(title)
     for i, line in enumerate(lines):
         if labels[i] == BODY and abs(len(line) - len(title)) <= TITLE_REPEAT_SLACK:
             key = match_key(line)
-            if key == title_key or (key.startswith(title_key) and not ends_sentence(line)):
+            if key == title_key:
+                repeat = title_is_sentence or not ends_sentence(line)
+            else:
+                repeat = key.startswith(title_key) and not ends_sentence(line)
+            if repeat:
                 labels[i] = "title_repeat"
+
+
+def mark_image_captions(lines: Sequence[str], labels: list[str]) -> None:
+    """The short unpunctuated line right after an image placeholder is its caption."""
+    for i in range(1, len(lines)):
+        if (
+            labels[i] == BODY
+            and labels[i - 1] == "markup"
+            and MARKUP_OPENING.match(lines[i - 1])
+            and len(lines[i]) <= CAPTION_MAX
+            and not ends_sentence(lines[i])
+        ):
+            labels[i] = CAPTION
+
+
+def mark_caption_pairs(lines: Sequence[str], labels: list[str]) -> None:
+    """Image alt text and its caption: two adjacent lines, one the other plus a short credit
+    ("<alt>" then "<alt> AP / Jane Doe", or "<caption> enlarge" then "<caption>"). Both go."""
+    for i in range(len(lines) - 1):
+        if lines[i][:PAIR_MIN] != lines[i + 1][:PAIR_MIN]:
+            continue
+        if labels[i] not in (BODY, CAPTION) or labels[i + 1] not in (BODY, CAPTION):
+            continue
+        short, long = sorted((lines[i], lines[i + 1]), key=len)
+        tail = long[len(short) :]
+        if (
+            PAIR_MIN <= len(short) < len(long) <= CAPTION_MAX
+            and len(tail) <= PAIR_TAIL_MAX
+            and long.startswith(short)
+            and not ends_sentence(tail)
+        ):
+            labels[i] = labels[i + 1] = CAPTION
+
+
+NOT_CONTEXT_EVIDENCE = frozenset({BODY, SKIPPED, "title_repeat", "duplicate"})
+
+
+def mark_context_furniture(
+    lines: Sequence[str], labels: list[str], density: StopwordDensity
+) -> None:
+    """jusText's context step for short lines: a short unpunctuated line with few stop words
+    between two furniture lines is furniture too (a menu entry or widget label no table
+    knows). Lines of unknown density (no stop list fits: Chinese) are kept, and so are lines
+    whose neighbours are only copies (a headline repeat, a duplicate): a byline sits there."""
+    removed = [label not in NOT_CONTEXT_EVIDENCE for label in labels]
+    for i in range(1, len(lines) - 1):
+        line = lines[i]
+        if (
+            labels[i] == BODY
+            and removed[i - 1]
+            and removed[i + 1]
+            and len(line) < LENGTH_LOW
+            and not ends_sentence(line)
+            and (value := density(line)) is not None
+            and value < STOPWORDS_LOW
+        ):
+            labels[i] = "context"
 
 
 def mark_alt_text(lines: Sequence[str], labels: list[str]) -> None:
@@ -1019,7 +873,10 @@ def mark_related_lists(lines: Sequence[str], labels: list[str]) -> None:
 
 
 def mark_menu_runs(lines: Sequence[str], labels: list[str]) -> None:
-    """A run of MIN_MENU_RUN+ consecutive one-to-three-word lines is a menu or category list."""
+    """A run of MIN_MENU_RUN+ consecutive one-to-three-word lines is a menu or category list.
+
+    The entries must differ: a name printed twice (a byline) is no menu.
+    """
     run: list[int] = []
     for i in [*range(len(lines)), -1]:
         if i >= 0 and labels[i] == BODY and is_menu_item(lines[i]):
@@ -1027,24 +884,27 @@ def mark_menu_runs(lines: Sequence[str], labels: list[str]) -> None:
             continue
         if i >= 0 and labels[i] not in (BODY, CAPTION):
             continue  # already-removed furniture does not break a menu
-        if len(run) >= MIN_MENU_RUN:
+        if len({lines[j] for j in run}) >= MIN_MENU_RUN:
             for j in run:
                 labels[j] = "menu"
         run = []
 
 
 def mark_trailing_teasers(lines: Sequence[str], labels: list[str]) -> None:
-    """At the end of a document, MIN_TRAILING_RUN+ short unpunctuated lines are a teaser list."""
+    """At the end of a document, MIN_TRAILING_RUN+ short unpunctuated lines are a teaser list;
+    after a footer (a copyright line or a site notice) any run of them is."""
     run: list[int] = []
+    after_footer = 0  # how many lines of the run follow the last footer line
     for i in range(len(lines) - 1, -1, -1):
         if labels[i] not in (BODY, CAPTION):
+            if labels[i] in FOOTER_LABELS and not after_footer:
+                after_footer = len(run)
             continue
         if not is_short_line(lines[i]):
             break
         run.append(i)
-    if len(run) >= MIN_TRAILING_RUN:
-        for j in run:
-            labels[j] = "trailing_teasers"
+    for j in run if len(run) >= MIN_TRAILING_RUN else run[:after_footer]:
+        labels[j] = "trailing_teasers"
 
 
 def mark_duplicates(lines: Sequence[str], labels: list[str]) -> None:

@@ -20,9 +20,14 @@ Labels
     lid.176 labels are ISO 639-1 codes where one exists and ISO 639-3 otherwise (``ceb``,
     ``yue``, ``ckb``...). LABEL_FIXES maps the few that are not ISO codes for that language:
     ``als`` (lid.176: Alemannic) -> ``gsw``, ``bh`` (Bhojpuri Wikipedia) -> ``bho``,
-    ``sh`` (deprecated Serbo-Croatian) -> ``hbs``, ``eml`` (Emilian-Romagnol, retired from
-    ISO 639-3 in 2009 and split into ``egl`` Emilian and ``rgn`` Romagnol) -> ``egl``. Every
-    resulting code is in the ISO 639 list that validation accepts (a unit test checks it).
+    ``sh`` (deprecated Serbo-Croatian, Latin script, trained mostly on Serbian) -> ``sr``
+    (Serbian is ``sr`` in either script), ``no`` (Norwegian; lid.176 has Nynorsk apart as
+    ``nn``) -> ``nb``, ``eml`` (Emilian-Romagnol, retired from ISO 639-3
+    in 2009 and split into ``egl`` Emilian and ``rgn`` Romagnol) -> ``egl``. Every resulting code
+    is in the ISO 639 list that validation accepts (a unit test checks it). Arabic-script
+    Kazakh (tote jazu) comes out as ``ug`` (Uyghur, the same script): a ``ug`` sample that
+    marks front vowels with the standalone hamza ``ء``/``ٴ`` (Kazakh) more often than it
+    writes ``ئ`` (Uyghur) is ``kk``.
 language
     The language with the most body text, each paragraph weighing ``size * confidence``, where
     size counts characters and each Han, kana or hangul character CJK_WEIGHT (3) times: such a
@@ -68,7 +73,8 @@ HAN_SHORTCUT_SHARE = 0.5
 CJK_WEIGHT = 3
 PREDICTION_MEMO = 16_384  # samples per process, ~7 MB; repeated paragraphs are predicted once
 LABEL_PREFIX = "__label__"
-LABEL_FIXES = {"als": "gsw", "bh": "bho", "sh": "hbs", "eml": "egl"}
+LABEL_FIXES = {"als": "gsw", "bh": "bho", "sh": "sr", "no": "nb", "eml": "egl"}
+KAZAKH_HAMZA, UYGHUR_HAMZA = ("\u0621", "\u0674"), "\u0626"
 MODEL_PACKAGE, MODEL_FILE = "dataset", "resources/lid.176.ftz"
 
 # ---- script tables ------------------------------------------------------------------------
@@ -189,7 +195,15 @@ def predict_language(sample: str) -> tuple[str, float]:
     if not predictions:
         return "und", 0.0
     confidence, label = predictions[0]
-    return to_iso(label), min(max(float(confidence), 0.0), 1.0)
+    code = to_iso(label)
+    if code == "ug" and is_arabic_script_kazakh(sample):
+        code = "kk"
+    return code, min(max(float(confidence), 0.0), 1.0)
+
+
+def is_arabic_script_kazakh(sample: str) -> bool:
+    """Kazakh in Arabic script marks front vowels with a standalone hamza; Uyghur writes ئ."""
+    return sum(sample.count(h) for h in KAZAKH_HAMZA) > sample.count(UYGHUR_HAMZA)
 
 
 # ---- scripts ------------------------------------------------------------------------------

@@ -8,59 +8,84 @@ state it.
 
 Policies (the dataset card quotes them)
 ---------------------------------------
+Word and phrase lists (month names with their case forms, date, last-updated, breaking-news,
+source and byline labels, self-credit formulas, section, media and site words) live in the
+per-language files of dataset/lexicon/metadata/ (dataset.metadata_lexicon); month and weekday
+names come from CLDR (generated cldr_names.json) and dateparser's data.
+
+Store stamp
+    A stored copy that opens with " date YYYY-MM-DD" states that date (a month-only stamp
+    states none); the stamp is removed before the title is looked for.
 Title
     The first headline-shaped line of the header (the first HEADER_LINES lines) before the first
-    prose paragraph; a header line that appears twice wins over position (pages often repeat
-    the headline). Masthead, date and breaking-news lines are never titles. A trailing
-    " | X", " - X", " – X" segment is dropped when X is short and name-like (a site or section
-    name: "| 消息", "| أخبار", "- BBC News").
-    A line opening with a breaking-news label ("عاجل :", "Breaking:", "Срочно:") is a site-wide
-    ticker, not the article's headline: in seed 004 the ticker announces a state of emergency
-    and missile strikes while the article reports a US call for a ceasefire, so that document
-    has no title (None) rather than a wrong one.
+    prose paragraph, not the document's last line (cut excerpts end mid-sentence); a header line
+    that appears twice wins over position when it is at most REPEATED_TITLE_MAX characters (a
+    standfirst repeated as the lead does not) and may then end with a full stop. Masthead,
+    date, last-updated, list-item ("- ...") and caption/credit lines are never titles, nor is a
+    sentence followed by a bracketed credit ("...。（Agency）"). A short label (at most three
+    words, a few CJK characters: "Conflicts & War", a slogan) is a title only when repeated.
+    The headline part of a line is kept: a breaking-news label ("BREAKING:", "عاجل :"), a
+    premium label ("XY+ "), a site prefix ("Example网|..."), a glued section word and a trailing
+    date-and-time stamp are dropped; a trailing segment after " | ", " - ", " – " is dropped
+    only when it is a generic section word ("| 消息", "| أخبار"): site names and markers ("|
+    Example News", "– ФОТО") are part of the headline as printed. Seed 004's breaking ticker
+    ends with a full stop (a sentence), so that document still has no title.
 Published date
     Candidates come from compiled patterns only (never from a free-text search):
     numeric dd/mm/yyyy, dd.mm.yyyy, dd-mm-yyyy, yyyy-mm-dd (also / and .), CJK 年月日 and the
-    WordPress "16 6 月, 2024" form, Korean 년월일, Vietnamese "ngày 20 tháng 9 năm 2023", and
-    day-month-year / month-day-year with month names from a multilingual table derived at import
-    from dateparser's language data (DATE_LANGUAGES, plus Levantine/Maghrebi Arabic months).
-    An optional weekday before and time after are part of the raw string.
+    WordPress "16 6 月, 2024" form, Korean 년월일, Vietnamese "ngày 20 tháng 9 năm 2023",
+    day-month-year / month-day-year / year-first forms with month names in any case form CLDR
+    lists ("12 դեկտեմբերի, 2020 թ.", "5 марта 2021 г.") or, for languages with case endings, a
+    word starting with a month's abbreviation ("7 ოქტომბრის 2020"), Solar Hijri dates
+    converted to the Gregorian calendar ("۱۸ مهر ۱۳۹۹"), and two-digit years only after a date
+    word ("vom 27.10.20"). An optional weekday before, a year suffix and a time after are part
+    of the raw string.
     Numeric day/month order: day first (the convention of almost every outlet outside the US,
     and of every seed); month first only when the first number is <= 12 and the second is > 12
     (so it cannot be a month). Both > 12: rejected.
-    Where: the first date line of the header (a line that is mostly the date: the rest is at
-    most a short name or label), else any line that starts with a date label ("Published",
+    Where: the store stamp, else the first date line of the header (a line that is mostly the
+    date: the rest is at most a short name, place or label, or the same name on both sides; a
+    short byline "By Name | date"), else any line that starts with a date label ("Published",
     "Publié le", "تاريخ النشر", "发布时间", ...). Lines of body prose are never searched, so a
     date inside a sentence ("le 19 septembre") is never taken; a date without a year never
-    matches. Labelled lines whose date none of the patterns reads go to dateparser (relative
-    parser disabled, day/month/year required, strict, languages chosen by script, cached).
+    matches; last-updated lines ("Dernière mise à jour ...") and embedded posts' sign-offs
+    ("— Name (@handle) date") never give the date. Labelled lines whose date none of the
+    patterns reads go to dateparser (relative parser disabled, day/month/year required,
+    strict, languages chosen by script, cached).
     Dates before 1988-02-20 (``dataset.config.EARLIEST_PUBLISHED_DATE``, shared with validation)
     or after the reference date (the build's ``reference_date``, today by default) are rejected.
     Relative words ("today", "اليوم الثلاثاء") are never dates.
-Publisher (the outlet that authored the article, when the document names it)
-    1. An outlet credited in the byline: a name glued to or repeated beside the date
-       ("Báo Quốc TếBáo Quốc Tế20/09/2023" -> "Báo Quốc Tế"), i.e. the original outlet.
-    2. A "Source: X" / "Nguồn: X" credit among the last lines (a name, not "Source link").
+Publisher (the outlet that authored the article, when the document names it), first found of
+    1. An outlet credited beside the date or in the byline: a name glued to or repeated beside
+       the date ("Báo Quốc TếBáo Quốc Tế20/09/2023" -> "Báo Quốc Tế"), a domain there, a
+       byline formula ("by Name for X", "von Name in X vom"), or an inline "Source: X".
+    2. A dateline credit in the lead: "City, date (X).-", "(X) -", "CITY, date – X.".
     3. A masthead line in the header before the title: a domain-like name ("Vietnam.vn - Nền
        tảng quảng bá Việt Nam" -> "Vietnam.vn"), a "Site - tagline" line, or a short name
-       line with a newspaper word ("Eddiba Sports").
+       line with a publication word ("Eddiba Sports") or in capitals (any script; not a media
+       label such as "VIDEO" or a language switch such as "EN"); then a site prefix of the
+       headline line ("Example网|...").
+    4. A self-credit formula with a domain-like name ("Example.az xəbər verir") or a formula
+       only a site uses of itself ("本文系X独家稿件").
+    5. A domain at the end of the headline line, a "Source: X" credit among the last lines (one
+       name: not a list of sources, not a photo credit), a sign-off among the last lines
+       ("EXAMPLE.", "\"The Example Times\""), a capitalised domain on a line of its own.
     An aggregator's masthead therefore loses to the original outlet named in its byline.
-    Outlets mentioned in body prose ("Al Jazeera reported") are never used.
+    Outlets mentioned in body prose ("Al Jazeera reported", "TASS reports") are never used.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import importlib
 import re
 import warnings
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dataset.clean import (
     ARABIC_TATWEEL,
-    CAPTION,
     CLOSING_MARKS,
     classify_line,
     ends_sentence,
@@ -69,12 +94,14 @@ from dataset.clean import (
     match_key,
 )
 from dataset.config import EARLIEST_PUBLISHED_DATE
+from dataset.metadata_lexicon import METADATA_LEXICON, name_key
 
 HEADER_LINES = 15
 LINE_SCAN_MAX = 300  # date/title/masthead checks read at most this many characters of a line
-TITLE_MIN, TITLE_MIN_CJK, TITLE_MAX = 15, 6, 250
+TITLE_MIN, TITLE_MIN_CJK, TITLE_MAX, TITLE_MAX_CJK = 15, 6, 250, 80
+REPEATED_TITLE_MAX = 120  # a repeated line longer than this is a standfirst repeated as lead
 PROSE_MIN = 100  # a header line this long that ends a sentence is prose: the title is above it
-FULL_STOPS = (".", "。", "۔")
+FULL_STOPS = (".", "。", "۔", "।", "։")
 INNER_SENTENCE_END = re.compile(r"[.!?。！？؟](?:\s|[”»\"])")
 MIN_DATE = EARLIEST_PUBLISHED_DATE  # one range with validation: see dataset.config
 
@@ -82,111 +109,21 @@ MIN_DATE = EARLIEST_PUBLISHED_DATE  # one range with validation: see dataset.con
 # Month and weekday names
 # --------------------------------------------------------------------------------------------
 
-# Languages whose month/weekday names are read from dateparser's data at import.
-DATE_LANGUAGES = (
-    "en",
-    "fr",
-    "de",
-    "es",
-    "it",
-    "pt",
-    "nl",
-    "sv",
-    "da",
-    "fi",
-    "pl",
-    "ro",
-    "tr",
-    "az",
-    "uz",
-    "ru",
-    "uk",
-    "be",
-    "bg",
-    "sr",
-    "mk",
-    "kk",
-    "ky",
-    "hy",
-    "ka",
-    "el",
-    "ar",
-    "fa",
-    "ur",
-    "he",
-    "id",
-    "ms",
-    "sq",
-    "vi",
-    "zh",
-)
-MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-# Arabic month names dateparser does not carry: Levantine/Iraqi and Maghrebi calendars.
-EXTRA_MONTH_NAMES = {
-    1: ("كانون الثاني", "جانفي"),
-    2: ("شباط", "فيفري"),
-    3: ("آذار",),
-    4: ("نيسان", "أفريل"),
-    5: ("أيار", "ماي"),
-    6: ("حزيران", "جوان"),
-    7: ("تموز", "جويلية", "يوليوز"),
-    8: ("آب", "أوت", "غشت"),
-    9: ("أيلول", "شتنبر"),
-    10: ("تشرين الأول",),
-    11: ("تشرين الثاني", "نونبر"),
-    12: ("كانون الأول", "دجنبر"),
-}
-MIN_NAME_LEN = 3  # "ma", "po", "Oc" are too ambiguous to anchor a date
+# Month and weekday names: CLDR (babel) and dateparser data for every language file of
+# dataset/lexicon/metadata/, plus the files' own extra forms (dataset.metadata_lexicon).
+MONTH_NUMBERS = METADATA_LEXICON.month_numbers
+MONTH_STEMS = METADATA_LEXICON.month_stems
+JALALI_MONTHS = METADATA_LEXICON.jalali_months
+JALALI_YEARS = (1366, 1499)  # 1987-2121
+MIN_STEM, STEM_MAX = 3, 6
+WEEKDAY_NAMES = METADATA_LEXICON.weekday_names
+PHRASES = METADATA_LEXICON.phrases
 
 
-def _is_name_token(token: str) -> bool:
-    return len(token.replace(" ", "")) >= MIN_NAME_LEN and all(
-        ch.isalpha() or ch in " '’" for ch in token
-    )
-
-
-def load_calendar_names() -> tuple[dict[str, int], frozenset[str]]:
-    """Return {casefolded month name: month number} and the casefolded weekday names.
-
-    Names that mean different months in different languages are dropped (ambiguous).
-    """
-    months: dict[str, set[int]] = {}
-    weekdays: set[str] = set()
-    for code in DATE_LANGUAGES:
-        try:
-            info = importlib.import_module(f"dateparser.data.date_translation_data.{code}").info
-        except ImportError:  # pragma: no cover - data shipped with the pinned dateparser
-            continue
-        for number, month in enumerate(MONTHS, start=1):
-            for name in info.get(month, ()):
-                if _is_name_token(name):
-                    months.setdefault(name.casefold().replace(ARABIC_TATWEEL, ""), set()).add(
-                        number
-                    )
-        for day in WEEKDAYS:
-            weekdays.update(n.casefold() for n in info.get(day, ()) if _is_name_token(n))
-    for number, names in EXTRA_MONTH_NAMES.items():
-        for name in names:
-            months.setdefault(name.casefold(), set()).add(number)
-    unambiguous = {name: next(iter(nums)) for name, nums in months.items() if len(nums) == 1}
-    return unambiguous, frozenset(weekdays)
-
-
-MONTH_NUMBERS, WEEKDAY_NAMES = load_calendar_names()
+def phrase_alternation(phrases: Sequence[str]) -> str:
+    """A regex alternation of literal phrases, longest first; spaces match any whitespace."""
+    ordered = sorted(set(phrases), key=lambda p: (-len(p), p))
+    return "|".join(r"\s+".join(map(re.escape, p.split())) for p in ordered)
 
 
 # Month and weekday names are matched as generic word slots and looked up in the tables above
@@ -197,7 +134,16 @@ _SECOND_WORDS = sorted(
     key=len,
     reverse=True,
 )
-_WORD = r"[^\W\d_]+"
+# A word: letters plus the combining marks that \w leaves out (Devanagari vowel signs and
+# virama, Arabic harakat, the Persian hamza above).
+_MARKS = (
+    "\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670"
+    "\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963"
+)
+_WORD = rf"[^\W\d_][^\W\d_{_MARKS}]*(?:[{_MARKS}]+[^\W\d_]*)*"
+YEAR_SUFFIX = r"(?:\s*(?:{})(?![^\W\d_]))?".format(
+    "|".join(re.escape(x) for x in sorted(PHRASES["year_suffixes"], key=len, reverse=True))
+)
 NAME_SLOT = rf"(?<![^\W\d_])(?P<mname>{_WORD}(?:\s+(?:{'|'.join(map(re.escape, _SECOND_WORDS))}))?)"
 ORDINAL = r"(?:st|nd|rd|th|er|º|°|-?го|-?ci|-?cı|-?cu|-?cü)?"
 WEEKDAY_BEFORE = re.compile(rf"(?<![^\W\d_])({_WORD}(?:\s+{_WORD})?)\.?[,،]?\s*$")
@@ -211,7 +157,9 @@ TIME_AFTER = re.compile(
 # leftmost match in a line wins.
 _DATE_BODIES = {
     "iso": r"(?<!\d)(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?!\d)",
-    "day_first": r"(?<!\d)(?P<d>\d{1,2})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4})(?!\d)",
+    "day_first": (
+        r"(?<!\d)(?P<d>\d{1,2})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4})(?!\d)" + YEAR_SUFFIX
+    ),
     "cjk": r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号號]?",
     "korean": r"(?P<y>\d{4})\s*년\s*(?P<m>\d{1,2})\s*월\s*(?P<d>\d{1,2})\s*일",
     "cjk_wordpress_dmy": (
@@ -228,13 +176,28 @@ _DATE_BODIES = {
     ),
     "day_month_name": (
         rf"(?<!\d)(?P<d>\d{{1,2}}){ORDINAL}\.?\s*(?:de\s+)?{NAME_SLOT}\.?"
-        r"\s*[,،]?\s*(?:de\s+|del\s+)?(?P<y>\d{4})(?!\d)"
+        r"\s*[,،]?\s*(?:de\s+|del\s+)?(?P<y>\d{4})(?!\d)" + YEAR_SUFFIX
     ),
     "month_name_day": (
         rf"{NAME_SLOT}\.?\s+(?P<d>\d{{1,2}}){ORDINAL}\s*[,،]?\s+"
-        r"(?P<y>\d{4})(?!\d)"
+        r"(?P<y>\d{4})(?!\d)" + YEAR_SUFFIX
+    ),
+    # Solar Hijri (Persian calendar): "۱۸ مهر ۱۳۹۹", "18 مهر 1399"
+    "jalali": rf"(?<!\d)(?P<d>\d{{1,2}})\s+{NAME_SLOT}\s+(?P<y>\d{{4}})(?!\d)",
+    # "2020 жылғы 12 желтоқсан", "2020. december 12."
+    "year_day_month_name": (
+        rf"(?<!\d)(?P<y>\d{{4}}){YEAR_SUFFIX}\.?\s+(?P<d>\d{{1,2}})\.?\s+{NAME_SLOT}"
+    ),
+    "year_month_name_day": (
+        rf"(?<!\d)(?P<y>\d{{4}}){YEAR_SUFFIX}\.?\s+{NAME_SLOT}\.?\s+(?P<d>\d{{1,2}})(?!\d)"
     ),
 }
+if PHRASES["short_year_prefixes"]:
+    # "vom 27.10.20": a two-digit year only right after a word that introduces a date.
+    _DATE_BODIES["short_year"] = (
+        rf"(?<![^\W\d_])(?:{phrase_alternation(PHRASES['short_year_prefixes'])})\s+"
+        r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<yy>\d{2})(?![\d.])"
+    )
 DATE_PATTERNS = tuple(
     (name, re.compile(body, re.IGNORECASE)) for name, body in _DATE_BODIES.items()
 )
@@ -248,23 +211,40 @@ DATE_PATTERN_WORDS = {
     "vietnamese": ("tháng", "thg"),
 }
 YEAR_HINT = re.compile(r"(?<!\d)\d{4}(?!\d)")
+DATE_HINT = re.compile(r"(?<!\d)\d{4}(?!\d)|\d\.\d{2}(?![\d.])")  # a year, or "27.10.20"
 
-# A line opening with a date label is a date line wherever it is.
-DATE_LABEL = re.compile(
-    r"^(?:published(?: on)?|posted(?: on)?|updated(?: on)?|last updated|date|"
-    r"publié(?:e)?(?: le)?|mis à jour(?: le)?|date de publication|"
-    r"veröffentlicht(?: am)?|aktualisiert(?: am)?|publicado(?: el| em)?|actualizado(?: el)?|"
-    r"pubblicato(?: il)?|опубликовано|обновлено|дата публикации|"
-    r"yayınlanma(?: tarihi)?|güncelleme(?: tarihi)?|yayımlanıb|dərc (?:edilib|olunub)|"
-    r"հրապարակվել է|تاريخ النشر|نشر في|نُشر في|نشر بتاريخ|آخر تحديث|"
-    r"发布时间|發佈時間|发布日期|發布日期|更新时间|更新時間|"
-    r"ngày đăng|cập nhật|đăng lúc|đăng ngày)\s*[:：]?\s*",
-    re.IGNORECASE,
-)
+
+@dataclass(frozen=True)
+class LabelPattern:
+    """A line-start alternation of label phrases that only runs on a line whose first letter
+    starts one of them (a hundred alternatives cost ~2 µs a line otherwise)."""
+
+    pattern: re.Pattern[str]
+    firsts: frozenset[str]
+
+    def match(self, line: str) -> re.Match[str] | None:
+        return self.pattern.match(line) if line[:1].casefold()[:1] in self.firsts else None
+
+    def sub(self, replacement: str, line: str) -> str:
+        return self.pattern.sub(replacement, line)
+
+
+def label_pattern(phrases: Sequence[str], tail: str) -> LabelPattern:
+    """``^(?:phrase|...)`` + tail, case-insensitive, gated by the phrases' first letters."""
+    return LabelPattern(
+        re.compile(rf"^(?:{phrase_alternation(phrases)}){tail}", re.IGNORECASE),
+        frozenset(p.strip()[:1].casefold()[:1] for p in phrases if p.strip()),
+    )
+
+
+# A line opening with a date label is a date line wherever it is ("Published:", "发布时间").
+DATE_LABEL = label_pattern(PHRASES["date_labels"], r"(?![^\W\d_])\s*[:：]?\s*")
+# A line opening with a last-updated label ("Dernière mise à jour", "Sist oppdatert") never
+# gives the publication date and is never a title.
+UPDATED_LABEL = label_pattern(PHRASES["updated_labels"], r"(?![^\W\d_])")
 # "(mis à jour)" after the date: the line is still a dateline, whatever the case of its words.
 DATE_UPDATED_SUFFIX = re.compile(
-    r"\(\s*(?:updated|update|mis à jour|actualisé|actualizado|atualizado|aktualisiert|"
-    r"aggiornato|обновлено|güncellendi|yenilənib|cập nhật|محدث|تحديث|已更新|更新)\s*\)",
+    rf"\(\s*(?:{phrase_alternation(PHRASES['updated_labels'])}|update)\s*\)",
     re.IGNORECASE,
 )
 DATE_LINE_REST_MAX = 40  # a date line may carry a short name or label besides the date
@@ -293,145 +273,94 @@ DATEPARSER_LANGUAGES_BY_SCRIPT = {
 # Publisher and title rules
 # --------------------------------------------------------------------------------------------
 
-# Words that make a short line a publication name (compared by match key, word by word; CJK
-# entries by substring).
-SITE_WORDS = frozenset(
-    match_key(w)
-    for w in (
-        "news",
-        "sport",
-        "sports",
-        "times",
-        "post",
-        "daily",
-        "tv",
-        "press",
-        "media",
-        "agency",
-        "journal",
-        "tribune",
-        "herald",
-        "gazette",
-        "report",
-        "online",
-        "today",
-        "info",
-        "radio",
-        "channel",
-        "network",
-        "observer",
-        "express",
-        "mail",
-        "review",
-        "monitor",
-        "magazine",
-        "weekly",
-        "chronicle",
-        "telegraph",
-        "standard",
-        "globe",
-        "wire",
-        "insider",
-        "dispatch",
-        "courier",
-        "digest",
-        "presse",
-        "courrier",
-        "dépêche",
-        "échos",
-        "actu",
-        "actualités",
-        "infos",
-        "nouvelles",
-        "hebdo",
-        "quotidien",
-        "zeitung",
-        "nachrichten",
-        "rundschau",
-        "kurier",
-        "anzeiger",
-        "diario",
-        "noticias",
-        "periódico",
-        "jornal",
-        "notícias",
-        "gazzetta",
-        "corriere",
-        "giornale",
-        "новости",
-        "газета",
-        "вести",
-        "ведомости",
-        "известия",
-        "haber",
-        "haberler",
-        "gazete",
-        "gazetesi",
-        "ajans",
-        "ajansı",
-        "xəbər",
-        "xəbərlər",
-        "qəzet",
-        "qəzeti",
-        "agentliyi",
-        "լուրեր",
-        "báo",
-        "tạp chí",
-        "thời báo",
-        "tin tức",
-        "صحيفة",
-        "جريدة",
-        "قناة",
-        "وكالة",
-        "موقع",
-        "شبكة",
-        "أخبار",
-    )
-)
+# Words that make a short line a publication name (compared by match key, word by word; CJK and
+# Hangul entries by substring): the ``site_words`` of the lexicon files.
+_CJK_OR_HANGUL = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+SITE_WORDS = frozenset(match_key(w) for w in PHRASES["site_words"] if not _CJK_OR_HANGUL.search(w))
 SITE_MULTIWORDS = tuple(sorted(w for w in SITE_WORDS if " " in w))
-SITE_WORDS_CJK = (
-    "新闻",
-    "新聞",
-    "日报",
-    "日報",
-    "时报",
-    "時報",
-    "晚报",
-    "晚報",
-    "电视台",
-    "電視台",
-    "通讯社",
-    "通訊社",
-    "网",
-    "網",
-)
+SITE_WORDS_CJK = tuple(w for w in PHRASES["site_words"] if _CJK_OR_HANGUL.search(w))
+SECTION_LABELS = frozenset(match_key(w) for w in PHRASES["section_labels"])
+MEDIA_LABELS = frozenset(match_key(w) for w in PHRASES["media_labels"])
 NAME_MAX_CHARS, NAME_MAX_WORDS = 40, 5
 DOMAIN = r"(?:[\w-]+\.)+[A-Za-z]{2,24}"
 DOMAIN_MASTHEAD = re.compile(rf"^(?P<name>{DOMAIN})(?:\s*[-–—|:·•]\s*(?P<tag>.+))?$")
 SITE_TAGLINE = re.compile(r"^(?P<name>[^|\-–—]{2,40}?)\s+[-–—|]\s+(?P<tag>.{3,100})$")
-ACRONYM = re.compile(r"^[A-Z]{2,6}(?:\s+[A-Z]{2,6})?$")
 REPEATED_NAME = re.compile(r"^(?P<name>.+?)\s*(?P=name)$")
 BYLINE_AUTHOR = re.compile(
-    r"^(?:by|par|von|por|di|от|автор|بقلم|كتب|作者|记者|tác giả|yazar)\b", re.IGNORECASE
+    rf"^(?:{phrase_alternation(PHRASES['byline_labels'])})(?![^\W\d_])", re.IGNORECASE
+)
+BYLINE_MAX = 120
+# "von Name in Example Zeitung vom ...", "By Name for Example News": the outlet in a byline.
+
+
+def byline_outlet_pattern(number: int, formula: str) -> str:
+    """One ``byline_outlet`` formula as a regex; ``{outlet}`` is group ``o<number>``."""
+    slot = rf"(?P<o{number}>[^\W\d_][^,|·•()]{{1,40}}?)"
+    pattern = re.escape(formula).replace(re.escape("{outlet}"), slot)
+    return pattern + r"(?=\s*(?:$|[,|·•]))" if formula.endswith("{outlet}") else pattern
+
+
+BYLINE_OUTLET = re.compile(
+    "|".join(byline_outlet_pattern(n, f) for n, f in enumerate(PHRASES["byline_outlet"]))
+    or r"(?!)",
+    re.IGNORECASE,
 )
 SOURCE_CREDIT = re.compile(
-    r"^(?:source|sources|nguồn|источник|джерело|المصدر|来源|來源|quelle|fuente|fonte|kaynak|"
-    r"mənbə|աղբյուր)\s*[:：]\s*(?P<name>[^:：]{2,40})$",
+    rf"^(?:{phrase_alternation(PHRASES['source_labels'])})\s*[:：]\s*(?P<name>[^:：]{{2,40}})$",
+    re.IGNORECASE,
+)
+# "来源 : 明报新闻网" inside a date line.
+INLINE_SOURCE_CREDIT = re.compile(
+    rf"(?<![^\W\d_])(?:{phrase_alternation(PHRASES['source_labels'])})\s*[:：]\s*"
+    r"(?P<name>[^:：|·•]{2,40}?)\s*(?:$|[|·•])",
     re.IGNORECASE,
 )
 SOURCE_CREDIT_WINDOW = 5  # last lines searched for a "Source: X" credit
-BREAKING_LABEL = re.compile(
-    r"^(?:عاجل|breaking(?: news)?|urgent|flash|срочно|молния|son dakika|flaş|tin nóng|khẩn|"
-    r"突发|突發|快讯|快訊|速报|eilmeldung|última hora|dernière minute|alerte|təcili|շտապ)"
-    r"\s*[:：!|\-–—]",
-    re.IGNORECASE,
+SIGN_OFF_WINDOW = 3  # last lines searched for an outlet's sign-off
+SELF_CREDIT_WINDOW = 6  # lines after the title, and last lines, searched for a self-credit
+DATELINE_WINDOW = 4  # lines after the title searched for a dateline credit
+ACRONYM_MIN, ACRONYM_MAX = 3, 10
+DOMAIN_NAME = re.compile(r"(?:[^\W_][\w-]*\.)+[a-zA-Z]{2,24}")
+BULLET = re.compile(r"^[-–—•·*]\s")
+TWEET_HANDLE = re.compile(r"\(@\w{1,30}\)")
+# "(EFE).-", "(VOVWORLD) -", "(PLO)-": a bracketed name followed by a dash, at the start of the
+# lead or after a short dateline.
+DATELINE_CREDIT = re.compile(r"^(?:[^()\n]{0,60}?[\s,])?\((?P<name>[^()]{2,30})\)\s*\.?\s*[-–—]")
+# "ЕРЕВАН, 8 апреля – Sputnik. ...": a capitalised place, a comma, a short date, a dash, a name.
+DATELINE_DASH_CREDIT = re.compile(
+    r"^[^\W\d_][^,.\n]{1,30},\s[^,.\n–—]{1,25}\s[–—]\s(?P<name>[^\s.,]{2,30}(?:\s[^\s.,]{2,30})?)\.\s"
 )
+
+
+def self_credit_pattern(formula: str) -> tuple[tuple[str, ...], re.Pattern[str]]:
+    """(the formula's literal words, casefolded; its regex): the regex only runs on a line
+    holding every literal word (a domain-name slot is slow to scan for)."""
+    parts = re.split(r"\{name\}|\{outlet\}", formula)
+    literal = tuple(p.strip().casefold() for p in parts if p.strip())
+    pattern = (
+        re.escape(formula)
+        .replace(re.escape("{name}"), rf"(\b{DOMAIN_NAME.pattern}\b)")
+        .replace(re.escape("{outlet}"), r"([^\s,，、。:：«»\"“”]{2,30}?)")
+    )
+    return literal, re.compile(pattern, re.IGNORECASE)
+
+
+SELF_CREDITS = tuple(self_credit_pattern(f) for f in PHRASES["self_credit"])
+TITLE_DOMAIN = re.compile(rf"\s(?:[-–—|]\s*)?(?P<name>{DOMAIN_NAME.pattern})$")
+BREAKING_LABEL = label_pattern(PHRASES["breaking_labels"], r"\s*(?:[:：!|\-–—]+\s*)")
 # Title suffixes: "|" is always a site/section separator; dashes only with spaces around.
 TITLE_SUFFIX = re.compile(
     r"^(?P<head>.*\S)(?P<sep>\s*[|｜]\s*|\s[-–—]\s|\s[–—]|[–—]\s)(?P<suffix>[^|｜]{1,40})$"
 )
 TITLE_SEPARATOR_HINT = re.compile(r"[|｜–—]|\s-\s")  # every separator TITLE_SUFFIX accepts
-SUFFIX_MAX_WORDS = 5
+SHORT_LABEL_WORDS, SHORT_LABEL_CHARS, SHORT_LABEL_CJK = 3, 30, 8
+PREMIUM_LABEL_MAX = 8
+PREMIUM_LABEL = re.compile(r"^[A-ZÆØÅ]{1,6}\+\s+")  # "XY+ Headline": a subscriber-only label
+TIME_IN_RAW = re.compile(r"\d[:h]\d\d")
+TRAILING_CREDIT = re.compile(r"[（(][^（()）]{1,20}[）)]\s*$")
+SITE_PREFIX = re.compile(r"^(?P<name>[^|｜]{2,30}?)\s*[|｜]\s*(?P<head>[^|｜]+)$")
+STORE_STAMP = re.compile(r"^date (?P<date>(?P<y>\d{4})-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)(?:\s+|$)")
+ARMENIAN = re.compile(r"[\u0531-\u0587]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
@@ -482,10 +411,16 @@ def order_day_month(first: int, second: int) -> tuple[int, int] | None:
 def parse_date_match(name: str, match: re.Match[str], today: dt.date) -> dt.date | None:
     """Turn one pattern match into a checked date."""
     parts = match.groupdict()
-    year, day = int(parts["y"]), int(parts["d"])
+    day = int(parts["d"])
+    if parts.get("yy"):
+        year = 2000 + int(parts["yy"])
+        year = year if year <= today.year else year - 100
+    else:
+        year = int(parts["y"])
+    if name == "jalali":
+        return jalali_to_gregorian(year, parts["mname"], day, today)
     if parts.get("mname"):
-        key = " ".join(parts["mname"].casefold().replace(ARABIC_TATWEEL, "").split())
-        month = MONTH_NUMBERS.get(key)
+        month = month_number(parts["mname"])
         if month is None:
             return None
         return build_date(year, month, day, today)
@@ -498,6 +433,32 @@ def parse_date_match(name: str, match: re.Match[str], today: dt.date) -> dt.date
     return build_date(year, month, day, today)
 
 
+def jalali_to_gregorian(year: int, month_name: str, day: int, today: dt.date) -> dt.date | None:
+    """A Solar Hijri date (Persian calendar) as a checked Gregorian date."""
+    from convertdate import persian  # imported lazily: only Persian datelines need it
+
+    month = JALALI_MONTHS.get(name_key(month_name))
+    if month is None or not JALALI_YEARS[0] <= year <= JALALI_YEARS[1]:
+        return None
+    if not 1 <= day <= persian.month_length(year, month):
+        return None
+    return build_date(*persian.to_gregorian(year, month, day), today)
+
+
+def month_number(name: str) -> int | None:
+    """The month a name means: an exact name, else (languages with case endings) a word that
+    starts with a month's abbreviation ("დეკემბრის", "желтоқсанда")."""
+    key = name_key(name)
+    month = MONTH_NUMBERS.get(key)
+    if month is not None or " " in key:
+        return month
+    for size in range(min(len(key), STEM_MAX), MIN_STEM - 1, -1):
+        month = MONTH_STEMS.get(key[:size])
+        if month is not None:
+            return month
+    return None
+
+
 def find_date(line: str, today: dt.date | None = None) -> DateMatch | None:
     """Return the leftmost valid date stated in the line (with a year), or None.
 
@@ -505,7 +466,7 @@ def find_date(line: str, today: dt.date | None = None) -> DateMatch | None:
     """
     today = today or dt.date.today()
     text = line[:LINE_SCAN_MAX]
-    if not YEAR_HINT.search(text):
+    if not DATE_HINT.search(text):
         return None
     best: tuple[int, int, dt.date] | None = None
     lowered = text.lower()
@@ -516,8 +477,9 @@ def find_date(line: str, today: dt.date | None = None) -> DateMatch | None:
         for match in pattern.finditer(text):
             date = parse_date_match(name, match, today)
             if date is not None:
-                if best is None or (match.start(), -match.end()) < (best[0], -best[1]):
-                    best = (match.start(), match.end(), date)
+                start = match.start("d") if name == "short_year" else match.start()
+                if best is None or (start, -match.end()) < (best[0], -best[1]):
+                    best = (start, match.end(), date)
                 break
     if best is None:
         return None
@@ -589,22 +551,28 @@ def is_date_line(line: str, match: DateMatch) -> bool:
     """The line is a dateline: a label, or the date at one end beside a short name at most.
 
     "Protests in Yerevan on 2 September 2023" is a headline, not a dateline: its rest holds
-    lowercase words; a date in the middle of a line is prose.
+    lowercase words; a date in the middle of a line is prose, except between two copies of one
+    name ("Glas Amerike 20.09.2023 | Glas Amerike"). A place after the date may end with a full
+    stop ("04.04.2016, Nagorny Karabakh."). A tweet's sign-off ("— Name (@handle) August 4,
+    2025") and a last-updated line are never datelines.
     """
-    if DATE_LABEL.match(line):
-        return True
+    if TWEET_HANDLE.search(line) or UPDATED_LABEL.match(line):
+        return False
+    if DATE_LABEL.match(line) or (BYLINE_AUTHOR.match(line) and len(line) <= BYLINE_MAX):
+        return True  # "Published: ...", "By Name | 2 August 2024", "von Name ... vom 27.10.20"
     before, after = line[: match.start], line[match.end :]
     if has_letter(before) and has_letter(after):
-        return False
+        return before.strip(SEPARATORS) == after.strip(SEPARATORS)
     rest = (before + " " + after).strip(SEPARATORS)
     if not rest or DATE_UPDATED_SUFFIX.fullmatch(rest):
         return True
+    rest = INLINE_SOURCE_CREDIT.sub("", rest).strip(SEPARATORS)
     repeated = REPEATED_NAME.match(rest)
-    name = repeated["name"] if repeated else rest
+    name = (repeated["name"] if repeated else rest).removesuffix(".")
     return (
         len(name) <= DATE_LINE_REST_MAX
         and not ends_sentence(name)
-        and not any(word[0].islower() for word in name.split())
+        and not any(word[0].islower() and not DOMAIN_NAME.fullmatch(word) for word in name.split())
     )
 
 
@@ -620,7 +588,7 @@ def find_published_date(
             return i, match
     for i, line in enumerate(lines):
         label = DATE_LABEL.match(line)
-        if label is None or len(line) > LINE_SCAN_MAX:
+        if label is None or len(line) > LINE_SCAN_MAX or UPDATED_LABEL.match(line):
             continue
         match = find_date(line, today)
         if match is not None:
@@ -663,8 +631,11 @@ def has_site_word(text: str) -> bool:
 
 
 def find_masthead(line: str) -> str | None:
-    """Return the outlet name when the line is a masthead, else None."""
-    if len(line) > 120:
+    """Return the outlet name when the line is a masthead, else None.
+
+    A list item ("- Main news") and a two-letter code ("EN", a language switch) are not.
+    """
+    if len(line) > 120 or BULLET.match(line) or split_site_prefix(line) is not None:
         return None
     domain = DOMAIN_MASTHEAD.match(line)
     if domain and (domain["tag"] is None or not ends_sentence(domain["tag"])):
@@ -674,42 +645,148 @@ def find_masthead(line: str) -> str | None:
         tagline
         and not ends_sentence(tagline["tag"])
         and is_name_like(tagline["name"])
-        and has_site_word(tagline["name"])
+        and (has_site_word(tagline["name"]) or is_acronym(tagline["name"].strip()))
     ):
         return tagline["name"].strip()
     if (
         is_name_like(line)
         and len(line.split()) <= 4
-        and (has_site_word(line) or ACRONYM.match(line))
+        and (has_site_word(line) or (is_acronym(line) and classify_line(line) is None))
     ):
         return line
     return None
 
 
 def find_byline_outlet(line: str, match: DateMatch) -> str | None:
-    """Return the outlet named beside the date ("Báo Quốc TếBáo Quốc Tế20/09/2023")."""
+    """Return the outlet named beside the date ("Báo Quốc TếBáo Quốc Tế20/09/2023",
+    "2025-08-09 · example.com · Source: Other"; the site named beside the date wins over the
+    source it credits), else the credited source ("发布 : 2023-9-26 来源 : Example 新闻网")."""
     before, after = line[: match.start], line[match.end :]
     glued = bool(before) and not before[-1].isspace()
     rest = (before + " " + after).strip(SEPARATORS)
     rest = DATE_LABEL.sub("", rest).strip(SEPARATORS)
-    if not rest or BYLINE_AUTHOR.match(rest):
-        return None
-    repeated = REPEATED_NAME.match(rest)
-    name = repeated["name"].strip() if repeated else rest
-    if not is_name_like(name):
-        return None
-    if glued or repeated or has_site_word(name) or re.fullmatch(DOMAIN, name):
+    credit = INLINE_SOURCE_CREDIT.search(rest)
+    if credit is not None:
+        rest = (rest[: credit.start()] + " " + rest[credit.end() :]).strip(SEPARATORS)
+    if BYLINE_AUTHOR.match(rest):
+        return find_byline_formula_outlet(rest) or (credit_name(credit["name"]) if credit else None)
+    if not rest:
+        return credit_name(credit["name"]) if credit else None
+    around = before.strip(SEPARATORS)
+    twice = REPEATED_NAME.match(rest)
+    if around and around == after.strip(SEPARATORS):
+        name, repeated = around, True  # "Name 20.09.2023 | Name"
+    elif twice:
+        name, repeated = twice["name"].strip(SEPARATORS), True  # "NameName20/09/2023"
+    else:
+        name, repeated = rest, False
+    if DOMAIN_NAME.fullmatch(name) or (
+        is_name_like(name) and (glued or repeated or has_site_word(name))
+    ):
+        return name
+    return credit_name(credit["name"]) if credit else None
+
+
+def find_byline_formula_outlet(byline: str) -> str | None:
+    """The outlet a byline names through a lexicon formula ("By Name for Example News")."""
+    outlet = BYLINE_OUTLET.search(byline)
+    name = next((v for v in outlet.groupdict().values() if v), None) if outlet else None
+    if name and is_name_like(name) and not any(w[0].islower() for w in name.split()):
         return name
     return None
+
+
+def credit_name(text: str) -> str | None:
+    """The credited name when it is one outlet: not a list ("Interfax (2, 3), Lenta"), not a
+    photo credit ("AP Photo/Name")."""
+    name = text.strip().rstrip(".")
+    if not is_name_like(name) or any(ch in name for ch in "/,()[]") or YEAR_HINT.search(name):
+        return None
+    return name
 
 
 def find_source_credit(lines: Sequence[str]) -> str | None:
     """Return X from a "Source: X" line among the last lines, when X is a name."""
     for line in reversed(lines[-SOURCE_CREDIT_WINDOW:]):
         credit = SOURCE_CREDIT.match(line)
-        if credit and is_name_like(credit["name"].strip()):
-            return credit["name"].strip()
+        if credit and (name := credit_name(credit["name"])):
+            return name
     return None
+
+
+def find_dateline_credit(lines: Sequence[str], start: int) -> str | None:
+    """The agency or outlet credited in the lead's dateline: "Shusha, Jan 16 (EFE).- ...",
+    "(VOVWORLD) - ...", "MADRID, 21 Nov. (EUROPA PRESS) -", "CITY, 8 April – Sputnik. ..."."""
+    for line in lines[start : start + DATELINE_WINDOW]:
+        credit = DATELINE_CREDIT.match(line) or DATELINE_DASH_CREDIT.match(line)
+        name = credit_name(credit["name"]) if credit else None
+        if name and not any(word[0].islower() for word in name.split()):
+            return name
+    return None
+
+
+def find_self_credit(lines: Sequence[str], start: int) -> str | None:
+    """A site crediting itself in the lead or the last lines: by its domain-like name
+    ("Example.az xəbər verir"), or by any name in a formula only a site uses of itself
+    ("本文系X独家稿件")."""
+    lead = range(start, min(len(lines), start + SELF_CREDIT_WINDOW))
+    tail = range(max(lead.stop, len(lines) - SELF_CREDIT_WINDOW), len(lines))
+    for i in [*lead, *tail]:
+        text = lines[i][:LINE_SCAN_MAX]
+        folded = text.casefold()
+        for literal, pattern in SELF_CREDITS:
+            if all(word in folded for word in literal) and (credit := pattern.search(text)):
+                name = credit.group(1)
+                return name if DOMAIN_NAME.fullmatch(name) else credit_name(name)
+    return None
+
+
+def find_footer_domain(lines: Sequence[str]) -> str | None:
+    """A line that is only a domain-like name after the title: the site's footer or sign-off."""
+    for line in reversed(lines[1:]):
+        if len(line) <= NAME_MAX_CHARS and DOMAIN_NAME.fullmatch(line) and has_upper(line):
+            return line
+    return None
+
+
+def has_upper(text: str) -> bool:
+    """A capital letter: "Example.com" names a site, "t.me" or "bit.ly" is a link."""
+    return any(ch.isupper() for ch in text)
+
+
+def find_sign_off(lines: Sequence[str]) -> str | None:
+    """An outlet's sign-off among the last lines: an all-capitals name ("EXAMPLE.") or a short
+    quoted name with a publication word ("\"The Example Times\"")."""
+    for line in reversed(lines[-SIGN_OFF_WINDOW:]):
+        name = line.strip().strip("\"'«»“”").rstrip(".").strip()
+        if is_acronym(name) or (
+            name != line.strip() and is_name_like(name) and has_site_word(name)
+        ):
+            return name
+    return None
+
+
+def is_acronym(name: str) -> bool:
+    """An all-capitals name of 3-10 letters, any script ("EFE", "КУРЕЦ"); not a media or section
+    label ("VIDEO", "ФОТО", "WORLD")."""
+    letters = name.replace(" ", "")
+    key = match_key(name)
+    return (
+        ACRONYM_MIN <= len(letters) <= ACRONYM_MAX
+        and key not in MEDIA_LABELS
+        and key not in SECTION_LABELS
+        and letters.isalpha()
+        and letters.isupper()
+        and len(name.split()) <= 2
+    )
+
+
+def find_title_domain(line: str | None) -> str | None:
+    """A site's domain printed at the end of the headline line ("... Karabakh example.com")."""
+    if not line:
+        return None
+    tail = TITLE_DOMAIN.search(line)
+    return tail["name"] if tail else None
 
 
 # --------------------------------------------------------------------------------------------
@@ -718,7 +795,11 @@ def find_source_credit(lines: Sequence[str]) -> str | None:
 
 
 def clean_title(line: str) -> str:
-    """Drop up to two trailing site/section segments (" | 消息", " - BBC News")."""
+    """Drop up to two trailing generic section segments (" | 消息", " | أخبار").
+
+    Any other suffix (a site name "| Example News", a marker "– ФОТО") is part of the headline
+    as printed and stays.
+    """
     title = line.strip()
     if TITLE_SEPARATOR_HINT.search(title) is None:
         return title
@@ -727,36 +808,80 @@ def clean_title(line: str) -> str:
         if suffix is None:
             break
         name, head = suffix["suffix"].strip(), suffix["head"].strip()
-        if not _is_site_suffix(name, separator=suffix["sep"]):
-            break
-        if len(head) < max(TITLE_MIN_CJK, len(name)):
+        if match_key(name) not in SECTION_LABELS or len(head) < max(TITLE_MIN_CJK, len(name)):
             break
         title = head
     return title
 
 
-def _is_site_suffix(name: str, separator: str) -> bool:
-    if not name or ends_sentence(name) or name.endswith((":", "?", "!")):
-        return False
-    if len(name.split()) > SUFFIX_MAX_WORDS:
-        return False
-    if _CJK.search(name) and len(name) > 12:
-        return False
-    first = name[0]
-    if "|" in separator or "｜" in separator:
-        return True
-    return not first.islower() and not first.isdigit()
+@functools.lru_cache(maxsize=4096)
+def headline_text(line: str, today: dt.date) -> str:
+    """The headline part of a header line: without a breaking-news label ("BREAKING: ..."), a
+    premium label ("XY+ ..."), a date-and-time stamp printed after it, or a section suffix."""
+    text = line
+    breaking = BREAKING_LABEL.match(text.replace(ARABIC_TATWEEL, ""))
+    if breaking is not None:
+        text = text.replace(ARABIC_TATWEEL, "")[breaking.end() :]
+    if "+" in text[:PREMIUM_LABEL_MAX]:
+        text = PREMIUM_LABEL.sub("", text)
+    prefixed = split_site_prefix(text) if "|" in text or "｜" in text else None
+    if prefixed is not None:
+        text = prefixed[1]
+    first, _, rest = text.partition(" ")
+    if match_key(first) in SECTION_LABELS and rest[:1].isupper() and is_title_like(rest):
+        text = rest  # "World Headline ...": a section word glued before the headline
+    stamp = find_date(text[: LINE_SCAN_MAX + 1], today) if TIME_IN_RAW.search(text) else None
+    if (
+        stamp is not None
+        and stamp.end >= len(text.rstrip())
+        and stamp.start > 0
+        and TIME_IN_RAW.search(stamp.raw)
+    ):
+        text = text[: stamp.start].rstrip(SEPARATORS)
+    return clean_title(text)
 
 
-def is_title_like(line: str) -> bool:
-    """A headline-shaped line: not too short or long, not ending with a full stop."""
+def split_site_prefix(line: str) -> tuple[str, str] | None:
+    """(site, headline) of a "Site|Headline" line ("示例网|阿塞拜疆与亚美尼亚签署和平协议"): a
+    short site name with a publication word (or a domain) before a bar, a headline after it."""
+    prefixed = SITE_PREFIX.match(line)
+    if prefixed is None:
+        return None
+    name, head = prefixed["name"].strip(), prefixed["head"].strip()
+    is_site = DOMAIN_NAME.fullmatch(name) or (is_name_like(name) and has_site_word(name))
+    if not is_site or len(head) <= len(name) or not is_title_like(head):
+        return None
+    return name, head
+
+
+def is_short_label(text: str) -> bool:
+    """A section label or slogan shape: at most three words (a few CJK characters)."""
+    if _CJK.search(text):
+        return len(text) <= SHORT_LABEL_CJK
+    return len(text.split()) <= SHORT_LABEL_WORDS and len(text) <= SHORT_LABEL_CHARS
+
+
+def is_title_like(line: str, full_stop: bool = False) -> bool:
+    """A headline-shaped line: not too short or long, not ending with a full stop (unless
+    ``full_stop``: a line the page repeats is a headline even with one)."""
     if len(line) > TITLE_MAX or not has_letter(line):
         return False
-    trimmed = line.rstrip(CLOSING_MARKS)
-    if trimmed.endswith(FULL_STOPS) and not trimmed.endswith(("...", "…")):
-        return False
-    minimum = TITLE_MIN_CJK if _CJK.search(line) else TITLE_MIN
-    return len(line) >= minimum
+    trimmed = line.rstrip()
+    if trimmed.endswith((")", "）")):
+        trimmed = TRAILING_CREDIT.sub("", trimmed)  # "...。（Agency）": a caption, not a headline
+    trimmed = trimmed.rstrip(CLOSING_MARKS)
+    if ends_with_full_stop(trimmed) and not (full_stop and trimmed == line.rstrip()):
+        return False  # a repeated headline may end with "。", not with a bracketed credit
+    if _CJK.search(line):
+        return TITLE_MIN_CJK <= len(line) <= TITLE_MAX_CJK
+    return len(line) >= TITLE_MIN
+
+
+def ends_with_full_stop(text: str) -> bool:
+    """A full stop ends the text (an ellipsis does not); Armenian often types ":" for "։"."""
+    if text.endswith(FULL_STOPS) and not text.endswith(("...", "…")):
+        return True
+    return text.endswith(":") and ARMENIAN.search(text) is not None
 
 
 def is_prose(line: str) -> bool:
@@ -764,31 +889,50 @@ def is_prose(line: str) -> bool:
 
     A long headline may end with "?" or "!", so that alone does not make a line prose.
     """
-    if len(line) < PROSE_MIN or not ends_sentence(line):
+    if len(line) < PROSE_MIN:
         return False
-    return line.rstrip(CLOSING_MARKS).endswith(FULL_STOPS) or INNER_SENTENCE_END.search(line)
+    if ends_with_full_stop(line.rstrip(CLOSING_MARKS)):
+        return True
+    return ends_sentence(line) and INNER_SENTENCE_END.search(line) is not None
 
 
-def find_title_index(lines: Sequence[str], excluded: frozenset[int]) -> int | None:
-    """Return the index of the headline line in the header, or None."""
-    header_end = min(len(lines), HEADER_LINES)
-    for i in range(header_end):
-        if is_prose(lines[i]):
-            header_end = i
-            break
-    keyed = {
-        i: match_key(clean_title(lines[i]))
-        for i in range(min(len(lines), HEADER_LINES))
-        if i not in excluded and is_title_like(lines[i])
+def find_title_index(
+    lines: Sequence[str], excluded: frozenset[int], today: dt.date | None = None
+) -> int | None:
+    """Return the index of the headline line in the header, or None.
+
+    The first headline-shaped line before the first prose paragraph; a line the header repeats
+    wins (and may end with a full stop). A short label ("Conflicts & War", a slogan) is a
+    headline only when repeated. List items and last-updated lines never are.
+    """
+    today = today or dt.date.today()
+    header = min(len(lines), HEADER_LINES)
+    header_end = next((i for i in range(header) if is_prose(lines[i])), header)
+    last = len(lines) - 1 if len(lines) > 1 else None  # a cut last line is not a headline
+    texts = {
+        i: headline_text(lines[i], today)
+        for i in range(header)
+        if i not in excluded
+        and i != last
+        and not BULLET.match(lines[i])
+        and not UPDATED_LABEL.match(lines[i])
     }
-    candidates = [i for i in keyed if i < header_end]
-    title_keys: dict[str, list[int]] = {}
-    for i, key in keyed.items():
-        title_keys.setdefault(key, []).append(i)
-    for i in candidates:
-        if len(title_keys[keyed[i]]) > 1:
-            return i
-    return candidates[0] if candidates else None
+    keys = {i: match_key(text) for i, text in texts.items() if is_title_like(text, full_stop=True)}
+    counts = Counter(keys.values())
+    repeated = {i for i, key in keys.items() if key and counts[key] > 1}
+    candidates = [
+        i
+        for i in keys
+        if i < header_end
+        and is_title_like(texts[i], full_stop=i in repeated)
+        and (i in repeated or not is_short_label(texts[i]))
+    ]
+    preferred = [
+        i
+        for i in candidates
+        if i in repeated and len(texts[i]) <= REPEATED_TITLE_MAX and not is_short_label(texts[i])
+    ]
+    return next(iter(preferred or candidates), None)
 
 
 # --------------------------------------------------------------------------------------------
@@ -799,18 +943,16 @@ def find_title_index(lines: Sequence[str], excluded: frozenset[int]) -> int | No
 def extract_metadata(lines: Sequence[str], today: dt.date | None = None) -> Metadata:
     """Find title, publication date and publisher; report the lines they consumed."""
     today = today or dt.date.today()
+    lines, stamp = split_store_stamp(lines, today)
     header = range(min(len(lines), HEADER_LINES))
     consumed: set[int] = set()
 
-    consumed |= {
-        i
-        for i in header
-        if BREAKING_LABEL.match(lines[i].replace(ARABIC_TATWEEL, "")) or is_breadcrumb(lines[i])
-    }
+    breaking = {i for i in header if BREAKING_LABEL.match(lines[i].replace(ARABIC_TATWEEL, ""))}
+    consumed |= {i for i in header if is_breadcrumb(lines[i])}
 
-    dated = find_published_date(lines, today)
+    dated = (0, stamp) if stamp is not None else find_published_date(lines, today)
     byline_outlet = None
-    if dated is not None:
+    if dated is not None and stamp is None:
         date_index, date_match = dated
         if is_date_line(lines[date_index], date_match):
             consumed.add(date_index)
@@ -822,17 +964,29 @@ def extract_metadata(lines: Sequence[str], today: dt.date | None = None) -> Meta
         if i not in consumed and (name := find_masthead(lines[i][: LINE_SCAN_MAX + 1])) is not None
     }
     title_index = find_headline(lines, consumed | set(mastheads), today)
-    title = clean_title(lines[title_index]) if title_index is not None else None
+    title = headline_text(lines[title_index], today) if title_index is not None else None
 
     header_end = title_index if title_index is not None else _first_prose(lines)
     masthead = next((name for i, name in sorted(mastheads.items()) if i < header_end), None)
-    consumed |= {i for i in mastheads if i < header_end}
+    consumed |= {i for i in mastheads if i < header_end} | breaking
     if title_index is not None:
         consumed |= set(range(title_index + 1))
     elif masthead is not None:
         consumed |= {i for i in range(header_end) if _mentions(lines[i], masthead)}
 
-    publisher = byline_outlet or find_source_credit(lines) or masthead
+    body_start = title_index + 1 if title_index is not None else 0
+    site_prefix = split_site_prefix(lines[title_index]) if title_index is not None else None
+    publisher = (
+        byline_outlet
+        or find_dateline_credit(lines, body_start)
+        or masthead
+        or (site_prefix[0] if site_prefix else None)
+        or find_self_credit(lines, body_start)
+        or find_title_domain(title)
+        or find_source_credit(lines)
+        or find_sign_off(lines)
+        or find_footer_domain(lines)
+    )
     return Metadata(
         title=title or None,
         published_date=dated[1].date if dated else None,
@@ -842,6 +996,21 @@ def extract_metadata(lines: Sequence[str], today: dt.date | None = None) -> Meta
     )
 
 
+def split_store_stamp(lines: Sequence[str], today: dt.date) -> tuple[list[str], DateMatch | None]:
+    """Lines without a leading store stamp (" date YYYY-MM[-DD] ", added to stored copies of
+    pages), and the stamp's date when it gives a full day (a stated date; a month is not)."""
+    stamp = STORE_STAMP.match(lines[0]) if lines else None
+    if stamp is None:
+        return list(lines), None
+    rest = [lines[0][stamp.end() :], *lines[1:]]
+    if stamp["d"] is None:
+        return rest, None
+    date = build_date(int(stamp["y"]), int(stamp["m"]), int(stamp["d"]), today)
+    if date is None:
+        return rest, None
+    return rest, DateMatch(date, stamp["date"], stamp.start("date"), stamp.end("date"))
+
+
 def find_headline(lines: Sequence[str], excluded: set[int], today: dt.date) -> int | None:
     """``find_title_index``, passing over page furniture ("لمتابعتنا على تيليجرام", a copyright
     footer) and over datelines other than the publication date's ("2022年5月1日 (mis à jour)").
@@ -849,10 +1018,10 @@ def find_headline(lines: Sequence[str], excluded: set[int], today: dt.date) -> i
     Only the chosen line is checked (a few rule checks a document, not a few a line).
     """
     excluded = set(excluded)
-    while (index := find_title_index(lines, frozenset(excluded))) is not None:
+    while (index := find_title_index(lines, frozenset(excluded), today)) is not None:
         line = lines[index]
         dated = find_date(line[: LINE_SCAN_MAX + 1], today)
-        furniture = classify_line(line) not in (None, CAPTION)
+        furniture = classify_line(line) is not None  # captions and credits included
         if not furniture and not (dated is not None and is_date_line(line, dated)):
             return index
         excluded.add(index)

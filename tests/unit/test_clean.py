@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import pytest
@@ -10,16 +11,24 @@ from dataset.clean import (
     BODY,
     CAPTION,
     SKIPPED,
+    STOPLISTS,
+    STOPWORDS_LOW,
     Paragraph,
+    StopwordDensity,
+    alternation,
+    choose_stoplist,
     classify_line,
     join_body,
     label_lines,
+    load_furniture_lexicon,
     looks_like_mojibake,
     match_key,
     normalize_text,
     remove_boilerplate,
     split_lines,
+    stopword_density,
 )
+from dataset.errors import ConfigError
 
 # ---- normalization ----------------------------------------------------------------------------
 
@@ -155,8 +164,49 @@ def test_match_key(text, key):
         pytest.param("Home | World | Europe", "breadcrumb", id="en-breadcrumb"),
         pytest.param("Trang chủ › Thế giới", "breadcrumb", id="vi-breadcrumb"),
         pytest.param("Tags: Armenia, Azerbaijan, Karabakh", "label_line", id="en-tags"),
-        pytest.param("Nguồn: VnExpress", "label_line", id="vi-source-credit"),
         pytest.param("责任编辑：王明", "label_line", id="zh-editor"),
+        pytest.param(
+            '<image>data:image/png;base64,AAAA" alt="Колонна беженцев', "markup", id="image-tag"
+        ),
+        pytest.param("strong>", "markup", id="tag-fragment"),
+        pytest.param('"</figure>', "markup", id="closing-tag"),
+        pytest.param("<br/> <hr>", "markup", id="tags-only"),
+        pytest.param("12 + seven =", "captcha", id="math-captcha"),
+        pytest.param("#Мир #Переговоры", "hashtags", id="ru-hashtags"),
+        pytest.param("300 x 250", "ad_slot", id="ad-size"),
+        pytest.param("en_US", "markup", id="locale-code"),
+        pytest.param("News ID: 98765", "news_id", id="en-news-id"),
+        pytest.param("Haber kodu: 120934", "news_id", id="tr-news-id"),
+        pytest.param("کد خبر: ۷۷۱۲۰", "news_id", id="fa-news-id-persian-digits"),
+        pytest.param(
+            "We use cookies to improve your experience. Accept", "notice", id="en-cookies"
+        ),
+        pytest.param(
+            "Мы используем файлы cookie. Продолжая пользоваться сайтом, вы соглашаетесь.",
+            "notice",
+            id="ru-cookies",
+        ),
+        pytest.param("Please enable JavaScript to view this page.", "notice", id="en-javascript"),
+        pytest.param("Your email address will not be published.", "notice", id="en-comment-form"),
+        pytest.param(
+            "Denne artikkelen er over ett år gammel.", "notice", id="nb-old-article-notice"
+        ),
+        pytest.param("სარეკლამო ადგილი - 3", "widget", id="ka-ad-slot"),
+        pytest.param("פרסומת", "widget", id="he-ad"),
+        pytest.param("विज्ञापन", "widget", id="hi-ad"),
+        pytest.param("광고", "widget", id="ko-ad"),
+        pytest.param("広告", "widget", id="ja-ad"),
+        pytest.param("Жарнама", "widget", id="kk-ad"),
+        pytest.param("Reklam", "widget", id="tr-ad"),
+        pytest.param("Skip to main content", "widget", id="en-skip-link"),
+        pytest.param("Последние новости", "related_header", id="ru-latest-news"),
+        pytest.param("Son yazılar:", "related_header", id="az-recent-posts"),
+        pytest.param("Կարդացեք նաև Երևանում բացվել է նոր թանգարան", "read_also", id="hy-read-also"),
+        pytest.param("यह भी पढ़ें: दिल्ली में नई बस सेवा", "read_also", id="hi-read-also"),
+        pytest.param("Lees ook: Nieuwe brug geopend in Gent", "read_also", id="nl-read-also"),
+        pytest.param("轉載請註明出處，不得轉載", "copyright", id="zh-hant-no-reprint"),
+        pytest.param("無断転載を禁じます", "copyright", id="ja-no-reprint"),
+        pytest.param("ყველა უფლება დაცულია 2024", "copyright", id="ka-copyright"),
         # captions (kept for language detection, excluded from text)
         pytest.param(
             "亚美尼亚人在埃里温市中心政府大楼外抗议 [Karen Minasyan/AFP]",
@@ -179,6 +229,22 @@ def test_match_key(text, key):
         ),
         pytest.param("Беженцы на границе. Фото: ТАСС", CAPTION, id="ru-photo"),
         pytest.param("Des réfugiés à Goris. © AFP", CAPTION, id="copyright"),
+        pytest.param("Беженцы у границы. Фото: Пресс.Служба", CAPTION, id="ru-dotted-credit"),
+        pytest.param("ფოტო: არქივი", CAPTION, id="ka-photo-label"),
+        pytest.param("Photo by Jane Doe", CAPTION, id="en-photo-by"),
+        pytest.param("Image from Example News", CAPTION, id="en-image-from"),
+        pytest.param("서울 도심에서 열린 집회 모습. 사진=뉴스통신", CAPTION, id="ko-credit"),
+        pytest.param(
+            "서울 도심에서 열린 집회 모습. 사진=뉴스통신/공동취재단이미지 확대보기",
+            CAPTION,
+            id="ko-credit-enlarge-button",
+        ),
+        pytest.param(
+            "©JANE DOE/AGENCY - Refugees walk along the road near the border " * 6,
+            CAPTION,
+            id="leading-credit-any-length",
+        ),
+        pytest.param("Митинг в столице（来源：新华社）", CAPTION, id="fullwidth-source-caption"),
     ],
 )
 def test_classify_line_removes_furniture(line, rule):
@@ -226,6 +292,21 @@ def test_classify_line_removes_furniture(line, rule):
         pytest.param("Tác giả giữ quyền phát hành bài viết này.", id="vi-rights-prose"),
         pytest.param("西方领导人呼吁谈判并结束敌对行动", id="zh-subheading"),
         pytest.param("الأسلحة الدقيقة", id="ar-subheading"),
+        pytest.param("Если 3 < 5, то условие выполнено, сказал он журналистам.", id="lt-in-prose"),
+        pytest.param("#1 в рейтинге оказался Ереван, сообщили организаторы.", id="hash-in-prose"),
+        pytest.param("Цена составила 2 + 2 = 4 рубля за штуку.", id="equation-in-prose"),
+        pytest.param("Photos from the front line reached the newsroom late.", id="photos-in-prose"),
+        pytest.param(
+            "The regulator fined the company because, it said, 'we use cookies' was not a valid "
+            "consent notice under the law, and it ordered the firm to rewrite the banner, to "
+            "stop tracking visitors without their consent and to report back to the authority "
+            "within three months, in a ruling that lawyers said would shape the whole sector.",
+            id="en-cookie-notice-quoted-in-long-prose",
+        ),
+        pytest.param("Новости ID-карт: что изменится с 2025 года", id="news-id-word-in-headline"),
+        # a "Source: X" credit is the article's attribution, not furniture
+        pytest.param("Nguồn: VnExpress", id="vi-source-credit"),
+        pytest.param("Source: Interfax, RIA Novosti", id="en-source-credit"),
     ],
 )
 def test_classify_line_keeps_body(line):
@@ -273,6 +354,19 @@ def test_trailing_teaser_run_is_removed():
     assert label_lines(lines) == [BODY] + ["trailing_teasers"] * 3
 
 
+def test_short_lines_after_a_footer_are_teasers():
+    prose = "双方代表在会谈后表示，他们同意在下个月继续就边界问题举行谈判。"
+    lines = [prose, "未经授权，不得转载。", "1、边境口岸重新开放的消息"]
+    assert label_lines(lines) == [BODY, "copyright", "trailing_teasers"]
+    lines = [PROSE_FR, "Nous utilisons des cookies. Accepter", "Errant dans les nuages"]
+    assert label_lines(lines) == [BODY, "notice", "trailing_teasers"]
+
+
+def test_last_short_line_before_a_footer_is_kept():
+    lines = [PROSE_FR, "Errant dans les nuages de Dalat", "© 2024 Le Quotidien"]
+    assert label_lines(lines) == [BODY, BODY, "copyright"]
+
+
 def test_two_short_trailing_lines_are_kept():
     lines = [PROSE_FR, "Errant dans les nuages de Dalat", "Retour à la grande forêt"]
     assert label_lines(lines) == [BODY, BODY, BODY]
@@ -300,6 +394,103 @@ def test_title_repeat_and_duplicates_are_removed():
     assert label_lines(lines, title=title) == ["title_repeat", BODY, "duplicate"]
 
 
+def test_image_placeholder_caption_follows_it():
+    lines = [
+        PROSE_FR,
+        '<image>data:image/jpeg;base64,AAAA" alt=""</image>',
+        "Колонна на дороге",
+        PROSE_AR,
+    ]
+    assert label_lines(lines) == [BODY, "markup", CAPTION, BODY]
+
+
+@pytest.mark.parametrize(
+    ("alt", "caption"),
+    [
+        pytest.param(
+            "Беженцы у пункта пропуска на границе",
+            "Беженцы у пункта пропуска на границе AP / Иван Петров",
+            id="ru-alt-then-credit",
+        ),
+        pytest.param(
+            "Փախստականները սահմանային անցակետում",
+            "Փախստականները սահմանային անցակետում - 2023 GETTY IMAGES",
+            id="hy-alt-then-credit",
+        ),
+        pytest.param(
+            "국경 검문소 앞에 모인 피란민들의 모습 사진=통신사이미지 확대보기",
+            "국경 검문소 앞에 모인 피란민들의 모습 사진=통신사",
+            id="ko-caption-then-shorter",
+        ),
+    ],
+)
+def test_alt_text_and_its_credited_copy_are_captions(alt, caption):
+    assert label_lines([PROSE_FR, alt, caption, PROSE_AR]) == [BODY, CAPTION, CAPTION, BODY]
+
+
+def test_a_paragraph_and_a_longer_sentence_after_it_are_not_a_caption_pair():
+    first = "Переговоры продолжатся в пятницу в Москве"
+    second = first + ", сообщил представитель министерства, и стороны подпишут документ."
+    assert label_lines([PROSE_FR, first, second, PROSE_AR]) == [BODY] * 4
+
+
+def test_menu_entries_must_differ_and_be_words():
+    byline = ["Анна Петрова", "Анна Петрова", "Видео"]
+    assert label_lines([PROSE_FR, *byline, PROSE_AR]) == [BODY, BODY, "duplicate", BODY, BODY]
+    stamps = ["2016-04-05T20:13+0900", "2016-04-06T08:00+0900", "Видео"]
+    assert label_lines([PROSE_FR, *stamps, PROSE_AR]) == [BODY] * 5
+
+
+def test_empty_and_whitespace_only_lines_have_no_letters():
+    assert label_lines(["", " ", "\u3000"]) == ["no_letters"] * 3
+    assert label_lines([]) == []
+
+
+@pytest.mark.parametrize(
+    ("title", "line", "label"),
+    [
+        pytest.param(
+            "Հայաստանը և Ադրբեջանը ստորագրեցին հռչակագիր",
+            "Հայաստանը և Ադրբեջանը ստորագրեցին հռչակագիր",
+            "title_repeat",
+            id="hy-first-body-line-repeats-headline",
+        ),
+        pytest.param(
+            "Армения и Азербайджан подписали декларацию",
+            "Армения и Азербайджан подписали декларацию | Новости дня",
+            "title_repeat",
+            id="ru-repeat-with-site-suffix",
+        ),
+        pytest.param(
+            "Is a peace deal near?",
+            "Is a peace deal near?",
+            "title_repeat",
+            id="en-question-headline-repeated",
+        ),
+        pytest.param(
+            "Армения и Азербайджан подписали декларацию",
+            "Армения и Азербайджан подписали декларацию.",
+            BODY,
+            id="ru-lead-sentence-word-for-word",
+        ),
+        pytest.param(
+            "Is a peace deal near?",
+            "Is a peace deal near? Diplomats doubt it after the talks stalled.",
+            BODY,
+            id="en-lead-opening-with-headline",
+        ),
+        pytest.param(
+            "Армения и Азербайджан подписали декларацию",
+            "Лидеры двух стран в пятницу подписали в Вашингтоне совместную декларацию.",
+            BODY,
+            id="ru-lead-in-own-words",
+        ),
+    ],
+)
+def test_headline_copy_goes_and_lead_sentence_stays(title, line, label):
+    assert label_lines([title, line, PROSE_FR], skip={0}, title=title) == [SKIPPED, label, BODY]
+
+
 def test_skipped_lines_are_not_relabelled():
     assert label_lines(["Header", PROSE_FR], skip={0}) == [SKIPPED, BODY]
 
@@ -313,3 +504,129 @@ def test_remove_boilerplate_and_join_body():
         Paragraph(PROSE_AR),
     ]
     assert join_body(paragraphs) == f"{PROSE_FR}\n\n{PROSE_AR}"
+
+
+# ---- phrase lexicon (dataset/lexicon/furniture) -------------------------------------------------
+
+
+def test_lexicon_merges_every_language_file(tmp_path):
+    (tmp_path / "xx.yaml").write_text("language: xx\nwidgets: [Foo bar, Baz]\n", "utf-8")
+    (tmp_path / "yy.yaml").write_text(
+        "language: yy\nwidgets: [Baz, Գովազդ]\nnotices: [we use cookies]\n", "utf-8"
+    )
+    lexicon = load_furniture_lexicon(tmp_path)
+    assert lexicon["widgets"] == ("Foo bar", "Baz", "Գովազդ")
+    assert lexicon["notices"] == ("we use cookies",)
+    assert lexicon["follow"] == ()
+
+
+def test_an_empty_phrase_table_matches_nothing():
+    assert re.compile(alternation([])).search("any line at all") is None
+    assert re.compile(alternation(["tag", "tags"])).match("tags: x").group() == "tags"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param("language: zz\n", "'language'", id="wrong-code"),
+        pytest.param("- a\n", "'language'", id="not-a-mapping"),
+        pytest.param("language: xx\nwidget: [a]\n", "unknown key 'widget'", id="unknown-key"),
+        pytest.param("language: xx\nwidgets: a\n", "'widgets' must be a list", id="not-a-list"),
+        pytest.param("language: xx\nwidgets: ['', a]\n", "'widgets' must be", id="empty-phrase"),
+        pytest.param("language: xx\nwidgets: [a\n", "not valid YAML", id="bad-yaml"),
+    ],
+)
+def test_lexicon_errors_name_the_file_and_key(tmp_path, text, message):
+    path = tmp_path / "xx.yaml"
+    path.write_text(text, "utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_furniture_lexicon(tmp_path)
+    assert str(path) in str(info.value)
+    assert message in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+# ---- stop-word density (jusText's lists) ------------------------------------------------------
+
+SCRIPT_PROSE = {
+    "Russian": "Он сказал, что это было не так и что они будут на месте уже в этом году.",
+    "Armenian": "Նա ասաց, որ այդ որոշումը կայացվել է այն բանից հետո, երբ նրանք վերադարձան տուն։",
+    "Georgian": "მან თქვა, რომ ეს გადაწყვეტილება მიიღეს მას შემდეგ, რაც ისინი სახლში დაბრუნდნენ.",
+    "Hebrew": "הוא אמר כי ההחלטה התקבלה לאחר שהם חזרו הביתה, וכי הם לא יעשו את זה שוב.",
+    "Hindi": "उन्होंने कहा कि यह फैसला उनके घर लौटने के बाद लिया गया और वे इसे फिर से नहीं करेंगे।",
+    "Korean": "그는 이 결정이 그들이 집으로 돌아온 후에 내려졌다고 말했다. "
+    "그러나 이는 사실이 아니다.",
+    "Turkish": "Bakanlık, bu kararın da bir süre önce alındığını ve bu konuda daha fazla bilgi "
+    "verileceğini söyledi.",
+    "Azerbaijani": "Nazirlik bildirib ki, bu qərar bir müddət əvvəl qəbul edilib və bu barədə "
+    "əlavə məlumat veriləcək.",
+}
+# A gallery label in each language: a word no stop list holds.
+SCRIPT_LABEL = {
+    "Russian": "Видеосюжет",
+    "Armenian": "Տեսանյութ",
+    "Georgian": "ვიდეოსიუჟეტი",
+    "Hebrew": "וידאו-קליפ",
+    "Hindi": "वीडियोगैलरी",
+    "Korean": "포토갤러리",
+    "Turkish": "Fotogaleri",
+    "Azerbaijani": "Fotoqalereya",
+}
+
+
+@pytest.mark.parametrize("language", sorted(SCRIPT_PROSE))
+def test_document_language_picks_its_stop_list_and_prose_is_dense(language):
+    prose = SCRIPT_PROSE[language]
+    stoplist = choose_stoplist([prose])
+    assert stoplist is STOPLISTS[language]
+    assert stopword_density(prose, stoplist) >= STOPWORDS_LOW
+    assert stopword_density(SCRIPT_LABEL[language], stoplist) < STOPWORDS_LOW
+
+
+def test_kana_lines_are_measured_by_their_hiragana_share():
+    prose = "彼はその決定が彼らが家に帰った後に下されたと話した。"
+    assert choose_stoplist([prose]) is None
+    assert stopword_density(prose, None) >= STOPWORDS_LOW
+    assert stopword_density("スポーツ", None) == 0.0
+    assert stopword_density("国际政治", None) is None  # Chinese: unknown, never judged
+
+
+def test_han_lines_are_never_measured_by_a_word_list():
+    english = STOPLISTS["English"]
+    assert stopword_density("国际政治与外交关系的最新进展", english) is None
+    assert stopword_density("彼はその決定が彼らが家に帰った後に下されたと話した。", english) > 0.3
+
+
+def test_stopword_density_of_empty_and_whitespace_lines_is_unknown():
+    assert stopword_density("", STOPLISTS["English"]) is None
+    assert stopword_density("   ", STOPLISTS["English"]) is None
+    assert choose_stoplist([]) is None
+    assert choose_stoplist(["", " "]) is None
+
+
+@pytest.mark.parametrize("language", sorted(SCRIPT_PROSE))
+def test_short_low_density_line_between_furniture_is_furniture(language):
+    prose, label = SCRIPT_PROSE[language], SCRIPT_LABEL[language]
+    lines = [prose, "Advertisement", label, "Share Facebook Twitter", prose + " " + prose]
+    assert label_lines(lines) == [BODY, "widget", "context", "share_bar", BODY]
+
+
+@pytest.mark.parametrize("language", sorted(SCRIPT_PROSE))
+def test_short_dense_line_between_furniture_is_kept(language):
+    prose = SCRIPT_PROSE[language]
+    short = prose[:60].rstrip(" ,.")
+    assert StopwordDensity([prose])(short) >= STOPWORDS_LOW
+    lines = [prose, "Advertisement", short, "Share Facebook Twitter", prose + " " + prose]
+    assert label_lines(lines)[2] == BODY
+
+
+def test_unknown_density_line_between_furniture_is_kept():
+    prose = "双方代表在会谈后表示，他们同意在下个月继续就边界问题举行谈判。"
+    lines = [prose, "广告", "国际政治与外交关系的最新进展报道", "分享", prose]
+    assert label_lines(lines)[2] == BODY
+
+
+def test_line_between_copies_of_the_headline_is_kept():
+    title = "Переговоры в Вашингтоне завершились подписанием декларации"
+    lines = [PROSE_FR, title, "Анна Петрова", title, PROSE_AR]
+    assert label_lines(lines, title=title) == [BODY, "title_repeat", BODY, "title_repeat", BODY]

@@ -166,7 +166,8 @@ def test_memoised_prediction_equals_the_model(sample):
         pytest.param("__label__fr", "fr", id="iso-639-1"),
         pytest.param("__label__ceb", "ceb", id="iso-639-3"),
         pytest.param("__label__als", "gsw", id="alemannic-fixed"),
-        pytest.param("__label__sh", "hbs", id="serbo-croatian-fixed"),
+        pytest.param("__label__sh", "sr", id="serbo-croatian-is-serbian"),
+        pytest.param("__label__no", "nb", id="norwegian-is-bokmal"),
         pytest.param("__label__eml", "egl", id="retired-emilian-romagnol-fixed"),
     ],
 )
@@ -208,3 +209,18 @@ def test_count_scripts_counts_letters_only():
 )
 def test_han_variant(text, variant):
     assert han_variant(text) == variant
+
+
+@pytest.mark.parametrize(
+    ("sample", "code"),
+    [
+        pytest.param(
+            "بۇل ءسوز قازاق ءتىلىنىڭ ءتوتە جازۋىمەن جازىلعان ءماتىن، ونى قىتايداعى قازاقتار وقيدى",
+            "kk",
+            id="kazakh-arabic-script",
+        ),
+        pytest.param("ئۇيغۇر تىلى ئەرەب يېزىقىدا يېزىلىدۇ، بۇ تېكىست ئۇيغۇرچە", "ug", id="uyghur"),
+    ],
+)
+def test_arabic_script_kazakh_is_not_uyghur(sample, code):
+    assert predict_language(sample)[0] == code
