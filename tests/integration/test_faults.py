@@ -318,7 +318,8 @@ def test_ctrl_c_ends_a_two_worker_build_with_one_line(tmp_path):
 
 @pytest.mark.parametrize("damage", ["flip", "truncate", "empty"])
 def test_a_damaged_parquet_file_is_named(seed_release, seed_release_copy, damage):
-    shard = sorted(seed_release_copy.glob("data/*/*.parquet"))[0]
+    shards = sorted(seed_release_copy.glob("data/*/*.parquet"))
+    shard = shards[0] if damage == "flip" else shards[-1]  # diff reads them with pyarrow, polars
     data = bytearray(shard.read_bytes())
     if damage == "flip":
         for offset in range(8, len(data) // 2, 97):  # many bytes of the data pages
