@@ -3,7 +3,7 @@ one odd document never sinks a build, a killed or interrupted command leaves a v
 worker pools shut down, and every failure is one line naming its cause.
 
 In-process fault tests (configs, garbage files, scripts, failing steps) are in
-tests/unit/test_faults.py.
+tests/unit/test_fault_inputs.py.
 """
 
 from __future__ import annotations
