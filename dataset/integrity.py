@@ -138,10 +138,14 @@ def find_damaged_parquet(release_dir: Path) -> tuple[Path, str] | None:
 
 
 def explain_damage(error: BaseException, releases: tuple[Path, ...]) -> InputError | None:
-    """An InputError naming the damaged Parquet file of ``releases`` behind ``error``, if any."""
-    import pyarrow as pa
+    """An InputError naming the damaged Parquet file of ``releases`` behind ``error``, if any.
 
-    if not isinstance(error, (pa.ArrowException, OSError)):
+    Any error but our own (already one named line) is checked: pyarrow, polars and datasets each
+    word a damaged file differently.
+    """
+    from dataset.errors import KarabakhNewsError
+
+    if isinstance(error, KarabakhNewsError):
         return None
     for release in releases:
         if release is None or not release.is_dir():

@@ -26,14 +26,14 @@ def rewrite(release, relative: str, table: pa.Table) -> None:
     pq.write_table(table, release / relative)
 
 
-def validate(release) -> tuple[int, str]:
+def validate(release, *options: str) -> tuple[int, str]:
     """`validate RELEASE` through the click command in-process (GE is imported once per session;
     the subprocess path is covered by test_bad_usage_exits_2 and test_release_loading)."""
     from click.testing import CliRunner
 
     from dataset.cli import cli
 
-    result = CliRunner().invoke(cli, ["validate", str(release)])
+    result = CliRunner().invoke(cli, ["validate", str(release), *options])
     if result.exception and not isinstance(result.exception, SystemExit):
         raise result.exception
     return result.exit_code, result.output
@@ -99,7 +99,7 @@ def test_added_and_removed_files_are_named_and_nothing_is_written(seed_release_c
     before = summary.read_bytes()
     (seed_release_copy / "notes.txt").write_text("added after the build")
     (seed_release_copy / "LICENSE.md").unlink()
-    code, output = validate(seed_release_copy)
+    code, output = validate(seed_release_copy, "--write")
     assert code == 1
     assert "added since the build: notes.txt" in output
     assert "removed since the build: LICENSE.md" in output
@@ -118,7 +118,7 @@ def test_card_check_fails_on_an_edited_card(seed_release_copy):
 def test_validation_results_are_byte_stable(seed_release_copy):
     results = sorted((seed_release_copy / "validation").rglob("*.json"))
     before = {p: p.read_bytes() for p in results}
-    assert validate(seed_release_copy)[0] == 0
+    assert validate(seed_release_copy, "--write")[0] == 0
     assert {p: p.read_bytes() for p in results} == before
     summary = json.loads(before[seed_release_copy / "validation" / "summary.json"])
     assert summary["success"] is True
