@@ -35,8 +35,9 @@ Events
     An event is a candidate when a cue naming it occurs (strong cue), or when a generic cue of
     its kind (fighting, refugees, blockade, peace deal; in the article's language) occurs
     together with one of its entities and date evidence: the publication date within
-    [start, end + reporting_days] or the event's start year written in the text. Events that
-    start after the publication date are dropped. If some candidate is in its date window, the
+    [start - ANNOUNCE_DAYS, end + reporting_days] (a summit is reported while announced) or the
+    event's start year written in the text. Events starting more than ANNOUNCE_DAYS after the
+    publication date are dropped. If some candidate is in its date window, the
     article reports those; other candidates stay only with two or more strong cues (more than a
     passing background reference). Otherwise (no date, or a later repost) the article reports
     the latest episode among the candidates: those whose period (end + reporting_days) reaches
@@ -63,6 +64,7 @@ LEXICON_DIR = PACKAGE_DIR / "lexicon"
 GAZETTEER_FILES = ("places.yaml", "people.yaml", "organizations.yaml")
 ENTITY_TYPES = ("place", "person", "organization")
 EPISODE_DAYS = 30
+ANNOUNCE_DAYS = 14
 MIN_OUTLET_PREFIX = 3
 
 _FOLD_TABLE = str.maketrans({
@@ -350,6 +352,24 @@ def _hits(text: str, automaton: Any) -> list[tuple[int, int, str]]:
     return found
 
 
+def _in_folded_positions(raw: str, folded: str,
+                         hits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Move hits on ``raw`` to positions in ``fold(raw)`` so overlaps with names resolve.
+
+    Folding keeps the length of almost every text; where it does not (Armenian և, German ß),
+    positions are recomputed character by character, once, up to the last hit.
+    """
+    if not hits or len(raw) == len(folded):
+        return hits
+    last = max(end for _, end, _ in hits)
+    offsets, total = [], 0
+    for char in raw[:last]:
+        offsets.append(total)
+        total += len(fold(char))
+    offsets.append(total)
+    return [(offsets[start], offsets[end], key) for start, end, key in hits]
+
+
 def _leftmost_longest(hits: list[tuple[int, int, str]]) -> list[str]:
     kept, reach = [], 0
     for start, end, key in sorted(hits, key=lambda h: (h[0], h[0] - h[1], h[2])):
@@ -363,10 +383,12 @@ def find_entities(title: str | None, text: str | None,
                   lexicon: Lexicon | None = None) -> list[dict[str, Any]]:
     """Gazetteer entries mentioned in ``title`` and ``text`` with mention counts, sorted by key."""
     lex = lexicon or load_lexicon()
-    raw = f"{title or ''}\n{text or ''}"
-    keys = _leftmost_longest(_hits(fold(raw), lex.names))
+    raw = unicodedata.normalize("NFC", f"{title or ''}\n{text or ''}")
+    folded = fold(raw)
+    hits = _hits(folded, lex.names)
     if lex.acronyms is not None:
-        keys += _leftmost_longest(_hits(unicodedata.normalize("NFC", raw), lex.acronyms))
+        hits += _in_folded_positions(raw, folded, _hits(raw, lex.acronyms))
+    keys = _leftmost_longest(hits)
     counts: dict[str, int] = {}
     for key in keys:
         counts[key] = counts.get(key, 0) + 1
@@ -404,9 +426,10 @@ def _period_end(event: Event) -> dt.date | None:
 
 
 def _in_window(event: Event, day: dt.date | None) -> bool:
+    """Publication ``day`` within [start - ANNOUNCE_DAYS, end + reporting_days]."""
     end = _period_end(event)
     return day is not None and event.start is not None and end is not None and \
-        event.start <= day <= end
+        event.start - dt.timedelta(days=ANNOUNCE_DAYS) <= day <= end
 
 
 def find_events(entities: Iterable[Mapping[str, Any] | str], text: str | None,
@@ -422,9 +445,11 @@ def find_events(entities: Iterable[Mapping[str, Any] | str], text: str | None,
     years = set(_YEAR.findall(folded))
     candidates = []
     for event in lex.events.values():
-        if day is not None and event.start is not None and event.start > day:
+        if day is not None and event.start is not None and \
+                event.start > day + dt.timedelta(days=ANNOUNCE_DAYS):
             continue
-        dated = _in_window(event, day) or (event.start is not None and str(event.start.year) in years)
+        dated = _in_window(event, day) or \
+            (event.start is not None and str(event.start.year) in years)
         if strong.get(event.key) or (context.get(event.context) and present & event.entities
                                      and dated):
             candidates.append(event)
