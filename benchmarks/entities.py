@@ -29,6 +29,8 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import yaml
+
 from dataset import entities
 from dataset.document import parse_documents
 from dataset.paths import SEED_DIR
@@ -100,6 +102,35 @@ def cost_line(name: str, texts: Sequence[str], repeat: int) -> str:
             f"parse_documents {best['parse']:.0f} us/doc; matchers = {share:.1%} of it")
 
 
+def coverage() -> list[str]:
+    """The gazetteer's coverage: entries per type, verified fields, names per language."""
+    lexicon = entities.load_lexicon()
+    rows = []
+    for filename in entities.GAZETTEER_FILES:
+        rows += read_yaml_list(entities.LEXICON_DIR / "gazetteer" / filename)
+    lines = ["Gazetteer coverage:"]
+    for kind in entities.ENTITY_TYPES:
+        of_kind = [e for e in lexicon.entries.values() if e.type == kind]
+        lines.append(f"  {kind:<13} {len(of_kind):>3} entries, "
+                     f"{sum(e.wikidata is not None for e in of_kind)} with a verified Wikidata id, "
+                     f"{sum(e.coordinates is not None for e in of_kind)} with verified coordinates")
+    per_language: dict[str, tuple[int, int]] = {}
+    for row in rows:
+        for lang, forms in (row.get("names") or {}).items():
+            entries_n, names_n = per_language.get(lang, (0, 0))
+            per_language[lang] = (entries_n + 1, names_n + len(forms))
+    lines.append("  names per language (entries covered / names): " + ", ".join(
+        f"{lang} {e}/{n}" for lang, (e, n) in sorted(per_language.items())))
+    acronyms = sum(len(row.get("acronyms") or []) for row in rows)
+    lines.append(f"  plus {acronyms} case-sensitive acronyms; {len(lexicon.events)} events; "
+                 f"{len({v for v in lexicon.outlets.values()})} outlets")
+    return lines
+
+
+def read_yaml_list(path: Path) -> list[dict]:
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or []
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("realpages", type=Path, help="development set folder (raw/, gold.jsonl)")
@@ -169,6 +200,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for name in known:
             print(f"  {name} -> {entities.normalize_outlet(name)}")
 
+    print("\n".join(coverage()))
     print(f"Cost (CPU, best of {args.repeat} interleaved runs; lexicon load {load_ms:.0f} ms "
           "once per process):")
     for name, folder in (("seeds", args.seeds), ("realpages", raw_dir)):
