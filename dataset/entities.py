@@ -180,7 +180,7 @@ class Lexicon:
     names: _Scanner  # folded names and acronyms (acronyms checked case-sensitively)
     events: Mapping[str, Event]
     cues: _Scanner  # folded strong event cues (each key: a tuple of patterns)
-    context_cues: Mapping[str | None, _Scanner]  # per language; None: all languages
+    context_cues: Mapping[str | None, _Scanner]  # strong + a language's context cues; None: all
     event_entities: frozenset[str]  # gazetteer keys some event names
     outlets: Mapping[str, tuple[str, str | None]]
 
@@ -403,6 +403,12 @@ def _timeline(directory: Path,
         for table in tables:
             table.setdefault(literal, []).append(pattern)
 
+    def with_strong(table: dict[str, list[_Pattern]]) -> dict[str, list[_Pattern]]:
+        merged = {literal: list(patterns) for literal, patterns in strong.items()}
+        for literal, patterns in table.items():
+            merged.setdefault(literal, []).extend(patterns)
+        return merged
+
     for raw in data.get("events") or []:
         key = raw["key"]
         if raw.get("context") not in contexts:
@@ -415,7 +421,8 @@ def _timeline(directory: Path,
         for lang, items in by_lang.items():
             for cue in items:
                 add(cue, context, "context", lang)
-    return events, _cue_scanner(strong), {lang: _cue_scanner(table)
+    # One scan per article: each language's context cues ride with all the strong cues.
+    return events, _cue_scanner(strong), {lang: _cue_scanner(with_strong(table))
                                           for lang, table in by_language.items()}
 
 
@@ -504,29 +511,22 @@ def find_entities(title: str | None, text: str | None,
 def _cue_counts(folded: str, language: str | None, lexicon: Lexicon,
                 with_context: bool) -> tuple[dict[str, int], dict[str, int]]:
     """Strong-cue hits per event and (``with_context``) context-cue hits per context kind."""
-    contexts = None if not with_context else \
-        lexicon.context_cues.get(language if language in lexicon.context_cues else None)
-    counts: tuple[dict[str, int], dict[str, int]] = ({}, {})
-    for table, scanner in zip(counts, (lexicon.cues, contexts), strict=True):
-        if scanner is None:
-            continue
-        for start, literal_end, patterns in scanner.scan(folded):
-            for pattern in patterns:
-                end = literal_end
-                if pattern.regex is not None:
-                    match = pattern.regex.match(folded, start)
-                    if match is None:
-                        continue
-                    end = match.end()
-                if _at_boundaries(folded, start, end, pattern):
-                    table[pattern.target] = table.get(pattern.target, 0) + 1
-    return counts
-
-
-def _in_window(event: Event, day: dt.date | None) -> bool:
-    """Publication ``day`` within the event's reporting window (see Event.window)."""
-    return day is not None and event.window is not None and \
-        event.window[0] <= day <= event.window[1]
+    scanner = lexicon.cues if not with_context else \
+        lexicon.context_cues[language if language in lexicon.context_cues else None]
+    strong: dict[str, int] = {}
+    context: dict[str, int] = {}
+    for start, literal_end, patterns in scanner.scan(folded):
+        for pattern in patterns:
+            end = literal_end
+            if pattern.regex is not None:
+                match = pattern.regex.match(folded, start)
+                if match is None:
+                    continue
+                end = match.end()
+            if _at_boundaries(folded, start, end, pattern):
+                table = strong if pattern.kind == "strong" else context
+                table[pattern.target] = table.get(pattern.target, 0) + 1
+    return strong, context
 
 
 def _period_end(event: Event) -> dt.date:
@@ -544,26 +544,33 @@ def find_events(entities: Iterable[Mapping[str, Any] | str], text: str | None,
     folded = _fold_text(text or "")
     linked = not present.isdisjoint(lex.event_entities)
     strong, context = _cue_counts(folded, language, lex, with_context=linked)
+    if not strong and not context:
+        return []
     years: set[str] | None = None
     last_start = None if day is None else day + _ANNOUNCE
-    candidates = []
+    candidates, windowed = [], []
     for event in lex.events.values():
         if last_start is not None and event.start is not None and event.start > last_start:
             continue
+        in_window = day is not None and event.window is not None and \
+            event.window[0] <= day <= event.window[1]
         if strong.get(event.key):
             candidates.append(event)
+            if in_window:
+                windowed.append(event)
             continue
         if not (context.get(event.context) and present & event.entities):
             continue
         if day is not None:
-            dated = _in_window(event, day)
+            dated = in_window
         else:
             if years is None and not event.dateless:
                 years = set(_YEAR.findall(folded))
             dated = event.dateless or bool(years and years & event.years)
         if dated:
             candidates.append(event)
-    windowed = [e for e in candidates if _in_window(e, day)]
+            if in_window:
+                windowed.append(event)
     if windowed:
         chosen = windowed + [e for e in candidates
                              if e not in windowed and strong.get(e.key, 0) >= 2]
