@@ -1,0 +1,614 @@
+"""Gazetteer entities, conflict events and outlet names of an article (issue 19).
+
+Contract
+--------
+``find_entities(title, text)`` returns the gazetteer entries mentioned in the title and text as a
+list of ``{"key", "name", "type", "wikidata", "count"}`` dicts sorted by key, each count >= 1.
+``find_events(entities, text, language, published_date)`` returns the sorted keys of the conflict
+events (dataset/lexicon/events.yaml) the article reports. ``normalize_outlet(name)`` returns
+``(canonical name, ISO 3166-1 alpha-2 country or None)`` for a registered outlet, else None.
+All three are pure and deterministic; the data files are read once per process
+(``load_lexicon``), and a malformed file raises ``ValueError`` naming the file and entry.
+
+Definitions (quoted by the dataset card)
+----------------------------------------
+Data
+    dataset/lexicon/gazetteer/{places,people,organizations}.yaml (names per language, ISO 639-1),
+    gazetteer/affixes.yaml (inflection suffixes and clitic prefixes per language),
+    lexicon/events.yaml (timeline, cue terms) and lexicon/outlets.yaml (outlet registry).
+Folding
+    Text and names are compared after ``fold``: Unicode casefolding, Turkish dotted capital I
+    read as i, Russian ё read as е, Arabic/Persian letter variants unified (أ إ آ -> ا,
+    ي ى -> ی, ك -> ک), Armenian և/եւ/ԵՎ read as եվ, no-break spaces read as spaces, ’ as '.
+    Acronyms
+    (``acronyms:`` in the gazetteer) are matched case-sensitively on the unfolded text, so
+    "UN" or "EU" never match inside "une" or "Europe".
+Matching
+    One Aho-Corasick pass over the folded title and text finds every name and acronym
+    (ahocorasick-rs, a DFA over UTF-8: 43 us for a 3 KB document where pyahocorasick 2.3.1
+    took 330-460 us on the same machine, its Unicode trie searching the ~250 first letters of
+    the names at every character); an acronym counts only where the unfolded text spells it
+    exactly. A hit counts only at word
+    boundaries of its script: letters of the same script glued before it must form a prefix
+    declared for one of the languages the name is listed in (Arabic و/ب/ال..., Hebrew ה/ו/ב...),
+    and letters glued after it a declared suffix (Russian case endings, Armenian -ում/-ի/-ից/-ը,
+    Turkish and Azerbaijani case suffixes...). Han, kana and hangul have no boundary check.
+    Overlapping hits resolve leftmost-longest ("Heydar Aliyev" is one mention of Heydar Aliyev,
+    not also one of Ilham Aliyev; "Nagorno-Karabakh" is one mention, not two).
+Events
+    An event is a candidate when a cue naming it occurs (strong cue), or when a generic cue of
+    its kind (fighting, refugees, blockade, peace deal; in the article's language) occurs
+    together with one of its entities and date evidence. With a publication date, the evidence
+    is that date within [start - ANNOUNCE_DAYS, end + reporting_days] (a summit is reported
+    while announced). Without one, it is a year of the event written in the text, or nothing
+    more for events marked ``dateless`` in the data: blockade words next to the Lachin
+    corridor, or peace-deal words next to Trump, name those events in any year. Events
+    starting more than ANNOUNCE_DAYS after the publication date are dropped. If some candidate
+    is in its date window, the article reports those; other candidates stay only with two or
+    more strong cues (more than a passing background reference). Otherwise (no date, or a
+    later repost) the article reports the latest episode among the candidates: those whose
+    period (end + reporting_days) reaches within EPISODE_DAYS of the latest candidate's start.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import ahocorasick_rs
+import yaml
+
+from dataset.paths import PACKAGE_DIR
+
+LEXICON_DIR = PACKAGE_DIR / "lexicon"
+GAZETTEER_FILES = ("places.yaml", "people.yaml", "organizations.yaml")
+ENTITY_TYPES = ("place", "person", "organization")
+EPISODE_DAYS = 30
+ANNOUNCE_DAYS = 14
+_ANNOUNCE = dt.timedelta(days=ANNOUNCE_DAYS)
+MIN_OUTLET_PREFIX = 3
+
+# One-to-one replacements before casefolding (str.replace per pair: str.translate with a dict
+# costs ~100 ns per character on non-ASCII text, ten times more).
+_FOLD_PAIRS = (
+    ("İ", "i"), ("ё", "е"), ("Ё", "е"), ("أ", "ا"), ("إ", "ا"), ("آ", "ا"),
+    ("ي", "ی"), ("ى", "ی"), ("ك", "ک"), ("\u00a0", " "), ("\u2019", "'"),
+)
+_EXPANDING = re.compile("[" + "".join(
+    re.escape(chr(c)) for c in range(0x80, 0x10000) if len(chr(c).casefold()) > 1) + "]")
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # same result, 30x faster
+_YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")
+
+# Scripts whose words are not separated by spaces: no boundary check.
+_UNBOUNDED = "unbounded"
+_SCRIPT_RANGES = (
+    (0x0000, 0x024F, "Latn"), (0x0370, 0x03FF, "Grek"), (0x0400, 0x052F, "Cyrl"),
+    (0x0530, 0x058F, "Armn"), (0x0590, 0x05FF, "Hebr"), (0x0600, 0x06FF, "Arab"),
+    (0x0750, 0x077F, "Arab"), (0x0900, 0x097F, "Deva"), (0x10A0, 0x10FF, "Geor"),
+    (0x1100, 0x11FF, _UNBOUNDED), (0x1C90, 0x1CBF, "Geor"), (0x1E00, 0x1EFF, "Latn"),
+    (0x1F00, 0x1FFF, "Grek"), (0x3040, 0x30FF, _UNBOUNDED), (0x3130, 0x318F, _UNBOUNDED),
+    (0x3400, 0x4DBF, _UNBOUNDED), (0x4E00, 0x9FFF, _UNBOUNDED), (0xAC00, 0xD7AF, _UNBOUNDED),
+    (0xF900, 0xFAFF, _UNBOUNDED), (0xFB50, 0xFDFF, "Arab"), (0xFE70, 0xFEFF, "Arab"),
+    (0xFF66, 0xFF9F, _UNBOUNDED), (0x20000, 0x3FFFF, _UNBOUNDED),
+)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One gazetteer entry; ``coordinates`` is ``(lat, lon)`` or None."""
+
+    key: str
+    name: str
+    type: str
+    wikidata: str | None
+    coordinates: tuple[float, float] | None
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    """What an automaton hit stands for, with the affixes allowed at its edges."""
+
+    target: str
+    length: int
+    suffixes: frozenset[str]
+    prefixes: frozenset[str]
+    stem: bool = False
+    regex: re.Pattern[str] | None = None
+    kind: str = ""
+    languages: frozenset[str] = frozenset()
+    exact: str | None = None  # an acronym: the unfolded text must read exactly this
+
+
+class _Scanner:
+    """An Aho-Corasick automaton over ``keys``.
+
+    ``overlapping``: report every occurrence of every key (event cues, which all count);
+    otherwise leftmost-longest, non-overlapping occurrences ("Nagorno-Karabakh" once, not
+    also its "Karabakh").
+    """
+
+    def __init__(self, keys: list[str], patterns: list[Any], overlapping: bool) -> None:
+        self.patterns = patterns
+        self.overlapping = overlapping
+        kind = ahocorasick_rs.MatchKind.Standard if overlapping \
+            else ahocorasick_rs.MatchKind.LeftmostLongest
+        self.automaton = ahocorasick_rs.AhoCorasick(
+            keys, matchkind=kind, implementation=ahocorasick_rs.Implementation.DFA) \
+            if keys else None
+
+    def scan(self, text: str) -> list[tuple[int, int, Any]]:
+        """(start, end, pattern) of the occurrences of keys in ``text``, in text order."""
+        if self.automaton is None:
+            return []
+        patterns = self.patterns
+        return [(start, end, patterns[index]) for index, start, end
+                in self.automaton.find_matches_as_indexes(text, overlapping=self.overlapping)]
+
+
+@dataclass(frozen=True)
+class Event:
+    """One timeline event; ``end`` may be None (not verified).
+
+    ``window``: [start - ANNOUNCE_DAYS, (end or start) + reporting_days], None without a start;
+    ``years``: the years the event spans, as written; ``dateless``: its context cues plus one
+    of its entities identify it without date evidence (events.yaml ``dateless: true``).
+    """
+
+    key: str
+    name: str
+    start: dt.date | None
+    end: dt.date | None
+    reporting_days: int
+    context: str
+    entities: frozenset[str]
+    window: tuple[dt.date, dt.date] | None = None
+    years: frozenset[str] = frozenset()
+    dateless: bool = False
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Everything the matchers need, built once from the data files."""
+
+    entries: Mapping[str, Entry]
+    names: _Scanner  # folded names and acronyms (acronyms checked case-sensitively)
+    events: Mapping[str, Event]
+    cues: _Scanner  # folded strong event cues (each key: a tuple of patterns)
+    context_cues: Mapping[str | None, _Scanner]  # strong + a language's context cues; None: all
+    event_entities: frozenset[str]  # gazetteer keys some event names
+    outlets: Mapping[str, tuple[str, str | None]]
+
+
+def fold(text: str) -> str:
+    """Fold ``text`` for matching (see Definitions); keeps boundaries where they were."""
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    for old, new in _FOLD_PAIRS:
+        if old in text:
+            text = text.replace(old, new)
+    text = text.casefold()
+    # Armenian: casefold turns the ligature և into ե + ւ; its capital is ԵՎ and the reformed
+    # spelling writes եվ, so every spelling meets at եվ.
+    return text.replace("եւ", "եվ") if "ւ" in text else text
+
+
+@functools.lru_cache(maxsize=8)
+def _fold_text(text: str) -> str:
+    """``fold`` of an article body, kept for the find_events call that follows find_entities."""
+    return fold(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _script(char: str) -> str:
+    point = ord(char)
+    for low, high, script in _SCRIPT_RANGES:
+        if low <= point <= high:
+            return script
+    return "Other"
+
+
+def _is_letter(char: str) -> bool:
+    """Letters and combining marks (Devanagari vowel signs, Arabic harakat) glue to words."""
+    return char.isalpha() or (not char.isascii() and unicodedata.category(char)[0] == "M")
+
+
+def _glued_before(text: str, start: int, script: str) -> str:
+    """The run of same-script letters that ends right before ``start``."""
+    i = start
+    while i > 0 and _is_letter(text[i - 1]) and _script(text[i - 1]) == script:
+        i -= 1
+    return text[i:start]
+
+
+def _glued_after(text: str, end: int, script: str) -> str:
+    """The run of same-script letters that starts at ``end``."""
+    j, n = end, len(text)
+    while j < n and _is_letter(text[j]) and _script(text[j]) == script:
+        j += 1
+    return text[end:j]
+
+
+def _in_url(text: str, position: int) -> bool:
+    """True when the whitespace-delimited token around ``position`` is a URL."""
+    token_start = max(text.rfind(" ", 0, position), text.rfind("\n", 0, position)) + 1
+    token = text[token_start:position]
+    return "://" in token or token.startswith("www.")
+
+
+def _at_boundaries(text: str, start: int, end: int, pattern: _Pattern) -> bool:
+    """True when the hit text[start:end] is a word (plus declared affixes) of its script.
+
+    A name inside a handle, identifier or URL (@armenia_news, https://x.am/armenia) is no
+    mention; "Armenia/Azerbaijan" in prose is two.
+    """
+    before = text[start - 1] if start > 0 else " "
+    if before in "@_" or (end < len(text) and text[end] == "_") or \
+            (before == "/" and _in_url(text, start)):
+        return False
+    if start > 0 and _is_letter(text[start - 1]):
+        first = _script(text[start])
+        if first != _UNBOUNDED:
+            glued = _glued_before(text, start, first)
+            if glued and glued not in pattern.prefixes:
+                return False
+    if pattern.stem or end >= len(text) or not _is_letter(text[end]):
+        return True
+    last = _script(text[end - 1])
+    if last != _UNBOUNDED:
+        glued = _glued_after(text, end, last)
+        if glued and glued not in pattern.suffixes:
+            return False
+    return True
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return yaml.load(fh, Loader=_YAML_LOADER)
+    except (OSError, yaml.YAMLError) as exc:
+        raise ValueError(f"{path}: cannot read lexicon data ({exc}); fix the file") from exc
+
+
+Affixes = tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]
+
+
+def _affixes(directory: Path) -> Affixes:
+    data = _read_yaml(directory / "gazetteer" / "affixes.yaml") or {}
+    suffixes = {lang: frozenset(fold(s) for s in items)
+                for lang, items in (data.get("suffixes") or {}).items()}
+    prefixes = {lang: frozenset(fold(p) for p in items)
+                for lang, items in (data.get("prefixes") or {}).items()}
+    return suffixes, prefixes
+
+
+def _union(table: Mapping[str, frozenset[str]], languages: Iterable[str]) -> frozenset[str]:
+    out: frozenset[str] = frozenset()
+    for lang in languages:
+        out |= table.get(lang, frozenset())
+    return out
+
+
+def _entry_of(raw: Mapping[str, Any], path: Path) -> Entry:
+    key = raw.get("key")
+    if not isinstance(key, str) or raw.get("type") not in ENTITY_TYPES:
+        raise ValueError(f"{path}: entry {key!r} needs a string key and a type in {ENTITY_TYPES}")
+    coords = raw.get("coordinates")
+    point = None if coords is None else (float(coords["lat"]), float(coords["lon"]))
+    if point is not None and not raw.get("source"):
+        raise ValueError(f"{path}: {key} has coordinates but no source; name the page or null them")
+    if raw.get("wikidata") is not None and not raw.get("source"):
+        raise ValueError(f"{path}: {key} has a wikidata id but no source; name the page or null it")
+    return Entry(key, str(raw["name"]), str(raw["type"]), raw.get("wikidata"), point)
+
+
+def _gazetteer(directory: Path, affixes: Affixes) -> tuple[dict[str, Entry], _Scanner]:
+    suffixes, prefixes = affixes
+    entries: dict[str, Entry] = {}
+    languages_of: dict[tuple[str, str], set[str]] = {}
+    acronyms: dict[str, str] = {}
+    for filename in GAZETTEER_FILES:
+        path = directory / "gazetteer" / filename
+        for raw in _read_yaml(path) or []:
+            entry = _entry_of(raw, path)
+            if entry.key in entries:
+                raise ValueError(f"{path}: key {entry.key} is defined twice; keep one entry")
+            entries[entry.key] = entry
+            for lang, forms in (raw.get("names") or {}).items():
+                for form in forms:
+                    languages_of.setdefault((fold(form), entry.key), set()).add(lang)
+            for acronym in raw.get("acronyms") or []:
+                if acronyms.setdefault(acronym, entry.key) != entry.key:
+                    raise ValueError(f"{path}: acronym {acronym!r} is used by two entries")
+    owner: dict[str, str] = {}
+    forms, patterns = [], []
+    for (form, key), languages in sorted(languages_of.items()):
+        if owner.setdefault(form, key) != key:
+            raise ValueError(f"{directory}: name {form!r} is listed for both {owner[form]} and "
+                             f"{key}; keep it in one entry")
+        forms.append(form)
+        patterns.append(_Pattern(key, len(form), _union(suffixes, languages),
+                                 _union(prefixes, languages)))
+    for acronym, key in sorted(acronyms.items()):
+        form = fold(acronym)
+        if owner.setdefault(form, key) != key:
+            raise ValueError(f"{directory}: acronym {acronym!r} of {key} folds to a name of "
+                             f"{owner[form]}; keep one")
+        if form not in forms:
+            forms.append(form)
+            patterns.append(_Pattern(key, len(form), frozenset(), frozenset(), exact=acronym))
+    return entries, _Scanner(forms, patterns, overlapping=False)
+
+
+def _cue_pattern(cue: str, target: str, kind: str, languages: frozenset[str],
+                 suffixes: frozenset[str], prefixes: frozenset[str]) -> tuple[str, _Pattern]:
+    """Automaton key and pattern of one cue; ``word*`` is a stem, inner stars become regexes."""
+    folded = fold(cue)
+    stem = folded.endswith("*")
+    body = folded.rstrip("*")
+    literal = body.split("*", 1)[0]
+    regex = None
+    if "*" in body:
+        parts = [re.escape(p).replace(r"\ ", r"\s+") for p in body.split("*")]
+        regex = re.compile(r"\w*".join(parts))
+    return literal, _Pattern(target, len(literal), suffixes, prefixes, stem, regex, kind, languages)
+
+
+def _date(value: Any, path: Path, key: str) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    raise ValueError(f"{path}: event {key} has a date that is not YYYY-MM-DD: {value!r}")
+
+
+def _cue_scanner(cues: Mapping[str, list[_Pattern]]) -> _Scanner:
+    literals = sorted(cues)
+    return _Scanner(literals, [tuple(cues[literal]) for literal in literals], overlapping=True)
+
+
+def _event(raw: Mapping[str, Any], path: Path, key: str) -> Event:
+    start = _date(raw.get("start"), path, key)
+    end = _date(raw.get("end"), path, key)
+    reporting = int(raw.get("reporting_days", 0))
+    window = None if start is None else (start - _ANNOUNCE,
+                                         (end or start) + dt.timedelta(days=reporting))
+    years = frozenset() if start is None else \
+        frozenset(str(y) for y in range(start.year, (end or start).year + 1))
+    return Event(key, raw["name"], start, end, reporting, raw["context"],
+                 frozenset(raw.get("entities") or []), window, years, bool(raw.get("dateless")))
+
+
+def _timeline(directory: Path,
+              affixes: Affixes) -> tuple[dict[str, Event], _Scanner, dict[str | None, _Scanner]]:
+    """Events, a scanner of strong cues (every language) and context-cue scanners per language
+    (key None: all languages, for articles whose language is unknown)."""
+    suffixes, prefixes = affixes
+    path = directory / "events.yaml"
+    data = _read_yaml(path) or {}
+    contexts = data.get("context_cues") or {}
+    events: dict[str, Event] = {}
+    strong: dict[str, list[_Pattern]] = {}
+    by_language: dict[str | None, dict[str, list[_Pattern]]] = {None: {}}
+
+    def add(cue: str, target: str, kind: str, lang: str) -> None:
+        langs = frozenset([lang])
+        literal, pattern = _cue_pattern(str(cue), target, kind, langs,
+                                        _union(suffixes, langs), _union(prefixes, langs))
+        tables = [strong] if kind == "strong" else [by_language[None],
+                                                    by_language.setdefault(lang, {})]
+        for table in tables:
+            table.setdefault(literal, []).append(pattern)
+
+    def with_strong(table: dict[str, list[_Pattern]]) -> dict[str, list[_Pattern]]:
+        merged = {literal: list(patterns) for literal, patterns in strong.items()}
+        for literal, patterns in table.items():
+            merged.setdefault(literal, []).extend(patterns)
+        return merged
+
+    for raw in data.get("events") or []:
+        key = raw["key"]
+        if raw.get("context") not in contexts:
+            raise ValueError(f"{path}: event {key} names an unknown context {raw.get('context')!r}")
+        events[key] = _event(raw, path, key)
+        for lang, items in (raw.get("cues") or {}).items():
+            for cue in items:
+                add(cue, key, "strong", lang)
+    for context, by_lang in contexts.items():
+        for lang, items in by_lang.items():
+            for cue in items:
+                add(cue, context, "context", lang)
+    # One scan per article: each language's context cues ride with all the strong cues.
+    return events, _cue_scanner(strong), {lang: _cue_scanner(with_strong(table))
+                                          for lang, table in by_language.items()}
+
+
+def _outlets(directory: Path) -> dict[str, tuple[str, str | None]]:
+    path = directory / "outlets.yaml"
+    table: dict[str, tuple[str, str | None]] = {}
+    for raw in (_read_yaml(path) or {}).get("outlets") or []:
+        value = (str(raw["name"]), raw.get("country"))
+        for alias in [raw["name"], *(raw.get("aliases") or [])]:
+            folded = _fold_outlet(str(alias))
+            if table.setdefault(folded, value) != value:
+                raise ValueError(f"{path}: alias {alias!r} belongs to two outlets; keep one")
+    return table
+
+
+@functools.cache
+def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
+    """Read and compile the lexicon data once per process (cached per directory)."""
+    affixes = _affixes(directory)
+    entries, names = _gazetteer(directory, affixes)
+    events, cues, context_cues = _timeline(directory, affixes)
+    for event in events.values():
+        unknown = sorted(event.entities - entries.keys())
+        if unknown:
+            raise ValueError(f"{directory / 'events.yaml'}: event {event.key} names unknown "
+                             f"gazetteer keys {unknown}")
+    linked = frozenset().union(*(event.entities for event in events.values()))
+    return Lexicon(entries, names, events, cues, context_cues, linked, _outlets(directory))
+
+
+def _is_clear(char: str) -> bool:
+    """True for a character that ends a word on its own: no letter, no mark, not @ _ /."""
+    if char.isascii():
+        return (not char.isalnum() and char not in "@_/") or char.isdigit()
+    return not char.isalpha() and unicodedata.category(char)[0] != "M"
+
+
+def _raw_position(raw: str, folded_position: int) -> int:
+    """Position in ``raw`` of ``folded_position`` in ``fold(raw)``.
+
+    Only casefolding changes lengths (Armenian և -> եւ, German ß -> ss); the characters that
+    expand are found with one regular-expression scan.
+    """
+    position = folded_position
+    for match in _EXPANDING.finditer(raw):
+        if match.start() >= position:
+            break
+        position -= len(match.group().casefold()) - 1
+    return position
+
+
+def _mention_counts(folded: str, raw: str, scanner: _Scanner) -> dict[str, int]:
+    """Mentions per key: leftmost-longest hits that respect word boundaries.
+
+    The common hit, with a space or punctuation on both sides, is accepted without looking
+    further; acronyms must also read exactly so in the unfolded text.
+    """
+    size, counts = len(folded), {}
+    for start, end, pattern in scanner.scan(folded):
+        clear = (start == 0 or _is_clear(folded[start - 1])) and \
+            (end == size or _is_clear(folded[end]))
+        if not clear and not _at_boundaries(folded, start, end, pattern):
+            continue
+        if pattern.exact is not None:
+            low, high = (start, end) if len(raw) == size else \
+                (_raw_position(raw, start), _raw_position(raw, end))
+            if raw[low:high] != pattern.exact:
+                continue
+        counts[pattern.target] = counts.get(pattern.target, 0) + 1
+    return counts
+
+
+def find_entities(title: str | None, text: str | None,
+                  lexicon: Lexicon | None = None) -> list[dict[str, Any]]:
+    """Gazetteer entries mentioned in ``title`` and ``text`` with mention counts, sorted by key."""
+    lex = lexicon or load_lexicon()
+    raw = f"{title or ''}\n{text or ''}"
+    if not unicodedata.is_normalized("NFC", raw):
+        raw = unicodedata.normalize("NFC", raw)
+    counts = _mention_counts(f"{fold(title or '')}\n{_fold_text(text or '')}", raw, lex.names)
+    return [{"key": key, "name": lex.entries[key].name, "type": lex.entries[key].type,
+             "wikidata": lex.entries[key].wikidata, "count": counts[key]}
+            for key in sorted(counts)]
+
+
+def _cue_counts(folded: str, language: str | None, lexicon: Lexicon,
+                with_context: bool) -> tuple[dict[str, int], dict[str, int]]:
+    """Strong-cue hits per event and (``with_context``) context-cue hits per context kind."""
+    scanner = lexicon.cues if not with_context else \
+        lexicon.context_cues[language if language in lexicon.context_cues else None]
+    strong: dict[str, int] = {}
+    context: dict[str, int] = {}
+    for start, literal_end, patterns in scanner.scan(folded):
+        for pattern in patterns:
+            end = literal_end
+            if pattern.regex is not None:
+                match = pattern.regex.match(folded, start)
+                if match is None:
+                    continue
+                end = match.end()
+            if _at_boundaries(folded, start, end, pattern):
+                table = strong if pattern.kind == "strong" else context
+                table[pattern.target] = table.get(pattern.target, 0) + 1
+    return strong, context
+
+
+def _period_end(event: Event) -> dt.date:
+    return event.window[1] if event.window is not None else dt.date.max
+
+
+def find_events(entities: Iterable[Mapping[str, Any] | str], text: str | None,
+                language: str | None, published_date: dt.date | str | None,
+                lexicon: Lexicon | None = None) -> list[str]:
+    """Sorted keys of the timeline events the article reports (see Definitions)."""
+    lex = lexicon or load_lexicon()
+    day = dt.date.fromisoformat(published_date) if isinstance(published_date, str) \
+        else published_date
+    present = {e if isinstance(e, str) else e["key"] for e in entities}
+    folded = _fold_text(text or "")
+    linked = not present.isdisjoint(lex.event_entities)
+    strong, context = _cue_counts(folded, language, lex, with_context=linked)
+    if not strong and not context:
+        return []
+    years: set[str] | None = None
+    last_start = None if day is None else day + _ANNOUNCE
+    candidates, windowed = [], []
+    for event in lex.events.values():
+        if last_start is not None and event.start is not None and event.start > last_start:
+            continue
+        in_window = day is not None and event.window is not None and \
+            event.window[0] <= day <= event.window[1]
+        if strong.get(event.key):
+            candidates.append(event)
+            if in_window:
+                windowed.append(event)
+            continue
+        if not (context.get(event.context) and present & event.entities):
+            continue
+        if day is not None:
+            dated = in_window
+        else:
+            if years is None and not event.dateless:
+                years = set(_YEAR.findall(folded))
+            dated = event.dateless or bool(years and years & event.years)
+        if dated:
+            candidates.append(event)
+            if in_window:
+                windowed.append(event)
+    if windowed:
+        chosen = windowed + [e for e in candidates
+                             if e not in windowed and strong.get(e.key, 0) >= 2]
+    else:
+        dated_candidates = [e for e in candidates if e.start is not None]
+        if not dated_candidates:
+            return []
+        latest = max(e.start for e in dated_candidates)
+        horizon = latest - dt.timedelta(days=EPISODE_DAYS)
+        chosen = [e for e in dated_candidates if _period_end(e) >= horizon]
+    return sorted(e.key for e in chosen)
+
+
+def _fold_outlet(name: str) -> str:
+    return " ".join(fold(name).strip(" \t.,;:|-–—()[]«»\"'").split())
+
+
+def normalize_outlet(name: str | None,
+                     lexicon: Lexicon | None = None) -> tuple[str, str | None] | None:
+    """(canonical name, country) of a registered outlet named by ``name``, else None.
+
+    The whole folded name is looked up first; then its leading words (split on spaces and
+    hyphens), longest first, when they are at least MIN_OUTLET_PREFIX characters long.
+    """
+    if not name or not name.strip():
+        return None
+    table = (lexicon or load_lexicon()).outlets
+    folded = _fold_outlet(name)
+    if folded in table:
+        return table[folded]
+    words = re.split(r"[\s\-]+", folded)
+    for size in range(len(words) - 1, 0, -1):
+        head = " ".join(words[:size])
+        if len(head) >= MIN_OUTLET_PREFIX and head in table:
+            return table[head]
+    return None
+
+
+def entry(key: str, lexicon: Lexicon | None = None) -> Entry:
+    """The gazetteer entry for ``key`` (coordinates for maps); KeyError if unknown."""
+    return (lexicon or load_lexicon()).entries[key]

@@ -1,0 +1,230 @@
+"""Gazetteer matching, event assignment and outlet names (dataset.entities), on inline samples."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from dataset.entities import (
+    ENTITY_TYPES,
+    LEXICON_DIR,
+    find_entities,
+    find_events,
+    fold,
+    load_lexicon,
+    normalize_outlet,
+)
+
+# Languages every gazetteer entry must cover (issue 19 brief), and all the development set's.
+REQUIRED_LANGUAGES = {"hy", "az", "ru", "tr", "fa", "ar", "zh", "vi", "fr", "de", "en", "es"}
+
+
+def counts(title: str | None, text: str | None) -> dict[str, int]:
+    return {e["key"]: e["count"] for e in find_entities(title, text)}
+
+
+# --- entity mentions: one sentence per language, written for these tests -----------------------
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Armenian: case endings and articles (-ում, -ի, -ից, -ը) on the stem
+        ("Փաշինյանը Երևանում ասաց, որ Ստեփանակերտից և Ադրբեջանի հետ բանակցում են:",
+         {"person:nikol-pashinyan": 1, "place:yerevan": 1, "place:stepanakert": 1,
+          "place:azerbaijan": 1}),
+        # Azerbaijani: suffixes with and without an apostrophe
+        ("Xankəndidə və Xankəndi'nə gələn nümayəndə heyəti Şuşaya, sonra Bakıya qayıtdı.",
+         {"place:stepanakert": 2, "place:shusha": 1, "place:baku": 1}),
+        # Russian: inflected forms, listed (Армении) and by suffix (Степанакерта, Лавровым)
+        ("В Степанакерте и Ханкенди ждут Лаврова; из Армении прибыли гости, встреча с Лавровым.",
+         {"place:stepanakert": 2, "person:sergey-lavrov": 2, "place:armenia": 1}),
+        # Turkish: apostrophe suffixes and a declared suffix without one
+        ("Erdoğan, Bakü'de Aliyev ile görüştü; Ermenistan'ın tepkisi Ermenistanda da konuşuldu.",
+         {"person:recep-tayyip-erdogan": 1, "place:baku": 1, "person:ilham-aliyev": 1,
+          "place:armenia": 2}),
+        # Arabic: clitic prefixes و ب ال on the name
+        ("وصل وزير الخارجية إلى باكو وبأرمينيا، وقال إن الاتحاد الأوروبي والاتحاد الأوروبي يدعمان.",
+         {"place:baku": 1, "place:armenia": 1, "org:european-union": 2}),
+        # Persian, with and without the zero-width non-joiner
+        ("نیروهای حافظ صلح روسیه در قره\u200cباغ ماندند و ارمنستان از قرهباغ خبر داد.",
+         {"org:russian-peacekeepers": 1, "place:nagorno-karabakh": 2, "place:armenia": 1}),
+        # Chinese: no word boundaries; simplified and traditional forms
+        ("普京与帕希尼扬和阿利耶夫在莫斯科会面，亞美尼亞和亚美尼亚代表团讨论纳卡局势。",
+         {"person:vladimir-putin": 1, "person:nikol-pashinyan": 1, "person:ilham-aliyev": 1,
+          "place:armenia": 2, "place:nagorno-karabakh": 1}),
+        # Vietnamese diacritics
+        ("Thủ tướng Armenia Nikol Pashinyan gặp Tổng thống Azerbaijan tại Nhà Trắng.",
+         {"place:armenia": 1, "person:nikol-pashinyan": 1, "place:azerbaijan": 1}),
+    ],
+    ids=["hy", "az", "ru", "tr", "ar", "fa", "zh", "vi"],
+)
+def test_mentions_across_scripts(text: str, expected: dict[str, int]) -> None:
+    assert counts(None, text) == expected
+
+
+def test_a_name_inside_a_longer_word_is_not_a_mention() -> None:
+    # "Baku" in "Bakunin", "Armenia" in "Armenian", "Putin" in "Rasputin", "Goris" in "Gorisova"
+    assert counts(None, "Bakunin read Rasputin; an Armenian scholar, Ms Gorisova, spoke.") == {}
+
+
+def test_derived_adjectives_are_not_mentions_but_case_endings_are() -> None:
+    text = "азербайджанский посол и армянская делегация прибыли в Азербайджан из Азербайджана"
+    assert counts(None, text) == {"place:azerbaijan": 2}
+
+
+def test_title_and_text_both_count() -> None:
+    assert counts("Baku talks", "Talks in Baku.") == {"place:baku": 2}
+
+
+def test_longest_name_wins_and_counts_once() -> None:
+    found = counts(None, "Heydar Aliyev airport; Nagorno-Karabakh and the OSCE Minsk Group.")
+    assert found == {"person:heydar-aliyev": 1, "place:nagorno-karabakh": 1,
+                     "org:osce-minsk-group": 1}
+
+
+def test_acronyms_are_case_sensitive() -> None:
+    assert counts(None, "une réunion de l'UE et de l'OTAN") == {"org:european-union": 1,
+                                                                "org:nato": 1}
+    assert counts(None, "une eu otan") == {}
+
+
+def test_armenian_ligature_spellings_meet() -> None:
+    # reformed և, classical եւ and the capital ԵՎ spell the same name
+    assert counts(None, "Ալիև Ալիեւ ԵՐԵՎԱՆ Երևան") == {"person:ilham-aliyev": 2, "place:yerevan": 2}
+
+
+def test_handles_and_urls_are_not_mentions_but_slashes_in_prose_are() -> None:
+    text = "@armenia_news https://example.org/armenia/news Armenia/Azerbaijan"
+    assert counts(None, text) == {"place:armenia": 1, "place:azerbaijan": 1}
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t ", None])
+def test_empty_and_whitespace_only(text: str | None) -> None:
+    assert find_entities(text, text) == []
+    assert find_events([], text, "en", None) == []
+
+
+def test_result_shape_is_sorted_and_complete() -> None:
+    found = find_entities("Pashinyan in Yerevan", "Pashinyan met Aliyev.")
+    assert [e["key"] for e in found] == sorted(e["key"] for e in found)
+    first = found[0]
+    assert set(first) == {"key", "name", "type", "wikidata", "count"}
+    assert first["type"] in ENTITY_TYPES and first["count"] >= 1
+
+
+def test_fold_keeps_length_for_common_scripts() -> None:
+    text = "Ադրբեջան Азербайджан أذربيجان 阿塞拜疆 Azərbaycan"
+    assert len(fold(text)) == len(text)
+
+
+# --- events ---------------------------------------------------------------------------------------
+
+def test_a_later_repost_of_the_offensive_gets_the_offensive() -> None:
+    text = ("Azerbaijan launched what it called an anti-terrorist operation in Nagorno-Karabakh; "
+            "fighting stopped a day later.")
+    found = find_entities(None, text)
+    assert find_events(found, text, "en", dt.date(2024, 5, 2)) == ["2023-offensive"]
+
+
+def test_context_words_need_the_date_window() -> None:
+    text = "Fighting and shelling continued in Nagorno-Karabakh; soldiers were killed."
+    found = find_entities(None, text)
+    assert find_events(found, text, "en", dt.date(2020, 10, 12)) == ["2020-war"]
+    assert find_events(found, text, "en", dt.date(2019, 3, 1)) == []
+
+
+def test_background_reference_gives_way_to_the_event_in_its_window() -> None:
+    text = ("Thousands of refugees fled Nagorno-Karabakh for Goris, decades after the First "
+            "Karabakh War.")
+    found = find_entities(None, text)
+    assert find_events(found, text, "en", "2023-09-28") == ["2023-exodus"]
+
+
+def test_undated_blockade_by_context_and_corridor() -> None:
+    text = "Ռուս խաղաղապահները Լաչինի միջանցքը փակած ակտիվիստներին ժամանակ տվեցին:"
+    found = find_entities(None, text)
+    assert find_events(found, text, "hy", None) == ["lachin-blockade"]
+
+
+def test_peace_deal_in_chinese_and_announced_summit() -> None:
+    text = "特朗普在白宫见证亚美尼亚与阿塞拜疆签署和平协议，并宣布特朗普路线。"
+    found = find_entities(None, text)
+    assert find_events(found, text, "zh", dt.date(2025, 8, 9)) == ["2025-peace-deal"]
+    assert find_events(found, text, "zh", dt.date(2025, 8, 1)) == ["2025-peace-deal"]
+
+
+def test_events_that_had_not_happened_yet_are_dropped() -> None:
+    text = "Trump route and a peace deal for Armenia were discussed in Washington."
+    found = find_entities(None, text)
+    assert find_events(found, text, "en", dt.date(2020, 10, 1)) == []
+
+
+# --- outlets --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("Reuters", ("Reuters", "GB")), ("路透社", ("Reuters", "GB")), ("  ТАСС ", ("TASS", "RU")),
+     ("新华社", ("Xinhua News Agency", "CN")), ("Armenpress", ("Armenpress", "AM")),
+     ("BBC News Русская служба", ("BBC", "GB")), ("الجزيرة", ("Al Jazeera", "QA")),
+     ("(EFE)", ("Agencia EFE", "ES")), ("Eddiba Sports", ("Eddiba Sports", None))],
+)
+def test_normalize_outlet(name: str, expected: tuple[str, str | None]) -> None:
+    assert normalize_outlet(name) == expected
+
+
+@pytest.mark.parametrize("name", ["Unknown Gazette", "", "   ", None, "AP-style blog"])
+def test_unknown_outlets_stay_unknown(name: str | None) -> None:
+    assert normalize_outlet(name) is None
+
+
+# --- the data files -------------------------------------------------------------------------------
+
+def test_every_entry_covers_the_required_languages() -> None:
+    for filename in ("places.yaml", "people.yaml", "organizations.yaml"):
+        for raw in yaml.safe_load((LEXICON_DIR / "gazetteer" / filename).read_text("utf-8")):
+            missing = REQUIRED_LANGUAGES - set(raw["names"])
+            assert not missing, f"{raw['key']} lacks names in {sorted(missing)}"
+
+
+def test_verified_fields_name_their_source() -> None:
+    lexicon = load_lexicon()
+    for filename in ("places.yaml", "people.yaml", "organizations.yaml"):
+        for raw in yaml.safe_load((LEXICON_DIR / "gazetteer" / filename).read_text("utf-8")):
+            if raw.get("coordinates") or raw.get("wikidata"):
+                assert str(raw.get("source", "")).count("http") >= 1, raw["key"]
+            if raw.get("coordinates") is None and raw["type"] == "place":
+                assert raw.get("note"), f"{raw['key']}: say why there are no coordinates"
+    places = [e for e in lexicon.entries.values() if e.coordinates]
+    assert all(38 < lat < 42 and 44 < lon < 50 for lat, lon in (e.coordinates for e in places))
+
+
+def test_required_events_and_their_dates() -> None:
+    events = load_lexicon().events
+    assert {"first-war", "2016-april-war", "2020-july-clashes", "2020-war",
+            "2022-september-clashes", "lachin-blockade", "2023-offensive", "2023-exodus",
+            "2025-peace-deal"} <= set(events)
+    assert (events["first-war"].start, events["first-war"].end) == \
+        (dt.date(1988, 2, 20), dt.date(1994, 5, 12))
+    assert (events["2020-war"].start, events["2020-war"].end) == \
+        (dt.date(2020, 9, 27), dt.date(2020, 11, 10))
+    assert (events["2023-offensive"].start, events["2023-offensive"].end) == \
+        (dt.date(2023, 9, 19), dt.date(2023, 9, 20))
+    raw = yaml.safe_load((LEXICON_DIR / "events.yaml").read_text("utf-8"))["events"]
+    for event in raw:
+        for side in ("start", "end"):
+            assert (event[side] is None) == (event["sources"][side] is None) or event.get("note")
+
+
+def test_a_name_listed_for_two_entries_is_refused(tmp_path: Path) -> None:
+    copy = tmp_path / "lexicon"
+    shutil.copytree(LEXICON_DIR, copy)
+    people = copy / "gazetteer" / "people.yaml"
+    entries = yaml.safe_load(people.read_text("utf-8"))
+    entries[0]["names"]["en"].append("Baku")
+    people.write_text(yaml.safe_dump(entries, allow_unicode=True), "utf-8")
+    with pytest.raises(ValueError, match=r"baku.*listed for both"):
+        load_lexicon(copy)
