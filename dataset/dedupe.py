@@ -1,9 +1,10 @@
 """Stage 4, dedupe: exact duplicates by fingerprint, near duplicates by MinHash + LSH.
 
-Policy: among articles with the same cleaned text, the one with the smallest id is kept (ties, the
-same raw content under two file names, go to the smallest document index) and the others become
-``exact_duplicate`` rejects. Near duplicates all stay, linked into one ``duplicate_cluster`` whose
-id is the smallest member id, so that a split can keep them together.
+Policy: among articles with the same cleaned text, the one with the smallest key is kept (ties go
+to the smallest order key) and the others become ``exact_duplicate`` rejects; the build passes the
+document index (path order) as both, so the first file by path is kept. Near duplicates all
+stay, linked into one ``duplicate_cluster`` whose id is the smallest member id, so that a split
+can keep them together.
 
 Only compact values are held here, never texts: ids as uint64 (16 hex digits), 128-bit
 fingerprints as two uint64 columns, and MinHash signatures as a ``(n, permutations)`` uint32

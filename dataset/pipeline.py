@@ -188,8 +188,8 @@ def build_release(
     when set, else the smallest the change since ``previous`` allows (the package version without
     ``previous``). Raises ConfigError (bad folders, a requested version smaller than the change
     needs), InputError (bad raw folder, lock or previous release), BuildError (strict-mode
-    reject, accounting mismatch). On any
-    failure, or a kill at any moment, the previous release at ``out_dir`` is left untouched.
+    reject, accounting mismatch). On any failure, or a kill at any moment, the previous release
+    at ``out_dir`` is left untouched.
     """
     started = time.perf_counter()
     config = config.with_reference_date()
@@ -683,7 +683,8 @@ def drop_exact_duplicates(corpus: Corpus) -> None:
     ids = np.frombuffer(corpus.ids, dtype=np.uint64)
     fingerprints = np.frombuffer(corpus.fingerprints, dtype=np.uint64).reshape(-1, 2)
     doc_index = np.frombuffer(corpus.doc_index, dtype=np.int64)
-    corpus.keeper_of = select_exact_duplicates(ids, fingerprints, doc_index)
+    # The first document by path is kept: ids are hashes of identities, no better order.
+    corpus.keeper_of = select_exact_duplicates(doc_index.astype(np.uint64), fingerprints, doc_index)
     dropped = np.flatnonzero(corpus.keeper_of >= 0)
     for position in dropped[np.argsort(doc_index[dropped], kind="stable")].tolist():
         index = int(doc_index[position])
