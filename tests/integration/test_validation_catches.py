@@ -26,6 +26,20 @@ def rewrite(release, relative: str, table: pa.Table) -> None:
     pq.write_table(table, release / relative)
 
 
+def other_split_shard(release, shard) -> tuple[str, pa.Table]:
+    """A shard of another split than ``shard`` (release-relative path, table); a new, empty test
+    shard of the same language when the release has one split only (the seed release today)."""
+    split = shard.name.split("-")[0]
+    others = [p for p in sorted(release.glob("data/*/*.parquet")) if p.name.split("-")[0] != split]
+    if others:
+        return others[0].relative_to(release).as_posix(), pq.read_table(others[0])
+    empty = pq.read_schema(shard).empty_table()
+    new = shard.parent / (
+        "test-00000-of-00001.parquet" if split != "test" else "train-00000-of-00001.parquet"
+    )
+    return new.relative_to(release).as_posix(), empty
+
+
 def validate(release, *options: str) -> tuple[int, str]:
     """`validate RELEASE` through the click command in-process (GE is imported once per session;
     the subprocess path is covered by test_bad_usage_exits_2 and test_release_loading)."""
@@ -53,13 +67,9 @@ def test_duplicated_id_is_caught_by_name_with_the_id(seed_release_copy):
 def test_id_in_two_splits_is_caught(seed_release_copy):
     shards = sorted(seed_release_copy.glob("data/*/*.parquet"))
     source = pq.read_table(shards[0])
-    other_split = next(
-        p for p in shards if p.name.split("-")[0] != shards[0].name.split("-")[0]
-    )  # the seed release has train and test shards
-    target = pq.read_table(other_split)
+    other_split, target = other_split_shard(seed_release_copy, shards[0])
     row = source.slice(0, 1).cast(target.schema)
-    rewrite(seed_release_copy, other_split.relative_to(seed_release_copy).as_posix(),
-            pa.concat_tables([target, row]))  # fmt: skip
+    rewrite(seed_release_copy, other_split, pa.concat_tables([target, row]))
     code, output = validate(seed_release_copy)
     leaked = row.column("id")[0].as_py()
     assert code == 1
@@ -151,16 +161,14 @@ def test_breakage_across_row_batches_is_caught_as_in_one_batch(seed_release_copy
     relative, table = largest_shard(seed_release_copy)
     duplicated = table.column("id")[0].as_py()
     rewrite(seed_release_copy, relative, pa.concat_tables([table, table.slice(0, 1)]))
-    test_shard = next(seed_release_copy.glob("data/*/test-*.parquet"))
-    test_rows = pq.read_table(test_shard)
+    test_shard, test_rows = other_split_shard(seed_release_copy, seed_release_copy / relative)
     leaked = table.slice(1, 1).cast(test_rows.schema)
     future = leaked.set_column(
         leaked.schema.get_field_index("published_date"),
         leaked.schema.field("published_date"),
         pa.array([dt.date.today() + dt.timedelta(days=400)], pa.date32()),
     )
-    rewrite(seed_release_copy, test_shard.relative_to(seed_release_copy).as_posix(),
-            pa.concat_tables([test_rows, future]))  # fmt: skip
+    rewrite(seed_release_copy, test_shard, pa.concat_tables([test_rows, future]))
     whole = validate_release(seed_release_copy, check_checksums=False, write_results=False)
     batched = validate_release(
         seed_release_copy, check_checksums=False, write_results=False, batch_rows=1
