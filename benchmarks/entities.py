@@ -5,7 +5,8 @@ Usage (from the repository root)::
     python -m benchmarks.entities /work/shared/realpages [--gold benchmarks/entities_gold.jsonl]
         [--seeds dataset/raw] [--repeat 3] [--verbose]
 
-- Entity mentions: ``dataset.entities.find_entities`` on each hand-labelled stored page (the whole
+- Entity mentions: ``dataset.build.entities.find_entities`` on each hand-labelled stored page (the
+whole
   file; labelling rules in benchmarks/README.md) against benchmarks/entities_gold.jsonl.
   Mention precision = sum(min(found, gold)) / sum(found), recall = sum(min(found, gold)) /
   sum(gold), over every (file, key); also per entity type and per language.
@@ -31,8 +32,8 @@ from pathlib import Path
 
 import yaml
 
-from dataset import entities
-from dataset.document import parse_documents
+from dataset.build import entities
+from dataset.build.document import parse_documents
 from dataset.paths import SEED_DIR
 
 DEFAULT_GOLD = Path(__file__).resolve().parent / "entities_gold.jsonl"
@@ -133,7 +134,7 @@ def read_yaml_list(path: Path) -> list[dict]:
     return yaml.safe_load(path.read_text(encoding="utf-8")) or []
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:  # noqa: C901
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("realpages", type=Path, help="development set folder (raw/, gold.jsonl)")
     parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD)

@@ -1,4 +1,4 @@
-"""Speed of the per-document extraction (``dataset.document.parse_document``), step by step.
+"""Speed of the per-document extraction (``dataset.build.document.parse_document``), step by step.
 
 Usage (from the repository root)::
 
@@ -43,10 +43,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dataset.clean import join_body, normalize_text, remove_boilerplate, split_lines
-from dataset.detect import detect_languages, load_model
-from dataset.document import parse_document
-from dataset.extract import extract_metadata
+from dataset.build.clean import join_body, normalize_text, remove_boilerplate, split_lines
+from dataset.build.document import parse_document
+from dataset.build.language import detect_languages, load_model
+from dataset.build.metadata import extract_metadata
 from dataset.paths import SEED_DIR
 from tests.unit.language_samples import CASES
 

@@ -4,7 +4,7 @@ Usage (from the repository root)::
 
     python -m benchmarks.lid_compare [--docs 5000] [--raw DIR] [--repeat 3]
 
-For each variant of ``dataset.detect``: accuracy on the hand-labelled sample of
+For each variant of ``dataset.build.language``: accuracy on the hand-labelled sample of
 tests/unit/language_samples.py (language, other languages and script all right), fastText calls
 and CPU microseconds of language detection per document, and agreement with the shipped design
 (same ``language``, same ``other_languages``) on the first ``--docs`` documents of a benchmark
@@ -32,10 +32,10 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-import dataset.detect as detect
-from dataset.clean import Paragraph, normalize_text, remove_boilerplate, split_lines
-from dataset.extract import extract_metadata
-from dataset.read import find_documents
+import dataset.build.language as detect
+from dataset.build.clean import Paragraph, normalize_text, remove_boilerplate, split_lines
+from dataset.build.metadata import extract_metadata
+from dataset.build.read import find_documents
 from tests.unit.language_samples import CASES
 
 Detector = Callable[[Sequence[Paragraph]], detect.LanguageResult]
@@ -44,7 +44,7 @@ DOCUMENT_SAMPLE_CHARS = 400
 
 @contextlib.contextmanager
 def patched(**constants: int) -> Iterator[None]:
-    """Set module constants of dataset.detect for the duration of the block."""
+    """Set module constants of dataset.build.language for the duration of the block."""
     saved = {name: getattr(detect, name) for name in constants}
     for name, value in constants.items():
         setattr(detect, name, value)

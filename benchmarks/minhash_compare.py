@@ -21,7 +21,7 @@ import rensa
 from datasketch import MinHash
 
 from benchmarks.corpus import make_document
-from dataset.dedupe import (
+from dataset.build.dedupe import (
     band_hashes,
     collapse_whitespace,
     compute_signature,

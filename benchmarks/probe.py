@@ -115,7 +115,7 @@ class Meter:
 def measure_build(args: argparse.Namespace) -> dict:
     from dataset.config import load_config
     from dataset.pipeline import build_release
-    from dataset.stages import observe
+    from dataset.runtime.timing import observe
 
     config = load_config(
         raw_dir=Path(args.raw),
@@ -142,7 +142,7 @@ def measure_floor(args: argparse.Namespace) -> dict:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from dataset.read import find_documents
+    from dataset.build.read import find_documents
 
     schema = pa.schema([("path", pa.string()), ("text", pa.string())])
     with Meter() as meter:

@@ -17,7 +17,7 @@ Method
 2. Fields come from the release's Parquet rows (``data/*/*.parquet``, the files of the ``all``
    config, matched by ``source_file``). A page the
    build rejected (too short, duplicate, ...) has no row: its fields come from
-   ``dataset.document.parse_document`` in-process (the same code), and the page is flagged.
+   ``dataset.build.document.parse_document`` in-process (the same code), and the page is flagged.
 3. Scoring, per page:
    - language, publisher: exact match (NFC, surrounding whitespace trimmed); a null gold must
      give null.
@@ -34,7 +34,7 @@ Method
      Kept lines are found by matching the released paragraphs (``text`` split on blank lines)
      in order against the normalized lines; when that does not consume every paragraph (the
      cleaning step rewrote a line), the cleaning code's own per-line labels
-     (``dataset.clean.label_lines``) are used instead and the page is counted as
+     (``dataset.build.clean.label_lines``) are used instead and the page is counted as
      ``labels_in_process``. Precision/recall/F1 are micro-averaged over all scored lines.
 4. Output: per-field accuracy, furniture P/R/F1, a per-language table; ``--mismatches`` adds
    every page's mismatches; ``--json`` prints everything as one JSON object instead.
@@ -55,9 +55,9 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from dataset.clean import BODY, label_lines, normalize_text, split_lines
-from dataset.document import parse_document
-from dataset.extract import HEADER_LINES, extract_metadata, find_masthead
+from dataset.build.clean import BODY, label_lines, normalize_text, split_lines
+from dataset.build.document import parse_document
+from dataset.build.metadata import HEADER_LINES, extract_metadata, find_masthead
 
 FIELDS = ("language", "title", "published_date", "publisher")
 DATE_OUTCOMES = ("found", "null", "missed", "wrong", "spurious")

@@ -150,11 +150,11 @@ def describe_machine() -> str:
 
 
 def extractor_version() -> str:
-    """The last commit of dataset/document.py (``$KN_EXTRACTOR`` when run from a snapshot)."""
+    """The last commit of dataset/build/document.py (``$KN_EXTRACTOR`` when run from a snapshot)."""
     if os.environ.get("KN_EXTRACTOR"):
         return os.environ["KN_EXTRACTOR"]
     result = subprocess.run(
-        ["git", "log", "-1", "--format=%h %s", "--", "dataset/document.py"],
+        ["git", "log", "-1", "--format=%h %s", "--", "dataset/build/document.py"],
         capture_output=True,
         text=True,
         cwd=Path(__file__).resolve().parent.parent,
@@ -237,7 +237,7 @@ def main(argv: list[str] | None = None) -> None:
         )
     results["identical"] = identical
     print(f"\nN = {docs:,} documents, {mb:.1f} MB; {results['machine']}")
-    print(f"extractor (dataset/document.py): {results['extractor']}\n")
+    print(f"extractor (dataset/build/document.py): {results['extractor']}\n")
     print("\n".join(lines))
     for name, same in identical.items():
         print(f"\nbyte-identical Parquet, {name}: {same}")

@@ -28,7 +28,7 @@ def naming_damaged_files(*releases: Path | None):
     try:
         yield
     except Exception as exc:
-        from dataset.integrity import explain_damage
+        from dataset.release.integrity import explain_damage
 
         named = explain_damage(exc, tuple(r for r in releases if r is not None))
         if named is None:
@@ -158,7 +158,7 @@ def build(
     if validated := format_build_validation(config.out_dir):
         click.echo("\n" + validated)
     if previous_dir is not None:
-        from dataset.diff import ReleaseDiff, format_diff
+        from dataset.release.diff import ReleaseDiff, format_diff
 
         diff = json.loads((config.out_dir / "diff.json").read_text(encoding="utf-8"))
         click.echo("\n" + format_diff(ReleaseDiff.from_json(diff)))
@@ -177,8 +177,8 @@ def build(
 )
 def diff(old_release, new_release, out_file) -> None:
     """Compare two releases: ids added, removed, modified and moved, counts, and the bump needed."""
-    from dataset.diff import diff_releases, format_diff, write_diff
-    from dataset.manifest import check_output_outside_releases
+    from dataset.release.diff import diff_releases, format_diff, write_diff
+    from dataset.release.manifest import check_output_outside_releases
 
     check_output_outside_releases(out_file, "--out", old_release, new_release)
     with naming_damaged_files(old_release, new_release):
@@ -196,7 +196,7 @@ def diff(old_release, new_release, out_file) -> None:
 )
 def publish(release_dir, repo_id, dry_run) -> None:
     """Validate a release, upload it to the Hugging Face Hub and tag the revision vX.Y.Z."""
-    from dataset.publish import publish_release
+    from dataset.release.hub import publish_release
 
     with naming_damaged_files(release_dir):
         publish_release(release_dir, repo_id, dry_run=dry_run, echo=click.echo)
@@ -218,7 +218,7 @@ def validate(release_dir: Path, write: bool) -> None:
     read-only copy works), unless --write is given.
     """
     from dataset.report import format_validation_report
-    from dataset.validate import validate_release
+    from dataset.validation.runner import validate_release
 
     with naming_damaged_files(release_dir):
         report = validate_release(release_dir, write_results=write)
@@ -241,10 +241,10 @@ def card(release_dir: Path, check: bool, repo_id: str | None) -> None:
 
     Writing refreshes checksums.sha256 when it matched before; --check exits 1 on any difference.
     """
-    from dataset.card import card_drift, write_card
+    from dataset.release.card import card_drift, write_card
 
     if repo_id is not None:
-        from dataset.publish import check_repo_id
+        from dataset.release.hub import check_repo_id
 
         check_repo_id(repo_id)
     if check:
@@ -256,7 +256,7 @@ def card(release_dir: Path, check: bool, repo_id: str | None) -> None:
             sys.exit(1)
         click.echo(f"{release_dir / 'README.md'} is up to date")
         return
-    from dataset.integrity import CHECKSUMS_NAME, verify_checksums, write_checksums
+    from dataset.release.integrity import CHECKSUMS_NAME, verify_checksums, write_checksums
 
     with naming_damaged_files(release_dir):
         intact = verify_checksums(release_dir).ok
@@ -272,7 +272,7 @@ def main() -> None:
     try:
         cli.main(standalone_mode=False)
     except (click.exceptions.Abort, KeyboardInterrupt):
-        # Ctrl-C: workers ignore it (dataset.engine), so this is the only line printed.
+        # Ctrl-C: workers ignore it (dataset.runtime.engine), so this is the only line printed.
         click.echo("interrupted; nothing was published (a previous release is untouched)", err=True)
         sys.exit(130)
     except click.ClickException as exc:

@@ -23,8 +23,8 @@ from dataset.errors import ConfigError
 from dataset.paths import SEED_DIR
 
 SPLIT_NAMES = ("train", "validation", "test")
-# The ONE definition of the published_date range, shared by extraction (dataset.extract) and
-# validation (dataset.expectations): 20 February 1988, when the Supreme Soviet of the
+# The ONE definition of the published_date range, shared by extraction (dataset.build.metadata) and
+# validation (dataset.validation.rules): 20 February 1988, when the Supreme Soviet of the
 # Nagorno-Karabakh Autonomous Oblast voted to join the Armenian SSR, the accepted start of the
 # conflict, up to the build's reference_date. An extracted date outside it is null, never a
 # release-blocking validation failure.
@@ -179,7 +179,7 @@ class BuildConfig(BaseModel):
     @field_validator("release_version")
     @classmethod
     def _check_release_version(cls, version: str | None) -> str | None:
-        from dataset.versions import parse_version
+        from dataset.release.versions import parse_version
 
         return None if version is None else str(parse_version(version))
 
@@ -289,7 +289,7 @@ def check_cache_dir(config: BuildConfig) -> None:
     """An explicit ``cache_dir`` must be a folder that exists or can be created.
 
     The default folder is optional: when it cannot be made the build runs without a cache
-    (``dataset.cache.open_cache`` says so once).
+    (``dataset.runtime.cache.open_cache`` says so once).
     """
     folder = config.cache_dir
     if not config.cache or folder is None:
@@ -312,10 +312,11 @@ def check_out_dir_replaceable(out: Path) -> None:
     """Raise ConfigError unless ``out`` may be replaced as a whole by a build.
 
     It may when it is absent, an empty folder, or a release this tool wrote (recognised by its
-    manifest, checksums and data folder together: ``dataset.manifest.release_problem``), and it
+    manifest, checksums and data folder together: ``dataset.release.manifest.release_problem``),
+    and it
     lies inside no other release.
     """
-    from dataset.manifest import enclosing_release, release_problem
+    from dataset.release.manifest import enclosing_release, release_problem
 
     if out.is_dir():
         try:

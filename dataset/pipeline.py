@@ -14,16 +14,9 @@ release bytes do not depend on the engine, the worker count or the cache.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import errno
-import fcntl
 import functools
-import os
-import re
 import shutil
 import subprocess
-import sys
 import time
 from array import array
 from collections import Counter
@@ -32,17 +25,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
-import psutil
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from dataset import __version__
-from dataset.cache import ResultCache, cache_path, open_cache
-from dataset.changelog import check_previous_release, provisional_version, record_release_history
-from dataset.config import SPLIT_NAMES, BuildConfig, check_paths
-from dataset.dedupe import (
+from dataset.build.dedupe import (
     cluster_near_duplicates,
     dedupe_keys,
     fingerprint_words,
@@ -50,11 +39,8 @@ from dataset.dedupe import (
     int_to_id,
     select_exact_duplicates,
 )
-from dataset.document import parse_documents
-from dataset.engine import run_stage
-from dataset.errors import BuildError
-from dataset.finalize import build_date, finalize_release
-from dataset.read import (
+from dataset.build.document import parse_documents
+from dataset.build.read import (
     DocumentNames,
     check_lock,
     find_document_names,
@@ -63,13 +49,9 @@ from dataset.read import (
     safe_name,
     source_id,
 )
-from dataset.records import Article, Extraction, RawDocument, Reject
-from dataset.schema import article_schema, reject_reasons, reject_schema
-from dataset.sources import describe_source, sidecar_warnings
-from dataset.spill import BucketSpill, SignatureSpill, id_prefix_buckets, name_range_buckets
-from dataset.split import assign_split
-from dataset.stages import timed_stage
-from dataset.write import (
+from dataset.build.sources import describe_source, sidecar_warnings
+from dataset.build.split import assign_split
+from dataset.build.write import (
     REJECTS_PATH,
     StreamedList,
     article_arrow_schema,
@@ -77,6 +59,26 @@ from dataset.write import (
     write_json,
     write_sorted_rejects,
 )
+from dataset.config import SPLIT_NAMES, BuildConfig, check_paths
+from dataset.errors import BuildError
+from dataset.records import Article, Extraction, RawDocument, Reject
+from dataset.release.changelog import (
+    check_previous_release,
+    provisional_version,
+    record_release_history,
+)
+from dataset.release.finalize import build_date, finalize_release
+from dataset.runtime.cache import ResultCache, cache_path, open_cache
+from dataset.runtime.engine import run_stage
+from dataset.runtime.spill import BucketSpill, SignatureSpill, id_prefix_buckets, name_range_buckets
+from dataset.runtime.timing import timed_stage
+from dataset.runtime.transaction import (
+    lock_out_dir,
+    make_staging_dir,
+    publish_staging,
+    unlock_out_dir,
+)
+from dataset.schema import article_schema, reject_reasons, reject_schema
 
 SPILL_BATCH_ROWS = 2048
 REJECT_BUCKET_ROWS = 8192
@@ -228,93 +230,6 @@ def build_release(
         unlock_out_dir(build_lock, config.out_dir)
     summary.seconds = time.perf_counter() - started
     return summary
-
-
-def lock_out_dir(out_dir: Path) -> int:
-    """Take the build lock of ``out_dir``: an exclusive ``flock`` on ``.<out name>.lock`` beside it.
-
-    Returns the descriptor that holds the lock until ``unlock_out_dir`` (or the end of the
-    process, so a killed build never leaves it taken). Raises BuildError naming the holder's pid
-    when another build of the same ``out_dir`` is running: two builds would publish over each
-    other.
-    """
-    out_dir = out_dir.resolve()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    path = sibling_path(out_dir, "lock", None)
-    while True:
-        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            holder = os.pread(descriptor, 32, 0).decode("ascii", "replace").strip() or "unknown"
-            os.close(descriptor)
-            raise BuildError(
-                f"another build of {out_dir} is running (pid {holder}); wait for it to finish "
-                "or build into another --out"
-            ) from None
-        if same_file(descriptor, path):
-            break
-        os.close(descriptor)  # the holder removed the file as we opened it: lock the new one
-    os.ftruncate(descriptor, 0)
-    os.pwrite(descriptor, f"{os.getpid()}\n".encode(), 0)
-    return descriptor
-
-
-def unlock_out_dir(descriptor: int, out_dir: Path) -> None:
-    """Release the build lock and remove its file (a killed build leaves it: it holds no state)."""
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(sibling_path(out_dir.resolve(), "lock", None))
-    os.close(descriptor)
-
-
-def same_file(descriptor: int, path: Path) -> bool:
-    try:
-        return os.path.samestat(os.fstat(descriptor), os.stat(path))
-    except FileNotFoundError:
-        return False
-
-
-def make_staging_dir(out_dir: Path) -> Path:
-    """A fresh folder ``.<out name>.staging-<pid>`` beside ``out_dir``, after recovering from any
-    build of the same ``out_dir`` that was killed (see ``recover_interrupted_builds``).
-
-    The name is hidden and never the release's name, so a half-written build is never mistaken for
-    a release; a release only appears at ``out_dir`` when it is complete (``publish_staging``).
-    """
-    out_dir = out_dir.resolve()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    recover_interrupted_builds(out_dir)
-    staging = sibling_path(out_dir, "staging", os.getpid())
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
-    return staging
-
-
-def sibling_path(out_dir: Path, kind: str, pid: int | None) -> Path:
-    """The hidden ``.<out name>.<kind>-<pid>`` (or ``.<out name>.<kind>``) next to ``out_dir``."""
-    suffix = f"-{pid}" if pid is not None else ""
-    return out_dir.parent / f".{out_dir.name}.{kind}{suffix}"
-
-
-def recover_interrupted_builds(out_dir: Path) -> None:
-    """Clean up after builds of ``out_dir`` that died (their process is gone).
-
-    Only folders named ``.<out name>.staging-<pid>`` or ``.<out name>.previous-<pid>`` next to
-    ``out_dir`` are touched, and only when no process ``pid`` is running. A ``previous`` folder
-    whose build died between its two renames (see ``publish_staging``) is the last complete
-    release: it is moved back to ``out_dir`` when that is missing, otherwise deleted.
-    """
-    pattern = re.compile(rf"\.{re.escape(out_dir.name)}\.(staging|previous)-(\d+)")
-    stale = []
-    for path in out_dir.parent.iterdir():
-        match = pattern.fullmatch(path.name)
-        if match and (int(match[2]) == os.getpid() or not psutil.pid_exists(int(match[2]))):
-            stale.append((match[1], path))
-    for kind, path in sorted(stale):
-        if kind == "previous" and not os.path.lexists(out_dir):
-            path.rename(out_dir)
-        else:
-            shutil.rmtree(path, ignore_errors=True)
 
 
 @timed_stage("process")
@@ -542,7 +457,7 @@ def finish_document(
 
 
 def read_raw(path: Path, config: BuildConfig) -> tuple[RawDocument | Reject, int | None]:
-    """Read and decode one file and gather its source metadata (``dataset.sources``); returns
+    """Read and decode one file and gather its source metadata (``dataset.build.sources``); returns
     the document (or reject) and its size in bytes. The document's text is without the scraper's
     header block; unusable metadata is a ``bad_source_metadata`` reject."""
     raw = read_document(path, config.raw_dir, config.max_file_bytes)
@@ -602,7 +517,7 @@ def check_record(raw: RawDocument, ex: Extraction) -> Reject | None:
             sha,
             "unknown_script",
             f"{name}: no letter of a known script in the body's sample (language {ex.language}); "
-            "add the script to dataset/detect.py if it is a real article",
+            "add the script to dataset/build/language.py if it is a real article",
             text=ex.text,
         )
     row = Article("0" * 16, name, sha, ex, "0" * 16).to_row()
@@ -936,70 +851,6 @@ def same_as_previous(values: pa.Array) -> pa.BooleanArray:
     if len(values) < 2:
         return pa.array([False] * len(values), pa.bool_())
     return pa.concat_arrays([pa.array([False]), pc.equal(values[1:], values[:-1])])
-
-
-def publish_staging(staging: Path, out_dir: Path) -> None:
-    """Put the finished staging folder at ``out_dir``, replacing any previous release.
-
-    A kill at any moment leaves a complete release at ``out_dir``, the old or the new one. On
-    Linux the two folders are swapped in one atomic ``renameat2(RENAME_EXCHANGE)`` and the old
-    release, now at the staging path, is deleted. Where that call is missing, the old release is
-    renamed to ``.<out name>.previous-<pid>`` first; a kill between the two renames leaves no
-    release at ``out_dir`` for an instant, and the next build moves the previous one back
-    (``recover_interrupted_builds``).
-    """
-    shutil.rmtree(staging / "_work", ignore_errors=True)
-    out_dir = out_dir.resolve()
-    if not os.path.lexists(out_dir):
-        staging.rename(out_dir)
-    elif exchange_paths(staging, out_dir):
-        shutil.rmtree(staging)
-    else:
-        previous = sibling_path(out_dir, "previous", os.getpid())
-        out_dir.rename(previous)
-        staging.rename(out_dir)
-        shutil.rmtree(previous, ignore_errors=True)
-    sync_folder(out_dir.parent)
-
-
-RENAME_EXCHANGE = 2  # linux/fs.h
-AT_FDCWD = -100
-
-
-def exchange_paths(first: Path, second: Path) -> bool:
-    """Swap two paths atomically (Linux ``renameat2`` with ``RENAME_EXCHANGE``).
-
-    Returns False, having changed nothing, when the platform, C library or filesystem lacks the
-    call; raises OSError on any other failure.
-    """
-    if not sys.platform.startswith("linux"):
-        return False
-    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
-    if renameat2 is None:
-        return False
-    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p]
-    renameat2.argtypes += [ctypes.c_uint]
-    first_b, second_b = os.fsencode(first), os.fsencode(second)
-    if renameat2(AT_FDCWD, first_b, AT_FDCWD, second_b, RENAME_EXCHANGE) == 0:
-        return True
-    code = ctypes.get_errno()
-    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
-        return False
-    raise OSError(code, os.strerror(code), str(first), None, str(second))
-
-
-def sync_folder(folder: Path) -> None:
-    """Flush a folder's entries (the renames) to disk where the platform allows it."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def read_git_commit() -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from dataset.sources import SourceInfo
+from dataset.build.sources import SourceInfo
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ class Reject:
 @dataclass
 class Article:
     """One released row. ``duplicate_cluster`` and ``split`` are filled by the global stages;
-    ``source`` is what the scraper recorded about the page (``dataset.sources``)."""
+    ``source`` is what the scraper recorded about the page (``dataset.build.sources``)."""
 
     id: str
     source_file: str

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from dataset import pipeline
 from dataset.errors import BuildError
-from dataset.pipeline import make_staging_dir, publish_staging, sibling_path
+from dataset.runtime import transaction
+from dataset.runtime.transaction import make_staging_dir, publish_staging, sibling_path
 from tests.bad_inputs import FRENCH, VIETNAMESE
 from tests.conftest import PROJECT_ROOT, run_cli
 
@@ -166,7 +166,7 @@ def test_publish_swaps_atomically_and_deletes_the_old_release(tmp_path):
 
 def test_without_rename_exchange_a_kill_between_renames_is_undone(tmp_path, monkeypatch):
     """Fallback: two renames. Recreate the state a kill between them leaves, then recover."""
-    monkeypatch.setattr(pipeline, "exchange_paths", lambda a, b: False)
+    monkeypatch.setattr(transaction, "exchange_paths", lambda a, b: False)
     out = tmp_path / "release"
     dead = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"],
@@ -211,17 +211,18 @@ def test_recovery_touches_only_dead_builds_of_the_same_release(tmp_path):
 
 def test_a_second_build_of_the_same_out_is_refused_while_the_first_runs(tmp_path):
     out = tmp_path / "release"
-    held = pipeline.lock_out_dir(out)
+    held = transaction.lock_out_dir(out)
     try:
         with pytest.raises(
             BuildError, match=rf"another build of .*release is running \(pid {os.getpid()}\)"
         ):
-            pipeline.lock_out_dir(out)
+            transaction.lock_out_dir(out)
         result = run_cli("build", "--out", str(out), "--no-progress", "--no-validate", check=False)
         assert result.returncode == 1
         assert f"another build of {out.resolve()} is running (pid {os.getpid()})" in result.stderr
         assert not out.exists() and leftovers(out) == []
     finally:
-        pipeline.unlock_out_dir(held, out)
+        transaction.unlock_out_dir(held, out)
     assert leftovers(out) == [] and os.listdir(tmp_path) == []  # the lock file went with it
-    pipeline.unlock_out_dir(pipeline.lock_out_dir(out), out)  # free again once the first is done
+    # free again once the first is done
+    transaction.unlock_out_dir(transaction.lock_out_dir(out), out)

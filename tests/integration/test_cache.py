@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from benchmarks.corpus import generate_corpus
-from dataset.cache import ResultCache, cache_path, code_version, per_document_sources
+from dataset.build.read import find_document_names
 from dataset.config import load_config
 from dataset.pipeline import iterate_processed
-from dataset.read import find_document_names
+from dataset.runtime.cache import ResultCache, cache_path, code_version, per_document_sources
 from tests.conftest import run_cli
 
 pytestmark = pytest.mark.integration

@@ -9,9 +9,9 @@ import re
 import polars as pl
 import pytest
 
-from dataset.card import card_problems, render_card, split_card
 from dataset.config import SEED_COLLECTION, Collection
-from dataset.croissant import build_croissant
+from dataset.release.card import card_problems, render_card, split_card
+from dataset.release.croissant import build_croissant
 from dataset.schema import article_schema
 
 pytestmark = pytest.mark.integration

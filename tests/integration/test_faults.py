@@ -21,11 +21,12 @@ from pathlib import Path
 
 import pytest
 
+from dataset.build.read import find_document_names
 from dataset.config import load_config
-from dataset.engine import run_stage
-from dataset.integrity import verify_checksums
-from dataset.pipeline import _Jobs, process_batch, sibling_path
-from dataset.read import find_document_names
+from dataset.pipeline import _Jobs, process_batch
+from dataset.release.integrity import verify_checksums
+from dataset.runtime.engine import run_stage
+from dataset.runtime.transaction import sibling_path
 from tests.bad_inputs import FRENCH, VIETNAMESE
 from tests.conftest import PROJECT_ROOT, SEED_DIR, run_cli
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from dataset.card import split_card
+from dataset.release.card import split_card
 from tests.conftest import PROJECT_ROOT, run_cli
 
 pytestmark = pytest.mark.integration

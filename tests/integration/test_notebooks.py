@@ -54,7 +54,12 @@ def test_notebook_is_stored_without_outputs_and_takes_the_release_as_a_parameter
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
     assert all(cell.outputs == [] and cell.execution_count is None for cell in code)
     assert 'RELEASE = os.environ.get("KN_RELEASE", "release")' in code[0].source
-    pipeline_imports = ("dataset.pipeline", "dataset.document", "dataset.dedupe", "dataset.split")
+    pipeline_imports = (
+        "dataset.pipeline",
+        "dataset.build.document",
+        "dataset.build.dedupe",
+        "dataset.build.split",
+    )
     assert not any(m in cell.source for cell in code for m in pipeline_imports)
 
 

@@ -8,7 +8,7 @@ import pytest
 from conftest import PROJECT_ROOT
 from versions_support import run_cli_in
 
-from dataset.integrity import write_checksums
+from dataset.release.integrity import write_checksums
 
 pytestmark = pytest.mark.integration
 REPO = "karabakh-news/test-release"

@@ -22,8 +22,8 @@ import pytest
 import yaml
 from datasets import Features
 
-from dataset.card import split_card
-from dataset.integrity import verify_checksums
+from dataset.release.card import split_card
+from dataset.release.integrity import verify_checksums
 from dataset.schema import article_schema
 from tests.conftest import run_cli
 

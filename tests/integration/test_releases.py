@@ -17,7 +17,7 @@ from versions_support import (
     edit_document,
 )
 
-from dataset.write import METADATA_KEY
+from dataset.build.write import METADATA_KEY
 
 pytestmark = pytest.mark.integration
 

@@ -11,7 +11,7 @@ import pytest
 from conftest import run_cli
 from versions_support import EDIT_AFTER, EDIT_BEFORE, EDITED_FILE, copy_seed_corpus
 
-from dataset.read import source_id
+from dataset.build.read import source_id
 
 pytestmark = pytest.mark.integration
 

@@ -143,7 +143,7 @@ def test_bad_usage_exits_2(tmp_path):
 
 def test_a_failing_validation_stops_the_build_before_publishing(seed_release_copy):
     from dataset.errors import BuildError
-    from dataset.finalize import finalize_release
+    from dataset.release.finalize import finalize_release
 
     relative, table = largest_shard(seed_release_copy)
     rewrite(seed_release_copy, relative, pa.concat_tables([table, table.slice(0, 1)]))
@@ -156,7 +156,7 @@ def test_a_failing_validation_stops_the_build_before_publishing(seed_release_cop
 def test_breakage_across_row_batches_is_caught_as_in_one_batch(seed_release_copy):
     """One row per batch: a duplicate id two rows apart, an id leaked into the other split and a
     future date give the same failures, ids and result files as validating each split at once."""
-    from dataset.validate import validate_release
+    from dataset.validation.runner import validate_release
 
     relative, table = largest_shard(seed_release_copy)
     duplicated = table.column("id")[0].as_py()

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 import dataset
-from dataset.write import METADATA_KEY
+from dataset.build.write import METADATA_KEY
 
 pytestmark = pytest.mark.integration
 VERSION = dataset.__version__

@@ -1,4 +1,4 @@
-"""Hand-labelled documents for language identification (dataset.detect), shared by
+"""Hand-labelled documents for language identification (dataset.build.language), shared by
 tests/unit/test_detect_accuracy.py and benchmarks/extract_speed.py.
 
 Each case is a document as the detector sees it: its kept paragraphs in order, captions marked
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dataset.clean import Paragraph
+from dataset.build.clean import Paragraph
 
 CAPTION = "CAPTION: "
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from dataset.write import article_arrow_schema, write_split
+from dataset.build.write import article_arrow_schema, write_split
 
 CONFIG_HASH = "0123456789abcdef"
 

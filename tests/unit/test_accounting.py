@@ -8,9 +8,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from dataset.build.read import DocumentNames
 from dataset.errors import BuildError
 from dataset.pipeline import check_every_file_accounted
-from dataset.read import DocumentNames
 
 NAMES = ["中文/新闻.txt", "عربي.txt", "Tiếng Việt.txt", "fr/a-b.txt", "fr/a/b.txt", "z.txt"]
 

@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from dataset.card import (
+from dataset.release.card import (
     card_problems,
     language_detail,
     language_name,
@@ -149,8 +149,8 @@ def test_language_detail_uses_the_dominant_real_script():
 
 
 def test_card_yaml_has_no_anchors(tmp_path):
-    from dataset.card import card_metadata
-    from dataset.layout import read_layout
+    from dataset.release.card import card_metadata
+    from dataset.release.layout import read_layout
 
     (tmp_path / "build_manifest.json").write_text("{}")
     for lang in ("ar", "zh"):

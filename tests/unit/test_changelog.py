@@ -9,16 +9,16 @@ import pyarrow.parquet as pq
 import pytest
 from release_builders import article, make_release
 
-from dataset.changelog import (
+from dataset.build.write import METADATA_KEY
+from dataset.errors import ConfigError
+from dataset.release.changelog import (
     HEADER,
     record_release_history,
     release_date,
     split_entries,
     update_changelog,
 )
-from dataset.diff import diff_releases
-from dataset.errors import ConfigError
-from dataset.write import METADATA_KEY
+from dataset.release.diff import diff_releases
 
 DAY = dt.date(2024, 6, 16)
 AR = article("b000000000000002", "ar", "أعلنت أذربيجان أنها شنت عمليات في إقليم ناغورنو كاراباخ.")

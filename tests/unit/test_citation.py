@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from dataset import __version__
-from dataset.citation import (
+from dataset.release.citation import (
     citation_problems,
     find_citation_file,
     load_citation,
@@ -70,7 +70,7 @@ def test_person_authors_become_family_given():
 
 
 def test_release_copy_carries_the_release_version_date_and_tag():
-    from dataset.citation import release_citation
+    from dataset.release.citation import release_citation
 
     text = find_citation_file().read_text(encoding="utf-8")
     stamped = release_citation(text, "2.3.4", "2027-01-05")

@@ -1,4 +1,4 @@
-"""Normalization and boilerplate rules (dataset.clean)."""
+"""Normalization and boilerplate rules (dataset.build.clean)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from dataset.clean import (
+from dataset.build.clean import (
     BODY,
     CAPTION,
     SKIPPED,

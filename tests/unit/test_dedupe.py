@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dataset.dedupe import (
+from dataset.build.dedupe import (
     band_hashes,
     candidate_pairs,
     cluster_near_duplicates,

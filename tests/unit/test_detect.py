@@ -1,11 +1,11 @@
-"""Language, score, script and other languages (dataset.detect)."""
+"""Language, score, script and other languages (dataset.build.language)."""
 
 from __future__ import annotations
 
 import pytest
 
-from dataset.clean import Paragraph
-from dataset.detect import (
+from dataset.build.clean import Paragraph
+from dataset.build.language import (
     LanguageResult,
     count_scripts,
     detect_languages,

@@ -1,14 +1,14 @@
 """Language identification against the hand-labelled sample of tests/unit/language_samples.py.
 
-Every speed change in dataset.detect must keep these labels; a known miss is kept visible as a
-strict xfail in KNOWN_MISSES, so a change that fixes it (or breaks another case) shows up.
+Every speed change in dataset.build.language must keep these labels; a known miss is kept visible
+as a strict xfail in KNOWN_MISSES, so a change that fixes it (or breaks another case) shows up.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from dataset.detect import detect_languages
+from dataset.build.language import detect_languages
 from tests.unit.language_samples import CASES
 
 KNOWN_MISSES: dict[str, str] = {}  # case name -> why it is missed (a strict xfail)

@@ -9,8 +9,8 @@ import pyarrow.parquet as pq
 import pytest
 from release_builders import article, make_release
 
-from dataset.diff import ReleaseDiff, diff_releases, format_diff, write_diff
 from dataset.errors import InputError
+from dataset.release.diff import ReleaseDiff, diff_releases, format_diff, write_diff
 
 ZH = article("a000000000000001", "zh", "阿塞拜疆军队进攻纳戈尔诺-卡拉巴赫。")
 AR = article("b000000000000002", "ar", "أعلنت أذربيجان أنها شنت عمليات في إقليم ناغورنو كاراباخ.")
@@ -187,7 +187,7 @@ def test_folder_without_manifest_is_not_a_release(old, tmp_path):
 def test_a_new_version_stamp_alone_is_no_new_serialization(old, tmp_path):
     from release_builders import CONFIG_HASH
 
-    from dataset.write import article_arrow_schema
+    from dataset.build.write import article_arrow_schema
 
     stamped = article_arrow_schema(CONFIG_HASH, "7.0.0")
     new = build_new(tmp_path, BASE, schema=stamped)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dataset.document import parse_document
+from dataset.build.document import parse_document
 from dataset.records import Extraction
 
 FR_DOC = (
@@ -102,7 +102,7 @@ def test_never_raises_on_any_string(text):
 
 
 def test_a_batch_parses_like_its_documents_one_at_a_time():
-    from dataset.document import parse_documents
+    from dataset.build.document import parse_documents
     from dataset.paths import SEED_DIR
 
     seeds = [p.read_text(encoding="utf-8") for p in sorted(SEED_DIR.glob("*.txt"))]

@@ -1,4 +1,4 @@
-"""Gazetteer matching, event assignment and outlet names (dataset.entities), on inline samples."""
+"""Gazetteer matches, events and outlet names (dataset.build.entities) on inline samples."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dataset.entities import (
+from dataset.build.entities import (
     ENTITY_TYPES,
     LEXICON_DIR,
     find_entities,

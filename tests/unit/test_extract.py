@@ -1,4 +1,4 @@
-"""Title, published date and publisher rules (dataset.extract)."""
+"""Title, published date and publisher rules (dataset.build.metadata)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from dataset.clean import normalize_text, split_lines
-from dataset.extract import (
+from dataset.build.clean import normalize_text, split_lines
+from dataset.build.metadata import (
     MONTH_NUMBERS,
     clean_title,
     extract_metadata,

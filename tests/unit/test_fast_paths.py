@@ -1,4 +1,4 @@
-"""The speed pre-checks of dataset.clean / dataset.extract give the same answers as the full rules.
+"""Speed pre-checks of dataset.build.clean / dataset.build.metadata answer as the full rules do.
 
 Each pre-check skips work only when the full rule cannot match; these properties compare them on
 generated text rich in the characters the rules look at (mojibake pairs, Unicode spaces, dates).
@@ -9,14 +9,19 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dataset.clean import (
+from dataset.build.clean import (
     BREADCRUMB_HINT,
     BREADCRUMB_SEPARATOR,
     MOJIBAKE_HINT,
     has_irregular_spaces,
     looks_like_mojibake,
 )
-from dataset.extract import DATE_PATTERN_WORDS, DATE_PATTERNS, TITLE_SEPARATOR_HINT, TITLE_SUFFIX
+from dataset.build.metadata import (
+    DATE_PATTERN_WORDS,
+    DATE_PATTERNS,
+    TITLE_SEPARATOR_HINT,
+    TITLE_SUFFIX,
+)
 
 MOJIBAKE_ALPHABET = "abéÂÃßàâïôõ©\u0080¿«»’“—€™\ufffd ?\n"
 SPACE_ALPHABET = "ab \n\t\r\u00a0\u2003\u3000\u202f\u0085\x1c\x1f"

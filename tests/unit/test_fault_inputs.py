@@ -22,15 +22,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dataset import pipeline
-from dataset.cache import ResultCache
+from dataset.build.read import find_document_names, safe_name
 from dataset.config import EARLIEST_PUBLISHED_DATE, BuildConfig, load_config
 from dataset.errors import ConfigError, InputError
-from dataset.integrity import CHECKSUMS_NAME, read_checksums, verify_checksums
-from dataset.manifest import MANIFEST, read_manifest, release_problem
 from dataset.pipeline import check_record, process_paths_safely, spill_schema
-from dataset.publish import check_repo_id
-from dataset.read import find_document_names, safe_name
 from dataset.records import Article, Extraction, RawDocument, Reject
+from dataset.release.hub import check_repo_id
+from dataset.release.integrity import CHECKSUMS_NAME, read_checksums, verify_checksums
+from dataset.release.manifest import MANIFEST, read_manifest, release_problem
+from dataset.runtime.cache import ResultCache
 from dataset.schema import reject_reasons
 from tests.bad_inputs import ARABIC, CHINESE, FRENCH, VIETNAMESE
 
@@ -372,8 +372,8 @@ def test_a_subfolder_that_cannot_be_listed_is_an_error_not_a_silent_skip(tmp_pat
 
 
 def test_extraction_and_validation_share_one_date_range():
-    from dataset.expectations import rule_parameters
-    from dataset.extract import MIN_DATE
+    from dataset.build.metadata import MIN_DATE
+    from dataset.validation.rules import rule_parameters
 
     assert MIN_DATE == EARLIEST_PUBLISHED_DATE
     params = rule_parameters({"build_date": "2030-01-01", "reference_date": "2099-12-31"}, {})
@@ -390,7 +390,7 @@ def test_extraction_and_validation_share_one_date_range():
     ],
 )
 def test_extracted_dates_lie_in_the_shared_range(dateline, expected):
-    from dataset.document import parse_document
+    from dataset.build.document import parse_document
 
     text = f"Les combats reprennent au Haut-Karabakh\n\n{dateline}\n\n{FRENCH}"
     found = parse_document(text, dt.date(2099, 12, 31)).published_date
@@ -414,7 +414,7 @@ def test_a_full_cache_switches_itself_off_with_one_warning(tmp_path, capsys):
 
 
 def test_a_cache_that_cannot_be_opened_is_skipped_with_one_warning(tmp_path, capsys):
-    from dataset.cache import open_cache
+    from dataset.runtime.cache import open_cache
 
     (tmp_path / "file").write_text("x")
     assert open_cache(tmp_path / "file" / "c.sqlite") is None

@@ -14,10 +14,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dataset.build.document import parse_document
+from dataset.build.read import decode_document, read_document
 from dataset.config import load_config
-from dataset.document import parse_document
 from dataset.pipeline import build_release
-from dataset.read import decode_document, read_document
 from dataset.records import Extraction, RawDocument, Reject
 from dataset.schema import reject_reasons
 from tests.bad_inputs import ARABIC, CHINESE, FRENCH, VIETNAMESE

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dataset.document import parse_document
+from dataset.build.document import parse_document
 
 ROOT = Path(__file__).resolve().parents[2]
 RAW = ROOT / "dataset" / "raw"

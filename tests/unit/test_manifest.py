@@ -6,9 +6,9 @@ import json
 
 import pytest
 
+from dataset.build.write import StreamedList, write_json
 from dataset.errors import InputError
-from dataset.manifest import MANIFEST, read_manifest, skip_raw_files
-from dataset.write import StreamedList, write_json
+from dataset.release.manifest import MANIFEST, read_manifest, skip_raw_files
 
 RAW_FILES = [
     {"source_file": "中文/新闻.txt", "sha256": "ab" * 32, "bytes": 12, "encoding": "utf-8"},

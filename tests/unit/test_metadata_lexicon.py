@@ -1,11 +1,11 @@
-"""Per-language metadata lexicon files (dataset/lexicon/metadata/, dataset.metadata_lexicon)."""
+"""Per-language metadata lexicon files (dataset/lexicon/metadata/, build.metadata_lexicon)."""
 
 from __future__ import annotations
 
 import pytest
 
+from dataset.build.metadata_lexicon import METADATA_LEXICON, load_metadata_lexicon
 from dataset.errors import ConfigError
-from dataset.metadata_lexicon import METADATA_LEXICON, load_metadata_lexicon
 
 
 def test_cldr_case_forms_are_loaded():
@@ -51,7 +51,7 @@ def test_generated_cldr_names_match_babel():
     """cldr_names.json is what babel (pinned in the dev extra) gives for the listed locales."""
     import json
 
-    from dataset.metadata_lexicon import (
+    from dataset.build.metadata_lexicon import (
         CLDR_NAMES_FILE,
         METADATA_LEXICON_DIR,
         cldr_locales,
@@ -62,7 +62,7 @@ def test_generated_cldr_names_match_babel():
     assert sorted(table["locales"]) == cldr_locales()
     for locale_id in ("hy", "ru", "ka"):
         assert table["locales"][locale_id] == read_babel_names(locale_id), (
-            "stale: python -m dataset.metadata_lexicon"
+            "stale: python -m dataset.build.metadata_lexicon"
         )
 
 

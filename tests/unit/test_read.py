@@ -10,8 +10,7 @@ import tracemalloc
 
 import pytest
 
-from dataset.errors import InputError
-from dataset.read import (
+from dataset.build.read import (
     DocumentNames,
     check_lock,
     decode_document,
@@ -23,6 +22,7 @@ from dataset.read import (
     read_up_to,
     source_id,
 )
+from dataset.errors import InputError
 from dataset.records import RawDocument, Reject
 from dataset.schema import reject_reasons
 from tests.bad_inputs import ARABIC, CHINESE, FRENCH, READ_REASONS, VIETNAMESE, text_cases

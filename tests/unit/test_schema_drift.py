@@ -8,18 +8,18 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from datasets import Features
 
-from dataset.card import collect_stats, dataset_info_entries
-from dataset.expectations import (
+from dataset.build.write import article_arrow_schema
+from dataset.paths import find_resource_dir
+from dataset.release.card import collect_stats, dataset_info_entries
+from dataset.release.layout import read_layout
+from dataset.schema import article_schema
+from dataset.validation.rules import (
     GE_VALUE_TYPES,
     SNAPSHOT_NAME,
     load_domain_rules,
     structural_rules,
     structural_suite_json,
 )
-from dataset.layout import read_layout
-from dataset.paths import find_resource_dir
-from dataset.schema import article_schema
-from dataset.write import article_arrow_schema
 
 
 def rules_by_name() -> dict:
@@ -30,7 +30,7 @@ def test_committed_structural_snapshot_is_current():
     path = find_resource_dir("validation") / SNAPSHOT_NAME
     committed = json.loads(path.read_text(encoding="utf-8"))
     assert committed == structural_suite_json(), (
-        f"{path} is stale; regenerate it with `python -m dataset.expectations` and commit it"
+        f"{path} is stale; regenerate it with `python -m dataset.validation.rules` and commit it"
     )
 
 

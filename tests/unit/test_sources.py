@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from dataset.read import source_id
-from dataset.sources import (
+from dataset.build.read import source_id
+from dataset.build.sources import (
     canonical_url,
     describe_source,
     parse_scraped_at,

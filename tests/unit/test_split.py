@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from dataset.split import assign_split, hash_to_unit
+from dataset.build.split import assign_split, hash_to_unit
 
 RATIOS = {"train": 0.8, "validation": 0.1, "test": 0.1}
 

@@ -11,7 +11,9 @@ import pyarrow as pa
 import pytest
 import yaml
 
-from dataset.expectations import (
+from dataset.release.integrity import verify_checksums, write_checksums
+from dataset.schema import article_schema
+from dataset.validation.rules import (
     HELPERS,
     ReleaseIndex,
     Rule,
@@ -24,9 +26,7 @@ from dataset.expectations import (
     rule_parameters,
     structural_rules,
 )
-from dataset.integrity import verify_checksums, write_checksums
-from dataset.schema import article_schema
-from dataset.validate import clean_result, describe_schema_difference
+from dataset.validation.runner import clean_result, describe_schema_difference
 
 AR_TEXT = "أعلنت وزارة الدفاع الأذربيجانية عن عملية عسكرية في كاراباخ.\n\nدعت الولايات المتحدة إلى وقف إطلاق النار."  # noqa: E501
 ZH_TEXT = "纳卡地区爆发冲突。\n\n亚美尼亚和阿塞拜疆互相指责对方首先开火。"
@@ -68,7 +68,7 @@ def frame(rows: list[dict]) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def runner():
-    from dataset.validate import GreatExpectationsRunner
+    from dataset.validation.runner import GreatExpectationsRunner
 
     return GreatExpectationsRunner()
 

@@ -14,11 +14,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from dataset.expectations import Rule
-from dataset.layout import read_layout
-from dataset.manifest import read_manifest
+from dataset.build.write import article_arrow_schema
+from dataset.release.layout import read_layout
+from dataset.release.manifest import read_manifest
 from dataset.report import format_validation_report
-from dataset.validate import (
+from dataset.validation.rules import Rule
+from dataset.validation.runner import (
     GreatExpectationsRunner,
     ValidationReport,
     check_accounting,
@@ -27,7 +28,6 @@ from dataset.validate import (
     run_suites,
     stream_batches,
 )
-from dataset.write import article_arrow_schema
 
 VI_TEXT = (
     "Xung đột ở Nagorno-Karabakh tiếp diễn.\n\nHai bên cáo buộc lẫn nhau vi phạm lệnh ngừng bắn."

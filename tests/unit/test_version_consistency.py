@@ -13,9 +13,9 @@ from pathlib import Path
 import yaml
 
 import dataset
+from dataset.build.write import METADATA_KEY, article_arrow_schema, schema_with_metadata
+from dataset.release.versions import parse_version
 from dataset.schema import reject_schema
-from dataset.versions import parse_version
-from dataset.write import METADATA_KEY, article_arrow_schema, schema_with_metadata
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from dataset.errors import ConfigError, InputError
-from dataset.versions import (
+from dataset.release.versions import (
     Version,
     check_bump,
     choose_release_version,

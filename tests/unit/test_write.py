@@ -7,7 +7,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from dataset.write import METADATA_KEY, StreamedList, article_arrow_schema, write_json, write_split
+from dataset.build.write import (
+    METADATA_KEY,
+    StreamedList,
+    article_arrow_schema,
+    write_json,
+    write_split,
+)
 
 ROWS = [
     {
@@ -124,7 +130,7 @@ def test_write_json_still_refuses_values_json_cannot_write(tmp_path):
 @pytest.mark.parametrize(("rows", "group"), [(0, 2), (1, 2), (3, 2), (3, 1000)])
 def test_restamped_release_version_gives_the_bytes_of_a_direct_write(tmp_path, rows, group):
     """The build writes a provisional version first; restamping must not change anything else."""
-    from dataset.write import restamp_parquet
+    from dataset.build.write import restamp_parquet
 
     for version in ("0.1.0", "0.2.0"):
         schema = article_arrow_schema("0" * 16, version)

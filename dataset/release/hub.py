@@ -1,6 +1,7 @@
 """Publish a release folder to the Hugging Face Hub and tag its revision ``vX.Y.Z``.
 
-Before anything is uploaded the release must pass ``dataset.validate.validate_release``: its
+Before anything is uploaded the release must pass ``dataset.validation.runner.validate_release``:
+its
 ``checksums.sha256`` must match every file (none changed, added or removed since the build), then
 every suite must pass on every config and split. The version in ``build_manifest.json`` names the
 tag, ``v{release_version}``.
@@ -19,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dataset.errors import ConfigError, KarabakhNewsError
-from dataset.integrity import is_hidden
-from dataset.manifest import read_manifest
-from dataset.versions import read_release_version
+from dataset.release.integrity import is_hidden
+from dataset.release.manifest import read_manifest
+from dataset.release.versions import read_release_version
 
 REPO_ID = re.compile(r"[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*")
 
@@ -112,7 +113,7 @@ def plan_publish(release_dir: Path, repo_id: str) -> PublishPlan:
 
 def check_release_ready(release_dir: Path) -> None:
     """Run the full validation (checksums, then every suite); raises PublishError on failure."""
-    from dataset.validate import validate_release
+    from dataset.validation.runner import validate_release
 
     report = validate_release(release_dir)
     if not report.success:

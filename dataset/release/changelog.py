@@ -2,7 +2,8 @@
 
 This is step (1) of the final steps of ``build_release``: it compares the staged release with the
 ``--previous`` release, settles the release version (the requested one, refused when it is a
-smaller bump than the change needs, else the smallest the change allows: dataset.versions), stamps
+smaller bump than the change needs, else the smallest the change allows: dataset.release.versions),
+stamps
 it into the staged files, writes ``diff.json`` and carries the previous ``CHANGELOG.md`` forward
 with a new entry on top.
 
@@ -20,8 +21,8 @@ import re
 from pathlib import Path
 
 from dataset import __version__
-from dataset.diff import ReleaseDiff, diff_releases, write_diff
-from dataset.versions import (
+from dataset.release.diff import ReleaseDiff, diff_releases, write_diff
+from dataset.release.versions import (
     Version,
     check_not_backwards,
     choose_release_version,
@@ -90,7 +91,7 @@ def record_release_history(
     its content as built, or None to read it). Raises ConfigError, having written nothing, when
     ``requested`` is a smaller bump over ``previous`` than the change needs.
     """
-    from dataset.write import stamp_release_version
+    from dataset.build.write import stamp_release_version
 
     diff, version = settle_release_version(staging, previous, requested)
     if str(version) != diff.new["release_version"]:

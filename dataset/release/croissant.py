@@ -17,20 +17,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from dataset.card import (
+from dataset.build.write import write_json
+from dataset.config import SPLIT_NAMES
+from dataset.release.card import (
     LICENSE_NAME,
     PRETTY_NAME,
     card_repo_id,
     package_version,
     release_collection,
 )
-from dataset.citation import CFF_NAME, load_citation, to_bibtex
-from dataset.config import SPLIT_NAMES
-from dataset.integrity import sha256_file
-from dataset.layout import read_layout
-from dataset.manifest import read_manifest
+from dataset.release.citation import CFF_NAME, load_citation, to_bibtex
+from dataset.release.integrity import sha256_file
+from dataset.release.layout import read_layout
+from dataset.release.manifest import read_manifest
 from dataset.schema import TableSchema, article_schema, reject_schema
-from dataset.write import write_json
 
 CROISSANT_NAME = "croissant.json"
 CONFORMS_TO = ["http://mlcommons.org/croissant/1.1", "http://mlcommons.org/croissant/RAI/1.0"]

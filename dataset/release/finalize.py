@@ -18,7 +18,7 @@ from pathlib import Path
 
 from dataset.config import build_day
 from dataset.errors import BuildError
-from dataset.stages import stage
+from dataset.runtime.timing import stage
 
 MAX_FAILURES_SHOWN = 5
 
@@ -34,10 +34,10 @@ def finalize_release(staging: Path, validate: bool = True) -> None:
     Raises BuildError naming the first failing critical expectations, or when the
     generated card or croissant.json fails our own checks.
     """
-    from dataset.card import write_card
-    from dataset.citation import write_release_citation
-    from dataset.croissant import write_croissant
-    from dataset.integrity import write_checksums
+    from dataset.release.card import write_card
+    from dataset.release.citation import write_release_citation
+    from dataset.release.croissant import write_croissant
+    from dataset.release.integrity import write_checksums
 
     shutil.rmtree(staging / "_work", ignore_errors=True)  # scratch space, not part of a release
     if validate:
@@ -54,7 +54,7 @@ def finalize_release(staging: Path, validate: bool = True) -> None:
 
 
 def run_validation(staging: Path) -> None:
-    from dataset.validate import validate_release
+    from dataset.validation.runner import validate_release
 
     report = validate_release(staging, check_checksums=False, write_results=True)
     if not report.success:

@@ -10,7 +10,7 @@ Policies (the dataset card quotes them)
 ---------------------------------------
 Word and phrase lists (month names with their case forms, date, last-updated, breaking-news,
 source and byline labels, self-credit formulas, section, media and site words) live in the
-per-language files of dataset/lexicon/metadata/ (dataset.metadata_lexicon); month and weekday
+per-language files of dataset/lexicon/metadata/ (dataset.build.metadata_lexicon); month and weekday
 names come from CLDR (generated cldr_names.json) and dateparser's data.
 
 Store stamp
@@ -84,7 +84,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from dataset.clean import (
+from dataset.build.clean import (
     ARABIC_TATWEEL,
     CLOSING_MARKS,
     classify_line,
@@ -93,8 +93,8 @@ from dataset.clean import (
     is_breadcrumb,
     match_key,
 )
+from dataset.build.metadata_lexicon import METADATA_LEXICON, name_key
 from dataset.config import EARLIEST_PUBLISHED_DATE
-from dataset.metadata_lexicon import METADATA_LEXICON, name_key
 
 HEADER_LINES = 15
 LINE_SCAN_MAX = 300  # date/title/masthead checks read at most this many characters of a line
@@ -110,7 +110,7 @@ MIN_DATE = EARLIEST_PUBLISHED_DATE  # one range with validation: see dataset.con
 # --------------------------------------------------------------------------------------------
 
 # Month and weekday names: CLDR (babel) and dateparser data for every language file of
-# dataset/lexicon/metadata/, plus the files' own extra forms (dataset.metadata_lexicon).
+# dataset/lexicon/metadata/, plus the files' own extra forms (dataset.build.metadata_lexicon).
 MONTH_NUMBERS = METADATA_LEXICON.month_numbers
 MONTH_STEMS = METADATA_LEXICON.month_stems
 JALALI_MONTHS = METADATA_LEXICON.jalali_months
@@ -505,7 +505,7 @@ def extend_to_weekday(text: str, start: int) -> int:
     return start
 
 
-def _script_of(text: str) -> str:
+def _script_of(text: str) -> str:  # noqa: C901
     for ch in text:
         if ch.isalpha():
             code = ord(ch)

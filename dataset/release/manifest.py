@@ -97,7 +97,7 @@ def release_problem(folder: Path) -> str | None:
     manifest naming this dataset, a ``checksums.sha256`` file and a ``data/`` folder. One file
     alone (an empty ``build_manifest.json`` in a user's folder) is not enough.
     """
-    from dataset.integrity import CHECKSUMS_NAME
+    from dataset.release.integrity import CHECKSUMS_NAME
 
     if not (folder / MANIFEST).is_file():
         return f"no {MANIFEST}"

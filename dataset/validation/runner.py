@@ -2,7 +2,8 @@
 
 Order of checks in ``validate_release``:
 
-1. ``checksums.sha256`` (dataset/integrity.py): any file changed, added or removed since the build
+1. ``checksums.sha256`` (dataset/release/integrity.py): any file changed, added or removed since
+the build
    is named, and the release fails. The suites still run, so the report shows what broke, but
    nothing is written into a release whose checksums do not match.
 2. ``parquet_schema``: every shard's Arrow schema equals the one declared in schemas/ (names,
@@ -70,7 +71,17 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dataset import __version__
-from dataset.expectations import (
+from dataset.build.write import REJECTS_PATH, write_json
+from dataset.release.integrity import (
+    CHECKSUMS_NAME,
+    ChecksumProblems,
+    verify_checksums,
+    write_checksums,
+)
+from dataset.release.layout import ALL_CONFIG, ReleaseLayout, read_layout
+from dataset.release.manifest import read_manifest
+from dataset.schema import article_schema
+from dataset.validation.rules import (
     CRITICAL,
     DOMAIN_SUITE,
     STRUCTURAL_SUITE,
@@ -84,11 +95,6 @@ from dataset.expectations import (
     rule_parameters,
     structural_rules,
 )
-from dataset.integrity import CHECKSUMS_NAME, ChecksumProblems, verify_checksums, write_checksums
-from dataset.layout import ALL_CONFIG, ReleaseLayout, read_layout
-from dataset.manifest import read_manifest
-from dataset.schema import article_schema
-from dataset.write import REJECTS_PATH, write_json
 
 PARQUET_SCHEMA_SUITE = "parquet_schema"
 PARQUET_SCHEMA_RULE = "schema_matches_declaration"
@@ -689,7 +695,7 @@ def plan_rules(rules: list[Rule]) -> tuple[list[Rule], list[Rule]]:
         else:
             raise ValueError(
                 f"rule {rule.name!r}: {rule.expectation} cannot be validated in row batches yet; "
-                "add it to the right set in dataset/validate.py"
+                "add it to the right set in dataset/validation/runner.py"
             )
     return batch_rules, split_rules
 
@@ -1159,16 +1165,22 @@ def rewrite_release_validation(report: ValidationReport) -> None:
     Under the release's build lock (a build of it cannot run meanwhile), a staging copy of the
     release is made beside it of hard links (copies where links fail), except those two; the new
     results and checksums are written into it, and it is swapped with the release in one rename
-    (``dataset.pipeline.publish_staging``). A kill at any moment leaves a valid release; a
-    leftover staging folder is removed by the next build or ``validate --write``. A shell whose
-    working directory is inside the release keeps the old, deleted folder: ``cd`` again.
+    (``dataset.runtime.transaction.publish_staging``). A kill at any moment leaves a valid
+    release; a leftover staging folder is removed by the next build or ``validate --write``. A
+    shell whose working directory is inside the release keeps the old, deleted folder: ``cd``
+    again.
 
     Raises InputError naming the release when it cannot be written (read-only, full disk).
     """
     import shutil
 
     from dataset.errors import InputError
-    from dataset.pipeline import lock_out_dir, make_staging_dir, publish_staging, unlock_out_dir
+    from dataset.runtime.transaction import (
+        lock_out_dir,
+        make_staging_dir,
+        publish_staging,
+        unlock_out_dir,
+    )
 
     release = report.release_dir.resolve()
     if not os.access(release, os.W_OK):

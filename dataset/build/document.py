@@ -5,12 +5,12 @@ published date (today when not given): it never raises on any ``str`` and return
 for the same text and day.
 The steps, in order, live in their own modules:
 
-1. normalize        dataset.clean.normalize_text    NFC, ftfy repair, line ends, invisibles
-2. split lines      dataset.clean.split_lines       one paragraph per non-empty line
-3. metadata         dataset.extract.extract_metadata title, date (+ raw), publisher
-4. boilerplate      dataset.clean.remove_boilerplate body + captions, furniture removed
-5. languages        dataset.detect.detect_languages language, score, script, other languages
-6. join body        dataset.clean.join_body         body paragraphs joined by a blank line
+1. normalize        dataset.build.clean.normalize_text    NFC, ftfy repair, line ends, invisibles
+2. split lines      dataset.build.clean.split_lines       one paragraph per non-empty line
+3. metadata         dataset.build.metadata.extract_metadata title, date (+ raw), publisher
+4. boilerplate      dataset.build.clean.remove_boilerplate body + captions, furniture removed
+5. languages        dataset.build.language.detect_languages language, score, script, other languages
+6. join body        dataset.build.clean.join_body         body paragraphs joined by a blank line
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from dataset.clean import join_body, normalize_text, remove_boilerplate, split_lines
-from dataset.detect import LanguageResult, detect_languages_many
-from dataset.extract import Metadata, extract_metadata
+from dataset.build.clean import join_body, normalize_text, remove_boilerplate, split_lines
+from dataset.build.language import LanguageResult, detect_languages_many
+from dataset.build.metadata import Metadata, extract_metadata
 from dataset.records import Extraction
 
 

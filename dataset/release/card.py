@@ -28,12 +28,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
-from dataset.citation import CFF_NAME, load_citation, to_apa, to_bibtex
 from dataset.config import SPLIT_NAMES, Collection
-from dataset.expectations import allowed_language_codes, load_domain_rules, structural_rules
-from dataset.layout import ALL_CONFIG, ReleaseLayout, read_layout
-from dataset.manifest import read_manifest
+from dataset.release.citation import CFF_NAME, load_citation, to_apa, to_bibtex
+from dataset.release.layout import ALL_CONFIG, ReleaseLayout, read_layout
+from dataset.release.manifest import read_manifest
 from dataset.schema import article_schema, reject_reasons
+from dataset.validation.rules import allowed_language_codes, load_domain_rules, structural_rules
 
 CARD_NAME = "README.md"
 LICENSE_NAME = "LICENSE.md"

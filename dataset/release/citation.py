@@ -93,7 +93,7 @@ def release_citation(text: str, version: str, date: str) -> str:
 def write_release_citation(release_dir: Path) -> None:
     """Write the release's CITATION.cff from the project's, stamped with the release version and
     build date of ``build_manifest.json``."""
-    from dataset.manifest import read_manifest
+    from dataset.release.manifest import read_manifest
 
     manifest = read_manifest(release_dir)
     text = find_citation_file().read_text(encoding="utf-8")

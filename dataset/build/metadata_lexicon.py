@@ -3,7 +3,7 @@
 Contract: ``load_metadata_lexicon(folder)`` reads every ``<code>.yaml`` of the folder (name order)
 and returns one merged ``MetadataLexicon``; adding a language is adding a file (format:
 dataset/lexicon/metadata/README.md). Month and weekday names come from CLDR (``babel``, through
-the generated cldr_names.json: ``python -m dataset.metadata_lexicon`` rewrites it)
+the generated cldr_names.json: ``python -m dataset.build.metadata_lexicon`` rewrites it)
 (format and stand-alone contexts, wide and abbreviated: the Russian genitive "декабря", the
 Armenian "դեկտեմբերի", the Greek "Δεκεμβρίου") and from dateparser's language data, plus the
 file's own ``months``; Solar Hijri month names (``jalali: true``) from dateparser's Jalali
@@ -25,9 +25,9 @@ import yaml
 
 from dataset.errors import ConfigError
 
-METADATA_LEXICON_DIR = Path(__file__).resolve().parent / "lexicon" / "metadata"
+METADATA_LEXICON_DIR = Path(__file__).resolve().parent.parent / "lexicon" / "metadata"
 CLDR_NAMES_FILE = (
-    "cldr_names.json"  # generated from babel by ``python -m dataset.metadata_lexicon``
+    "cldr_names.json"  # generated from babel by ``python -m dataset.build.metadata_lexicon``
 )
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PHRASE_FIELDS = (
@@ -179,7 +179,7 @@ def cldr_names(
     if names is None:
         raise ConfigError(
             f"{path}: no CLDR names for locale {locale_id!r} listed under 'cldr'; "
-            "regenerate with: python -m dataset.metadata_lexicon"
+            "regenerate with: python -m dataset.build.metadata_lexicon"
         )
     months = {int(n): v for n, v in names["months"].items()}
     abbreviated = {int(n): v for n, v in names["abbreviated"].items()}
@@ -214,7 +214,7 @@ def unambiguous(table: dict[str, set[int]]) -> dict[str, int]:
     return {name: next(iter(nums)) for name, nums in table.items() if len(nums) == 1}
 
 
-def load_metadata_lexicon(folder: Path = METADATA_LEXICON_DIR) -> MetadataLexicon:
+def load_metadata_lexicon(folder: Path = METADATA_LEXICON_DIR) -> MetadataLexicon:  # noqa: C901
     """Merge every language file of the folder (see the module docstring)."""
     months: dict[str, set[int]] = {}
     stems: dict[str, set[int]] = {}
@@ -228,7 +228,7 @@ def load_metadata_lexicon(folder: Path = METADATA_LEXICON_DIR) -> MetadataLexico
         if data.get("cldr") and table is None:
             raise ConfigError(
                 f"{path}: lists 'cldr' locales but {table_path} is missing; "
-                "generate it with: python -m dataset.metadata_lexicon"
+                "generate it with: python -m dataset.build.metadata_lexicon"
             )
         for locale_id in data.get("cldr", ()):
             names, days, abbreviations = cldr_names(locale_id, table, path)

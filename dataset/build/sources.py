@@ -282,7 +282,7 @@ def read_document_sidecar(raw_dir: Path, source_file: str) -> tuple[dict | None,
     return entry, None
 
 
-def describe_source(raw_dir: Path, source_file: str, text: str) -> SourceOutcome:
+def describe_source(raw_dir: Path, source_file: str, text: str) -> SourceOutcome:  # noqa: C901
     """Gather a document's source metadata from its three places (see the module docstring).
 
     ``text`` is the decoded document; the outcome's ``text`` is it without the header block.

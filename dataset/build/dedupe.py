@@ -25,7 +25,7 @@ import numpy as np
 import rensa
 from datasketch.lsh import _optimal_param
 
-from dataset.clean import has_irregular_spaces
+from dataset.build.clean import has_irregular_spaces
 
 MINHASH_SEED = 1
 SIGNATURE_DTYPE = np.dtype(np.uint32)

@@ -41,8 +41,8 @@ import numpy as np
 import pyarrow as pa
 
 from dataset.errors import InputError
-from dataset.integrity import sha256_file
 from dataset.records import RawDocument, Reject
+from dataset.release.integrity import sha256_file
 
 DOCUMENT_SUFFIX = ".txt"
 # Byte-order marks, longest first: the UTF-32 LE mark starts with the UTF-16 LE one.
@@ -459,11 +459,11 @@ def source_id(source_file: str, url: str | None = None) -> str:
     """Stable article id from the document's source identity, never from its bytes.
 
     The identity is ``"url:" + url`` when the scraper recorded a URL for the document (pass it
-    canonical, see ``dataset.sources.canonical_url``), else ``"file:" + source_file``: the raw
+    canonical, see ``dataset.build.sources.canonical_url``), else ``"file:" + source_file``: the raw
     file's path relative to the raw folder, POSIX separators, in NFC (so a name decomposed by
     macOS gives the same id). The id is the first 16 hex digits of the identity's sha256. A
     corrected page (same URL or same file, other bytes) keeps its id; exact duplicates are found
-    from the content instead (``dataset.dedupe.fingerprint_text``).
+    from the content instead (``dataset.build.dedupe.fingerprint_text``).
     """
     identity = "url:" + url if url else "file:" + unicodedata.normalize("NFC", source_file)
     return hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()[:16]

@@ -11,7 +11,8 @@ and ``build_manifest.json``), never the code that built them. Records are matche
   file that had none, which changes its identity); this pairs them up.
 
 Columns are compared through a 64-bit hash per cell, so memory stays at a few numbers per row
-however long the texts are. The required bump follows dataset.versions. ``old=None`` describes an
+however long the texts are. The required bump follows dataset.release.versions. ``old=None``
+describes an
 initial release (everything added, no bump).
 """
 
@@ -29,7 +30,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dataset.errors import InputError
-from dataset.manifest import read_manifest
+from dataset.release.manifest import read_manifest
 
 DIFF_FORMAT_VERSION = 1
 SHARD = re.compile(r"data/(?P<language>[^/]+)/(?P<split>\w+)-\d{5}-of-\d{5}\.parquet$")
@@ -329,7 +330,7 @@ def serialization_digest(path: Path) -> str:
     """sha256 of a Parquet file's bytes before its footer (pages, page indexes) and of its
     footer's key-value metadata without the release version (the Arrow schema compared without
     metadata: its serialized copy embeds the version)."""
-    from dataset.write import METADATA_KEY
+    from dataset.build.write import METADATA_KEY
 
     digest = hashlib.sha256()
     size = path.stat().st_size
@@ -386,7 +387,7 @@ def _names(verb: str, names: list[str]) -> str:
 
 def write_diff(diff: ReleaseDiff, path: Path) -> None:
     """Write ``diff.json`` deterministically (sorted keys, no dates, no absolute paths)."""
-    from dataset.write import write_json
+    from dataset.build.write import write_json
 
     write_json(diff.to_json(), path)
 

@@ -7,8 +7,9 @@ are computed on every build, so a cached result
 gives the same article or reject as a fresh one, byte for byte.
 
 The code version is a hash of everything that shapes those values:
-- the source of the per-document modules (``dataset.document``, ``dataset.dedupe``,
-  ``dataset.read``, ``dataset.records`` and every ``dataset`` module they import, found by reading
+- the source of the per-document modules (``dataset.build.document``, ``dataset.build.dedupe``,
+  ``dataset.build.read``, ``dataset.records`` and every ``dataset`` module they import, found by
+  reading
   their import statements) and every data file inside the package (rules, word lists), except the
   vendored raw corpus;
 - the installed versions of the third-party distributions those modules import and of every
@@ -43,7 +44,12 @@ from dataset.config import BuildConfig
 from dataset.paths import PROJECT_ROOT
 
 PACKAGE_DIR = PROJECT_ROOT / "dataset"
-PER_DOCUMENT_MODULES = ("dataset.document", "dataset.dedupe", "dataset.read", "dataset.records")
+PER_DOCUMENT_MODULES = (
+    "dataset.build.document",
+    "dataset.build.dedupe",
+    "dataset.build.read",
+    "dataset.records",
+)
 _SKIPPED_DATA = ("raw", "raw.lock", "__pycache__", "_bundled")
 
 

@@ -307,7 +307,7 @@ def _entry_of(raw: Mapping[str, Any], path: Path) -> Entry:
     return Entry(key, str(raw["name"]), str(raw["type"]), raw.get("wikidata"), point)
 
 
-def _gazetteer(directory: Path, affixes: Affixes) -> tuple[dict[str, Entry], _Scanner]:
+def _gazetteer(directory: Path, affixes: Affixes) -> tuple[dict[str, Entry], _Scanner]:  # noqa: C901
     suffixes, prefixes = affixes
     entries: dict[str, Entry] = {}
     languages_of: dict[tuple[str, str], set[str]] = {}
@@ -382,7 +382,7 @@ def _event(raw: Mapping[str, Any], path: Path, key: str) -> Event:
                  frozenset(raw.get("entities") or []), window, years, bool(raw.get("dateless")))
 
 
-def _timeline(directory: Path,
+def _timeline(directory: Path,  # noqa: C901
               affixes: Affixes) -> tuple[dict[str, Event], _Scanner, dict[str | None, _Scanner]]:
     """Events, a scanner of strong cues (every language) and context-cue scanners per language
     (key None: all languages, for articles whose language is unknown)."""
@@ -533,7 +533,7 @@ def _period_end(event: Event) -> dt.date:
     return event.window[1] if event.window is not None else dt.date.max
 
 
-def find_events(entities: Iterable[Mapping[str, Any] | str], text: str | None,
+def find_events(entities: Iterable[Mapping[str, Any] | str], text: str | None,  # noqa: C901
                 language: str | None, published_date: dt.date | str | None,
                 lexicon: Lexicon | None = None) -> list[str]:
     """Sorted keys of the timeline events the article reports (see Definitions)."""

@@ -60,7 +60,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from dataset.clean import Paragraph
+from dataset.build.clean import Paragraph
 
 SAMPLE_CHARS = 100
 MAX_PARAGRAPHS = 30

@@ -7,13 +7,14 @@ suites exist:
   value types, nullability, patterns, bounds, primary-key uniqueness, allowed language codes).
   It is built at run time, so validation never uses a stale copy; the committed snapshot
   ``validation/structural_suite.json`` shows it in review, and tests/unit/test_schema_drift.py
-  fails when the snapshot is stale (regenerate with ``python -m dataset.expectations``).
+  fails when the snapshot is stale (regenerate with ``python -m dataset.validation.rules``).
 - ``article.domain``: read from ``validation/domain_rules.yaml`` (hand-written, each rule named
   and explained). Rules may need a derived column (``helper``) computed by ``HELPERS`` from a
   batch of rows and a release-wide ``ReleaseIndex`` (in how many splits each id and cluster lies),
   so a row-wise check on one batch can still state a fact about the whole release.
 
-This module knows nothing about Great Expectations objects; dataset/validate.py runs the rules.
+This module knows nothing about Great Expectations objects; dataset/validation/runner.py runs the
+rules.
 """
 
 from __future__ import annotations
@@ -50,7 +51,8 @@ SEVERITIES = (CRITICAL, WARNING)
 
 # What a declared type looks like to GE's pandas engine once Parquet is read with
 # ``types_mapper=pd.ArrowDtype`` (the ArrowDtype's ``.type``). The exact Arrow types (float32,
-# not float64; string, not large_string) are checked on the Parquet schema by dataset/validate.py.
+# not float64; string, not large_string) are checked on the Parquet schema by
+# dataset/validation/runner.py.
 GE_VALUE_TYPES = {
     "string": "str",
     "float32": "float",
@@ -294,8 +296,8 @@ def allowed_language_codes() -> frozenset[str]:
 @functools.cache
 def detector_language_codes() -> frozenset[str]:
     """Every code the detector can give a document: the labels of its fastText ``lid.176``
-    model after dataset/detect.py's ``LABEL_FIXES``."""
-    from dataset.detect import LABEL_FIXES, LABEL_PREFIX, load_model
+    model after dataset/build/language.py's ``LABEL_FIXES``."""
+    from dataset.build.language import LABEL_FIXES, LABEL_PREFIX, load_model
 
     labels, _ = load_model().predict("Karabakh", k=-1)
     raw = (label.removeprefix(LABEL_PREFIX) for label in labels)
@@ -306,7 +308,7 @@ def structural_suite_json() -> dict[str, Any]:
     """The generated structural suite in GE's suite shape (the committed snapshot's content)."""
     return {
         "name": STRUCTURAL_SUITE,
-        "notes": "Generated from schemas/article.yaml by dataset/expectations.py; do not edit.",
+        "notes": "Generated from schemas/article.yaml by dataset/validation/rules.py; do not edit.",
         "expectations": [rule.to_json() for rule in structural_rules()],
     }
 
@@ -431,8 +433,8 @@ def _comparable(value: str) -> str:
 
 def text_size(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
     """Characters of the body, each Han, kana or hangul character counting ``CJK_WEIGHT``
-    times (the size dataset/detect.py weighs languages by); 0 for a null body."""
-    from dataset.detect import CJK_CHAR, CJK_WEIGHT
+    times (the size dataset/build/language.py weighs languages by); 0 for a null body."""
+    from dataset.build.language import CJK_CHAR, CJK_WEIGHT
 
     sizes = [
         0 if t is None else len(t) + (CJK_WEIGHT - 1) * len(CJK_CHAR.findall(t))

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dataset.errors import ConfigError, InputError
-from dataset.manifest import read_manifest
+from dataset.release.manifest import read_manifest
 
 BUMPS = ("none", "patch", "minor", "major")
 _SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")

@@ -146,7 +146,7 @@ def split_lines(text: str) -> list[str]:
 
 
 # --------------------------------------------------------------------------------------------
-# Line shape helpers (shared with dataset.extract)
+# Line shape helpers (shared with dataset.build.metadata)
 # --------------------------------------------------------------------------------------------
 
 SENTENCE_END = frozenset(".!?…。！？؟۔।")
@@ -224,7 +224,7 @@ def is_mostly_letters(line: str) -> bool:
 # (format in the README.md beside them). They are merged over all languages at import: a page's
 # language is only known after boilerplate removal, and a phrase of one language is furniture
 # wherever it appears as a whole line.
-FURNITURE_LEXICON_DIR = Path(__file__).resolve().parent / "lexicon" / "furniture"
+FURNITURE_LEXICON_DIR = Path(__file__).resolve().parent.parent / "lexicon" / "furniture"
 FURNITURE_FIELDS = (
     "widgets",
     "home_words",
@@ -608,10 +608,19 @@ def classify_line(line: str) -> str | None:
     """Return the name of the standalone rule that makes this line boilerplate, or None.
 
     Caption lines return ``CAPTION``. Context rules (runs, related lists, title repeats,
-    duplicates) are applied by ``label_lines``.
+    duplicates) are applied by ``label_lines``. Rules run in order: the line's shape first
+    (``classify_shape``), then its phrases (``classify_phrases``).
     """
     if not has_letter(line):
         return "no_letters"
+    shape = classify_shape(line)
+    if shape is not None:
+        return shape
+    return classify_phrases(line, match_key(line) if len(line) <= KEY_MAX else None)
+
+
+def classify_shape(line: str) -> str | None:
+    """The rule a non-empty line's form alone decides: links, markup, captchas, tags, ad slots."""
     if line[0] in "hHwW" and LINK_ONLY.match(line):  # LINK_ONLY starts with http(s):// or www.
         return "link_only"
     if ("<" in line or line[-1] == ">") and is_markup(line):
@@ -624,23 +633,22 @@ def classify_line(line: str) -> str | None:
         return "ad_slot"
     if len(line) <= 6 and LOCALE_CODE.match(line):
         return "markup"
-    key = match_key(line) if len(line) <= KEY_MAX else None
-    if key is not None and is_widget(key):
-        return "widget"
-    if key is not None and key in RELATED_HEADERS:
-        return "related_header"
-    if is_read_also(line, key):
-        return "read_also"
-    if is_social_follow(line, key):
-        return "social_follow"
-    if is_copyright(line, key):
-        return "copyright"
-    if key is not None and is_share_bar(key):
-        return "share_bar"
-    if is_breadcrumb(line):
-        return "breadcrumb"
-    if is_label_line(line):
-        return "label_line"
+    return None
+
+
+def classify_phrases(line: str, key: str | None) -> str | None:
+    """The rule a line's words decide (widgets, teasers, share bars, notices, captions...).
+
+    ``key`` is the line's ``match_key`` (None for lines too long to be a phrase of the lexicon).
+    """
+    if key is not None:
+        if is_widget(key):
+            return "widget"
+        if key in RELATED_HEADERS:
+            return "related_header"
+    for name, applies in PHRASE_RULES:
+        if applies(line, key):
+            return name
     if line[-1].isdigit() and len(line) <= NEWS_ID_MAX and NEWS_ID_LINE.match(line):
         return "news_id"
     if is_notice(line):
@@ -920,3 +928,14 @@ def mark_duplicates(lines: Sequence[str], labels: list[str]) -> None:
 def join_body(paragraphs: Iterable[Paragraph]) -> str:
     """Join the body paragraphs (captions excluded) with a blank line."""
     return "\n\n".join(p.text for p in paragraphs if not p.is_caption)
+
+
+# Phrase rules in the order classify_phrases tries them; each takes (line, match key).
+PHRASE_RULES = (
+    ("read_also", is_read_also),
+    ("social_follow", is_social_follow),
+    ("copyright", is_copyright),
+    ("share_bar", lambda line, key: key is not None and is_share_bar(key)),
+    ("breadcrumb", lambda line, key: is_breadcrumb(line)),
+    ("label_line", lambda line, key: is_label_line(line)),
+)

@@ -1,0 +1,4 @@
+"""Raw files -> rows, one module per step in flow order.
+
+read -> document (clean, metadata, language) -> dedupe -> split -> write.
+"""

@@ -1,0 +1,1 @@
+"""Validation: rules as data (rules.py) and the Great Expectations runner."""
