@@ -263,7 +263,6 @@ def render_card(release_dir: Path, repo_id: str | None = None) -> str:
     return render("card.md.j2", release=facts, yaml_header=header)
 
 
-
 # ---------------------------------------------------------------- write and check
 
 
