@@ -54,6 +54,11 @@ class Library:
     def version(self) -> str:
         return package_version(self.distribution)
 
+    @property
+    def series(self) -> str:
+        """The major version as a series, ``5.x`` for 5.2.0."""
+        return self.version.split(".")[0] + ".x"
+
     def __str__(self) -> str:
         return f"{self.distribution} {self.version}"
 
@@ -85,13 +90,22 @@ LIBRARIES = {
         "datasketch",
         "datasketch",
         "dataset.build.dedupe",
-        "LSH band and row counts for the near-duplicate threshold",
+        "LSH bands and rows for the near-duplicate threshold (`_optimal_param`)",
     ),
     "great_expectations": Library(
         "great-expectations",
         "great_expectations",
         "dataset.validation.runner",
         "runs the validation suites",
+    ),
+    "datasets": Library(
+        "datasets",
+        "datasets",
+        "dataset.build.write",
+        "Hugging Face features in the Parquet metadata; loads a release (the card's examples)",
+    ),
+    "polars": Library(
+        "polars", "polars", "dataset.release.diff", "reads shards (diff; the card's example)"
     ),
 }
 
