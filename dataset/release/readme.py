@@ -18,7 +18,9 @@ from dataset.release.prose import render
 
 README = PROJECT_ROOT / "README.md"
 BLOCK = re.compile(
-    r"(?P<open><!-- facts:(?P<name>[\w-]+)\b[^\n]*-->\n)(?P<body>.*?)(?P<close><!-- /facts:(?P=name) -->)",
+    r"(?P<open><!-- facts:(?P<name>[\w-]+)\b[^\n]*-->\n)"
+    r"(?P<body>.*?)"
+    r"(?P<close><!-- /facts:(?P=name) -->)",
     re.S,
 )
 
