@@ -26,6 +26,7 @@ import yaml
 
 from dataset.release.facts import (  # noqa: F401  (re-exported: the card's names before facts.py)
     LICENSE_NAME,
+    OUR_LICENCE,
     PRETTY_NAME,
     ReleaseFacts,
     SplitStats,
@@ -271,7 +272,9 @@ def write_card(release_dir: Path, repo_id: str | None = None) -> Path:
 
     Raises ValueError listing every problem when the generated metadata fails our own checks.
     """
-    (release_dir / LICENSE_NAME).write_text(render("license.md.j2"), encoding="utf-8")
+    (release_dir / LICENSE_NAME).write_text(
+        render("license.md.j2", licence=OUR_LICENCE), encoding="utf-8"
+    )
     text = render_card(release_dir, repo_id)
     problems = card_problems(text, release_dir)
     if problems:

@@ -4,6 +4,8 @@ Prose lives in ``dataset/release/templates/``; this module only gathers what the
 
 - ``LIBRARIES``: every third-party library the texts credit, with the package module that imports
   it (a test checks that module really does) and the version installed, which is the one imported;
+- ``OUR_LICENCE`` and ``LANGUAGE_MODEL``: the licence of what we publish and the attribution of the
+  vendored language-identification model;
 - ``content_settings``: the build settings that shape a release, their defaults and meanings,
   read from ``dataset.config.BuildConfig`` (the README's table);
 - ``ReleaseFacts``: one release folder's facts (layout, manifest with its thresholds and counts,
@@ -62,6 +64,39 @@ class Library:
     def __str__(self) -> str:
         return f"{self.distribution} {self.version}"
 
+
+@dataclass(frozen=True)
+class Licence:
+    spdx: str  # SPDX id, as pyproject.toml and CITATION.cff write it
+    name: str
+    url: str
+
+
+# What we license (ids, labels, clusters, splits, card, code); the article texts stay the
+# publishers'. pyproject.toml and CITATION.cff must say the same (tests/unit/test_release_facts).
+OUR_LICENCE = Licence(
+    "CC-BY-4.0",
+    "Creative Commons Attribution 4.0 International",
+    "https://creativecommons.org/licenses/by/4.0/",
+)
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str
+    file: str  # inside the package, as dataset.build.language loads it
+    citation: str
+    licence: str
+    licence_url: str  # as dataset/resources/README.md states it
+
+
+LANGUAGE_MODEL = Model(
+    "lid.176",
+    "resources/lid.176.ftz",
+    "Joulin et al. 2016",
+    "CC BY-SA 3.0",
+    "https://creativecommons.org/licenses/by-sa/3.0/",
+)
 
 # Templates reach these as ``libraries.<key>``.
 LIBRARIES = {
@@ -209,6 +244,8 @@ class ReleaseFacts:
         self.license_name = LICENSE_NAME
         self.all_config = ALL_CONFIG
         self.libraries = LIBRARIES
+        self.licence = OUR_LICENCE
+        self.language_model = LANGUAGE_MODEL
         self.example_text_chars = EXAMPLE_TEXT_CHARS
 
     # -- from build_manifest.json

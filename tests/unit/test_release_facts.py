@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import re
 import shutil
+import tomllib
 from types import SimpleNamespace
 
 import jinja2
@@ -14,10 +15,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from dataset.build.language import MODEL_FILE
 from dataset.paths import PROJECT_ROOT
 from dataset.release.card import card_problems, render_card
+from dataset.release.citation import load_citation
 from dataset.release.croissant import build_croissant, croissant_problems
-from dataset.release.facts import LIBRARIES, ReleaseFacts
+from dataset.release.facts import LANGUAGE_MODEL, LIBRARIES, OUR_LICENCE, ReleaseFacts
 from dataset.release.prose import environment, render
 from dataset.schema import article_schema
 
@@ -154,6 +157,12 @@ def test_a_fact_nobody_gathered_is_an_error_not_a_blank():
         environment().from_string("{{ release.no_such_fact }}").render(release=SimpleNamespace())
 
 
-def test_the_license_file_names_both_regimes():
-    text = render("license.md.j2")
-    assert "CC-BY-4.0" in text and text.endswith("/by/4.0/\n")
+def test_the_licence_facts_match_the_project_and_the_vendored_model():
+    text = render("license.md.j2", licence=OUR_LICENCE)
+    assert text.endswith(f"({OUR_LICENCE.spdx}), {OUR_LICENCE.url}\n")
+    project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]
+    assert OUR_LICENCE.spdx == project["license"] == load_citation()["license"]
+    assert (PROJECT_ROOT / "dataset" / LANGUAGE_MODEL.file).is_file()
+    assert LANGUAGE_MODEL.file == MODEL_FILE
+    resources = (PROJECT_ROOT / "dataset" / "resources" / "README.md").read_text(encoding="utf-8")
+    assert LANGUAGE_MODEL.licence_url in resources
