@@ -16,13 +16,16 @@ import pyarrow.parquet as pq
 import pytest
 
 from dataset.build.language import MODEL_FILE
+from dataset.config import CONTENT_KEYS
 from dataset.paths import PROJECT_ROOT
 from dataset.release.card import card_problems, render_card
 from dataset.release.citation import load_citation
 from dataset.release.croissant import build_croissant, croissant_problems
 from dataset.release.facts import LANGUAGE_MODEL, LIBRARIES, OUR_LICENCE, ReleaseFacts
 from dataset.release.prose import environment, render
-from dataset.schema import article_schema
+from dataset.schema import article_schema, reject_reasons
+from dataset.validation.rules import load_domain_rules
+from dataset.validation.runner import PARQUET_SCHEMA_SUITE
 
 TEMPLATES = PROJECT_ROOT / "dataset" / "release" / "templates"
 # Settings unlike the defaults, so a text that printed a default instead would be caught.
@@ -166,3 +169,22 @@ def test_the_licence_facts_match_the_project_and_the_vendored_model():
     assert LANGUAGE_MODEL.file == MODEL_FILE
     resources = (PROJECT_ROOT / "dataset" / "resources" / "README.md").read_text(encoding="utf-8")
     assert LANGUAGE_MODEL.licence_url in resources
+
+
+def test_every_code_name_the_templates_cite_is_declared():
+    """A backticked snake_case name (a column, reject reason, rule, suite or setting) in the
+    prose must exist in the code, so renaming a rule or a reason cannot leave the card stale."""
+    declared = (
+        set(article_schema().column_names)
+        | set(reject_reasons())
+        | {rule.name for rule in load_domain_rules().rules}
+        | {PARQUET_SCHEMA_SUITE}
+        | set(CONTENT_KEYS)
+    )
+    cited = {
+        name
+        for path in TEMPLATES.rglob("*.*")
+        for name in re.findall(r"`([a-z][a-z0-9]*(?:_[a-z0-9]+)+)`", path.read_text())
+    }
+    assert {"id_in_one_split_only", "too_short", "language_score"} <= cited
+    assert cited <= declared, sorted(cited - declared)
