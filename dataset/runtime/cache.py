@@ -2,8 +2,8 @@
 
 What is cached for a decoded document is what its raw bytes alone determine: the
 ``Extraction``, the text fingerprint and the MinHash signature. The id (from the source identity,
-not the bytes) and the filters that read the configuration and name the file (``check_quality``)
-are computed on every build, so a cached result
+not the bytes) and the filters that read the configuration and name the file
+(``dataset.build.filters``) are computed on every build, so a cached result
 gives the same article or reject as a fresh one, byte for byte.
 
 The code version is a hash of everything that shapes those values:
