@@ -232,8 +232,11 @@ def finish_document(
 
 
 def read_raw(path: Path, config: BuildConfig) -> tuple[RawDocument | Reject, int | None]:
-    """``path`` through ``READ_STEPS``: the decoded document with its source metadata (or its
-    reject), and the file's size in bytes (None when it could not be read)."""
+    """``path`` through ``READ_STEPS``, and the file's size in bytes.
+
+    Returns the decoded document with its source metadata (or its reject) and the size (None when
+    the file could not be read).
+    """
     raw = run_steps(path, READ_STEPS, config)
     size = path.stat().st_size if raw.raw_sha256 else None
     return raw, size

@@ -127,7 +127,7 @@ class DocumentNames(Sequence[str]):
 
 
 def safe_name(name: str) -> str:
-    """``name`` as valid UTF-8 text: undecodable bytes of a file name become ``\\xNN`` escapes.
+    r"""``name`` as valid UTF-8 text: undecodable bytes of a file name become ``\xNN`` escapes.
 
     File names are bytes on POSIX; Python hands undecodable ones over as lone surrogates
     (surrogateescape), which no UTF-8 column can hold. Valid names are returned unchanged.
@@ -346,6 +346,7 @@ def read_up_to(fd: int, expected: int, limit: int) -> bytes:
 
 
 def too_large(size: int, max_file_bytes: int) -> Reject:
+    """The ``too_large`` reject of a file of ``size`` bytes (its name is added by the caller)."""
     return Reject(
         "",
         None,
