@@ -25,8 +25,8 @@ from dataset.build import process
 from dataset.build.corpus import spill_schema
 from dataset.build.filters import require_columns, require_script
 from dataset.build.process import process_paths_safely
-from dataset.build.steps import ExtractedDocument
 from dataset.build.read import find_document_names, safe_name
+from dataset.build.steps import ExtractedDocument
 from dataset.build.write import POSITION
 from dataset.config import EARLIEST_PUBLISHED_DATE, BuildConfig, load_config
 from dataset.errors import ConfigError, InputError
