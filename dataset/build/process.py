@@ -1,4 +1,12 @@
-"""The per-document step over every raw file: read, extract, filter, fingerprint, sign.
+"""The per-document pipeline over every raw file: read, extract, fingerprint, sign, filter.
+
+The pipeline, in order (steps follow ``dataset.build.steps``: record -> record or a Reject):
+
+1. ``READ_STEPS``    path -> RawDocument: ``read_file``, ``attach_source`` (``dataset.build.read``)
+2. extraction        RawDocument -> Extraction (``dataset.build.document``), batch-wise
+3. dedupe keys       fingerprint and MinHash signature (``dataset.build.dedupe``), batch-wise
+4. ``FILTER_STEPS``  ExtractedDocument -> ExtractedDocument (``dataset.build.filters``)
+5. the ``Article``   its id from the source identity (``source_id``)
 
 ``process_documents`` runs ``process_batch`` on the configured engine (local processes or Ray
 Data) and streams each ``ProcessedDocument`` into the ``Corpus`` (``dataset.build.corpus``). The
