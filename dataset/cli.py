@@ -1,4 +1,4 @@
-"""Command-line interface: a thin veneer over the pipeline.
+r"""Command-line interface: a thin veneer over the pipeline.
 
 Each command's help ends with an example (its ``epilog``, printed after the options; ``\b`` keeps
 click from rewrapping it). Errors are one readable line on stderr; ``--debug`` shows the
@@ -23,8 +23,11 @@ DEBUG = {"enabled": False}
 
 @contextlib.contextmanager
 def naming_damaged_files(*releases: Path | None):
-    """Turn a pyarrow or I/O error raised while reading ``releases`` into one line naming the
-    damaged Parquet file (pyarrow's messages name none); other errors pass unchanged."""
+    """Turn a pyarrow or I/O error raised while reading ``releases`` into one line.
+
+    The line names the damaged Parquet file (pyarrow's messages name none); other errors pass
+    unchanged.
+    """
     try:
         yield
     except Exception as exc:
@@ -37,7 +40,7 @@ def naming_damaged_files(*releases: Path | None):
 
 
 def example(arguments: str) -> str:
-    """A help epilog: one example command line, kept on one line (click rewraps without \\b)."""
+    r"""A help epilog: one example command line, kept on one line (click rewraps without \b)."""
     return f"\b\nExample: python -m dataset {arguments}"
 
 

@@ -90,8 +90,11 @@ class Collection(BaseModel):
     )
 
     def described(self, raw_dir: Path) -> dict[str, Any]:
-        """The section as JSON values, unset texts filled: the seed's facts when ``raw_dir`` is
-        the embedded seed corpus, else a plain "not described" note naming the key to set."""
+        """The section as JSON values, unset texts filled.
+
+        Filled with the seed's facts when ``raw_dir`` is the embedded seed corpus, else with a
+        plain "not described" note naming the key to set.
+        """
         values = self.model_dump()
         seed = raw_dir.resolve() == SEED_DIR.resolve()
         for key in ("description", "period", "selection"):
@@ -266,8 +269,10 @@ def load_config(path: Path | None = None, **overrides: Any) -> BuildConfig:
 
 
 def check_paths(config: BuildConfig) -> None:
-    """Check the folders before any work: the raw folder exists, and ``out_dir`` is new, empty
-    or a previous release (the build replaces it as a whole, so nothing else may live there).
+    """Check the folders before any work.
+
+    The raw folder exists, and ``out_dir`` is new, empty or a previous release (the build
+    replaces it as a whole, so nothing else may live there).
 
     Raises ConfigError with one line naming the path and the fix.
     """

@@ -14,12 +14,18 @@ class KarabakhNewsError(Exception):
 
 
 class ConfigError(KarabakhNewsError):
+    """Bad usage or configuration, found before any work (exit code 2)."""
+
     exit_code = 2
 
 
 class InputError(KarabakhNewsError):
+    """Unusable input: a raw folder, lock file or release that cannot be read as one (exit 1)."""
+
     exit_code = 1
 
 
 class BuildError(KarabakhNewsError):
+    """A build that cannot finish correctly, e.g. an accounting mismatch (exit code 1)."""
+
     exit_code = 1

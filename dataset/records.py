@@ -64,6 +64,7 @@ class Reject:
     text: str | None = None
 
     def to_row(self) -> dict:
+        """The reject as a row of schemas/reject.yaml."""
         return {
             "source_file": self.source_file,
             "raw_sha256": self.raw_sha256,
@@ -76,8 +77,11 @@ class Reject:
 
 @dataclass
 class Article:
-    """One released row. ``duplicate_cluster`` and ``split`` are filled by the global stages;
-    ``source`` is what the scraper recorded about the page (``dataset.build.sources``)."""
+    """One released row.
+
+    ``duplicate_cluster`` and ``split`` are filled by the global stages; ``source`` is what the
+    scraper recorded about the page (``dataset.build.sources``).
+    """
 
     id: str
     source_file: str
@@ -90,6 +94,7 @@ class Article:
     source: SourceInfo = field(default_factory=SourceInfo)
 
     def to_row(self) -> dict:
+        """The article as a row of schemas/article.yaml."""
         ex = self.extraction
         return {
             "id": self.id,

@@ -33,8 +33,10 @@ def format_build_summary(summary) -> str:
 
 
 def format_build_validation(release_dir) -> str:
-    """One line on the published release's validation (read from its ``summary.json``), and one
-    line per failing quality rule; empty when the build did not validate."""
+    """One line on the published release's validation, and one per failing quality rule.
+
+    Read from its ``summary.json``; empty when the build did not validate.
+    """
     import json
     from pathlib import Path
 
@@ -52,9 +54,12 @@ def format_build_validation(release_dir) -> str:
 
 
 def format_validation_report(report, max_ids: int = 3) -> str:
-    """The validation table: one row per suite/config/split with each critical failure by name
-    and ids under it, then the failing quality rules (warnings) once each with their counts over
-    the release, then the verdict. Warnings never change the verdict."""
+    """The validation table.
+
+    One row per suite/config/split with each critical failure by name and ids under it, then the
+    failing quality rules (warnings) once each with their counts over the release, then the
+    verdict. Warnings never change the verdict.
+    """
     header = f"{'suite':<20}{'config':<8}{'split':<12}{'passed':>8}{'failed':>8}{'warned':>8}"
     lines = [f"Validated {report.release_dir}", ""]
     if report.checksums is not None:
@@ -110,4 +115,5 @@ def format_ids(ids: list[str], max_ids: int) -> str:
 
 
 def plural(count: int, word: str) -> str:
+    """``word``, with an ``s`` unless ``count`` is 1."""
     return word if count == 1 else f"{word}s"

@@ -59,9 +59,11 @@ class TableSchema:
 
     @property
     def column_names(self) -> list[str]:
+        """The declared column names, in order."""
         return [c.name for c in self.columns]
 
     def column(self, name: str) -> Column:
+        """The declared column ``name``; KeyError naming the schema file when there is none."""
         for col in self.columns:
             if col.name == name:
                 return col
@@ -118,10 +120,12 @@ def _parse_column(raw: dict[str, Any]) -> Column:
 
 
 def article_schema() -> TableSchema:
+    """The declaration of the article table (schemas/article.yaml)."""
     return load_table_schema("article")
 
 
 def reject_schema() -> TableSchema:
+    """The declaration of the rejects table (schemas/reject.yaml)."""
     return load_table_schema("reject")
 
 

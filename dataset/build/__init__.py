@@ -1,5 +1,6 @@
 """Raw files -> rows, one module per step in flow order.
 
-Per document (``process``): read, sources -> document (clean, metadata, language) -> filters ->
-dedupe keys; the results stream into ``corpus``. Corpus steps: duplicates -> split -> write.
+Per document (``process``, steps as in ``steps``): read, sources -> document (clean, metadata,
+language) -> dedupe keys -> filters; the results stream into ``corpus``. Corpus steps:
+duplicates -> split -> write.
 """

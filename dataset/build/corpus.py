@@ -87,8 +87,10 @@ class Corpus:
     splits: np.ndarray | None = None
 
     def iter_raw_files(self) -> Iterator[dict]:
-        """``{source_file, sha256, bytes, encoding, decoded_from}`` of every raw document, in
-        ``source_file`` order, one at a time."""
+        """Yield every raw document's entry, in ``source_file`` order, one at a time.
+
+        Each is ``{source_file, sha256, bytes, encoding, decoded_from}``.
+        """
         decodings = {code: pair for pair, code in self.decoding_codes.items()}
         for index in self.names.name_order().tolist():
             size = int(self.raw_bytes[index])
@@ -102,6 +104,7 @@ class Corpus:
             }
 
     def kept_positions(self) -> np.ndarray:
+        """Positions of the spilled articles that are kept (not turned into duplicates)."""
         return np.flatnonzero(self.keeper_of < 0)
 
 
@@ -175,8 +178,11 @@ def collect_processed(corpus: Corpus, done: ProcessedDocument, config: BuildConf
 
 
 def add_warnings(corpus: Corpus, warnings: Sequence[str]) -> None:
-    """Count warnings about source metadata and keep the ``MAX_LISTED_WARNINGS`` first in sorted
-    order (each names its file first): the same lines whatever order documents arrive in."""
+    """Count warnings about source metadata and keep the ``MAX_LISTED_WARNINGS`` first.
+
+    First in sorted order (each names its file first): the same lines whatever order documents
+    arrive in.
+    """
     if not warnings:
         return
     corpus.warning_count += len(warnings)
@@ -186,5 +192,6 @@ def add_warnings(corpus: Corpus, warnings: Sequence[str]) -> None:
 
 
 def add_reject(corpus: Corpus, reject: Reject) -> None:
+    """Count ``reject`` under its reason and spill its row."""
     corpus.reject_counts[reject.reason] += 1
     corpus.rejects.append(reject.to_row())

@@ -46,6 +46,7 @@ def fingerprint_text(text: str) -> str:
 
 
 def fingerprint_canonical(canonical: str) -> str:
+    """sha256 hex digest of an already canonical text."""
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -58,9 +59,9 @@ def dedupe_keys(text: str, size: int, permutations: int) -> tuple[str, np.ndarra
 
 
 def collapse_whitespace(text: str) -> str:
-    """Runs of whitespace as one space, stripped at both ends.
+    r"""Runs of whitespace as one space, stripped at both ends.
 
-    Same result as ``re.sub(r"\\s+", " ", text).strip()`` (``str.split`` and ``re``'s ``\\s`` use
+    Same result as ``re.sub(r"\s+", " ", text).strip()`` (``str.split`` and ``re``'s ``\s`` use
     the same Unicode whitespace set; checked over every code point) at a quarter of the cost.
     A released body (single spaces, paragraphs joined by a blank line) takes a path that makes no
     word list: half the cost again.
@@ -82,6 +83,7 @@ def id_to_int(article_id: str) -> int:
 
 
 def int_to_id(value: int) -> str:
+    """The 16-hex-digit article id of a uint64 (inverse of ``id_to_int``)."""
     return f"{int(value):016x}"
 
 

@@ -17,8 +17,10 @@ from dataset.runtime.timing import timed_stage
 
 @timed_stage("exact_duplicates")
 def drop_exact_duplicates(corpus: Corpus) -> None:
-    """Turn all but one article of each same-text group into ``exact_duplicate`` rejects, then
-    all but one of each same-id group into ``duplicate_source`` rejects (``drop_same_source``).
+    """Turn exact duplicates into rejects, keeping one article of each group.
+
+    All but one article of each same-text group become ``exact_duplicate`` rejects, then all but
+    one of each same-id group ``duplicate_source`` rejects (``drop_same_source``).
 
     Fills ``corpus.keeper_of``: for every spilled article, the position of the article kept in
     its place, or -1 when it is kept itself.
@@ -52,8 +54,11 @@ def drop_exact_duplicates(corpus: Corpus) -> None:
 
 
 def drop_same_source(corpus: Corpus, ids: np.ndarray, doc_index: np.ndarray) -> None:
-    """Among kept articles that share an id (raw files recording the same source URL), keep the
-    first by path and turn the others into ``duplicate_source`` rejects (ids stay unique)."""
+    """Keep one article per id: the others become ``duplicate_source`` rejects.
+
+    Among kept articles that share an id (raw files recording the same source URL), the first by
+    path is kept, so ids stay unique.
+    """
     kept = np.flatnonzero(corpus.keeper_of < 0)
     order = kept[np.lexsort((doc_index[kept], ids[kept]))]
     repeats = np.concatenate(([False], ids[order[1:]] == ids[order[:-1]]))

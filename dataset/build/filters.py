@@ -1,65 +1,103 @@
-"""The filters an extracted document must pass: each failure is a ``Reject`` with its reason."""
+"""The filter steps an extracted document must pass, in order; the first failure is its reject.
+
+Each is a step (``dataset.build.steps``): ``ExtractedDocument -> ExtractedDocument | Reject``,
+declaring the reason codes it may give.
+"""
 
 from __future__ import annotations
 
 import functools
 
+from dataset.build.steps import ExtractedDocument, declares
 from dataset.config import BuildConfig
-from dataset.records import Article, Extraction, RawDocument, Reject
+from dataset.records import Article, Reject
 from dataset.schema import article_schema
 
 
-def check_quality(raw: RawDocument, ex: Extraction, config: BuildConfig) -> Reject | None:
-    """The filters an extracted document must pass; a failure is a ``Reject`` with its reason."""
-    name, sha = raw.source_file, raw.raw_sha256
-    if not ex.text:
-        return Reject(name, sha, "boilerplate_only", f"{name}: nothing but boilerplate remained")
-    if len(ex.text) < config.min_text_chars:
+@declares("boilerplate_only")
+def require_body(doc: ExtractedDocument, config: BuildConfig) -> ExtractedDocument | Reject:
+    """Reject a document whose cleaned body is empty: nothing but boilerplate remained."""
+    name = doc.raw.source_file
+    if not doc.extraction.text:
+        detail = f"{name}: nothing but boilerplate remained"
+        return Reject(name, doc.raw.raw_sha256, "boilerplate_only", detail)
+    return doc
+
+
+@declares("too_short")
+def require_min_length(doc: ExtractedDocument, config: BuildConfig) -> ExtractedDocument | Reject:
+    """Reject a cleaned body shorter than ``config.min_text_chars``."""
+    name, text = doc.raw.source_file, doc.extraction.text
+    if len(text) < config.min_text_chars:
         return Reject(
             name,
-            sha,
+            doc.raw.raw_sha256,
             "too_short",
-            f"{name}: cleaned body has {len(ex.text)} characters, under "
+            f"{name}: cleaned body has {len(text)} characters, under "
             f"min_text_chars={config.min_text_chars}",
-            text=ex.text,
+            text=text,
         )
-    if len(ex.text) > config.max_text_chars:
+    return doc
+
+
+@declares("too_long")
+def require_max_length(doc: ExtractedDocument, config: BuildConfig) -> ExtractedDocument | Reject:
+    """Reject a cleaned body longer than ``config.max_text_chars`` (several pages in one file)."""
+    name, text = doc.raw.source_file, doc.extraction.text
+    if len(text) > config.max_text_chars:
         return Reject(
             name,
-            sha,
+            doc.raw.raw_sha256,
             "too_long",
-            f"{name}: cleaned body has {len(ex.text)} characters, over "
+            f"{name}: cleaned body has {len(text)} characters, over "
             f"max_text_chars={config.max_text_chars}; split the file into its articles",
         )
+    return doc
+
+
+@declares("language_uncertain")
+def require_language(doc: ExtractedDocument, config: BuildConfig) -> ExtractedDocument | Reject:
+    """Reject a document without a language scored at ``config.language_score_threshold``."""
+    ex = doc.extraction
     if ex.language is None or ex.language_score < config.language_score_threshold:
+        name = doc.raw.source_file
         return Reject(
             name,
-            sha,
+            doc.raw.raw_sha256,
             "language_uncertain",
             f"{name}: language {ex.language} scored {ex.language_score:.2f}, under "
             f"language_score_threshold={config.language_score_threshold}",
             text=ex.text,
         )
-    return None
+    return doc
 
 
-def check_record(raw: RawDocument, ex: Extraction) -> Reject | None:
-    """A reject when the extraction cannot fill a required column of schemas/article.yaml.
-
-    Checked per document, so such a document is a reject naming the file instead of a failure
-    of the whole build when its row is written.
-    """
-    name, sha = raw.source_file, raw.raw_sha256
+@declares("unknown_script")
+def require_script(doc: ExtractedDocument, config: BuildConfig) -> ExtractedDocument | Reject:
+    """Reject a body with no letter of a script ``dataset.build.language`` knows."""
+    ex = doc.extraction
     if ex.script is None:
+        name = doc.raw.source_file
         return Reject(
             name,
-            sha,
+            doc.raw.raw_sha256,
             "unknown_script",
             f"{name}: no letter of a known script in the body's sample (language {ex.language}); "
             "add the script to dataset/build/language.py if it is a real article",
             text=ex.text,
         )
-    row = Article("0" * 16, name, sha, ex, "0" * 16).to_row()
+    return doc
+
+
+@declares("invalid_record")
+def require_columns(doc: ExtractedDocument, config: BuildConfig) -> ExtractedDocument | Reject:
+    """Reject an extraction that cannot fill a required column of schemas/article.yaml.
+
+    Checked per document, so such a document is a reject naming the file instead of a failure
+    of the whole build when its row is written.
+    """
+    name, sha = doc.raw.source_file, doc.raw.raw_sha256
+    row = Article("0" * 16, name, sha, doc.extraction, "0" * 16).to_row()
     empty = [column for column in required_columns() if row.get(column) is None]
     if empty:
         return Reject(
@@ -68,12 +106,22 @@ def check_record(raw: RawDocument, ex: Extraction) -> Reject | None:
             "invalid_record",
             f"{name}: required column {empty[0]} is empty after extraction; report it with this "
             "file",
-            text=ex.text,
+            text=doc.extraction.text,
         )
-    return None
+    return doc
 
 
 @functools.cache
 def required_columns() -> tuple[str, ...]:
     """The non-nullable columns of schemas/article.yaml."""
     return tuple(column.name for column in article_schema().columns if not column.nullable)
+
+
+FILTERS = (
+    require_body,
+    require_min_length,
+    require_max_length,
+    require_language,
+    require_script,
+    require_columns,
+)

@@ -281,6 +281,7 @@ def plan_label(paragraph: Paragraph, force: bool = False) -> tuple[str | None, P
 
 
 def with_prediction(label: ParagraphLanguage, prediction: tuple[str, float]) -> ParagraphLanguage:
+    """``label`` with the language and confidence of a model ``prediction``."""
     language, confidence = prediction
     return ParagraphLanguage(label.length, language, confidence, label.cjk_chars, label.is_caption)
 

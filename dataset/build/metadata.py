@@ -69,7 +69,7 @@ Publisher (the outlet that authored the article, when the document names it), fi
        only a site uses of itself ("本文系X独家稿件").
     5. A domain at the end of the headline line, a "Source: X" credit among the last lines (one
        name: not a list of sources, not a photo credit), a sign-off among the last lines
-       ("EXAMPLE.", "\"The Example Times\""), a capitalised domain on a line of its own.
+       ("EXAMPLE.", '"The Example Times"'), a capitalised domain on a line of its own.
     An aggregator's masthead therefore loses to the original outlet named in its byline.
     Outlets mentioned in body prose ("Al Jazeera reported", "TASS reports") are never used.
 """
@@ -216,16 +216,21 @@ DATE_HINT = re.compile(r"(?<!\d)\d{4}(?!\d)|\d\.\d{2}(?![\d.])")  # a year, or "
 
 @dataclass(frozen=True)
 class LabelPattern:
-    """A line-start alternation of label phrases that only runs on a line whose first letter
-    starts one of them (a hundred alternatives cost ~2 µs a line otherwise)."""
+    """A line-start alternation of label phrases, run only where a phrase may start.
+
+    It only runs on a line whose first letter starts one of them (a hundred alternatives cost
+    ~2 µs a line otherwise).
+    """
 
     pattern: re.Pattern[str]
     firsts: frozenset[str]
 
     def match(self, line: str) -> re.Match[str] | None:
+        """The pattern's match at the start of ``line``, or None (gated by first letters)."""
         return self.pattern.match(line) if line[:1].casefold()[:1] in self.firsts else None
 
     def sub(self, replacement: str, line: str) -> str:
+        """``line`` with the pattern's matches replaced by ``replacement``."""
         return self.pattern.sub(replacement, line)
 
 
@@ -333,8 +338,11 @@ DATELINE_DASH_CREDIT = re.compile(
 
 
 def self_credit_pattern(formula: str) -> tuple[tuple[str, ...], re.Pattern[str]]:
-    """(the formula's literal words, casefolded; its regex): the regex only runs on a line
-    holding every literal word (a domain-name slot is slow to scan for)."""
+    """(the formula's literal words, casefolded; its regex).
+
+    The regex only runs on a line holding every literal word (a domain-name slot is slow to scan
+    for).
+    """
     parts = re.split(r"\{name\}|\{outlet\}", formula)
     literal = tuple(p.strip().casefold() for p in parts if p.strip())
     pattern = (
@@ -446,8 +454,11 @@ def jalali_to_gregorian(year: int, month_name: str, day: int, today: dt.date) ->
 
 
 def month_number(name: str) -> int | None:
-    """The month a name means: an exact name, else (languages with case endings) a word that
-    starts with a month's abbreviation ("დეკემბრის", "желтоқсанда")."""
+    """The month a name means.
+
+    An exact name, else (languages with case endings) a word that starts with a month's
+    abbreviation ("დეკემბრის", "желтоқсанда").
+    """
     key = name_key(name)
     month = MONTH_NUMBERS.get(key)
     if month is not None or " " in key:
@@ -658,9 +669,12 @@ def find_masthead(line: str) -> str | None:
 
 
 def find_byline_outlet(line: str, match: DateMatch) -> str | None:
-    """Return the outlet named beside the date ("Báo Quốc TếBáo Quốc Tế20/09/2023",
-    "2025-08-09 · example.com · Source: Other"; the site named beside the date wins over the
-    source it credits), else the credited source ("发布 : 2023-9-26 来源 : Example 新闻网")."""
+    """Return the outlet named beside the date, else the credited source.
+
+    Beside the date: "Báo Quốc TếBáo Quốc Tế20/09/2023", "2025-08-09 · example.com · Source:
+    Other" (the site named beside the date wins over the source it credits); credited: "发布 :
+    2023-9-26 来源 : Example 新闻网".
+    """
     before, after = line[: match.start], line[match.end :]
     glued = bool(before) and not before[-1].isspace()
     rest = (before + " " + after).strip(SEPARATORS)
@@ -697,8 +711,10 @@ def find_byline_formula_outlet(byline: str) -> str | None:
 
 
 def credit_name(text: str) -> str | None:
-    """The credited name when it is one outlet: not a list ("Interfax (2, 3), Lenta"), not a
-    photo credit ("AP Photo/Name")."""
+    """The credited name when it is one outlet.
+
+    Not a list ("Interfax (2, 3), Lenta"), not a photo credit ("AP Photo/Name").
+    """
     name = text.strip().rstrip(".")
     if not is_name_like(name) or any(ch in name for ch in "/,()[]") or YEAR_HINT.search(name):
         return None
@@ -715,8 +731,11 @@ def find_source_credit(lines: Sequence[str]) -> str | None:
 
 
 def find_dateline_credit(lines: Sequence[str], start: int) -> str | None:
-    """The agency or outlet credited in the lead's dateline: "Shusha, Jan 16 (EFE).- ...",
-    "(VOVWORLD) - ...", "MADRID, 21 Nov. (EUROPA PRESS) -", "CITY, 8 April – Sputnik. ..."."""
+    """The agency or outlet credited in the lead's dateline.
+
+    For example "Shusha, Jan 16 (EFE).- ...", "(VOVWORLD) - ...", "MADRID, 21 Nov. (EUROPA
+    PRESS) -", "CITY, 8 April – Sputnik. ...".
+    """
     for line in lines[start : start + DATELINE_WINDOW]:
         credit = DATELINE_CREDIT.match(line) or DATELINE_DASH_CREDIT.match(line)
         name = credit_name(credit["name"]) if credit else None
@@ -726,9 +745,11 @@ def find_dateline_credit(lines: Sequence[str], start: int) -> str | None:
 
 
 def find_self_credit(lines: Sequence[str], start: int) -> str | None:
-    """A site crediting itself in the lead or the last lines: by its domain-like name
-    ("Example.az xəbər verir"), or by any name in a formula only a site uses of itself
-    ("本文系X独家稿件")."""
+    """A site crediting itself in the lead or the last lines.
+
+    By its domain-like name ("Example.az xəbər verir"), or by any name in a formula only a site
+    uses of itself ("本文系X独家稿件").
+    """
     lead = range(start, min(len(lines), start + SELF_CREDIT_WINDOW))
     tail = range(max(lead.stop, len(lines) - SELF_CREDIT_WINDOW), len(lines))
     for i in [*lead, *tail]:
@@ -755,8 +776,11 @@ def has_upper(text: str) -> bool:
 
 
 def find_sign_off(lines: Sequence[str]) -> str | None:
-    """An outlet's sign-off among the last lines: an all-capitals name ("EXAMPLE.") or a short
-    quoted name with a publication word ("\"The Example Times\"")."""
+    """An outlet's sign-off among the last lines.
+
+    An all-capitals name ("EXAMPLE.") or a short quoted name with a publication word
+    ('"The Example Times"').
+    """
     for line in reversed(lines[-SIGN_OFF_WINDOW:]):
         name = line.strip().strip("\"'«»“”").rstrip(".").strip()
         if is_acronym(name) or (
@@ -767,8 +791,10 @@ def find_sign_off(lines: Sequence[str]) -> str | None:
 
 
 def is_acronym(name: str) -> bool:
-    """An all-capitals name of 3-10 letters, any script ("EFE", "КУРЕЦ"); not a media or section
-    label ("VIDEO", "ФОТО", "WORLD")."""
+    """An all-capitals name of 3-10 letters, any script ("EFE", "КУРЕЦ").
+
+    Not a media or section label ("VIDEO", "ФОТО", "WORLD").
+    """
     letters = name.replace(" ", "")
     key = match_key(name)
     return (
@@ -816,8 +842,11 @@ def clean_title(line: str) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def headline_text(line: str, today: dt.date) -> str:
-    """The headline part of a header line: without a breaking-news label ("BREAKING: ..."), a
-    premium label ("XY+ ..."), a date-and-time stamp printed after it, or a section suffix."""
+    """The headline part of a header line.
+
+    Without a breaking-news label ("BREAKING: ..."), a premium label ("XY+ ..."), a date-and-time
+    stamp printed after it, or a section suffix.
+    """
     text = line
     breaking = BREAKING_LABEL.match(text.replace(ARABIC_TATWEEL, ""))
     if breaking is not None:
@@ -842,8 +871,10 @@ def headline_text(line: str, today: dt.date) -> str:
 
 
 def split_site_prefix(line: str) -> tuple[str, str] | None:
-    """(site, headline) of a "Site|Headline" line ("示例网|阿塞拜疆与亚美尼亚签署和平协议"): a
-    short site name with a publication word (or a domain) before a bar, a headline after it."""
+    """(site, headline) of a "Site|Headline" line ("示例网|阿塞拜疆与亚美尼亚签署和平协议").
+
+    A short site name with a publication word (or a domain) before a bar, a headline after it.
+    """
     prefixed = SITE_PREFIX.match(line)
     if prefixed is None:
         return None
@@ -862,8 +893,10 @@ def is_short_label(text: str) -> bool:
 
 
 def is_title_like(line: str, full_stop: bool = False) -> bool:
-    """A headline-shaped line: not too short or long, not ending with a full stop (unless
-    ``full_stop``: a line the page repeats is a headline even with one)."""
+    """A headline-shaped line: not too short or long, not ending with a full stop.
+
+    Unless ``full_stop``: a line the page repeats is a headline even with one.
+    """
     if len(line) > TITLE_MAX or not has_letter(line):
         return False
     trimmed = line.rstrip()
@@ -997,8 +1030,11 @@ def extract_metadata(lines: Sequence[str], today: dt.date | None = None) -> Meta
 
 
 def split_store_stamp(lines: Sequence[str], today: dt.date) -> tuple[list[str], DateMatch | None]:
-    """Lines without a leading store stamp (" date YYYY-MM[-DD] ", added to stored copies of
-    pages), and the stamp's date when it gives a full day (a stated date; a month is not)."""
+    """Lines without a leading store stamp, and the stamp's date when it gives a full day.
+
+    The stamp (" date YYYY-MM[-DD] ") is added to stored copies of pages; a full day is a stated
+    date, a month is not.
+    """
     stamp = STORE_STAMP.match(lines[0]) if lines else None
     if stamp is None:
         return list(lines), None
@@ -1012,8 +1048,10 @@ def split_store_stamp(lines: Sequence[str], today: dt.date) -> tuple[list[str], 
 
 
 def find_headline(lines: Sequence[str], excluded: set[int], today: dt.date) -> int | None:
-    """``find_title_index``, passing over page furniture ("لمتابعتنا على تيليجرام", a copyright
-    footer) and over datelines other than the publication date's ("2022年5月1日 (mis à jour)").
+    """``find_title_index``, passing over page furniture and other datelines.
+
+    Furniture: "لمتابعتنا على تيليجرام", a copyright footer; datelines other than the publication
+    date's: "2022年5月1日 (mis à jour)".
 
     Only the chosen line is checked (a few rule checks a document, not a few a line).
     """

@@ -1,4 +1,12 @@
-"""The per-document step over every raw file: read, extract, filter, fingerprint, sign.
+"""The per-document pipeline over every raw file: read, extract, fingerprint, sign, filter.
+
+The pipeline, in order (steps follow ``dataset.build.steps``: record -> record or a Reject):
+
+1. ``READ_STEPS``    path -> RawDocument: ``read_file``, ``attach_source`` (``dataset.build.read``)
+2. extraction        RawDocument -> Extraction (``dataset.build.document``), batch-wise
+3. dedupe keys       fingerprint and MinHash signature (``dataset.build.dedupe``), batch-wise
+4. ``FILTER_STEPS``  ExtractedDocument -> ExtractedDocument (``dataset.build.filters``)
+5. the ``Article``   its id from the source identity (``source_id``)
 
 ``process_documents`` runs ``process_batch`` on the configured engine (local processes or Ray
 Data) and streams each ``ProcessedDocument`` into the ``Corpus`` (``dataset.build.corpus``). The
@@ -9,7 +17,6 @@ already-seen raw bytes; a document whose processing raises becomes a ``processin
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -18,9 +25,16 @@ from tqdm import tqdm
 from dataset.build.corpus import Corpus, ProcessedDocument, collect_processed, open_corpus
 from dataset.build.dedupe import dedupe_keys
 from dataset.build.document import parse_documents
-from dataset.build.filters import check_quality, check_record
-from dataset.build.read import DocumentNames, hash_file, read_document, safe_name, source_id
-from dataset.build.sources import describe_source
+from dataset.build.filters import FILTERS
+from dataset.build.read import (
+    DocumentNames,
+    attach_source,
+    hash_file,
+    read_file,
+    safe_name,
+    source_id,
+)
+from dataset.build.steps import ExtractedDocument, run_steps
 from dataset.config import BuildConfig
 from dataset.records import Article, RawDocument, Reject
 from dataset.runtime.cache import ResultCache, cache_path, open_cache
@@ -28,6 +42,10 @@ from dataset.runtime.engine import run_stage
 from dataset.runtime.timing import timed_stage
 
 CACHE_WRITE_ROWS = 1024
+# The per-document pipeline (each step: record -> record or a Reject, see dataset.build.steps):
+READ_STEPS = (read_file, attach_source)  # path -> RawDocument
+# then, batch-wise and cached by raw sha256: extraction (dataset.build.document) and dedupe keys
+FILTER_STEPS = FILTERS  # ExtractedDocument -> ExtractedDocument
 
 
 @timed_stage("process")
@@ -203,10 +221,10 @@ def finish_document(
         "decoded_from": raw.decoded_from,
         "warnings": raw.warnings,
     }
-    reject = check_quality(raw, extraction, config) or check_record(raw, extraction)
-    if reject is not None:
+    outcome = run_steps(ExtractedDocument(raw, extraction), FILTER_STEPS, config)
+    if isinstance(outcome, Reject):
         return ProcessedDocument(
-            index, raw.source_file, raw.raw_sha256, size, reject, None, cached, **decoding
+            index, raw.source_file, raw.raw_sha256, size, outcome, None, cached, **decoding
         )
     article = Article(
         id=source_id(raw.source_file, raw.source.url),
@@ -222,14 +240,11 @@ def finish_document(
 
 
 def read_raw(path: Path, config: BuildConfig) -> tuple[RawDocument | Reject, int | None]:
-    """Read and decode one file and gather its source metadata (``dataset.build.sources``); returns
-    the document (or reject) and its size in bytes. The document's text is without the scraper's
-    header block; unusable metadata is a ``bad_source_metadata`` reject."""
-    raw = read_document(path, config.raw_dir, config.max_file_bytes)
+    """``path`` through ``READ_STEPS``, and the file's size in bytes.
+
+    Returns the decoded document with its source metadata (or its reject) and the size (None when
+    the file could not be read).
+    """
+    raw = run_steps(path, READ_STEPS, config)
     size = path.stat().st_size if raw.raw_sha256 else None
-    if not isinstance(raw, RawDocument):
-        return raw, size
-    found = describe_source(config.raw_dir, raw.source_file, raw.text)
-    if found.error:
-        return Reject(raw.source_file, raw.raw_sha256, "bad_source_metadata", found.error), size
-    return replace(raw, text=found.text, source=found.info, warnings=found.warnings), size
+    return raw, size

@@ -35,11 +35,15 @@ import re
 import stat
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 
+from dataset.build.sources import describe_source
+from dataset.build.steps import declares
+from dataset.config import BuildConfig
 from dataset.errors import InputError
 from dataset.records import RawDocument, Reject
 from dataset.release.integrity import sha256_file
@@ -123,7 +127,7 @@ class DocumentNames(Sequence[str]):
 
 
 def safe_name(name: str) -> str:
-    """``name`` as valid UTF-8 text: undecodable bytes of a file name become ``\\xNN`` escapes.
+    r"""``name`` as valid UTF-8 text: undecodable bytes of a file name become ``\xNN`` escapes.
 
     File names are bytes on POSIX; Python hands undecodable ones over as lone surrogates
     (surrogateescape), which no UTF-8 column can hold. Valid names are returned unchanged.
@@ -254,6 +258,25 @@ def read_document(path: Path, raw_dir: Path, max_file_bytes: int) -> RawDocument
     return decode_document(name, data)
 
 
+@declares("not_utf8", "binary", "empty", "too_large", "unreadable", "not_a_file")
+def read_file(path: Path, config: BuildConfig) -> RawDocument | Reject:
+    """Step: read and decode one file of ``config.raw_dir`` (``read_document``)."""
+    return read_document(path, config.raw_dir, config.max_file_bytes)
+
+
+@declares("bad_source_metadata")
+def attach_source(raw: RawDocument, config: BuildConfig) -> RawDocument | Reject:
+    """Step: add the scraper's metadata (``dataset.build.sources``) to a decoded document.
+
+    The text loses the scraper's header block; metadata unusable for the document's identity is a
+    ``bad_source_metadata`` reject, lesser problems become ``warnings``.
+    """
+    found = describe_source(config.raw_dir, raw.source_file, raw.text)
+    if found.error:
+        return Reject(raw.source_file, raw.raw_sha256, "bad_source_metadata", found.error)
+    return replace(raw, text=found.text, source=found.info, warnings=found.warnings)
+
+
 def resolve_document(path: Path, raw_dir: Path) -> Path | str:
     """The path to open for a document: itself, or a symlink's target inside ``raw_dir``.
 
@@ -323,6 +346,7 @@ def read_up_to(fd: int, expected: int, limit: int) -> bytes:
 
 
 def too_large(size: int, max_file_bytes: int) -> Reject:
+    """The ``too_large`` reject of a file of ``size`` bytes (its name is added by the caller)."""
     return Reject(
         "",
         None,

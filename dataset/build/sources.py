@@ -65,8 +65,11 @@ class SourceInfo:
 
 @dataclass(frozen=True)
 class SourceOutcome:
-    """The metadata of one document: ``info``, the text without its header block, warnings, and
-    ``error`` (a detail line) when the document must be rejected as ``bad_source_metadata``."""
+    """The metadata of one document: ``info``, the text without its header block, warnings.
+
+    ``error`` (a detail line) is set when the document must be rejected as
+    ``bad_source_metadata``.
+    """
 
     info: SourceInfo
     text: str
@@ -107,8 +110,10 @@ def canonical_url(value: object) -> str | None:
 
 
 def registered_domain(url: str | None) -> str | None:
-    """The registered domain of a canonical URL (``news.bbc.co.uk`` -> ``bbc.co.uk``), or None
-    for an IP address or a host under no public suffix. Offline: the bundled PSL snapshot."""
+    """The registered domain of a canonical URL (``news.bbc.co.uk`` -> ``bbc.co.uk``).
+
+    None for an IP address or a host under no public suffix. Offline: the bundled PSL snapshot.
+    """
     if not url:
         return None
     parts = _domain_extractor()(url)
@@ -126,8 +131,10 @@ def _domain_extractor():
 
 
 def parse_scraped_at(value: object) -> dt.datetime | None:
-    """An ISO 8601 date or date-time as a UTC ``datetime`` (microseconds), or None when ``value``
-    is not one. A time without an offset is taken as UTC; a bare date as its midnight UTC."""
+    """An ISO 8601 date or date-time as a UTC ``datetime`` (microseconds), else None.
+
+    A time without an offset is taken as UTC; a bare date as its midnight UTC.
+    """
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip()
@@ -263,8 +270,11 @@ def sidecar_index(raw_dir: Path) -> dict[str, tuple[int, dict]]:
 
 
 def read_document_sidecar(raw_dir: Path, source_file: str) -> tuple[dict | None, str | None]:
-    """``NAME.json`` beside the document: ``(entry, None)``, ``(None, None)`` when there is
-    none, or ``(None, detail)`` when it is unreadable or not a JSON object."""
+    """``NAME.json`` beside the document: ``(entry, None)``.
+
+    ``(None, None)`` when there is none, or ``(None, detail)`` when it is unreadable or not a JSON
+    object.
+    """
     path = raw_dir / (source_file.removesuffix(".txt") + DOCUMENT_SIDECAR_SUFFIX)
     name = path.relative_to(raw_dir).as_posix()
     if not path.is_file():
@@ -336,8 +346,11 @@ def describe_source(raw_dir: Path, source_file: str, text: str) -> SourceOutcome
 def merge_places(
     source_file: str, places: list[tuple[str, dict[str, Any]]]
 ) -> tuple[dict[str, tuple[str, Any]], list[str]]:
-    """``{field: (where, value)}`` from the first place that has each field, and a warning for
-    every later place that states another value (compared in canonical form for URLs)."""
+    """``{field: (where, value)}`` from the first place that has each field, and warnings.
+
+    A warning for every later place that states another value (compared in canonical form for
+    URLs).
+    """
     values: dict[str, tuple[str, Any]] = {}
     warnings = []
     for where, entry in places:

@@ -227,14 +227,17 @@ def write_sorted_rejects(
 
 
 def article_arrow_schema(config_hash: str, release_version: str = __version__) -> pa.Schema:
+    """The Arrow schema of the article shards, with the release's key-value metadata."""
     return schema_with_metadata(article_schema(), config_hash, release_version)
 
 
 def stamp_release_version(
     release_dir: Path, release_version: str, manifest: dict | None = None
 ) -> None:
-    """Set the release version of a written release: every Parquet file's key-value metadata
-    (``data/`` and ``rejects/``) and ``build_manifest.json``.
+    """Set the release version of a written release.
+
+    In every Parquet file's key-value metadata (``data/`` and ``rejects/``) and in
+    ``build_manifest.json``.
 
     The build writes with a provisional version before the diff says which version the change
     needs. Each Parquet file is rewritten row group by row group with the same writer settings,
@@ -292,10 +295,10 @@ JSON_OPTIONS: dict[str, Any] = {"indent": 2, "sort_keys": True, "ensure_ascii": 
 
 
 def write_json(data: Any, path: Path) -> None:
-    """Write JSON deterministically (sorted keys, UTF-8, 2-space indent, trailing newline).
+    r"""Write JSON deterministically (sorted keys, UTF-8, 2-space indent, trailing newline).
 
     The text is streamed to the file chunk by chunk, and a ``StreamedList`` anywhere in ``data``
-    item by item: the bytes are those of ``json.dumps(data, **JSON_OPTIONS) + "\\n"`` with every
+    item by item: the bytes are those of ``json.dumps(data, **JSON_OPTIONS) + "\n"`` with every
     ``StreamedList`` replaced by the list of its items, without holding that text or that list.
     """
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,2 +1,5 @@
-"""Artefacts of a finished release folder: manifest, integrity, versions, diff,
-changelog, citation, card, croissant, Hub upload."""
+"""Artefacts of a finished release folder.
+
+Accounting and manifest, integrity, versions, diff, changelog, citation, card, croissant, Hub
+upload.
+"""

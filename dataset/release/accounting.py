@@ -42,16 +42,19 @@ class BuildSummary:
 
     @property
     def kept(self) -> int:
+        """Articles written, over every language and split."""
         return sum(sum(splits.values()) for splits in self.kept_by_language_split.values())
 
     @property
     def rejected(self) -> int:
+        """Documents rejected, over every reason."""
         return sum(self.rejected_by_reason.values())
 
 
 def summarize(
     corpus: Corpus, files: dict[str, int], config: BuildConfig, documents_in: int, started: float
 ) -> BuildSummary:
+    """The ``BuildSummary`` of written ``files`` (``{relative path: rows}``) and rejects."""
     kept: dict[str, dict[str, int]] = {}
     for path, rows in files.items():
         _, language, name = path.split("/")
@@ -76,8 +79,9 @@ def make_manifest(
     lock_checked: bool,
     git_commit: str | None,
 ) -> dict:
-    """The build manifest: versions, commit (``read_git_commit``), config, raw sha256s and counts
-    that add up.
+    """The build manifest: versions, commit, config, raw sha256s and counts that add up.
+
+    The commit is the one ``read_git_commit`` found.
 
     ``raw.files`` (one entry per raw document) is a ``StreamedList``: ``write_json`` writes it
     entry by entry, and iterating it reads the compact corpus arrays again.

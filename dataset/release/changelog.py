@@ -44,8 +44,11 @@ _ENTRY = re.compile(r"^## ", re.MULTILINE)
 
 
 def check_previous_release(previous: Path | None, requested: str | None = None) -> None:
-    """Fail before any work when ``--previous`` is not a release folder (InputError) or the
-    requested version is below its version (ConfigError)."""
+    """Fail before any work when ``--previous`` or the requested version cannot be used.
+
+    InputError when ``--previous`` is not a release folder, ConfigError when the requested
+    version is below its version.
+    """
     if previous is not None:
         old = read_release_version(previous)
         if requested is not None:
@@ -53,9 +56,11 @@ def check_previous_release(previous: Path | None, requested: str | None = None) 
 
 
 def provisional_version(previous: Path | None, requested: str | None) -> str:
-    """The version to write the release with before the diff settles it: the requested one, else
-    the previous release's (so that comparing files shows only real serialization changes), else
-    the package version."""
+    """The version to write the release with before the diff settles it.
+
+    The requested one, else the previous release's (so that comparing files shows only real
+    serialization changes), else the package version.
+    """
     if requested is not None:
         return requested
     return str(read_release_version(previous)) if previous is not None else __version__
@@ -64,8 +69,10 @@ def provisional_version(previous: Path | None, requested: str | None) -> str:
 def settle_release_version(
     staging: Path, previous: Path | None, requested: str | None
 ) -> tuple[ReleaseDiff, Version]:
-    """Compare the staged release with ``previous`` and choose its version (ConfigError when the
-    requested one is a smaller bump than the change needs)."""
+    """Compare the staged release with ``previous`` and choose its version.
+
+    Raises ConfigError when the requested one is a smaller bump than the change needs.
+    """
     diff = diff_releases(previous, staging)
     bump, reasons = diff.required_bump()
     version = choose_release_version(
@@ -84,8 +91,9 @@ def record_release_history(
     requested: str | None = None,
     manifest: dict | None = None,
 ) -> ReleaseDiff:
-    """Settle the release version, stamp it, and write ``diff.json`` and ``CHANGELOG.md`` into
-    ``staging``; returns the diff.
+    """Settle the release version, stamp it, and write ``diff.json`` and ``CHANGELOG.md``.
+
+    Both are written into ``staging``; returns the diff.
 
     ``staging`` must already hold the data, rejects and ``build_manifest.json`` (``manifest`` is
     its content as built, or None to read it). Raises ConfigError, having written nothing, when
@@ -106,6 +114,7 @@ def record_release_history(
 
 
 def read_changelog(release_dir: Path | None) -> str | None:
+    """The text of a release's CHANGELOG.md, or None when it has none."""
     if release_dir is None or not (release_dir / CHANGELOG).is_file():
         return None
     return (release_dir / CHANGELOG).read_text(encoding="utf-8")
@@ -195,6 +204,7 @@ def format_counts(diff: ReleaseDiff) -> list[str]:
 
 
 def describe_columns(columns: dict[str, list]) -> str:
+    """The column changes of a diff as one changelog phrase ("added `x`; removed `y`")."""
     parts = []
     if columns.get("added"):
         parts.append("added " + ", ".join(f"`{c['name']}`" for c in columns["added"]))

@@ -51,6 +51,7 @@ _StringDateLoader.yaml_implicit_resolvers = {
 
 @functools.cache
 def cff_schema() -> dict[str, Any]:
+    """The vendored Citation File Format JSON schema."""
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
@@ -82,17 +83,21 @@ def citation_problems(data: dict[str, Any], expected_version: str | None = None)
 
 
 def release_citation(text: str, version: str, date: str) -> str:
-    """The text of a release's CITATION.cff: the project's file with ``version``,
-    ``date-released`` and every ``/tree/vX.Y.Z`` tag URL set to that release, all else (comments
-    included) as written. ``date`` is ``YYYY-MM-DD``."""
+    """The text of a release's CITATION.cff.
+
+    The project's file with ``version``, ``date-released`` and every ``/tree/vX.Y.Z`` tag URL set
+    to that release, all else (comments included) as written. ``date`` is ``YYYY-MM-DD``.
+    """
     text = re.sub(r"^version:.*$", f"version: {version}", text, count=1, flags=re.M)
     text = re.sub(r"^date-released:.*$", f'date-released: "{date}"', text, count=1, flags=re.M)
     return re.sub(r"/tree/v\d+\.\d+\.\d+", f"/tree/v{version}", text)
 
 
 def write_release_citation(release_dir: Path) -> None:
-    """Write the release's CITATION.cff from the project's, stamped with the release version and
-    build date of ``build_manifest.json``."""
+    """Write the release's CITATION.cff from the project's.
+
+    It is stamped with the release version and build date of ``build_manifest.json``.
+    """
     from dataset.release.manifest import read_manifest
 
     manifest = read_manifest(release_dir)
@@ -102,11 +107,13 @@ def write_release_citation(release_dir: Path) -> None:
 
 
 def bibtex_key(data: dict[str, Any]) -> str:
+    """The BibTeX key of a citation: the title's words before any colon, then the year."""
     words = re.findall(r"[A-Za-z0-9]+", str(data["title"]).split(":")[0])
     return "_".join(w.lower() for w in words) + f"_{release_year(data)}"
 
 
 def release_year(data: dict[str, Any]) -> int:
+    """The year of the citation's ``date-released``."""
     return dt.date.fromisoformat(str(data["date-released"])).year
 
 
@@ -123,6 +130,7 @@ def author_names(data: dict[str, Any]) -> list[str]:
 
 
 def pinned_url(data: dict[str, Any]) -> str | None:
+    """The citation's pinned URL (its first ``url`` identifier), else its ``url``."""
     for ident in data.get("identifiers", []):
         if ident.get("type") == "url":
             return str(ident["value"])
@@ -148,6 +156,7 @@ def to_bibtex(data: dict[str, Any]) -> str:
 
 
 def to_apa(data: dict[str, Any]) -> str:
+    """The citation as one APA-style line."""
     authors = ", ".join(a.strip("{}") for a in author_names(data))
     url = pinned_url(data)
     return (

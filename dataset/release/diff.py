@@ -58,6 +58,7 @@ class ReleaseDiff:
 
     @property
     def initial(self) -> bool:
+        """Whether there is no previous release to compare with."""
         return self.old is None
 
     def required_bump(self) -> tuple[str, list[str]]:
@@ -112,6 +113,7 @@ class ReleaseDiff:
         )
 
     def to_json(self) -> dict[str, Any]:
+        """The diff as the JSON object written to ``diff.json``."""
         bump, reasons = self.required_bump()
         return {
             "format_version": DIFF_FORMAT_VERSION,
@@ -165,8 +167,9 @@ def diff_releases(old_dir: Path | None, new_dir: Path) -> ReleaseDiff:
 def read_release_rows(
     release_dir: Path, hashes: bool = True
 ) -> tuple[pl.DataFrame, dict[str, str]]:
-    """One row per record: ``id``, ``language`` and ``split`` (from the path), a hash per column
-    (``#name``; only when ``hashes``).
+    """One row per record: ``id``, ``language`` and ``split``, and a hash per column.
+
+    ``language`` and ``split`` come from the path; the hashes (``#name``) only when ``hashes``.
 
     Returns the frame and ``{column: arrow type}`` of the released schema. Raises InputError when
     the folder is not a release or an id occurs twice.
@@ -203,6 +206,7 @@ def type_name(arrow_type: pa.DataType) -> str:
 
 
 def read_shard_hashes(path: Path, release_dir: Path, columns: list[str]) -> pl.DataFrame:
+    """The per-record hashes of one shard, with its language and split from its path."""
     relative = path.relative_to(release_dir).as_posix()
     match = SHARD.match(relative)
     if not match:
@@ -221,6 +225,7 @@ def read_shard_hashes(path: Path, release_dir: Path, columns: list[str]) -> pl.D
 
 
 def describe_release(release_dir: Path, rows: pl.DataFrame) -> dict[str, Any]:
+    """The versions, config hash and counts of a release, as a diff describes each side."""
     manifest = read_manifest(release_dir)
     return {
         "release_version": manifest.get("release_version"),
@@ -327,9 +332,12 @@ def _hash_parquet_files(release_dir: Path) -> dict[str, str]:
 
 
 def serialization_digest(path: Path) -> str:
-    """sha256 of a Parquet file's bytes before its footer (pages, page indexes) and of its
-    footer's key-value metadata without the release version (the Arrow schema compared without
-    metadata: its serialized copy embeds the version)."""
+    """sha256 of a Parquet file's content, the release version left out.
+
+    Hashes the bytes before its footer (pages, page indexes) and the footer's key-value metadata
+    without the release version (the Arrow schema compared without metadata: its serialized copy
+    embeds the version).
+    """
     from dataset.build.write import METADATA_KEY
 
     digest = hashlib.sha256()

@@ -54,6 +54,7 @@ def finalize_release(staging: Path, validate: bool = True) -> None:
 
 
 def run_validation(staging: Path) -> None:
+    """Validate the staged release; raise BuildError naming the failing rules."""
     from dataset.validation.runner import validate_release
 
     report = validate_release(staging, check_checksums=False, write_results=True)

@@ -68,10 +68,12 @@ class PublishPlan:
 
     @property
     def total_bytes(self) -> int:
+        """Bytes of all files to upload."""
         return sum(size for _, size in self.files)
 
     @property
     def tag_message(self) -> str:
+        """The message of the release's git tag on the Hub."""
         return f"Karabakh News {self.tag}: {self.records} records"
 
 

@@ -29,6 +29,7 @@ class ChecksumProblems:
 
     @property
     def ok(self) -> bool:
+        """Whether every file matches its checksum and no file was added or removed."""
         return not (self.changed or self.added or self.removed or self.missing_file)
 
     def describe(self) -> list[str]:
@@ -43,6 +44,7 @@ class ChecksumProblems:
 
 
 def sha256_file(path: Path) -> str:
+    """sha256 hex digest of a file's bytes, read in chunks."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         while chunk := handle.read(CHUNK_BYTES):

@@ -27,10 +27,12 @@ class ReleaseLayout:
 
     @property
     def languages(self) -> list[str]:
+        """The release's languages, sorted."""
         return sorted(self.shards)
 
     @property
     def configs(self) -> list[str]:
+        """The dataset configs: one per language, then the all-languages config."""
         return [*self.languages, ALL_CONFIG]
 
     def splits(self, config: str) -> list[str]:
@@ -39,6 +41,7 @@ class ReleaseLayout:
         return [s for s in SPLIT_NAMES if s in present]
 
     def files(self, config: str, split: str) -> list[str]:
+        """The shards of a config's split, sorted by path."""
         return sorted(
             path for lang in self._languages_of(config) for path in self.shards[lang].get(split, [])
         )

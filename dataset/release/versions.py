@@ -74,6 +74,7 @@ def classify_bump(old: Version, new: Version) -> str:
 
 
 def bump_rank(bump: str) -> int:
+    """The order of a semver bump name in ``BUMPS`` (none < patch < minor < major)."""
     return BUMPS.index(bump)
 
 

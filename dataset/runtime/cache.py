@@ -2,8 +2,8 @@
 
 What is cached for a decoded document is what its raw bytes alone determine: the
 ``Extraction``, the text fingerprint and the MinHash signature. The id (from the source identity,
-not the bytes) and the filters that read the configuration and name the file (``check_quality``)
-are computed on every build, so a cached result
+not the bytes) and the filters that read the configuration and name the file
+(``dataset.build.filters``) are computed on every build, so a cached result
 gives the same article or reject as a fresh one, byte for byte.
 
 The code version is a hash of everything that shapes those values:
@@ -179,6 +179,7 @@ def declared_dependencies() -> set[str]:
 
 
 def module_file(name: str) -> Path | None:
+    """The source file of a ``dataset`` module (package ``__init__.py`` or module), or None."""
     relative = Path(*name.split(".")[1:]) if name != "dataset" else Path()
     for candidate in (PACKAGE_DIR / relative / "__init__.py", PACKAGE_DIR / f"{relative}.py"):
         if candidate.is_file():
@@ -197,8 +198,10 @@ def _is_ours(name: str) -> bool:
 
 
 def open_cache(path: Path) -> ResultCache | None:
-    """The driver's writable cache at ``path``, or None (with one warning on stderr) when it
-    cannot be opened: the cache is optional, so a read-only or full disk never stops a build.
+    """The driver's writable cache at ``path``, or None when it cannot be opened.
+
+    Then one warning goes to stderr: the cache is optional, so a read-only or full disk never
+    stops a build.
     """
     try:
         return ResultCache(path, writable=True)
@@ -239,6 +242,7 @@ class ResultCache:
                 self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
 
     def get(self, sha256: str) -> object | None:
+        """The cached values of the raw bytes with this sha256, or None (a miss or unreadable)."""
         if self._db is None:
             return None
         try:
@@ -250,8 +254,11 @@ class ResultCache:
         return pickle.loads(row[0]) if row else None
 
     def put_many(self, items: list[tuple[str, object]]) -> None:
-        """Store values in one transaction. When the write fails (a full disk, an I/O error) the
-        cache switches itself off with one warning: it is optional, the build goes on."""
+        """Store values in one transaction.
+
+        When the write fails (a full disk, an I/O error) the cache switches itself off with one
+        warning: it is optional, the build goes on.
+        """
         if self._db is None or not items:
             return
         rows = [(sha, pickle.dumps(value, protocol=5)) for sha, value in items]
@@ -264,6 +271,7 @@ class ResultCache:
             self.close()
 
     def close(self) -> None:
+        """Close the database; later calls are misses."""
         if self._db is not None:
             with contextlib.suppress(sqlite3.Error):
                 self._db.close()

@@ -96,9 +96,11 @@ IN_FLIGHT_PER_WORKER = 2
 
 @contextlib.contextmanager
 def interrupts_ignored():
-    """Ignore SIGINT in this (main) thread for the block: processes started in it ignore Ctrl-C
-    even while they import, before ``_ignore_interrupts`` runs (Python keeps an inherited
-    SIG_IGN). A no-op outside the main thread."""
+    """Ignore SIGINT in this (main) thread for the block.
+
+    Processes started in it ignore Ctrl-C even while they import, before ``_ignore_interrupts``
+    runs (Python keeps an inherited SIG_IGN). A no-op outside the main thread.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return

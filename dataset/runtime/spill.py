@@ -34,11 +34,13 @@ class BucketSpill:
         folder.mkdir(parents=True, exist_ok=True)
 
     def append(self, row: dict) -> None:
+        """Buffer one row; write the buffer to its buckets when it is full."""
         self._rows.append(row)
         if len(self._rows) >= self.batch_rows:
             self.flush()
 
     def flush(self) -> None:
+        """Write the buffered rows to their buckets' files."""
         if not self._rows:
             return
         rows, self._rows = self._rows, []
@@ -56,6 +58,7 @@ class BucketSpill:
             self._writer(int(buckets[start])).write_table(table.slice(start, end - start))
 
     def close(self) -> None:
+        """Flush and close every bucket file."""
         self.flush()
         for writer in self._writers.values():
             writer.close()
@@ -114,13 +117,16 @@ class SignatureSpill:
 
     @property
     def shape(self) -> tuple[int, int]:
+        """(rows, permutations) of the signature matrix."""
         return (self.rows, self.width)
 
     def append(self, signature: np.ndarray) -> None:
+        """Write one signature row."""
         self._file.write(np.ascontiguousarray(signature, dtype=np.uint32).tobytes())
         self.rows += 1
 
     def close(self) -> None:
+        """Close the file for writing (rows stay readable)."""
         self._file.close()
 
     def __getitem__(self, key: slice | np.ndarray) -> np.ndarray:

@@ -22,6 +22,7 @@ def observe(callback: Observer) -> Callable[[], None]:
 
 @contextmanager
 def stage(name: str) -> Iterator[None]:
+    """Tell the observers that stage ``name`` starts, and that it ends (even on an error)."""
     for callback in list(_OBSERVERS):
         callback("start", name)
     try:

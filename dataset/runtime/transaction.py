@@ -61,6 +61,7 @@ def unlock_out_dir(descriptor: int, out_dir: Path) -> None:
 
 
 def same_file(descriptor: int, path: Path) -> bool:
+    """Whether an open file descriptor and ``path`` are the same file."""
     try:
         return os.path.samestat(os.fstat(descriptor), os.stat(path))
     except FileNotFoundError:
@@ -68,8 +69,10 @@ def same_file(descriptor: int, path: Path) -> bool:
 
 
 def make_staging_dir(out_dir: Path) -> Path:
-    """A fresh folder ``.<out name>.staging-<pid>`` beside ``out_dir``, after recovering from any
-    build of the same ``out_dir`` that was killed (see ``recover_interrupted_builds``).
+    """A fresh folder ``.<out name>.staging-<pid>`` beside ``out_dir``.
+
+    Made after recovering from any build of the same ``out_dir`` that was killed (see
+    ``recover_interrupted_builds``).
 
     The name is hidden and never the release's name, so a half-written build is never mistaken for
     a release; a release only appears at ``out_dir`` when it is complete (``publish_staging``).

@@ -88,6 +88,7 @@ class Rule:
         return (self.configs == "all") == (config == "all")
 
     def to_json(self) -> dict[str, Any]:
+        """The rule as a Great Expectations expectation configuration."""
         return {
             "type": self.expectation,
             "kwargs": self.kwargs,
@@ -96,6 +97,7 @@ class Rule:
         }
 
     def meta(self) -> dict[str, str]:
+        """The ``meta`` of the expectation: the rule's name and explanation."""
         return {"name": self.name, "explanation": self.explanation}
 
 
@@ -109,8 +111,9 @@ def _empty_counts() -> pa.Array:
 
 @dataclass(frozen=True)
 class ReleaseIndex:
-    """Release-wide facts a batch cannot see on its own: in how many splits each id and each
-    duplicate cluster lies.
+    """Release-wide facts a batch cannot see on its own.
+
+    In how many splits each id and each duplicate cluster lies.
 
     Held as Arrow arrays (distinct keys and their split counts, a few dozen bytes a row), never as
     frames of the articles, so validation can stream the texts in bounded batches.
@@ -123,8 +126,10 @@ class ReleaseIndex:
 
     @classmethod
     def from_table(cls, table: pa.Table) -> ReleaseIndex:
-        """Build the index from a table of ``split``, ``id`` and ``duplicate_cluster`` (strings,
-        nullable), one row per article of the release; null keys are left out."""
+        """Build the index from a table of ``split``, ``id`` and ``duplicate_cluster``.
+
+        Strings, nullable, one row per article of the release; null keys are left out.
+        """
         ids, id_counts = _split_counts(table, "id")
         clusters, cluster_counts = _split_counts(table, "duplicate_cluster")
         return cls(ids, id_counts, clusters, cluster_counts)
@@ -265,8 +270,9 @@ def column_rules(column: Column) -> list[Rule]:
 
 @functools.cache
 def allowed_language_codes() -> frozenset[str]:
-    """Every code a ``language`` value may take: the full ISO 639 list as shipped with
-    ``langcodes`` (about 8,000 codes), never a hand list.
+    """Every code a ``language`` value may take.
+
+    The full ISO 639 list as shipped with ``langcodes`` (about 8,000 codes), never a hand list.
 
     The IANA language subtag registry lists ISO 639-1 codes and, for languages without one, the
     ISO 639-2/3/5 code; ``langcodes``' alpha-3 table adds the ISO 639-3 codes of languages that
@@ -295,8 +301,11 @@ def allowed_language_codes() -> frozenset[str]:
 
 @functools.cache
 def detector_language_codes() -> frozenset[str]:
-    """Every code the detector can give a document: the labels of its fastText ``lid.176``
-    model after dataset/build/language.py's ``LABEL_FIXES``."""
+    """Every code the detector can give a document.
+
+    The labels of its fastText ``lid.176`` model after dataset/build/language.py's
+    ``LABEL_FIXES``.
+    """
     from dataset.build.language import LABEL_FIXES, LABEL_PREFIX, load_model
 
     labels, _ = load_model().predict("Karabakh", k=-1)
@@ -403,10 +412,12 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series:
 
 
 def dated_without_raw(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
+    """True where a published date has no raw date string."""
     return frame["published_date"].notna() & frame["published_date_raw"].isna()
 
 
 def raw_without_date(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
+    """True where a raw date string gave no published date."""
     return frame["published_date"].isna() & frame["published_date_raw"].notna()
 
 
@@ -432,8 +443,10 @@ def _comparable(value: str) -> str:
 
 
 def text_size(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
-    """Characters of the body, each Han, kana or hangul character counting ``CJK_WEIGHT``
-    times (the size dataset/build/language.py weighs languages by); 0 for a null body."""
+    """Characters of the body, each Han, kana or hangul character counting ``CJK_WEIGHT`` times.
+
+    The size dataset/build/language.py weighs languages by; 0 for a null body.
+    """
     from dataset.build.language import CJK_CHAR, CJK_WEIGHT
 
     sizes = [
@@ -444,6 +457,7 @@ def text_size(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
 
 
 def text_is_nfc(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
+    """True where the body is in Unicode NFC (or null)."""
     texts = _column(frame, "text")
     return pd.Series(
         [t is None or unicodedata.is_normalized("NFC", t) for t in texts],
@@ -468,10 +482,12 @@ def other_languages_well_formed(frame: pd.DataFrame, index: ReleaseIndex) -> pd.
 
 
 def id_split_count(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
+    """In how many splits of the release each row's id lies."""
     return pd.Series(index.splits_of_ids(frame["id"]), index=frame.index, dtype="int64")
 
 
 def cluster_split_count(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
+    """In how many splits of the release each row's duplicate cluster lies."""
     counts = index.splits_of_clusters(frame["duplicate_cluster"])
     return pd.Series(counts, index=frame.index, dtype="int64")
 
@@ -500,8 +516,9 @@ HELPERS: dict[str, Callable[[pd.DataFrame, ReleaseIndex], pd.Series]] = {
 def add_helper_columns(
     frame: pd.DataFrame, rules: list[Rule], index: ReleaseIndex
 ) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Return a copy of ``frame`` with the helper columns the rules need (``frame`` itself when
-    they need none).
+    """Return a copy of ``frame`` with the helper columns the rules need.
+
+    ``frame`` itself when they need none.
 
     A helper whose input column is missing is skipped and reported as ``{helper: reason}``; its
     rule then fails in GE with "column does not exist", which names the problem.
@@ -520,8 +537,10 @@ def add_helper_columns(
 
 
 def release_languages(languages: list[str]) -> list[str]:
-    """The sorted codes of ``languages`` (a release's language configs) that are ISO 639 codes:
-    the value set of the structural rule ``language_code_allowed``."""
+    """The sorted codes of ``languages`` (a release's language configs) that are ISO 639 codes.
+
+    The value set of the structural rule ``language_code_allowed``.
+    """
     allowed = allowed_language_codes()
     return sorted(code for code in languages if code in allowed)
 

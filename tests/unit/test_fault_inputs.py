@@ -23,9 +23,10 @@ from hypothesis import strategies as st
 
 from dataset.build import process
 from dataset.build.corpus import spill_schema
-from dataset.build.filters import check_record
+from dataset.build.filters import require_columns, require_script
 from dataset.build.process import process_paths_safely
 from dataset.build.read import find_document_names, safe_name
+from dataset.build.steps import ExtractedDocument
 from dataset.build.write import POSITION
 from dataset.config import EARLIEST_PUBLISHED_DATE, BuildConfig, load_config
 from dataset.errors import ConfigError, InputError
@@ -309,11 +310,15 @@ def extraction(**changes) -> Extraction:
     return Extraction(**(values | changes))
 
 
-def test_check_record_names_the_empty_required_column():
+def test_record_filters_name_the_unknown_script_and_the_empty_required_column():
     raw = RawDocument("ա/b.txt", "ab" * 32, "text")
-    assert check_record(raw, extraction()) is None
-    assert check_record(raw, extraction(script=None)).reason == "unknown_script"
-    reject = check_record(raw, extraction(language=None, script="Latn"))
+    config = BuildConfig()
+    whole = ExtractedDocument(raw, extraction())
+    assert require_script(whole, config) is whole
+    assert require_columns(whole, config) is whole
+    no_script = ExtractedDocument(raw, extraction(script=None))
+    assert require_script(no_script, config).reason == "unknown_script"
+    reject = require_columns(ExtractedDocument(raw, extraction(language=None)), config)
     assert reject.reason == "invalid_record" and "required column language" in reject.detail
 
 
