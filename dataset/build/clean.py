@@ -38,11 +38,9 @@ from itertools import chain, repeat
 from pathlib import Path
 
 import ftfy
-import yaml
 
 from dataset.errors import ConfigError
-
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from dataset.lexicon.loader import read_language_file
 
 # --------------------------------------------------------------------------------------------
 # Normalization
@@ -258,16 +256,7 @@ def load_furniture_lexicon(folder: Path = FURNITURE_LEXICON_DIR) -> dict[str, tu
 
 def read_lexicon_file(path: Path) -> dict[str, list[str]]:
     """Return the phrase lists of one lexicon file (see ``load_furniture_lexicon``)."""
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
-    except yaml.YAMLError as error:
-        problem = str(error).replace("\n", " ")
-        raise ConfigError(f"{path}: not valid YAML ({problem}); fix the file") from None
-    if not isinstance(data, dict) or data.get("language") != path.stem:
-        raise ConfigError(
-            f"{path}: expected a mapping whose 'language' is the file name's code "
-            f"{path.stem!r}; see {path.parent / 'README.md'}"
-        )
+    data = read_language_file(path)
     fields = {key: value for key, value in data.items() if key not in ("language", "stoplist")}
     stoplist = data.get("stoplist")
     if stoplist is not None and not (isinstance(stoplist, str) and stoplist.strip()):
