@@ -236,6 +236,7 @@ FURNITURE_FIELDS = (
     "credit_labels",
     "notices",
     "news_id_labels",
+    "channel_names",
 )
 
 
@@ -350,6 +351,19 @@ NEWS_ID_LINE = re.compile(
     rf"^(?:{alternation(LEXICON['news_id_labels'])})\s*[:：#№]?\s*\d+$", re.IGNORECASE
 )
 NEWS_ID_MAX = 60
+
+# "<outlet> WeChat official account", "<outlet> on Telegram": a short line ENDING with the name
+# of a messenger channel is a subscription prompt; in prose such a name is followed by more words.
+CHANNEL_NAME_LINE = re.compile(rf"(?:{alternation(LEXICON['channel_names'])})\s*$", re.IGNORECASE)
+CHANNEL_LINE_MAX = 40
+
+# Listing pages: every body line is a bulleted teaser ("- <summary of another article>"). The
+# hyphen and bullet signs only: an en or em dash opens dialogue and quoted posts.
+BULLET_ITEM = re.compile(r"^[-•·▪►]\s+\S")
+MIN_LISTING_ITEMS = 3
+# Font-size buttons: two or more adjacent lines of one letter ("A", "A+", "A-"). One such line
+# alone may be the last letter of a truncated page.
+SINGLE_LETTER = re.compile(r"^[^\W\d_][+\-−]?$")
 
 # Headers that open a list of related / recommended teasers. The header and the run of short
 # teaser lines after it are removed; the run stops at the first prose paragraph.
@@ -525,6 +539,8 @@ def is_social_follow(line: str, key: str | None) -> bool:
     if len(line) > FOLLOW_LINE_MAX:
         return False
     if "/" in line and any(host in line.lower() for host in CHANNEL_HOSTS):  # hosts end in "/"
+        return True
+    if len(line) <= CHANNEL_LINE_MAX and CHANNEL_NAME_LINE.search(line):
         return True
     return key is not None and FOLLOW_PHRASE.search(key) is not None
 
@@ -748,6 +764,8 @@ def label_lines(
     mark_trailing_teasers(lines, labels)
     mark_duplicates(lines, labels)
     mark_context_furniture(lines, labels, density)
+    mark_teaser_listing(lines, labels)
+    mark_letter_buttons(lines, labels)
     return labels
 
 
@@ -902,6 +920,28 @@ def mark_trailing_teasers(lines: Sequence[str], labels: list[str]) -> None:
         run.append(i)
     for j in run if len(run) >= MIN_TRAILING_RUN else run[:after_footer]:
         labels[j] = "trailing_teasers"
+
+
+def mark_teaser_listing(lines: Sequence[str], labels: list[str]) -> None:
+    """A listing page: when MIN_LISTING_ITEMS+ body lines remain and every one is a bulleted
+    item ("- ...", "• ..."), they are teasers of other articles, not one article."""
+    body = [i for i, label in enumerate(labels) if label == BODY]
+    if len(body) >= MIN_LISTING_ITEMS and all(BULLET_ITEM.match(lines[i]) for i in body):
+        for i in body:
+            labels[i] = "teaser_listing"
+
+
+def mark_letter_buttons(lines: Sequence[str], labels: list[str]) -> None:
+    """Two or more adjacent lines of a single letter (font-size buttons) are furniture; a button
+    already removed as a duplicate still counts as the neighbour of one kept."""
+    button = [
+        label in (BODY, "duplicate") and len(line) <= 2 and SINGLE_LETTER.match(line) is not None
+        for line, label in zip(lines, labels, strict=True)
+    ]
+    for i, line_is_button in enumerate(button):
+        paired = (i > 0 and button[i - 1]) or (i + 1 < len(lines) and button[i + 1])
+        if line_is_button and paired and labels[i] == BODY:
+            labels[i] = "letter_buttons"
 
 
 def mark_duplicates(lines: Sequence[str], labels: list[str]) -> None:

@@ -630,3 +630,77 @@ def test_line_between_copies_of_the_headline_is_kept():
     title = "Переговоры в Вашингтоне завершились подписанием декларации"
     lines = [PROSE_FR, title, "Анна Петрова", title, PROSE_AR]
     assert label_lines(lines, title=title) == [BODY, "title_repeat", BODY, "title_repeat", BODY]
+
+
+LISTING = [
+    "- Парламент ухвалив закон про переселенців, повідомляє агентство, і уряд обіцяє житло.",
+    "- Kolona uprchlíků dorazila k hranici v noci; úřady otevřely tři nové tábory.",
+    "- Բանակցությունները կշարունակվեն հաջորդ շաբաթ, հայտնել է նախարարությունը։",
+]
+
+
+def test_a_page_of_bulleted_teasers_is_a_listing():
+    assert label_lines(LISTING) == ["teaser_listing"] * 3
+    bullets = [line.replace("- ", "• ", 1) for line in LISTING]
+    assert label_lines(bullets) == ["teaser_listing"] * 3
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        pytest.param([PROSE_FR, *LISTING], id="article-with-a-bullet-list"),
+        pytest.param(LISTING[:2], id="two-items"),
+        pytest.param([line.replace("- ", "– ", 1) for line in LISTING], id="en-dash-dialogue"),
+        pytest.param([line.replace("- ", "— ", 1) for line in LISTING], id="em-dash-dialogue"),
+    ],
+)
+def test_bullets_inside_an_article_or_dialogue_dashes_are_kept(lines):
+    assert label_lines(lines) == [BODY] * len(lines)
+
+
+def test_adjacent_single_letter_buttons_go_a_lone_last_letter_stays():
+    assert label_lines([PROSE_FR, "A", "A+", PROSE_AR]) == [
+        BODY,
+        "letter_buttons",
+        "letter_buttons",
+        BODY,
+    ]
+    assert label_lines([PROSE_FR, "A", "A", PROSE_AR]) == [
+        BODY,
+        "letter_buttons",
+        "duplicate",
+        BODY,
+    ]
+    assert label_lines([PROSE_FR, PROSE_AR, "이"]) == [BODY, BODY, BODY]
+    assert label_lines([PROSE_FR, "Д", PROSE_AR]) == [BODY, BODY, BODY]
+
+
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        pytest.param("Корреспондент Онлайн Telegram-канал", "social_follow", id="ru-channel"),
+        pytest.param("环球视野 微信公众号", "social_follow", id="zh-wechat-account"),
+        pytest.param("长按识别二维码，关注我们的新闻", "social_follow", id="zh-qr-prompt"),
+        pytest.param("Fim do artigo", "widget", id="pt-end-of-article"),
+        pytest.param("Article body", "widget", id="en-article-body"),
+        pytest.param("Guarda il video", "widget", id="it-watch-video"),
+    ],
+)
+def test_channel_prompts_and_landmarks_are_furniture(line, rule):
+    assert classify_line(line) == rule
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        pytest.param(
+            "据该部门的微信公众号消息，双方将于下周在日内瓦继续举行会谈，讨论边界划定问题。",
+            id="zh-account-cited-in-prose",
+        ),
+        pytest.param(
+            "Министр написал об этом в своём Telegram-канале поздно вечером.", id="ru-prose"
+        ),
+    ],
+)
+def test_channels_cited_in_prose_are_kept(line):
+    assert classify_line(line) is None
