@@ -81,6 +81,7 @@ def test_a_sentence_needs_the_higher_count(tmp_path):
     texts = [text_of(ARTICLE, disclaimer)] * 4
     assert repeated(tmp_path / "four", texts) == set()
     assert repeated(tmp_path / "five", texts * 2) == {paragraph_hash(disclaimer)}
+    assert repeated(tmp_path / "never", texts * 5, sentence_min=None) == set()
 
 
 def test_a_sentence_copy_anywhere_makes_the_stricter_count_apply(tmp_path):
