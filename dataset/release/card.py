@@ -32,6 +32,7 @@ from dataset.config import SPLIT_NAMES, Collection
 from dataset.release.citation import CFF_NAME, load_citation, to_apa, to_bibtex
 from dataset.release.layout import ALL_CONFIG, ReleaseLayout, read_layout
 from dataset.release.manifest import read_manifest
+from dataset.release.quality_figures import load_figures, quality_section
 from dataset.schema import article_schema, reject_reasons
 from dataset.validation.rules import allowed_language_codes, load_domain_rules, structural_rules
 
@@ -333,6 +334,7 @@ def render_card(release_dir: Path, repo_id: str | None = None) -> str:
             example_section(layout),
             creation_section(manifest, stats, layout),
             validation_section(summary),
+            quality_section(load_figures()),
             limitations_section(stats, manifest),
             licensing_section(),
             citation_section(citation),
