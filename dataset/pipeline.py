@@ -1,7 +1,8 @@
 """The build, read top to bottom as the ordered list of its steps.
 
 Per document (parallel, streaming):  read -> clean/extract/detect -> filter -> fingerprint
-Whole corpus (compact values only):  drop exact duplicates -> cluster near duplicates -> split
+Whole corpus (compact values only):  drop exact duplicates -> cluster near duplicates ->
+                                     find repeated paragraphs -> split
 Output (into a staging folder):      write shards -> write rejects -> manifest -> publish atomically
 
 Texts are never held for the whole corpus. Processed articles and rejects are spilled to
@@ -49,6 +50,7 @@ from dataset.build.read import (
     safe_name,
     source_id,
 )
+from dataset.build.repeated_lines import LineHashSpill, drop_repeated_lines, find_repeated_lines
 from dataset.build.sources import describe_source, sidecar_warnings
 from dataset.build.split import assign_split
 from dataset.build.write import (
@@ -144,6 +146,7 @@ class Corpus:
     articles: BucketSpill
     rejects: BucketSpill
     signatures: SignatureSpill
+    line_hashes: LineHashSpill
     raw_sha256: np.ndarray
     raw_bytes: np.ndarray
     decodings: np.ndarray
@@ -159,6 +162,7 @@ class Corpus:
     languages: dict[str, int] = field(default_factory=dict)
     keeper_of: np.ndarray | None = None
     clusters: np.ndarray | None = None
+    repeated_lines: frozenset[int] = frozenset()
     splits: np.ndarray | None = None
 
     def iter_raw_files(self) -> Iterator[dict]:
@@ -213,6 +217,7 @@ def build_release(
         add_warnings(corpus, sidecar_warnings(config.raw_dir, names))
         drop_exact_duplicates(corpus)
         cluster_corpus(corpus, config)
+        find_corpus_repeats(corpus, config)
         assign_splits(corpus, config)
         files = write_articles(corpus, staging, config, version)
         write_rejects_table(corpus, staging, config, version)
@@ -257,6 +262,7 @@ def process_documents(
             SPILL_BATCH_ROWS,
         ),
         signatures=SignatureSpill(work / "signatures.u32", config.minhash_permutations),
+        line_hashes=LineHashSpill(work / "line_hashes", config.repeated_line_max_chars),
         raw_sha256=np.zeros((len(names), 32), dtype=np.uint8),
         raw_bytes=np.full(len(names), -1, dtype=np.int64),
         decodings=np.zeros(len(names), dtype=np.uint16),
@@ -288,6 +294,7 @@ def process_documents(
             cache.close()
         corpus.articles.close()
         corpus.signatures.close()
+        corpus.line_hashes.close()
     return corpus
 
 
@@ -566,6 +573,7 @@ def collect_processed(corpus: Corpus, done: ProcessedDocument, config: BuildConf
     corpus.fingerprints.extend(fingerprint_words(outcome.text_fingerprint))
     corpus.language_codes.append(corpus.languages.setdefault(language, len(corpus.languages)))
     corpus.signatures.append(done.signature)
+    corpus.line_hashes.append(position, outcome.extraction.text)
     row = outcome.to_row()
     row[POSITION] = position
     corpus.articles.append(row)
@@ -663,6 +671,20 @@ def cluster_corpus(corpus: Corpus, config: BuildConfig) -> None:
     )
 
 
+@timed_stage("repeated_lines")
+def find_corpus_repeats(corpus: Corpus, config: BuildConfig) -> None:
+    """Fill ``corpus.repeated_lines``: hashes of the paragraphs that recur across near-duplicate
+    clusters of kept articles (``dataset.build.repeated_lines``); write_articles drops them."""
+    found = find_repeated_lines(
+        corpus.line_hashes,
+        corpus.clusters,
+        corpus.keeper_of < 0,
+        config.repeated_line_min_documents,
+        config.repeated_sentence_min_documents,
+    )
+    corpus.repeated_lines = frozenset(found.tolist())
+
+
 @timed_stage("split")
 def assign_splits(corpus: Corpus, config: BuildConfig) -> None:
     """Fill ``corpus.splits``: the index in ``SPLIT_NAMES`` of every spilled article's split."""
@@ -707,6 +729,7 @@ def write_articles(
         order = np.argsort(np.frombuffer(corpus.ids, dtype=np.uint64)[positions], kind="stable")
         table, positions = table.take(pa.array(order)), positions[order]
         clusters = pa.array([int_to_id(c) for c in corpus.clusters[positions]], pa.string())
+        table = drop_corpus_repeats(table, corpus.repeated_lines, config)
         table = table.set_column(
             table.schema.get_field_index("duplicate_cluster"), "duplicate_cluster", clusters
         )
@@ -718,6 +741,18 @@ def write_articles(
     for writer in writers.values():
         files.update(writer.close())
     return files
+
+
+def drop_corpus_repeats(table: pa.Table, repeated: frozenset[int], config: BuildConfig) -> pa.Table:
+    """The table with the corpus's repeated paragraphs dropped from every ``text``."""
+    if not repeated:
+        return table
+    texts = [
+        drop_repeated_lines(text, repeated, config.repeated_line_max_chars, config.min_text_chars)
+        for text in table.column("text").to_pylist()
+    ]
+    column = table.schema.get_field_index("text")
+    return table.set_column(column, table.schema.field(column), pa.array(texts, pa.string()))
 
 
 @timed_stage("write_rejects")
