@@ -661,10 +661,11 @@ def creation_section(manifest: dict, stats, layout: ReleaseLayout) -> str:
             "versions are those of the build environment):",
             "",
             '- **Text:** Unicode NFC; boilerplate (site names, menus, share and "read also" '
-            "lines, widgets, captions, repeated titles, empty lines) removed by rules; paragraphs "
-            "joined by a blank line. Bodies shorter than "
-            f"{config.get('min_text_chars')} characters are rejected (`too_short`), and bodies "
-            f"longer than {config.get('max_text_chars')} (`too_long`: pages glued together).",
+            "lines, widgets, captions, repeated titles, empty lines) removed by rules; "
+            f"{repeated_paragraph_rule(config)}paragraphs joined by a blank line. Bodies "
+            f"shorter than {config.get('min_text_chars')} characters are rejected (`too_short`), "
+            f"and bodies longer than {config.get('max_text_chars')} (`too_long`: pages glued "
+            "together).",
             "- **Language, language_score, other_languages, script:** fastText `lid.176` "
             "(Joulin et al. 2016; model file CC BY-SA 3.0, shipped with the package) run with "
             f"fasttext-predict-v2 {package_version('fasttext-predict-v2')}; articles scoring under "
@@ -728,6 +729,22 @@ def creation_section(manifest: dict, stats, layout: ReleaseLayout) -> str:
             "nationality, religion and political opinions, as war reporting does. No "
             "anonymization is applied; the texts are kept as published.",
         ]
+    )
+
+
+def repeated_paragraph_rule(config: dict) -> str:
+    """The card's clause on corpus-level repeated paragraphs (empty for releases built before
+    the rule, whose manifest has no such setting)."""
+    line_min = config.get("repeated_line_min_documents")
+    if line_min is None:
+        return ""
+    sentence_min = config.get("repeated_sentence_min_documents")
+    sentences = "never removed" if sentence_min is None else f"only from {sentence_min} clusters"
+    return (
+        f"then paragraphs of at most {config.get('repeated_line_max_chars')} characters that "
+        f"recur in at least {line_min} near-duplicate clusters of the corpus (page furniture the "
+        f"rules do not know; sentences: {sentences}) are removed unless the body would get too "
+        "short; "
     )
 
 

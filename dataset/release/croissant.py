@@ -255,6 +255,9 @@ def rai_fields(manifest: dict, config: dict, languages: list[str]) -> dict[str, 
             "Exact-duplicate removal; near-duplicate clustering with MinHash "
             f"({config.get('minhash_permutations')} permutations, Jaccard "
             f"{config.get('near_duplicate_threshold')}).",
+            "Removal of short paragraphs that recur in at least "
+            f"{config.get('repeated_line_min_documents')} near-duplicate clusters (corpus-level "
+            "page furniture).",
             "Split assignment by a hash of the near-duplicate cluster id.",
         ],
         "rai:machineAnnotationTools": [
