@@ -147,7 +147,7 @@ def split_lines(text: str) -> list[str]:
 # Line shape helpers (shared with dataset.build.metadata)
 # --------------------------------------------------------------------------------------------
 
-SENTENCE_END = frozenset(".!?…。！？؟۔।")
+SENTENCE_END = frozenset(".!?…。！？؟۔।։")  # ։ Armenian full stop
 CLOSING_MARKS = "\"'”’»›)]）】」』 "
 SHORT_LINE_MAX = 150  # longest teaser headline seen: ~110 characters
 KEY_MAX = 100  # widget phrases are short; longer lines are never keyed
@@ -361,6 +361,14 @@ CHANNEL_LINE_MAX = 40
 # hyphen and bullet signs only: an en or em dash opens dialogue and quoted posts.
 BULLET_ITEM = re.compile(r"^[-•·▪►]\s+\S")
 MIN_LISTING_ITEMS = 3
+QUESTION_MARKS = ("?", "？", "؟", ";")  # ";" is the Greek question mark
+# A headline of another article inside the body: a headline-shaped line (MID_TEASER_MIN to
+# SHORT_LINE_MAX characters, no sentence end, no lead-in colon) between two prose paragraphs
+# (PROSE_MIN+ characters, the first one ending a sentence). Crossheads are shorter: the longest
+# seen is under 60 characters.
+MID_TEASER_MIN = 70
+PROSE_MIN = 150
+LEAD_IN_END = ":,;-–—(«"
 # Font-size buttons: two or more adjacent lines of one letter ("A", "A+", "A-"). One such line
 # alone may be the last letter of a truncated page.
 SINGLE_LETTER = re.compile(r"^[^\W\d_][+\-−]?$")
@@ -763,6 +771,7 @@ def label_lines(
     mark_menu_runs(lines, labels)
     mark_trailing_teasers(lines, labels)
     mark_duplicates(lines, labels)
+    mark_mid_article_teasers(lines, labels)
     mark_context_furniture(lines, labels, density)
     mark_teaser_listing(lines, labels)
     mark_letter_buttons(lines, labels)
@@ -924,11 +933,33 @@ def mark_trailing_teasers(lines: Sequence[str], labels: list[str]) -> None:
 
 def mark_teaser_listing(lines: Sequence[str], labels: list[str]) -> None:
     """A listing page: when MIN_LISTING_ITEMS+ body lines remain and every one is a bulleted
-    item ("- ...", "• ..."), they are teasers of other articles, not one article."""
+    item ("- ...", "• ..."), they are teasers of other articles, not one article. An item that
+    asks a question makes it an interview written with hyphen dashes: kept."""
     body = [i for i, label in enumerate(labels) if label == BODY]
-    if len(body) >= MIN_LISTING_ITEMS and all(BULLET_ITEM.match(lines[i]) for i in body):
+    if (
+        len(body) >= MIN_LISTING_ITEMS
+        and all(BULLET_ITEM.match(lines[i]) for i in body)
+        and not any(lines[i].rstrip(CLOSING_MARKS).endswith(QUESTION_MARKS) for i in body)
+    ):
         for i in body:
             labels[i] = "teaser_listing"
+
+
+def mark_mid_article_teasers(lines: Sequence[str], labels: list[str]) -> None:
+    """A headline-shaped line between two prose paragraphs is a teaser of another article (see
+    MID_TEASER_MIN); the first and last body lines are never judged."""
+    body = [i for i, label in enumerate(labels) if label == BODY]
+    for before, i, after in zip(body, body[1:], body[2:], strict=False):
+        line = lines[i]
+        if (
+            MID_TEASER_MIN <= len(line) <= SHORT_LINE_MAX
+            and not ends_sentence(line)
+            and line[-1] not in LEAD_IN_END
+            and len(lines[before]) >= PROSE_MIN
+            and ends_sentence(lines[before])
+            and len(lines[after]) >= PROSE_MIN
+        ):
+            labels[i] = "mid_teaser"
 
 
 def mark_letter_buttons(lines: Sequence[str], labels: list[str]) -> None:

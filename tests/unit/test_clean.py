@@ -18,6 +18,7 @@ from dataset.build.clean import (
     alternation,
     choose_stoplist,
     classify_line,
+    ends_sentence,
     join_body,
     label_lines,
     load_furniture_lexicon,
@@ -652,6 +653,10 @@ def test_a_page_of_bulleted_teasers_is_a_listing():
         pytest.param(LISTING[:2], id="two-items"),
         pytest.param([line.replace("- ", "– ", 1) for line in LISTING], id="en-dash-dialogue"),
         pytest.param([line.replace("- ", "— ", 1) for line in LISTING], id="em-dash-dialogue"),
+        pytest.param(
+            ["- Kiedy wrócicie do domu?", "- Nie wiem. Nikt nam nic nie mówi.", LISTING[1]],
+            id="hyphen-interview",
+        ),
     ],
 )
 def test_bullets_inside_an_article_or_dialogue_dashes_are_kept(lines):
@@ -704,3 +709,43 @@ def test_channel_prompts_and_landmarks_are_furniture(line, rule):
 )
 def test_channels_cited_in_prose_are_kept(line):
     assert classify_line(line) is None
+
+
+MID_TEASER = "Ադրբեջանը հայտարարել է նոր բանակցությունների մասին Վաշինգտոնում հաջորդ ամսին"
+PROSE_HY = (
+    "Հայաստանի և Ադրբեջանի արտաքին գործերի նախարարները հանդիպել են Վաշինգտոնում, որտեղ "
+    "երկար քննարկել են խաղաղության պայմանագրի տեքստը և սահմանազատման հարցերը։"
+)
+PROSE_HY_2 = (
+    "Նախարարները պայմանավորվել են շարունակել աշխատանքը փորձագիտական մակարդակով, իսկ հաջորդ "
+    "հանդիպումը տեղի կունենա Երևանում կամ Բաքվում մինչև տարեվերջ, հայտնում են աղբյուրները։"
+)
+assert len(PROSE_HY) >= 150 and len(PROSE_HY_2) >= 150  # prose, as the rule counts it
+
+
+def test_armenian_full_stop_ends_a_sentence():
+    assert ends_sentence(PROSE_HY)
+    assert not ends_sentence(MID_TEASER)
+
+
+@pytest.mark.parametrize(
+    ("middle", "label"),
+    [
+        pytest.param(MID_TEASER, "mid_teaser", id="hy-headline-between-prose"),
+        pytest.param("Ceasefire talks resume in Geneva", BODY, id="en-short-crosshead"),
+        pytest.param(
+            "The foreign ministers of both countries said in a joint statement on Tuesday:",
+            BODY,
+            id="en-lead-in-colon",
+        ),
+        pytest.param(MID_TEASER + "։", BODY, id="hy-one-sentence-paragraph"),
+    ],
+)
+def test_a_headline_between_prose_paragraphs_is_a_teaser(middle, label):
+    lines = [PROSE_HY, middle, PROSE_HY_2]
+    assert label_lines(lines) == [BODY, label, BODY]
+
+
+def test_first_and_last_body_lines_are_never_mid_article_teasers():
+    assert label_lines([MID_TEASER, PROSE_HY, PROSE_HY_2]) == [BODY, BODY, BODY]
+    assert label_lines([PROSE_HY, PROSE_HY_2, MID_TEASER]) == [BODY, BODY, BODY]
