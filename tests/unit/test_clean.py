@@ -749,3 +749,25 @@ def test_a_headline_between_prose_paragraphs_is_a_teaser(middle, label):
 def test_first_and_last_body_lines_are_never_mid_article_teasers():
     assert label_lines([MID_TEASER, PROSE_HY, PROSE_HY_2]) == [BODY, BODY, BODY]
     assert label_lines([PROSE_HY, PROSE_HY_2, MID_TEASER]) == [BODY, BODY, BODY]
+
+
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        pytest.param(
+            "The views expressed in this article are the author's own.", "notice", id="en"
+        ),
+        pytest.param("Мнение автора может не совпадать с позицией редакции.", "notice", id="ru"),
+        pytest.param("Yazıda yer alan görüşler yazarına aittir.", "notice", id="tr"),
+        pytest.param(
+            "Müəllifin mövqeyi redaksiyanın mövqeyi ilə üst-üstə düşməyə bilər.", "notice", id="az"
+        ),
+        pytest.param(
+            "Officials said the statements do not necessarily reflect the views of all parties.",
+            None,
+            id="en-prose",
+        ),
+    ],
+)
+def test_standing_disclaimers_are_notices(line, rule):
+    assert classify_line(line) == rule
