@@ -24,8 +24,9 @@ Contracts
     A group is the article's near-duplicate cluster: syndicated copies and near copies of one
     article share their real sentences, and count once. Not the source domain: a site's own
     menus and prompts recur across its articles within one domain (and most raw folders record
-    no URL at all), so counting domains would miss exactly the furniture this step is for. Depends only on the set of records,
-    never on their order: a document's result does not depend on batch order or worker count.
+    no URL at all), so counting domains would miss exactly the furniture this step is for.
+    Depends only on the set of records, never on their order: a document's result does not
+    depend on batch order or worker count.
 ``drop_repeated_lines(text, repeated, max_chars, min_chars) -> str``
     The text without its candidate paragraphs whose hash is in ``repeated``; the text unchanged
     when that would leave fewer than ``min_chars`` characters (corpus evidence never turns an
