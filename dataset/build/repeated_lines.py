@@ -39,7 +39,8 @@ higher count, by default none at all: distinct articles share quotes and backgro
 label-shaped repeats are share buttons, a site name, date lines and teasers). Standing
 disclaimers are left to the per-language phrase tables (dataset/lexicon/furniture/).
 
-Where it runs (dataset/pipeline.py): after near-duplicate clustering, before writing. The
+Where it runs (dataset/pipeline.py): ``find_corpus_repeats`` after near-duplicate clustering,
+``drop_corpus_repeats`` on each bucket of rows as dataset.build.write writes them. The
 per-document stages and their cache (dataset/runtime/cache.py) stay corpus-independent: the
 cache holds each document's own extraction, and this step edits the released ``text`` at write
 time. The exact-duplicate fingerprints and MinHash signatures are those of the per-document text
@@ -52,10 +53,17 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Collection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+import pyarrow as pa
 
 from dataset.build.clean import ends_sentence, has_letter, match_key
+from dataset.config import BuildConfig
+from dataset.runtime.timing import timed_stage
+
+if TYPE_CHECKING:
+    from dataset.build.corpus import Corpus
 
 RECORD = np.dtype([("hash", "<u8"), ("position", "<u8"), ("sentence", "u1")])
 BUCKET_BITS = 6  # 64 bucket files: one holds about 1/64 of the corpus's candidate paragraphs
@@ -185,3 +193,31 @@ def drop_repeated_lines(
         return text
     result = PARAGRAPH_SEPARATOR.join(kept)
     return result if len(result) >= min_chars else text
+
+
+@timed_stage("repeated_lines")
+def find_corpus_repeats(corpus: Corpus, config: BuildConfig) -> None:
+    """Fill ``corpus.repeated_lines``: the hashes of the paragraphs that recur across the
+    near-duplicate clusters of the kept articles (thresholds from ``config``)."""
+    found = find_repeated_lines(
+        corpus.line_hashes,
+        corpus.clusters,
+        corpus.keeper_of < 0,
+        config.repeated_line_min_documents,
+        config.repeated_sentence_min_documents,
+    )
+    corpus.repeated_lines = frozenset(found.tolist())
+
+
+def drop_corpus_repeats(
+    table: pa.Table, repeated: Collection[int], config: BuildConfig
+) -> pa.Table:
+    """``table`` with the repeated paragraphs dropped from every ``text``."""
+    if not repeated:
+        return table
+    texts = [
+        drop_repeated_lines(text, repeated, config.repeated_line_max_chars, config.min_text_chars)
+        for text in table.column("text").to_pylist()
+    ]
+    index = table.schema.get_field_index("text")
+    return table.set_column(index, table.schema.field(index), pa.array(texts, pa.string()))

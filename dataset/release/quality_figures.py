@@ -2,13 +2,14 @@
 
 The figures are data, not code: ``python -m benchmarks.quality PAGES --write
 dataset/resources/extraction_quality.json`` measures the extraction against the hand labels
-(benchmarks/README.md) and stores only numbers (no text of the pages). The card reads that file,
-so a release card always shows the figures of the code that built it.
+(benchmarks/README.md) and stores only numbers (no text of the pages). The card reads that file
+(the package's, not the release's), so a card shows the figures of the code that renders it.
 
 Contract: ``load_figures(path)`` returns the stored mapping, or None when the file is absent;
-``quality_section(figures)`` returns the card section (Markdown); ``figures_problems(figures)``
-lists how a mapping differs from the benchmark's shape (empty: well formed). ``format_row`` is
-the one table row format shared with the benchmark's own report.
+``quality_facts(figures)`` is what the card's section template
+(templates/card/extraction_quality.md.j2) reads; ``figures_problems(figures)`` lists how a
+mapping differs from the benchmark's shape (empty: well formed). ``format_row`` is the one table
+row format shared with the benchmark's own report.
 """
 
 from __future__ import annotations
@@ -45,32 +46,18 @@ def format_row(name: str, summary: dict) -> str:
     )
 
 
-def quality_section(figures: dict[str, Any] | None) -> str:
-    """The card section: what was measured, the overall figures and the per-language table."""
-    lines = ["## Extraction quality", ""]
+def quality_facts(figures: dict[str, Any] | None) -> dict[str, Any] | None:
+    """What the card's "Extraction quality" section (templates/card/extraction_quality.md.j2)
+    shows: the overall figures and the table rows, overall first; None without figures."""
     if figures is None:
-        return "\n".join([*lines, "No figures are stored with this version of the package."])
-    overall = figures["overall"]
-    furniture = overall["furniture"]
-    lines += [
-        f"Measured with `python -m benchmarks.quality` on a development set of "
-        f"{overall['pages']} real news pages in {len(figures['by_language'])} languages, "
-        "hand-labelled (language, headline, publication date, outlet, and which lines are page "
-        "furniture), with reference date "
-        f"{figures['reference_date']}. The extraction rules were written while looking at these "
-        "pages: pages of outlets they have not seen will score lower.",
-        "",
-        f"Furniture lines: precision {furniture['precision']:.2f}, recall "
-        f"{furniture['recall']:.2f}, F1 {furniture['f1']:.2f} ({furniture['tp']} furniture lines "
-        f"removed, {furniture['fp']} article lines removed, {furniture['fn']} furniture lines "
-        "kept). Accuracy is over all pages; a field the page does not state must come out "
-        "empty.",
-        "",
-        TABLE_HEADER,
-        format_row("**all**", overall),
-        *(format_row(code, summary) for code, summary in sorted(figures["by_language"].items())),
-    ]
-    return "\n".join(lines)
+        return None
+    return {
+        "reference_date": figures["reference_date"],
+        "overall": figures["overall"],
+        "header": TABLE_HEADER,
+        "overall_row": format_row("**all**", figures["overall"]),
+        "rows": [format_row(code, s) for code, s in sorted(figures["by_language"].items())],
+    }
 
 
 def figures_problems(figures: Any) -> list[str]:

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 
 from benchmarks.quality import LineCounts, PageScore, report, stored_figures, write_figures
+from dataset.release.prose import render
 from dataset.release.quality_figures import (
     FIGURES_FILE,
     figures_problems,
     format_row,
     load_figures,
-    quality_section,
+    quality_facts,
 )
 
 REFERENCE = dt.date(2026, 11, 29)
@@ -51,6 +53,11 @@ def test_the_stored_figures_have_the_benchmarks_shape():
     assert stored["overall"]["pages"] == sum(s["pages"] for s in stored["by_language"].values())
     furniture = stored["overall"]["furniture"]
     assert furniture["tp"] == sum(s["furniture"]["tp"] for s in stored["by_language"].values())
+
+
+def quality_section(figures: dict | None) -> str:
+    release = SimpleNamespace(extraction_quality=quality_facts(figures))
+    return render("card/extraction_quality.md.j2", release=release)
 
 
 def test_section_shows_overall_and_every_language():
