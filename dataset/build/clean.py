@@ -369,6 +369,10 @@ QUESTION_MARKS = ("?", "？", "؟", ";")  # ";" is the Greek question mark
 MID_TEASER_MIN = 70
 PROSE_MIN = 150
 LEAD_IN_END = ":,;-–—(«"
+# A paragraph that closes a quotation is reported speech, and one with a sentence end inside is
+# prose whose last sentence lacks its full stop: both are article text, never a headline.
+CLOSING_QUOTES = "\"'”’»›」』"
+INNER_SENTENCE_END = re.compile(r"[.!?…。！？؟۔।։]\s")
 # Font-size buttons: two or more adjacent lines of one letter ("A", "A+", "A-"). One such line
 # alone may be the last letter of a truncated page.
 SINGLE_LETTER = re.compile(r"^[^\W\d_][+\-−]?$")
@@ -947,7 +951,8 @@ def mark_teaser_listing(lines: Sequence[str], labels: list[str]) -> None:
 
 def mark_mid_article_teasers(lines: Sequence[str], labels: list[str]) -> None:
     """A headline-shaped line between two prose paragraphs is a teaser of another article (see
-    MID_TEASER_MIN); the first and last body lines are never judged."""
+    MID_TEASER_MIN); the first and last body lines are never judged, nor a line that closes a
+    quotation or holds a sentence end (see CLOSING_QUOTES)."""
     body = [i for i, label in enumerate(labels) if label == BODY]
     for before, i, after in zip(body, body[1:], body[2:], strict=False):
         line = lines[i]
@@ -955,6 +960,8 @@ def mark_mid_article_teasers(lines: Sequence[str], labels: list[str]) -> None:
             MID_TEASER_MIN <= len(line) <= SHORT_LINE_MAX
             and not ends_sentence(line)
             and line[-1] not in LEAD_IN_END
+            and line[-1] not in CLOSING_QUOTES
+            and INNER_SENTENCE_END.search(line) is None
             and len(lines[before]) >= PROSE_MIN
             and ends_sentence(lines[before])
             and len(lines[after]) >= PROSE_MIN

@@ -739,6 +739,16 @@ def test_armenian_full_stop_ends_a_sentence():
             id="en-lead-in-colon",
         ),
         pytest.param(MID_TEASER + "։", BODY, id="hy-one-sentence-paragraph"),
+        pytest.param(
+            "وأكد الوزير أن بلاده ستواصل العمل “من أجل تحقيق سلام دائم في المنطقة”",
+            BODY,
+            id="ar-paragraph-closing-a-quote",
+        ),
+        pytest.param(
+            "Les deux ministres se sont rencontrés à Genève. Les discussions reprendront lundi",
+            BODY,
+            id="fr-two-sentences-last-unpunctuated",
+        ),
     ],
 )
 def test_a_headline_between_prose_paragraphs_is_a_teaser(middle, label):
