@@ -3,7 +3,7 @@
 Usage (from the repository root)::
 
     python -m benchmarks.quality PAGES_DIR [--mismatches] [--json] [--release DIR]
-        [--reference-date YYYY-MM-DD]
+        [--reference-date YYYY-MM-DD] [--write FILE]
 
 PAGES_DIR holds ``raw/NNN.txt`` and ``gold.jsonl`` (one object per raw file: ``file``,
 ``language``, ``title``, ``published_date``, ``publisher``, ``boilerplate_lines``; the labelling
@@ -37,7 +37,10 @@ Method
      (``dataset.build.clean.label_lines``) are used instead and the page is counted as
      ``labels_in_process``. Precision/recall/F1 are micro-averaged over all scored lines.
 4. Output: per-field accuracy, furniture P/R/F1, a per-language table; ``--mismatches`` adds
-   every page's mismatches; ``--json`` prints everything as one JSON object instead.
+   every page's mismatches; ``--json`` prints everything as one JSON object instead;
+   ``--write FILE`` also stores the overall and per-language figures (numbers only, no page
+   text) for the card (``dataset/resources/extraction_quality.json``, read by
+   ``dataset.release.quality_figures``).
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ import pyarrow.parquet as pq
 from dataset.build.clean import BODY, label_lines, normalize_text, split_lines
 from dataset.build.document import parse_document
 from dataset.build.metadata import HEADER_LINES, extract_metadata, find_masthead
+from dataset.release.quality_figures import TABLE_HEADER, figures_problems, format_row
 
 FIELDS = ("language", "title", "published_date", "publisher")
 DATE_OUTCOMES = ("found", "null", "missed", "wrong", "spurious")
@@ -358,25 +362,19 @@ def report(pages: Sequence[PageScore]) -> dict:
     }
 
 
-def format_row(name: str, summary: dict) -> str:
-    """One Markdown table row."""
-    acc, dates, lines = summary["accuracy"], summary["dates"], summary["furniture"]
-    labelled = dates["found"] + dates["missed"] + dates["wrong"]
-    return (
-        f"| {name} | {summary['pages']} | {acc['language']:.0%} | {acc['title']:.0%} | "
-        f"{dates['found']}/{labelled} found, {dates['wrong'] + dates['spurious']} wrong | "
-        f"{acc['publisher']:.0%} | {lines['precision']:.2f} | "
-        f"{lines['recall']:.2f} | {lines['f1']:.2f} |"
-    )
+def stored_figures(result: dict, reference_date: dt.date) -> dict:
+    """What ``--write`` stores for the card: numbers only, never a text of the pages."""
+    return {
+        "reference_date": reference_date.isoformat(),
+        "overall": result["overall"],
+        "by_language": result["by_language"],
+    }
 
 
 def format_report(result: dict, mismatches: bool) -> str:
     """Human-readable Markdown tables."""
     overall = result["overall"]
-    header = (
-        "| language | pages | language | title | published_date | publisher | "
-        "furniture P | furniture R | furniture F1 |\n|---|---:|---:|---:|---|---:|---:|---:|---:|"
-    )
+    header = TABLE_HEADER
     lines = [
         f"Pages: {overall['pages']}; dates: {overall['dates']}; furniture lines: "
         f"tp {overall['furniture']['tp']} fp {overall['furniture']['fp']} "
@@ -431,6 +429,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--release", type=Path, help="score this built release (no build)")
     parser.add_argument(
+        "--write",
+        type=Path,
+        metavar="FILE",
+        help="also store the figures as JSON for the card "
+        "(dataset/resources/extraction_quality.json)",
+    )
+    parser.add_argument(
         "--reference-date",
         type=dt.date.fromisoformat,
         default=dt.datetime.now(dt.UTC).date(),
@@ -440,10 +445,20 @@ def main(argv: list[str] | None = None) -> None:
     if not (args.pages_dir / "gold.jsonl").is_file():
         parser.error(f"{args.pages_dir}: no gold.jsonl here; pass the labelled set's folder")
     result = run(args.pages_dir, args.release, args.reference_date)
+    if args.write:
+        write_figures(stored_figures(result, args.reference_date), args.write)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2, sort_keys=True))
     else:
         print(format_report(result, args.mismatches))
+
+
+def write_figures(figures: dict, path: Path) -> None:
+    """Write the card's figures as sorted, indented JSON (refused when not the stored shape)."""
+    problems = figures_problems(figures)
+    if problems:
+        raise SystemExit(f"{path}: figures not written: {problems[0]}")
+    path.write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

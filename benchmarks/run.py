@@ -27,7 +27,14 @@ from pathlib import Path
 
 from benchmarks.corpus import GENERATOR_VERSION, document_path, generate_corpus
 
-STAGES = ("process", "exact_duplicates", "near_duplicates", "split", "write_articles")
+STAGES = (
+    "process",
+    "exact_duplicates",
+    "near_duplicates",
+    "repeated_lines",
+    "split",
+    "write_articles",
+)
 STAGES += ("write_rejects", "validate", "card_checksums")
 
 

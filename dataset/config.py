@@ -45,6 +45,9 @@ CONTENT_KEYS = (
     "max_file_bytes",
     "rows_per_shard",
     "row_group_size",
+    "repeated_line_min_documents",
+    "repeated_sentence_min_documents",
+    "repeated_line_max_chars",
 )
 
 
@@ -128,6 +131,26 @@ class BuildConfig(BaseModel):
     )
     minhash_permutations: int = Field(128, ge=16, le=1024, description="MinHash permutations.")
     shingle_size: int = Field(5, ge=1, le=20, description="Character n-gram size for shingles.")
+    repeated_line_min_documents: int = Field(
+        3,
+        ge=2,
+        description="A paragraph of at most repeated_line_max_chars characters found in at least "
+        "this many distinct articles (near-duplicate clusters count once) is page furniture and "
+        "leaves the released text (dataset/build/repeated_lines.py).",
+    )
+    repeated_sentence_min_documents: int | None = Field(
+        None,
+        ge=2,
+        description="The same for a paragraph that ends a sentence (a standing disclaimer, but "
+        "also a background sentence many articles share); at least repeated_line_min_documents. "
+        "Default: never (article sentences recur in up to 28 clusters of the 2,000-document "
+        "benchmark corpus).",
+    )
+    repeated_line_max_chars: int = Field(
+        200,
+        ge=1,
+        description="Longer paragraphs are article text: never removed for recurring.",
+    )
     max_file_bytes: int = Field(10_000_000, ge=1, description="Larger raw files are rejected.")
     rows_per_shard: int = Field(100_000, ge=1, description="Rows per Parquet shard.")
     row_group_size: int = Field(1_000, ge=1, description="Rows per Parquet row group.")
@@ -192,6 +215,13 @@ class BuildConfig(BaseModel):
             raise ValueError(
                 f"min_text_chars ({self.min_text_chars}) is larger than max_text_chars "
                 f"({self.max_text_chars}); every document would be rejected: make min <= max"
+            )
+        sentence_min = self.repeated_sentence_min_documents
+        if sentence_min is not None and sentence_min < self.repeated_line_min_documents:
+            raise ValueError(
+                f"repeated_sentence_min_documents ({self.repeated_sentence_min_documents}) is "
+                f"smaller than repeated_line_min_documents ({self.repeated_line_min_documents}); "
+                "a sentence needs at least as much evidence as a label: make it >="
             )
         if self.reference_date is not None and self.reference_date < EARLIEST_PUBLISHED_DATE:
             raise ValueError(

@@ -1,14 +1,15 @@
 """The build, read top to bottom as the ordered list of its steps.
 
 Per document (parallel, streaming):  read -> clean/extract/detect -> filter -> fingerprint
-Whole corpus (compact values only):  drop exact duplicates -> cluster near duplicates -> split
+Whole corpus (compact values only):  drop exact duplicates -> cluster near duplicates ->
+                                     find repeated paragraphs -> split
 Output (into a staging folder):      write shards -> write rejects -> manifest -> publish atomically
 
 Each step lives in its own module: ``dataset.build.process`` (the per-document step and its
 engine), ``dataset.build.corpus`` (the compact state the documents stream into, with the spill
-files), ``dataset.build.duplicates``, ``dataset.build.split``, ``dataset.build.write``,
-``dataset.release.accounting`` (summary, manifest, the checks that nothing was lost) and
-``dataset.runtime.transaction`` (lock, staging folder, atomic swap).
+files), ``dataset.build.duplicates``, ``dataset.build.repeated_lines``, ``dataset.build.split``,
+``dataset.build.write``, ``dataset.release.accounting`` (summary, manifest, the checks that
+nothing was lost) and ``dataset.runtime.transaction`` (lock, staging folder, atomic swap).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dataset.build.corpus import add_warnings
 from dataset.build.duplicates import cluster_corpus, drop_exact_duplicates
 from dataset.build.process import process_documents
 from dataset.build.read import check_lock, find_document_names
+from dataset.build.repeated_lines import find_corpus_repeats
 from dataset.build.sources import sidecar_warnings
 from dataset.build.split import assign_splits
 from dataset.build.write import write_articles, write_json, write_rejects_table
@@ -80,6 +82,7 @@ def build_release(
         add_warnings(corpus, sidecar_warnings(config.raw_dir, names))
         drop_exact_duplicates(corpus)
         cluster_corpus(corpus, config)
+        find_corpus_repeats(corpus, config)
         assign_splits(corpus, config)
         files = write_articles(corpus, staging, config, version)
         write_rejects_table(corpus, staging, config, version)

@@ -2,5 +2,5 @@
 
 Per document (``process``, steps as in ``steps``): read, sources -> document (clean, metadata,
 language) -> dedupe keys -> filters; the results stream into ``corpus``. Corpus steps:
-duplicates -> split -> write.
+duplicates -> repeated_lines -> split -> write.
 """

@@ -38,11 +38,9 @@ from itertools import chain, repeat
 from pathlib import Path
 
 import ftfy
-import yaml
 
 from dataset.errors import ConfigError
-
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from dataset.lexicon.loader import read_language_file
 
 # --------------------------------------------------------------------------------------------
 # Normalization
@@ -149,7 +147,7 @@ def split_lines(text: str) -> list[str]:
 # Line shape helpers (shared with dataset.build.metadata)
 # --------------------------------------------------------------------------------------------
 
-SENTENCE_END = frozenset(".!?…。！？؟۔।")
+SENTENCE_END = frozenset(".!?…。！？؟۔।։")  # ։ Armenian full stop
 CLOSING_MARKS = "\"'”’»›)]）】」』 "
 SHORT_LINE_MAX = 150  # longest teaser headline seen: ~110 characters
 KEY_MAX = 100  # widget phrases are short; longer lines are never keyed
@@ -238,6 +236,7 @@ FURNITURE_FIELDS = (
     "credit_labels",
     "notices",
     "news_id_labels",
+    "channel_names",
 )
 
 
@@ -258,16 +257,7 @@ def load_furniture_lexicon(folder: Path = FURNITURE_LEXICON_DIR) -> dict[str, tu
 
 def read_lexicon_file(path: Path) -> dict[str, list[str]]:
     """Return the phrase lists of one lexicon file (see ``load_furniture_lexicon``)."""
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
-    except yaml.YAMLError as error:
-        problem = str(error).replace("\n", " ")
-        raise ConfigError(f"{path}: not valid YAML ({problem}); fix the file") from None
-    if not isinstance(data, dict) or data.get("language") != path.stem:
-        raise ConfigError(
-            f"{path}: expected a mapping whose 'language' is the file name's code "
-            f"{path.stem!r}; see {path.parent / 'README.md'}"
-        )
+    data = read_language_file(path)
     fields = {key: value for key, value in data.items() if key not in ("language", "stoplist")}
     stoplist = data.get("stoplist")
     if stoplist is not None and not (isinstance(stoplist, str) and stoplist.strip()):
@@ -361,6 +351,31 @@ NEWS_ID_LINE = re.compile(
     rf"^(?:{alternation(LEXICON['news_id_labels'])})\s*[:：#№]?\s*\d+$", re.IGNORECASE
 )
 NEWS_ID_MAX = 60
+
+# "<outlet> WeChat official account", "<outlet> on Telegram": a short line ENDING with the name
+# of a messenger channel is a subscription prompt; in prose such a name is followed by more words.
+CHANNEL_NAME_LINE = re.compile(rf"(?:{alternation(LEXICON['channel_names'])})\s*$", re.IGNORECASE)
+CHANNEL_LINE_MAX = 40
+
+# Listing pages: every body line is a bulleted teaser ("- <summary of another article>"). The
+# hyphen and bullet signs only: an en or em dash opens dialogue and quoted posts.
+BULLET_ITEM = re.compile(r"^[-•·▪►]\s+\S")
+MIN_LISTING_ITEMS = 3
+QUESTION_MARKS = ("?", "？", "؟", ";")  # ";" is the Greek question mark
+# A headline of another article inside the body: a headline-shaped line (MID_TEASER_MIN to
+# SHORT_LINE_MAX characters, no sentence end, no lead-in colon) between two prose paragraphs
+# (PROSE_MIN+ characters, the first one ending a sentence). Crossheads are shorter: the longest
+# seen is under 60 characters.
+MID_TEASER_MIN = 70
+PROSE_MIN = 150
+LEAD_IN_END = ":,;-–—(«"
+# A paragraph that closes a quotation is reported speech, and one with a sentence end inside is
+# prose whose last sentence lacks its full stop: both are article text, never a headline.
+CLOSING_QUOTES = "\"'”’»›」』"
+INNER_SENTENCE_END = re.compile(r"[.!?…。！？؟۔।։]\s")
+# Font-size buttons: two or more adjacent lines of one letter ("A", "A+", "A-"). One such line
+# alone may be the last letter of a truncated page.
+SINGLE_LETTER = re.compile(r"^[^\W\d_][+\-−]?$")
 
 # Headers that open a list of related / recommended teasers. The header and the run of short
 # teaser lines after it are removed; the run stops at the first prose paragraph.
@@ -536,6 +551,8 @@ def is_social_follow(line: str, key: str | None) -> bool:
     if len(line) > FOLLOW_LINE_MAX:
         return False
     if "/" in line and any(host in line.lower() for host in CHANNEL_HOSTS):  # hosts end in "/"
+        return True
+    if len(line) <= CHANNEL_LINE_MAX and CHANNEL_NAME_LINE.search(line):
         return True
     return key is not None and FOLLOW_PHRASE.search(key) is not None
 
@@ -758,7 +775,10 @@ def label_lines(
     mark_menu_runs(lines, labels)
     mark_trailing_teasers(lines, labels)
     mark_duplicates(lines, labels)
+    mark_mid_article_teasers(lines, labels)
     mark_context_furniture(lines, labels, density)
+    mark_teaser_listing(lines, labels)
+    mark_letter_buttons(lines, labels)
     return labels
 
 
@@ -913,6 +933,53 @@ def mark_trailing_teasers(lines: Sequence[str], labels: list[str]) -> None:
         run.append(i)
     for j in run if len(run) >= MIN_TRAILING_RUN else run[:after_footer]:
         labels[j] = "trailing_teasers"
+
+
+def mark_teaser_listing(lines: Sequence[str], labels: list[str]) -> None:
+    """A listing page: when MIN_LISTING_ITEMS+ body lines remain and every one is a bulleted
+    item ("- ...", "• ..."), they are teasers of other articles, not one article. An item that
+    asks a question makes it an interview written with hyphen dashes: kept."""
+    body = [i for i, label in enumerate(labels) if label == BODY]
+    if (
+        len(body) >= MIN_LISTING_ITEMS
+        and all(BULLET_ITEM.match(lines[i]) for i in body)
+        and not any(lines[i].rstrip(CLOSING_MARKS).endswith(QUESTION_MARKS) for i in body)
+    ):
+        for i in body:
+            labels[i] = "teaser_listing"
+
+
+def mark_mid_article_teasers(lines: Sequence[str], labels: list[str]) -> None:
+    """A headline-shaped line between two prose paragraphs is a teaser of another article (see
+    MID_TEASER_MIN); the first and last body lines are never judged, nor a line that closes a
+    quotation or holds a sentence end (see CLOSING_QUOTES)."""
+    body = [i for i, label in enumerate(labels) if label == BODY]
+    for before, i, after in zip(body, body[1:], body[2:], strict=False):
+        line = lines[i]
+        if (
+            MID_TEASER_MIN <= len(line) <= SHORT_LINE_MAX
+            and not ends_sentence(line)
+            and line[-1] not in LEAD_IN_END
+            and line[-1] not in CLOSING_QUOTES
+            and INNER_SENTENCE_END.search(line) is None
+            and len(lines[before]) >= PROSE_MIN
+            and ends_sentence(lines[before])
+            and len(lines[after]) >= PROSE_MIN
+        ):
+            labels[i] = "mid_teaser"
+
+
+def mark_letter_buttons(lines: Sequence[str], labels: list[str]) -> None:
+    """Two or more adjacent lines of a single letter (font-size buttons) are furniture; a button
+    already removed as a duplicate still counts as the neighbour of one kept."""
+    button = [
+        label in (BODY, "duplicate") and len(line) <= 2 and SINGLE_LETTER.match(line) is not None
+        for line, label in zip(lines, labels, strict=True)
+    ]
+    for i, line_is_button in enumerate(button):
+        paired = (i > 0 and button[i - 1]) or (i + 1 < len(lines) and button[i + 1])
+        if line_is_button and paired and labels[i] == BODY:
+            labels[i] = "letter_buttons"
 
 
 def mark_duplicates(lines: Sequence[str], labels: list[str]) -> None:

@@ -3,7 +3,8 @@
 Texts are never held for the whole corpus. Processed articles and rejects are spilled to
 bucketed Arrow files in the staging folder (buckets are key ranges, so each is sorted alone and
 written in order), MinHash signatures to a binary matrix file, and only compact per-article values
-(uint64 ids, 128-bit fingerprints, language codes, document indexes) stay in memory. Results may
+(uint64 ids, 128-bit fingerprints, language codes, document indexes) stay in memory; the 64-bit
+hashes of short paragraphs go to bucket files (``dataset.build.repeated_lines``). Results may
 arrive in any order (engines, workers): every decision keys on ids and document indexes, so the
 release bytes do not depend on the engine, the worker count or the cache.
 """
@@ -21,6 +22,7 @@ import pyarrow as pa
 
 from dataset.build.dedupe import fingerprint_words, id_to_int
 from dataset.build.read import DocumentNames
+from dataset.build.repeated_lines import LineHashSpill
 from dataset.build.write import POSITION
 from dataset.config import BuildConfig
 from dataset.errors import BuildError
@@ -60,8 +62,9 @@ class Corpus:
     """Compact, corpus-wide state gathered while documents stream into the spill files.
 
     Per document (by index): raw sha256 and size. Per spilled article (by arrival position): its
-    document index, id, fingerprint and language code; its signature row in ``signatures``. The
-    global stages fill ``keeper_of`` (exact duplicates), ``clusters`` and ``splits``.
+    document index, id, fingerprint and language code; its signature row in ``signatures``; its
+    short paragraphs' hashes in ``line_hashes``. The global stages fill ``keeper_of`` (exact
+    duplicates), ``clusters``, ``repeated_lines`` and ``splits``.
     """
 
     work_dir: Path
@@ -69,6 +72,7 @@ class Corpus:
     articles: BucketSpill
     rejects: BucketSpill
     signatures: SignatureSpill
+    line_hashes: LineHashSpill
     raw_sha256: np.ndarray
     raw_bytes: np.ndarray
     decodings: np.ndarray
@@ -84,6 +88,7 @@ class Corpus:
     languages: dict[str, int] = field(default_factory=dict)
     keeper_of: np.ndarray | None = None
     clusters: np.ndarray | None = None
+    repeated_lines: frozenset[int] = frozenset()
     splits: np.ndarray | None = None
 
     def iter_raw_files(self) -> Iterator[dict]:
@@ -127,6 +132,7 @@ def open_corpus(names: DocumentNames, config: BuildConfig, staging: Path) -> Cor
             SPILL_BATCH_ROWS,
         ),
         signatures=SignatureSpill(work / "signatures.u32", config.minhash_permutations),
+        line_hashes=LineHashSpill(work / "line_hashes", config.repeated_line_max_chars),
         raw_sha256=np.zeros((len(names), 32), dtype=np.uint8),
         raw_bytes=np.full(len(names), -1, dtype=np.int64),
         decodings=np.zeros(len(names), dtype=np.uint16),
@@ -172,6 +178,7 @@ def collect_processed(corpus: Corpus, done: ProcessedDocument, config: BuildConf
     corpus.fingerprints.extend(fingerprint_words(outcome.text_fingerprint))
     corpus.language_codes.append(corpus.languages.setdefault(language, len(corpus.languages)))
     corpus.signatures.append(done.signature)
+    corpus.line_hashes.append(position, outcome.extraction.text)
     row = outcome.to_row()
     row[POSITION] = position
     corpus.articles.append(row)

@@ -21,15 +21,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from dataset.errors import ConfigError
+from dataset.lexicon.loader import read_language_file
 
 METADATA_LEXICON_DIR = Path(__file__).resolve().parent.parent / "lexicon" / "metadata"
 CLDR_NAMES_FILE = (
     "cldr_names.json"  # generated from babel by ``python -m dataset.build.metadata_lexicon``
 )
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PHRASE_FIELDS = (
     "date_labels",
     "updated_labels",
@@ -91,16 +89,7 @@ def is_name_token(name: str) -> bool:
 
 def read_metadata_file(path: Path) -> dict:
     """Return one checked lexicon file as a mapping (see the folder's README.md)."""
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
-    except yaml.YAMLError as error:
-        problem = str(error).replace("\n", " ")
-        raise ConfigError(f"{path}: not valid YAML ({problem}); fix the file") from None
-    if not isinstance(data, dict) or data.get("language") != path.stem:
-        raise ConfigError(
-            f"{path}: expected a mapping whose 'language' is the file name's code "
-            f"{path.stem!r}; see {path.parent / 'README.md'}"
-        )
+    data = read_language_file(path)
     for key, value in data.items():
         if key not in PHRASE_FIELDS and key not in OTHER_FIELDS:
             raise ConfigError(

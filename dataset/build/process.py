@@ -84,6 +84,7 @@ def process_documents(
             cache.close()
         corpus.articles.close()
         corpus.signatures.close()
+        corpus.line_hashes.close()
     return corpus
 
 

@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 
 from dataset import __version__
 from dataset.build.dedupe import int_to_id
+from dataset.build.repeated_lines import drop_corpus_repeats
 from dataset.config import SPLIT_NAMES, BuildConfig
 from dataset.runtime.timing import timed_stage
 from dataset.schema import TableSchema, article_schema, load_table_schema, reject_schema
@@ -396,6 +397,7 @@ def write_articles(
         order = np.argsort(np.frombuffer(corpus.ids, dtype=np.uint64)[positions], kind="stable")
         table, positions = table.take(pa.array(order)), positions[order]
         clusters = pa.array([int_to_id(c) for c in corpus.clusters[positions]], pa.string())
+        table = drop_corpus_repeats(table, corpus.repeated_lines, config)
         table = table.set_column(
             table.schema.get_field_index("duplicate_cluster"), "duplicate_cluster", clusters
         )

@@ -34,6 +34,7 @@ from dataset.config import CONTENT_KEYS, SPLIT_NAMES, BuildConfig, Collection
 from dataset.release.citation import CFF_NAME, load_citation
 from dataset.release.layout import ALL_CONFIG, ReleaseLayout, read_layout
 from dataset.release.manifest import read_manifest
+from dataset.release.quality_figures import load_figures, quality_facts
 from dataset.schema import Column, article_schema, reject_reasons
 from dataset.validation.rules import load_domain_rules, structural_rules
 
@@ -375,6 +376,11 @@ class ReleaseFacts:
     @functools.cached_property
     def validation(self) -> dict[str, Any] | None:
         return validation_facts(self.summary)
+
+    @functools.cached_property
+    def extraction_quality(self) -> dict[str, Any] | None:
+        """The extraction's figures on the development set (dataset/resources/)."""
+        return quality_facts(load_figures())
 
 
 def example_row(layout: ReleaseLayout) -> dict[str, Any] | None:

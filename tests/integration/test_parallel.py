@@ -95,3 +95,19 @@ def test_ray_engine_writes_the_same_bytes_as_local(corpus, one_worker):
         "--no-progress",
     )
     assert_same_parquet(one_worker, out)
+
+
+def test_share_buttons_that_recur_across_articles_leave_the_text(corpus, one_worker):
+    """The generator's "Partager sur Facebook" line is known to no phrase table: corpus-level
+    evidence (dataset/build/repeated_lines.py) removes it from every released text."""
+    import pyarrow.parquet as pq
+
+    share = "Partager sur Facebook"
+    raw_with = [p for p in corpus.rglob("*.txt") if share in p.read_text(encoding="utf-8")]
+    assert len(raw_with) >= 10
+    texts = [
+        text
+        for path in (one_worker / "data").glob("*/*.parquet")
+        for text in pq.read_table(path, columns=["text"]).column("text").to_pylist()
+    ]
+    assert texts and not any(share in text.split("\n\n") for text in texts)

@@ -18,6 +18,7 @@ from dataset.build.clean import (
     alternation,
     choose_stoplist,
     classify_line,
+    ends_sentence,
     join_body,
     label_lines,
     load_furniture_lexicon,
@@ -630,3 +631,153 @@ def test_line_between_copies_of_the_headline_is_kept():
     title = "Переговоры в Вашингтоне завершились подписанием декларации"
     lines = [PROSE_FR, title, "Анна Петрова", title, PROSE_AR]
     assert label_lines(lines, title=title) == [BODY, "title_repeat", BODY, "title_repeat", BODY]
+
+
+LISTING = [
+    "- Парламент ухвалив закон про переселенців, повідомляє агентство, і уряд обіцяє житло.",
+    "- Kolona uprchlíků dorazila k hranici v noci; úřady otevřely tři nové tábory.",
+    "- Բանակցությունները կշարունակվեն հաջորդ շաբաթ, հայտնել է նախարարությունը։",
+]
+
+
+def test_a_page_of_bulleted_teasers_is_a_listing():
+    assert label_lines(LISTING) == ["teaser_listing"] * 3
+    bullets = [line.replace("- ", "• ", 1) for line in LISTING]
+    assert label_lines(bullets) == ["teaser_listing"] * 3
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        pytest.param([PROSE_FR, *LISTING], id="article-with-a-bullet-list"),
+        pytest.param(LISTING[:2], id="two-items"),
+        pytest.param([line.replace("- ", "– ", 1) for line in LISTING], id="en-dash-dialogue"),
+        pytest.param([line.replace("- ", "— ", 1) for line in LISTING], id="em-dash-dialogue"),
+        pytest.param(
+            ["- Kiedy wrócicie do domu?", "- Nie wiem. Nikt nam nic nie mówi.", LISTING[1]],
+            id="hyphen-interview",
+        ),
+    ],
+)
+def test_bullets_inside_an_article_or_dialogue_dashes_are_kept(lines):
+    assert label_lines(lines) == [BODY] * len(lines)
+
+
+def test_adjacent_single_letter_buttons_go_a_lone_last_letter_stays():
+    assert label_lines([PROSE_FR, "A", "A+", PROSE_AR]) == [
+        BODY,
+        "letter_buttons",
+        "letter_buttons",
+        BODY,
+    ]
+    assert label_lines([PROSE_FR, "A", "A", PROSE_AR]) == [
+        BODY,
+        "letter_buttons",
+        "duplicate",
+        BODY,
+    ]
+    assert label_lines([PROSE_FR, PROSE_AR, "이"]) == [BODY, BODY, BODY]
+    assert label_lines([PROSE_FR, "Д", PROSE_AR]) == [BODY, BODY, BODY]
+
+
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        pytest.param("Корреспондент Онлайн Telegram-канал", "social_follow", id="ru-channel"),
+        pytest.param("环球视野 微信公众号", "social_follow", id="zh-wechat-account"),
+        pytest.param("长按识别二维码，关注我们的新闻", "social_follow", id="zh-qr-prompt"),
+        pytest.param("Fim do artigo", "widget", id="pt-end-of-article"),
+        pytest.param("Article body", "widget", id="en-article-body"),
+        pytest.param("Guarda il video", "widget", id="it-watch-video"),
+    ],
+)
+def test_channel_prompts_and_landmarks_are_furniture(line, rule):
+    assert classify_line(line) == rule
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        pytest.param(
+            "据该部门的微信公众号消息，双方将于下周在日内瓦继续举行会谈，讨论边界划定问题。",
+            id="zh-account-cited-in-prose",
+        ),
+        pytest.param(
+            "Министр написал об этом в своём Telegram-канале поздно вечером.", id="ru-prose"
+        ),
+    ],
+)
+def test_channels_cited_in_prose_are_kept(line):
+    assert classify_line(line) is None
+
+
+MID_TEASER = "Ադրբեջանը հայտարարել է նոր բանակցությունների մասին Վաշինգտոնում հաջորդ ամսին"
+PROSE_HY = (
+    "Հայաստանի և Ադրբեջանի արտաքին գործերի նախարարները հանդիպել են Վաշինգտոնում, որտեղ "
+    "երկար քննարկել են խաղաղության պայմանագրի տեքստը և սահմանազատման հարցերը։"
+)
+PROSE_HY_2 = (
+    "Նախարարները պայմանավորվել են շարունակել աշխատանքը փորձագիտական մակարդակով, իսկ հաջորդ "
+    "հանդիպումը տեղի կունենա Երևանում կամ Բաքվում մինչև տարեվերջ, հայտնում են աղբյուրները։"
+)
+assert len(PROSE_HY) >= 150 and len(PROSE_HY_2) >= 150  # prose, as the rule counts it
+
+
+def test_armenian_full_stop_ends_a_sentence():
+    assert ends_sentence(PROSE_HY)
+    assert not ends_sentence(MID_TEASER)
+
+
+@pytest.mark.parametrize(
+    ("middle", "label"),
+    [
+        pytest.param(MID_TEASER, "mid_teaser", id="hy-headline-between-prose"),
+        pytest.param("Ceasefire talks resume in Geneva", BODY, id="en-short-crosshead"),
+        pytest.param(
+            "The foreign ministers of both countries said in a joint statement on Tuesday:",
+            BODY,
+            id="en-lead-in-colon",
+        ),
+        pytest.param(MID_TEASER + "։", BODY, id="hy-one-sentence-paragraph"),
+        pytest.param(
+            "وأكد الوزير أن بلاده ستواصل العمل “من أجل تحقيق سلام دائم في المنطقة”",
+            BODY,
+            id="ar-paragraph-closing-a-quote",
+        ),
+        pytest.param(
+            "Les deux ministres se sont rencontrés à Genève. Les discussions reprendront lundi",
+            BODY,
+            id="fr-two-sentences-last-unpunctuated",
+        ),
+    ],
+)
+def test_a_headline_between_prose_paragraphs_is_a_teaser(middle, label):
+    lines = [PROSE_HY, middle, PROSE_HY_2]
+    assert label_lines(lines) == [BODY, label, BODY]
+
+
+def test_first_and_last_body_lines_are_never_mid_article_teasers():
+    assert label_lines([MID_TEASER, PROSE_HY, PROSE_HY_2]) == [BODY, BODY, BODY]
+    assert label_lines([PROSE_HY, PROSE_HY_2, MID_TEASER]) == [BODY, BODY, BODY]
+
+
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        pytest.param(
+            "The views expressed in this article are the author's own.", "notice", id="en"
+        ),
+        pytest.param("Мнение автора может не совпадать с позицией редакции.", "notice", id="ru"),
+        pytest.param("Yazıda yer alan görüşler yazarına aittir.", "notice", id="tr"),
+        pytest.param(
+            "Müəllifin mövqeyi redaksiyanın mövqeyi ilə üst-üstə düşməyə bilər.", "notice", id="az"
+        ),
+        pytest.param(
+            "Officials said the statements do not necessarily reflect the views of all parties.",
+            None,
+            id="en-prose",
+        ),
+    ],
+)
+def test_standing_disclaimers_are_notices(line, rule):
+    assert classify_line(line) == rule

@@ -61,6 +61,8 @@ def test_unknown_split_lists_the_valid_ones(tmp_path, raw):
         ("near_duplicate_threshold", -1),
         ("min_text_chars", -5),
         ("max_file_bytes", 0),
+        ("repeated_line_min_documents", 1),
+        ("repeated_line_max_chars", 0),
     ],
 )
 def test_negative_thresholds_name_the_key_the_value_and_where_to_fix(tmp_path, raw, key, value):
@@ -68,6 +70,12 @@ def test_negative_thresholds_name_the_key_the_value_and_where_to_fix(tmp_path, r
     assert f"bad value {value!r} for {key!r}" in message
     assert "greater than" in message
     assert f"fix {key} in {tmp_path / 'build.yaml'}" in message
+
+
+def test_a_sentence_threshold_under_the_line_threshold_is_refused(tmp_path, raw):
+    yaml_text = "repeated_line_min_documents: 5\nrepeated_sentence_min_documents: 3\n"
+    message = config_error(tmp_path, yaml_text, raw_dir=raw)
+    assert "repeated_sentence_min_documents (3) is smaller than" in message
 
 
 def test_a_bad_flag_points_at_the_flag(raw, tmp_path):

@@ -1,0 +1,230 @@
+"""Corpus-level furniture: paragraphs that recur across many documents (CCNet's method).
+
+A site's menu entries, share prompts, "Recent posts" headers and standing disclaimers recur on
+every page of the site, whatever the per-document rules know. CCNet removes paragraphs that
+recur across a crawl shard; here the same is done across the whole raw corpus, on compact
+64-bit hashes, never on texts: memory holds one write buffer and one hash bucket at a time.
+
+Contracts
+---------
+``paragraph_hashes(text, max_chars) -> (hashes, sentences)``
+    One entry per *candidate* paragraph of a released body (paragraphs are separated by a blank
+    line): at most ``max_chars`` characters and holding a letter. ``hashes`` (uint64) is the
+    first 8 bytes of BLAKE2b over the paragraph's ``match_key`` (casefolded, accents, digits and
+    punctuation dropped: "Comments (12)" and "COMMENTS (3)" hash alike); ``sentences`` (bool)
+    says the paragraph ends with sentence punctuation. A pure function of its arguments.
+``LineHashSpill(folder)``
+    ``append(position, text)`` writes ``(hash, position, sentence)`` records of one article to
+    bucket files picked by the hash's top bits; ``close()`` flushes. Bucket files are read back
+    one at a time by ``find_repeated_lines``.
+``find_repeated_lines(spill, groups, active, line_min, sentence_min) -> np.ndarray``
+    The sorted unique hashes found in at least ``line_min`` distinct groups (``sentence_min``
+    for paragraphs that end a sentence; None: never), counting only records whose position is
+    ``active``.
+    A group is the article's near-duplicate cluster: syndicated copies and near copies of one
+    article share their real sentences, and count once. Not the source domain: a site's own
+    menus and prompts recur across its articles within one domain (and most raw folders record
+    no URL at all), so counting domains would miss exactly the furniture this step is for.
+    Depends only on the set of records, never on their order: a document's result does not
+    depend on batch order or worker count.
+``drop_repeated_lines(text, repeated, max_chars, min_chars) -> str``
+    The text without its candidate paragraphs whose hash is in ``repeated``; the text unchanged
+    when that would leave fewer than ``min_chars`` characters (corpus evidence never turns an
+    accepted article into a reject).
+
+Precision: only paragraphs up to ``max_chars`` characters are candidates (article paragraphs
+are longer; a site's furniture is short), and a paragraph that ends a sentence needs its own,
+higher count, by default none at all: distinct articles share quotes and background sentences
+(on the 2,000-document benchmark corpus, article sentences recur in up to 28 clusters; its
+label-shaped repeats are share buttons, a site name, date lines and teasers). Standing
+disclaimers are left to the per-language phrase tables (dataset/lexicon/furniture/).
+
+Where it runs (dataset/pipeline.py): ``find_corpus_repeats`` after near-duplicate clustering,
+``drop_corpus_repeats`` on each bucket of rows as dataset.build.write writes them. The
+per-document stages and their cache (dataset/runtime/cache.py) stay corpus-independent: the
+cache holds each document's own extraction, and this step edits the released ``text`` at write
+time. The exact-duplicate fingerprints and MinHash signatures are those of the per-document text
+(furniture the per-document rules missed is still in it); they are what groups the counts, and
+recomputing them after this step would need a second pass over every document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Collection
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyarrow as pa
+
+from dataset.build.clean import ends_sentence, has_letter, match_key
+from dataset.config import BuildConfig
+from dataset.runtime.timing import timed_stage
+
+if TYPE_CHECKING:
+    from dataset.build.corpus import Corpus
+
+RECORD = np.dtype([("hash", "<u8"), ("position", "<u8"), ("sentence", "u1")])
+BUCKET_BITS = 6  # 64 bucket files: one holds about 1/64 of the corpus's candidate paragraphs
+BUFFER_RECORDS = 65_536
+PARAGRAPH_SEPARATOR = "\n\n"
+
+
+def paragraph_hash(paragraph: str) -> int:
+    """The 64-bit hash of a paragraph's normalized form (``match_key``)."""
+    key = match_key.__wrapped__(paragraph)  # not through the cache: most paragraphs occur once
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little")
+
+
+def is_candidate(paragraph: str, max_chars: int) -> bool:
+    """A paragraph short enough to be judged by repetition, holding a letter."""
+    return len(paragraph) <= max_chars and has_letter(paragraph)
+
+
+def paragraph_hashes(text: str, max_chars: int) -> tuple[np.ndarray, np.ndarray]:
+    """Hashes and sentence flags of the candidate paragraphs of ``text``, in order."""
+    candidates = [p for p in text.split(PARAGRAPH_SEPARATOR) if is_candidate(p, max_chars)]
+    hashes = np.fromiter((paragraph_hash(p) for p in candidates), np.uint64, len(candidates))
+    sentences = np.fromiter((ends_sentence(p) for p in candidates), np.bool_, len(candidates))
+    return hashes, sentences
+
+
+class LineHashSpill:
+    """``(hash, position, sentence)`` records in bucket files by the hash's top BUCKET_BITS."""
+
+    def __init__(self, folder: Path, max_chars: int):
+        self.folder = folder
+        self.max_chars = max_chars
+        self._pending: list[np.ndarray] = []
+        self._buffered = 0
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def append(self, position: int, text: str) -> None:
+        """Record the candidate paragraphs of the article spilled at ``position``."""
+        hashes, sentences = paragraph_hashes(text, self.max_chars)
+        records = np.empty(len(hashes), dtype=RECORD)
+        records["hash"], records["position"], records["sentence"] = hashes, position, sentences
+        self._pending.append(records)
+        self._buffered += len(records)
+        if self._buffered >= BUFFER_RECORDS:
+            self.flush()
+
+    def flush(self) -> None:
+        """Append the buffered records to their bucket files."""
+        if not self._buffered:
+            return
+        records = np.concatenate(self._pending)
+        self._pending, self._buffered = [], 0
+        buckets = records["hash"] >> np.uint64(64 - BUCKET_BITS)
+        for bucket in np.unique(buckets).tolist():
+            with self.bucket_path(bucket).open("ab") as sink:
+                records[buckets == bucket].tofile(sink)
+
+    def close(self) -> None:
+        """Write the records still buffered."""
+        self.flush()
+
+    def bucket_path(self, bucket: int) -> Path:
+        """The file that holds the records of hash bucket ``bucket``."""
+        return self.folder / f"{bucket:02x}.rec"
+
+    def bucket_files(self) -> list[Path]:
+        """The bucket files written so far, in bucket order."""
+        return sorted(self.folder.glob("*.rec"))
+
+
+def find_repeated_lines(
+    spill: LineHashSpill,
+    groups: np.ndarray,
+    active: np.ndarray,
+    line_min: int,
+    sentence_min: int | None,
+) -> np.ndarray:
+    """Return the sorted hashes seen in at least ``line_min`` groups.
+
+    Sentences need ``sentence_min`` groups instead (None: sentences never count as repeated).
+
+    ``groups[position]`` is the group (near-duplicate cluster id) of the article spilled at
+    ``position``; records of positions where ``active`` is False (dropped duplicates) are
+    ignored.
+    """
+    found = [
+        repeated_in_bucket(np.fromfile(path, dtype=RECORD), groups, active, line_min, sentence_min)
+        for path in spill.bucket_files()
+    ]
+    return np.sort(np.concatenate(found)) if found else np.empty(0, dtype=np.uint64)
+
+
+def repeated_in_bucket(
+    records: np.ndarray,
+    groups: np.ndarray,
+    active: np.ndarray,
+    line_min: int,
+    sentence_min: int | None,
+) -> np.ndarray:
+    """``find_repeated_lines`` over one bucket's records (unsorted result)."""
+    positions = records["position"].astype(np.int64)
+    records = records[active[positions]]
+    if not len(records):
+        return np.empty(0, dtype=np.uint64)
+    hashes = records["hash"]
+    record_groups = groups[positions[active[positions]]].astype(np.uint64)
+    order = np.lexsort((record_groups, hashes))
+    hashes, record_groups = hashes[order], record_groups[order]
+    sentences = records["sentence"][order]
+    starts = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]])
+    new_pair = np.r_[True, (hashes[1:] != hashes[:-1]) | (record_groups[1:] != record_groups[:-1])]
+    counts = np.add.reduceat(new_pair.astype(np.int64), starts)
+    # A hash is a sentence when any copy ends one (order-independent, and the stricter count).
+    is_sentence = np.maximum.reduceat(sentences, starts).astype(bool)
+    repeated = counts >= line_min
+    repeated &= ~is_sentence if sentence_min is None else (~is_sentence | (counts >= sentence_min))
+    return hashes[starts][repeated]
+
+
+def drop_repeated_lines(
+    text: str, repeated: Collection[int], max_chars: int, min_chars: int
+) -> str:
+    """``text`` without its candidate paragraphs whose hash is in ``repeated`` (see module)."""
+    if not repeated or not text:
+        return text
+    paragraphs = text.split(PARAGRAPH_SEPARATOR)
+    kept = [
+        p for p in paragraphs if not (is_candidate(p, max_chars) and paragraph_hash(p) in repeated)
+    ]
+    if len(kept) == len(paragraphs):
+        return text
+    result = PARAGRAPH_SEPARATOR.join(kept)
+    return result if len(result) >= min_chars else text
+
+
+@timed_stage("repeated_lines")
+def find_corpus_repeats(corpus: Corpus, config: BuildConfig) -> None:
+    """Fill ``corpus.repeated_lines`` with the hashes of the repeated paragraphs.
+
+    A paragraph is repeated when it recurs across the near-duplicate clusters of the kept
+    articles (thresholds from ``config``).
+    """
+    found = find_repeated_lines(
+        corpus.line_hashes,
+        corpus.clusters,
+        corpus.keeper_of < 0,
+        config.repeated_line_min_documents,
+        config.repeated_sentence_min_documents,
+    )
+    corpus.repeated_lines = frozenset(found.tolist())
+
+
+def drop_corpus_repeats(
+    table: pa.Table, repeated: Collection[int], config: BuildConfig
+) -> pa.Table:
+    """``table`` with the repeated paragraphs dropped from every ``text``."""
+    if not repeated:
+        return table
+    texts = [
+        drop_repeated_lines(text, repeated, config.repeated_line_max_chars, config.min_text_chars)
+        for text in table.column("text").to_pylist()
+    ]
+    index = table.schema.get_field_index("text")
+    return table.set_column(index, table.schema.field(index), pa.array(texts, pa.string()))

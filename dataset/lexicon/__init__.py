@@ -1,0 +1,1 @@
+"""Per-language data files (furniture/, metadata/, gazetteer/) and their shared reader."""

@@ -1,0 +1,129 @@
+"""Corpus-level repeated-paragraph removal (dataset/build/repeated_lines.py) on inline data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dataset.build.repeated_lines import (
+    LineHashSpill,
+    drop_repeated_lines,
+    find_repeated_lines,
+    paragraph_hash,
+    paragraph_hashes,
+)
+
+MAX = 200
+ARTICLE = (
+    "Ереван и Баку договорились о прекращении огня после ночных переговоров, которые шли "
+    "почти двенадцать часов подряд при посредничестве трёх министров иностранных дел. "
+    "Стороны обменяются пленными до конца месяца."
+)
+assert len(ARTICLE) > MAX  # an article paragraph: never a candidate
+
+
+def text_of(*paragraphs: str) -> str:
+    return "\n\n".join(paragraphs)
+
+
+def spill_of(tmp_path, texts: list[str]) -> LineHashSpill:
+    spill = LineHashSpill(tmp_path / "lines", MAX)
+    for position, text in enumerate(texts):
+        spill.append(position, text)
+    spill.close()
+    return spill
+
+
+def repeated(tmp_path, texts, groups=None, active=None, line_min=3, sentence_min=5) -> set[int]:
+    spill = spill_of(tmp_path, texts)
+    groups = np.arange(len(texts), dtype=np.uint64) if groups is None else np.array(groups)
+    active = np.ones(len(texts), dtype=bool) if active is None else np.array(active)
+    found = find_repeated_lines(spill, groups, active, line_min, sentence_min)
+    assert found.dtype == np.uint64 and np.all(found[:-1] < found[1:])
+    return set(found.tolist())
+
+
+def test_hash_ignores_case_digits_and_punctuation_but_not_words():
+    assert paragraph_hash("Comments (12)") == paragraph_hash("COMMENTS: 3")
+    assert paragraph_hash("Bình luận (5)") == paragraph_hash("bình luận")
+    assert paragraph_hash("مشاركة") != paragraph_hash("مشاركه عبر")
+    assert paragraph_hash("分享到微信") != paragraph_hash("分享到微博")
+
+
+def test_only_short_paragraphs_with_a_letter_are_candidates():
+    text = text_of("Գովազդ", "2024-01-02", "x" * (MAX + 1), "Chia sẻ bài viết.")
+    hashes, sentences = paragraph_hashes(text, MAX)
+    assert hashes.tolist() == [paragraph_hash("Գովազդ"), paragraph_hash("Chia sẻ bài viết.")]
+    assert sentences.tolist() == [False, True]
+    empty_hashes, empty_sentences = paragraph_hashes("", MAX)
+    assert len(empty_hashes) == 0 and len(empty_sentences) == 0
+
+
+def test_a_label_in_three_articles_is_repeated_in_two_it_is_not(tmp_path):
+    menu = "相关新闻 | 国际"
+    texts = [text_of(ARTICLE + str(i), menu) for i in range(3)] + [
+        text_of(ARTICLE, "Ҳамаи хабарҳо")
+    ]
+    found = repeated(tmp_path / "a", texts)
+    assert found == {paragraph_hash(menu)}
+    assert repeated(tmp_path / "b", texts[1:]) == set()
+
+
+def test_near_duplicate_copies_count_once(tmp_path):
+    teaser = "أرمينيا وأذربيجان توقعان اتفاق سلام"
+    texts = [text_of(ARTICLE, teaser)] * 4
+    assert repeated(tmp_path / "same", texts, groups=[7, 7, 7, 9]) == set()
+    assert repeated(tmp_path / "distinct", texts, groups=[7, 8, 9, 9]) == {paragraph_hash(teaser)}
+
+
+def test_a_sentence_needs_the_higher_count(tmp_path):
+    disclaimer = "Quan điểm trong bài viết là của tác giả."
+    texts = [text_of(ARTICLE, disclaimer)] * 4
+    assert repeated(tmp_path / "four", texts) == set()
+    assert repeated(tmp_path / "five", texts * 2) == {paragraph_hash(disclaimer)}
+    assert repeated(tmp_path / "never", texts * 5, sentence_min=None) == set()
+
+
+def test_a_sentence_copy_anywhere_makes_the_stricter_count_apply(tmp_path):
+    texts = [text_of(ARTICLE, "Read more")] * 3 + [text_of(ARTICLE, "Read more.")]
+    assert repeated(tmp_path, texts, line_min=3, sentence_min=9) == set()
+
+
+def test_inactive_positions_are_not_counted(tmp_path):
+    texts = [text_of(ARTICLE, "Subscribe to our Telegram channel")] * 3
+    assert repeated(tmp_path, texts, active=[True, True, False]) == set()
+
+
+def test_result_does_not_depend_on_arrival_order_or_buffering(tmp_path, monkeypatch):
+    labels = ["Поделиться", "Vidéos", "Գլխավոր", "ニュース一覧"]
+    texts = [text_of(ARTICLE, *labels[: 1 + i % 4]) for i in range(12)]
+    groups = np.arange(100, 112, dtype=np.uint64)
+    # Label k is in 12 - 3k articles: with line_min=4 the first three are repeated.
+    forward = repeated(tmp_path / "forward", texts, groups=groups, line_min=4)
+    monkeypatch.setattr("dataset.build.repeated_lines.BUFFER_RECORDS", 3)
+    backward = repeated(tmp_path / "backward", texts[::-1], groups=groups[::-1], line_min=4)
+    assert forward == backward == {paragraph_hash(label) for label in labels[:3]}
+
+
+def test_drop_keeps_long_and_unknown_paragraphs():
+    menu = "Trang chủ | Thế giới"
+    long_line = "Trang chủ | Thế giới " * 20
+    text = text_of(menu, ARTICLE, long_line.strip(), "Bình luận")
+    found = {paragraph_hash(menu), paragraph_hash(long_line)}
+    assert drop_repeated_lines(text, found, MAX, 1) == text_of(
+        ARTICLE, long_line.strip(), "Bình luận"
+    )
+    assert drop_repeated_lines(text, set(), MAX, 1) == text
+    assert drop_repeated_lines("", found, MAX, 1) == ""
+
+
+def test_drop_never_leaves_less_than_the_minimum():
+    text = text_of("Tags: Karabakh", "Short body line.")
+    found = {paragraph_hash("Tags: Karabakh")}
+    assert drop_repeated_lines(text, found, MAX, 10) == "Short body line."
+    assert drop_repeated_lines(text, found, MAX, 100) == text
+
+
+@pytest.mark.parametrize("text", ["   ", "\n\n\n\n", "12 345"])
+def test_texts_without_candidates_record_nothing(tmp_path, text):
+    assert repeated(tmp_path, [text] * 4, line_min=2, sentence_min=2) == set()
