@@ -646,41 +646,46 @@ WIDE_COLUMN_BYTES_PER_ROW = 256
 def validate_columns(
     runner: GreatExpectationsRunner, run: SuiteRun, frame: pd.DataFrame
 ) -> dict[str, Any]:
-    """``runner.validate(run, frame)``, each rule given only the columns it reads.
+    """``runner.validate(run, frame)``, each rule given only the wide columns it reads.
 
     GE's pandas engine copies the whole frame it validates several times for every row rule
     (its null filter, the offending rows' indices and query), so on a frame with the article
-    bodies each rule about a date or a title copied every body again: the larger part of
-    validating a big release. Here rules about the table (its column list or count) see the whole
-    frame; a rule on a wide column (``WIDE_COLUMN_BYTES_PER_ROW``) sees that column and ``id``;
-    the other column rules see the frame without the wide columns. A column rule's result
-    depends only on its column and the ``id`` it names offending rows by, so the results, in
-    name order with recounted statistics, are those of one call on the whole frame (a test
-    compares both on clean and failing releases).
+    bodies every rule about a date or a title copied every body again: the larger part of
+    validating a big release. Here a rule on a wide column (more than
+    ``WIDE_COLUMN_BYTES_PER_ROW`` bytes a row on average: the body) sees that column and
+    ``id``; the other rules see the frame with each wide column replaced by nulls of its type
+    (same names, order and dtypes, so rules about the table's columns see what they would). A
+    rule's result depends only on the column it reads and the ``id`` it names offending rows
+    by, so the results, in name order with recounted statistics, are those of one call on the
+    whole frame (a test compares both on clean and failing releases).
     """
-    wide = [c for c in frame.columns if frame[c].nbytes > WIDE_COLUMN_BYTES_PER_ROW * len(frame)]
-    groups: dict[str | None, list[Rule]] = {}
+    wide = [c for c in frame.columns if is_wide(frame[c])]
+    groups: dict[str, list[Rule]] = {}
     for rule in run.rules:
         column = rule.helper or rule.kwargs.get("column")
-        if not isinstance(column, str):
-            groups.setdefault(None, []).append(rule)  # about the table: the whole frame
-        else:
-            groups.setdefault(column if column in wide else "", []).append(rule)
-    if list(groups) == [None]:
-        return runner.validate(run, frame)
+        groups.setdefault(column if column in wide else "", []).append(rule)
     results = []
     for column, rules in groups.items():
-        if column is None:
-            part = frame
-        elif column:
+        if column:
             part = frame[[c for c in (INDEX_COLUMN, column) if c in frame.columns]]
         else:
-            part = frame.drop(columns=wide)
+            part = frame.assign(**{c: null_like(frame[c]) for c in wide})
         results.append(runner.validate(replace(run, rules=rules), part))
-    combined = results[0]
-    for result in results[1:]:
-        combined = {**combined, "results": combined["results"] + result["results"]}
-    return with_statistics({**combined, "results": sorted_results(combined["results"])})
+    combined = [item for result in results for item in result["results"]]
+    return with_statistics({**results[0], "results": sorted_results(combined)})
+
+
+def is_wide(column: pd.Series) -> bool:
+    """An Arrow-backed column averaging more than ``WIDE_COLUMN_BYTES_PER_ROW`` bytes a row."""
+    return isinstance(
+        column.dtype, pd.ArrowDtype
+    ) and column.nbytes > WIDE_COLUMN_BYTES_PER_ROW * len(column)
+
+
+def null_like(column: pd.Series) -> pd.Series:
+    """A column of nulls with the dtype and index of ``column`` (Arrow-backed)."""
+    nulls = pa.nulls(len(column), column.dtype.pyarrow_dtype)
+    return pd.Series(pd.arrays.ArrowExtensionArray(nulls), index=column.index)
 
 
 def columns_read(rules: list[Rule]) -> frozenset[str] | None:

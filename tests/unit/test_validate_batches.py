@@ -384,21 +384,24 @@ def test_rules_given_only_their_columns_equal_rules_given_whole_frames(
         assert sum(o.failed for o in whole) >= 2
 
 
-def test_wide_columns_and_unread_columns_are_not_handed_to_rules_that_do_not_read_them(
-    clean_release, monkeypatch
-):
-    seen: list[tuple[str, list[str], list[str]]] = []
+def test_bodies_go_only_to_the_rules_that_read_them(clean_release, monkeypatch):
+    seen: list[tuple[str, list[str], list[str], bool]] = []
     validate_frame = GreatExpectationsRunner.validate
 
     def record(self, run, frame):
-        seen.append((run.config, [r.name for r in run.rules], list(frame.columns)))
+        texts = "text" in frame.columns and bool(frame["text"].notna().any())
+        seen.append((run.config, [r.name for r in run.rules], list(frame.columns), texts))
         return validate_frame(self, run, frame)
 
     monkeypatch.setattr(GreatExpectationsRunner, "validate", record)
     run_suites(read_layout(clean_release), read_manifest(clean_release), 2)
-    for config, names, columns in seen:
-        if "text" in columns and "columns_match_schema" not in names:
-            assert set(columns) <= {"id", "text"}, (config, names, columns)
-    # Every rule the `all` config runs again reads key columns: its batches hold no text.
-    assert not any("text" in columns for config, _, columns in seen if config == "all")
-    assert any(names == ["columns_match_schema"] for _, names, _ in seen)
+    with_texts = [(names, columns) for _, names, columns, texts in seen if texts]
+    assert with_texts and all(set(columns) == {"id", "text"} for _, columns in with_texts)
+    assert {"text_type", "text_paragraphs_well_formed", "text_has_no_control_characters"} <= {
+        name for names, _ in with_texts for name in names
+    }
+    # The table rule sees every declared column, the bodies as nulls of their type.
+    table = next(columns for _, names, columns, _ in seen if "columns_match_schema" in names)
+    assert "text" in table and "title" in table
+    # Every rule the `all` config runs again reads key columns: its batches hold no body.
+    assert not any("text" in columns for config, _, columns, _ in seen if config == "all")
