@@ -43,6 +43,14 @@ benchmark release). Rules for ``all`` only, whole-split rules and anything that 
 batch, GE's exact content; the batch size changes nothing unless the shards of one split have
 different columns (each batch then reports the columns of its own shard).
 
+GE is fed narrow frames (``validate_columns``): a rule on the article body gets the ``id`` and
+body columns only, every other rule the batch with the bodies as typed nulls, and a config whose
+remaining rules read only key columns (the ``all`` config, once it reuses the rest) reads only
+those from Parquet. GE's pandas engine copies the frame it validates for every row rule, so
+without this each rule about a date copied every body again. Results are unchanged (a test runs
+both ways on clean and failing releases); 31.1 to 24.7 CPU seconds on a 5,000-document
+benchmark release.
+
 Results go to ``<release>/validation/{config}/{split}.{structural|domain}.json`` (GE's result
 JSON without run ids, timestamps or tracebacks, so re-validating an unchanged release writes the
 same bytes) and ``validation/summary.json`` (the agreed summary format), and only when asked
