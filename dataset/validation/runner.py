@@ -48,7 +48,7 @@ body columns only, every other rule the batch with the bodies as typed nulls, an
 remaining rules read only key columns (the ``all`` config, once it reuses the rest) reads only
 those from Parquet. GE's pandas engine copies the frame it validates for every row rule, so
 without this each rule about a date copied every body again. Results are unchanged (a test runs
-both ways on clean and failing releases); 31.1 to 24.7 CPU seconds on a 5,000-document
+both ways on clean and failing releases); 31.1 to 24.1 CPU seconds on a 5,000-document
 benchmark release.
 
 Results go to ``<release>/validation/{config}/{split}.{structural|domain}.json`` (GE's result
