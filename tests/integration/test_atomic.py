@@ -50,7 +50,7 @@ def build_command(raw: Path, out: Path) -> list[str]:
 def run_build(raw: Path, out: Path) -> float:
     started = time.perf_counter()
     cmd = [*build_command(raw, out), "--no-progress", "--workers", "2"]
-    result = subprocess.run(cmd, capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=300)
+    result = subprocess.run(cmd, capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=900)
     assert result.returncode == 0, result.stderr
     return time.perf_counter() - started
 
