@@ -88,7 +88,8 @@ _FOLD_PAIRS = (
 _EXPANDING = re.compile("[" + "".join(
     re.escape(chr(c)) for c in range(0x80, 0x10000) if len(chr(c).casefold()) > 1) + "]")
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # same result, 30x faster
-_YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")
+# No look-behind: it stops the regex engine from skipping ahead to a "19"/"20" (4x slower).
+_YEAR = re.compile(r"(?:19[89]|20[0-4])\d")
 
 # Scripts whose words are not separated by spaces: no boundary check.
 _UNBOUNDED = "unbounded"
@@ -128,6 +129,7 @@ class _Pattern:
     kind: str = ""
     languages: frozenset[str] = frozenset()
     exact: str | None = None  # an acronym: the unfolded text must read exactly this
+    unbounded: bool = False  # both edges in a script without word boundaries (Han, kana, hangul)
 
 
 class _Scanner:
@@ -346,7 +348,8 @@ def _gazetteer(directory: Path, affixes: Affixes) -> tuple[dict[str, Entry], _Sc
                              f"{key}; keep it in one entry")
         forms.append(form)
         patterns.append(_Pattern(key, len(form), _union(suffixes, languages),
-                                 _union(prefixes, languages)))
+                                 _union(prefixes, languages),
+                                 unbounded=_script(form[0]) == _script(form[-1]) == _UNBOUNDED))
     for acronym, key in sorted(acronyms.items()):
         form = fold(acronym)
         if owner.setdefault(form, key) != key:
@@ -496,16 +499,21 @@ def _mention_counts(folded: str, raw: str, scanner: _Scanner) -> dict[str, int]:
     further; acronyms must also read exactly so in the unfolded text.
     """
     size, counts = len(folded), {}
+    same_length = len(raw) == size
     for start, end, pattern in scanner.scan(folded):
-        clear = (start == 0 or _is_clear(folded[start - 1])) and \
-            (end == size or _is_clear(folded[end]))
+        if pattern.exact is not None and same_length and raw[start:end] != pattern.exact:
+            continue  # most folded acronym hits are inside words ("ue" in "militaire")
+        if pattern.unbounded:  # only handles and identifiers need a look ("@中国新闻")
+            clear = (start == 0 or folded[start - 1] not in "@_/") and \
+                (end == size or folded[end] != "_")
+        else:
+            clear = (start == 0 or _is_clear(folded[start - 1])) and \
+                (end == size or _is_clear(folded[end]))
         if not clear and not _at_boundaries(folded, start, end, pattern):
             continue
-        if pattern.exact is not None:
-            low, high = (start, end) if len(raw) == size else \
-                (_raw_position(raw, start), _raw_position(raw, end))
-            if raw[low:high] != pattern.exact:
-                continue
+        if pattern.exact is not None and not same_length and \
+                raw[_raw_position(raw, start):_raw_position(raw, end)] != pattern.exact:
+            continue
         counts[pattern.target] = counts.get(pattern.target, 0) + 1
     return counts
 
@@ -547,6 +555,17 @@ def _cue_counts(folded: str, language: str | None, lexicon: Lexicon,
     return strong, context
 
 
+def _years(text: str) -> set[str]:
+    """The years 1980-2049 written in ``text`` as four digits not glued to other digits."""
+    found = set()
+    for match in _YEAR.finditer(text):
+        start, end = match.span()
+        if (start == 0 or not text[start - 1].isdigit()) and \
+                (end == len(text) or not text[end].isdigit()):
+            found.add(match.group())
+    return found
+
+
 def _period_end(event: Event) -> dt.date:
     return event.window[1] if event.window is not None else dt.date.max
 
@@ -583,7 +602,7 @@ def find_events(entities: Iterable[Mapping[str, Any] | str], text: str | None,  
         dated = in_window or (day is None and event.dateless)
         if not dated:  # a later page about an earlier event: a year of it written in the text
             if years is None:
-                years = set(_YEAR.findall(folded))
+                years = _years(folded)
             dated = bool(years & event.years)
         if dated:
             candidates.append(event)
