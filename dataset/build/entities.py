@@ -522,24 +522,32 @@ def find_entities(title: str | None, text: str | None,
                   lexicon: Lexicon | None = None) -> list[dict[str, Any]]:
     """Gazetteer entries mentioned in ``title`` and ``text`` with mention counts, sorted by key."""
     lex = lexicon or load_lexicon()
-    raw = f"{title or ''}\n{text or ''}"
-    if not unicodedata.is_normalized("NFC", raw):
-        raw = unicodedata.normalize("NFC", raw)
-    counts = _mention_counts(f"{fold(title or '')}\n{_fold_text(text or '')}", raw, lex.names)
+    # Title and text are scanned apart (a line break separates them anyway): the folded text
+    # is then the same string object find_events scans, whose UTF-8 form the automaton reuses.
+    counts: dict[str, int] = {}
+    for raw, folded in ((title, fold(title) if title else ""), (text, _fold_text(text or ""))):
+        if not raw:
+            continue
+        if not unicodedata.is_normalized("NFC", raw):
+            raw = unicodedata.normalize("NFC", raw)
+        for key, count in _mention_counts(folded, raw, lex.names).items():
+            counts[key] = counts.get(key, 0) + count
     return [{"key": key, "name": lex.entries[key].name, "type": lex.entries[key].type,
              "wikidata": lex.entries[key].wikidata, "count": counts[key]}
             for key in sorted(counts)]
 
 
-def _cue_counts(folded: str, language: str | None, lexicon: Lexicon,
+def _cue_counts(parts: Iterable[str], language: str | None, lexicon: Lexicon,
                 with_context: bool) -> tuple[dict[str, int], dict[str, int]]:
-    """Strong-cue hits per event and (``with_context``) context-cue hits per context kind."""
+    """Strong-cue hits per event and (``with_context``) context-cue hits per context kind, in
+    the folded ``parts`` (title, text)."""
     scanner = lexicon.context_cues if with_context else lexicon.cues
     # A language without context cues of its own takes every language's (unknown language).
     own = language if language in lexicon.context_languages else None
     strong: dict[str, int] = {}
     context: dict[str, int] = {}
-    for start, literal_end, patterns in scanner.scan(folded):
+    for folded, start, literal_end, patterns in (
+            (part, *hit) for part in parts for hit in scanner.scan(part)):
         for pattern in patterns:
             if own is not None and pattern.kind != "strong" and own not in pattern.languages:
                 continue
@@ -579,9 +587,9 @@ def find_events(entities: Iterable[Mapping[str, Any] | str], text: str | None,  
     day = dt.date.fromisoformat(published_date) if isinstance(published_date, str) \
         else published_date
     present = {e if isinstance(e, str) else e["key"] for e in entities}
-    folded = _fold_text(text or "") if not title else f"{fold(title)}\n{_fold_text(text or '')}"
+    parts = (fold(title), _fold_text(text or "")) if title else (_fold_text(text or ""),)
     linked = not present.isdisjoint(lex.event_entities)
-    strong, context = _cue_counts(folded, language, lex, with_context=linked)
+    strong, context = _cue_counts(parts, language, lex, with_context=linked)
     if not strong and not context:
         return []
     years: set[str] | None = None
@@ -602,7 +610,7 @@ def find_events(entities: Iterable[Mapping[str, Any] | str], text: str | None,  
         dated = in_window or (day is None and event.dateless)
         if not dated:  # a later page about an earlier event: a year of it written in the text
             if years is None:
-                years = _years(folded)
+                years = set().union(*map(_years, parts))
             dated = bool(years & event.years)
         if dated:
             candidates.append(event)
