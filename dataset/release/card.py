@@ -29,6 +29,7 @@ import pyarrow.parquet as pq
 import yaml
 
 from dataset.config import SPLIT_NAMES, Collection
+from dataset.release.card_entities import entities_section
 from dataset.release.citation import CFF_NAME, load_citation, to_apa, to_bibtex
 from dataset.release.layout import ALL_CONFIG, ReleaseLayout, read_layout
 from dataset.release.manifest import read_manifest
@@ -331,6 +332,7 @@ def render_card(release_dir: Path, repo_id: str | None = None) -> str:
             uses_section(layout, repo_id, version),
             structure_section(layout, stats),
             example_section(layout),
+            entities_section(layout),
             creation_section(manifest, stats, layout),
             validation_section(summary),
             limitations_section(stats, manifest),
