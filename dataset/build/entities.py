@@ -317,8 +317,10 @@ def _entry_of(raw: Mapping[str, Any], path: Path) -> Entry:
     point = None if coords is None else (float(coords["lat"]), float(coords["lon"]))
     if point is not None and not raw.get("source"):
         raise ValueError(f"{path}: {key} has coordinates but no source; name the page or null them")
-    if raw.get("wikidata") is not None and not raw.get("source"):
+    if raw.get("wikidata") is not None and not (raw.get("wikidata_source") or raw.get("source")):
         raise ValueError(f"{path}: {key} has a wikidata id but no source; name the page or null it")
+    if raw.get("wikidata") is not None and not re.fullmatch(r"Q[1-9][0-9]*", str(raw["wikidata"])):
+        raise ValueError(f"{path}: {key} has a wikidata id that is not Q<digits>; fix or null it")
     return Entry(key, str(raw["name"]), str(raw["type"]), raw.get("wikidata"), point)
 
 

@@ -46,7 +46,7 @@ def test_section_counts_articles_per_language(tmp_path):
         "zh": [row(3, "zh", [], ["2023-offensive"], "CN")],
     })
     text = entities_section(read_layout(tmp_path))
-    assert "| Baku (`place:baku`) | place | — | 2 | 6 |" in text
+    assert "| Baku (`place:baku`) | place | Q9248 | 2 | 6 |" in text
     assert "| Shusha / Shushi (`place:shusha`) | place | — | 1 | 1 |" in text
     assert "- `zh`: no gazetteer entry mentioned (1 article)." in text
     assert "(`2020-war`) | 2020-09-27 – 2020-11-10 | 1 | 0 |" in text
