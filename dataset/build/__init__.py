@@ -1,4 +1,5 @@
 """Raw files -> rows, one module per step in flow order.
 
-read -> document (clean, metadata, language) -> dedupe -> split -> write.
+Per document (``process``): read, sources -> document (clean, metadata, language) -> filters ->
+dedupe keys; the results stream into ``corpus``. Corpus steps: duplicates -> split -> write.
 """

@@ -8,8 +8,16 @@ always lands in one split: no leakage of near-identical articles between splits.
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
 
-from dataset.config import SPLIT_NAMES
+import numpy as np
+
+from dataset.build.dedupe import int_to_id
+from dataset.config import SPLIT_NAMES, BuildConfig
+from dataset.runtime.timing import timed_stage
+
+if TYPE_CHECKING:
+    from dataset.build.corpus import Corpus
 
 
 def hash_to_unit(key: str) -> float:
@@ -27,3 +35,14 @@ def assign_split(cluster_id: str, ratios: dict[str, float]) -> str:
             return name
     # Only reached through float rounding at the top end: give it to the last non-empty split.
     return next(name for name in reversed(SPLIT_NAMES) if ratios.get(name, 0.0) > 0)
+
+
+@timed_stage("split")
+def assign_splits(corpus: Corpus, config: BuildConfig) -> None:
+    """Fill ``corpus.splits``: the index in ``SPLIT_NAMES`` of every spilled article's split."""
+    clusters, inverse = np.unique(corpus.clusters, return_inverse=True)
+    codes = np.array(
+        [SPLIT_NAMES.index(assign_split(int_to_id(c), config.split_ratios)) for c in clusters],
+        dtype=np.uint8,
+    )
+    corpus.splits = codes[inverse]

@@ -8,28 +8,28 @@
 - RAI fields that apply: collection, collection type, missing data, raw data, preprocessing,
   machine annotation tools, biases, limitations, personal information, use cases, maintenance.
 
+Every description and RAI text is a Jinja2 string template in ``templates/croissant.yaml``, fed
+the release's facts (``dataset.release.facts.ReleaseFacts``) that the card is fed too.
+
 mlcroissant accepts misspelled ``rai:`` keys and missing "required" keys silently, so
 ``croissant_problems`` checks them itself.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib.resources
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from dataset.build.write import write_json
 from dataset.config import SPLIT_NAMES
-from dataset.release.card import (
-    LICENSE_NAME,
-    PRETTY_NAME,
-    card_repo_id,
-    package_version,
-    release_collection,
-)
-from dataset.release.citation import CFF_NAME, load_citation, to_bibtex
+from dataset.release.citation import to_bibtex
+from dataset.release.facts import ReleaseFacts
 from dataset.release.integrity import sha256_file
-from dataset.release.layout import read_layout
-from dataset.release.manifest import read_manifest
+from dataset.release.prose import render_string
 from dataset.schema import Column, TableSchema, article_schema, reject_schema
 
 CROISSANT_NAME = "croissant.json"
@@ -91,41 +91,38 @@ def croissant_context() -> dict[str, Any]:
 def build_croissant(release_dir: Path, repo_id: str | None = None) -> dict[str, Any]:
     """The croissant.json document of a release (deterministic for an unchanged release).
 
-    ``repo_id`` overrides the Hub id of the build's collection.repository.
+    ``repo_id`` overrides the Hub id of the build's collection.repository. The prose comes from
+    ``templates/croissant.yaml``, fed the same facts as the card.
     """
-    layout = read_layout(release_dir)
-    manifest = read_manifest(release_dir)
-    collection = release_collection(manifest)
-    repo_id = card_repo_id(manifest, repo_id)
-    home = f"https://huggingface.co/datasets/{repo_id}" if repo_id else collection["repository"]
-    creators = [{"@type": "sc:Organization", "name": name} for name in collection["curators"]]
-    citation = load_citation(release_dir / CFF_NAME)
-    version = manifest["release_version"]
+    facts = ReleaseFacts(release_dir, repo_id)
+    prose = croissant_prose(facts)
+    layout = facts.layout
+    home = (
+        f"https://huggingface.co/datasets/{facts.repo_id}"
+        if facts.repo_id
+        else facts.collection["repository"]
+    )
+    creators = [{"@type": "sc:Organization", "name": name} for name in facts.collection["curators"]]
+    version = facts.version
     shards = sorted(
         p for lang in layout.languages for s in layout.splits(lang) for p in layout.files(lang, s)
     )
     files = [*shards, "rejects/rejects.parquet"]
-    counts = manifest.get("counts", {})
-    config = manifest.get("config", {})
     return {
         "@context": croissant_context(),
         "@type": "sc:Dataset",
         "conformsTo": CONFORMS_TO,
         "name": "karabakh-news",
-        "alternateName": PRETTY_NAME,
-        "description": (
-            f"{PRETTY_NAME} {version}: {counts.get('kept', 0)} news articles about the "
-            f"Nagorno-Karabakh conflict in {len(layout.languages)} languages, cleaned, "
-            "language-identified, deduplicated and split without leakage."
-        ),
-        "license": f"{home}/blob/v{version}/{LICENSE_NAME}",
+        "alternateName": facts.pretty_name,
+        "description": prose["description"],
+        "license": f"{home}/blob/v{version}/{facts.license_name}",
         "url": f"{home}/tree/v{version}",
         "creator": creators[0] if len(creators) == 1 else creators,
-        "datePublished": manifest.get("build_date") or citation["date-released"],
+        "datePublished": facts.manifest.get("build_date") or facts.citation["date-released"],
         "version": version,
-        "citeAs": to_bibtex(citation),
+        "citeAs": to_bibtex(facts.citation),
         "inLanguage": layout.languages,
-        "keywords": [str(k) for k in citation.get("keywords", [])],
+        "keywords": [str(k) for k in facts.citation.get("keywords", [])],
         "isLiveDataset": False,
         "distribution": [file_object(release_dir, f) for f in files]
         + [
@@ -133,7 +130,7 @@ def build_croissant(release_dir: Path, repo_id: str | None = None) -> dict[str, 
                 "@type": "cr:FileSet",
                 "@id": "article-shards",
                 "name": "article-shards",
-                "description": "Every article shard: data/{language}/{split}-*.parquet.",
+                "description": prose["article_shards"],
                 "encodingFormat": PARQUET,
                 "includes": "data/*/*.parquet",
             }
@@ -141,17 +138,40 @@ def build_croissant(release_dir: Path, repo_id: str | None = None) -> dict[str, 
         "recordSet": [
             splits_record_set(layout.splits("all")),
             table_record_set(
-                article_schema(), "articles", {"fileSet": {"@id": "article-shards"}}, True
+                article_schema(),
+                "articles",
+                {"fileSet": {"@id": "article-shards"}},
+                prose["split_field"],
             ),
             table_record_set(
                 reject_schema(),
                 "rejects",
                 {"fileObject": {"@id": "rejects/rejects.parquet"}},
-                False,
+                None,
             ),
         ],
-        **rai_fields(manifest, config, layout.languages),
+        **prose["rai"],
     }
+
+
+@functools.cache
+def croissant_templates() -> dict[str, Any]:
+    """``templates/croissant.yaml``: the prose of croissant.json as Jinja2 string templates."""
+    source = importlib.resources.files("dataset.release") / "templates" / "croissant.yaml"
+    return yaml.safe_load(source.read_text(encoding="utf-8"))
+
+
+def croissant_prose(facts: ReleaseFacts) -> dict[str, Any]:
+    """Every string of ``croissant_templates`` rendered with ``facts`` (lists and mappings kept)."""
+
+    def fill(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {key: fill(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [fill(item) for item in value]
+        return render_string(value, release=facts)
+
+    return fill(croissant_templates())
 
 
 def file_object(release_dir: Path, relative: str) -> dict[str, Any]:
@@ -218,19 +238,21 @@ def column_field(column: Column, record_set: str, source: dict[str, Any]) -> dic
 
 
 def table_record_set(
-    schema: TableSchema, name: str, source: dict[str, Any], with_split: bool
+    schema: TableSchema, name: str, source: dict[str, Any], split_description: str | None
 ) -> dict[str, Any]:
-    """A record set whose fields are the declared columns of ``schema``."""
+    """A record set whose fields are the declared columns of ``schema`` (their descriptions from
+    schemas/), plus a ``split`` field read from the shard's path when ``split_description`` is
+    given."""
     fields = []
     for column in schema.columns:
         fields.append(column_field(column, name, source))
-    if with_split:
+    if split_description is not None:
         fields.append(
             {
                 "@type": "cr:Field",
                 "@id": f"{name}/split",
                 "name": "split",
-                "description": "The split, read from the shard's file name.",
+                "description": split_description,
                 "dataType": "sc:Text",
                 "references": {"field": {"@id": "splits/name"}},
                 "source": {
@@ -247,69 +269,6 @@ def table_record_set(
         "description": schema.description,
         "key": {"@id": f"{name}/{schema.primary_key}"},
         "field": fields,
-    }
-
-
-def rai_fields(manifest: dict, config: dict, languages: list[str]) -> dict[str, Any]:
-    counts = manifest.get("counts", {})
-    collection = release_collection(manifest)
-    return {
-        "rai:dataCollection": (
-            "News articles about the Nagorno-Karabakh conflict, copied or scraped from news web "
-            "pages as plain UTF-8 text files and locked by sha256 (see build_manifest.json). "
-            f"{collection['description']} Selection: {collection['selection']}. "
-            f"Collection period: {collection['period']}."
-        ),
-        "rai:dataCollectionType": ["Web Scraping", "Manual Human Curator"],
-        "rai:dataCollectionMissingData": (
-            "title, publisher and published_date are null when the document does not state them "
-            "(never guessed); rejected documents are listed with a reason in rejects/."
-        ),
-        "rai:dataCollectionRawData": (
-            f"{counts.get('documents_in', 0)} raw text files; their sha256 and sizes are in "
-            "build_manifest.json. The raw files themselves are not redistributed."
-        ),
-        "rai:dataPreprocessingProtocol": [
-            "Unicode NFC normalization and rule-based boilerplate removal.",
-            f"Reject bodies shorter than {config.get('min_text_chars')} characters or longer "
-            f"than {config.get('max_text_chars')}.",
-            f"Language identification with fastText lid.176 (fasttext-predict-v2 "
-            f"{package_version('fasttext-predict-v2')}); reject scores under "
-            f"{config.get('language_score_threshold')}.",
-            "Exact-duplicate removal; near-duplicate clustering with MinHash "
-            f"({config.get('minhash_permutations')} permutations, Jaccard "
-            f"{config.get('near_duplicate_threshold')}).",
-            "Split assignment by a hash of the near-duplicate cluster id.",
-        ],
-        "rai:machineAnnotationTools": [
-            f"fasttext-predict-v2 {package_version('fasttext-predict-v2')} (fastText lid.176)",
-            f"rensa {package_version('rensa')} (MinHash permutations)",
-            f"dateparser {package_version('dateparser')}",
-        ],
-        "rai:dataBiases": [
-            "Uneven coverage of languages, outlets and periods: it holds what was collected.",
-            "Partisan and state-affiliated outlets of the parties to the conflict are included as "
-            "published; their framing is part of the data.",
-        ],
-        "rai:dataLimitations": [
-            "Machine-detected languages can be wrong on short or mixed texts.",
-            "Heuristic boilerplate removal can leave boilerplate or drop article lines.",
-            "Dates and publishers are often missing; dates carry no time zone.",
-            "Different articles about one event can fall into different splits.",
-            "Article texts are third-party copyrighted; research use only.",
-        ],
-        "rai:personalSensitiveInformation": [
-            "Names of public figures and sometimes of private individuals (victims, witnesses).",
-            "Reports on ethnicity, nationality, religion and political opinions; not anonymized.",
-        ],
-        "rai:dataUseCases": [
-            f"Research on multilingual news coverage of the conflict ({', '.join(languages)}).",
-            "Language identification, extraction and deduplication benchmarks.",
-        ],
-        "rai:dataReleaseMaintenancePlan": [
-            "Semantic versions tagged vX.Y.Z on the Hub; every release ships a changelog, a diff "
-            "against the previous one, validation results and checksums.",
-        ],
     }
 
 

@@ -12,10 +12,12 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from dataset import pipeline
+from dataset.build import corpus as corpus_state
+from dataset.build import process
 from dataset.config import load_config
 from dataset.errors import BuildError
 from dataset.pipeline import build_release
+from dataset.records import Reject
 from tests.bad_inputs import write_bad_corpus
 from tests.conftest import SEED_DIR, run_cli
 
@@ -151,13 +153,13 @@ def release_bytes(folder: Path) -> dict[str, bytes]:
 def test_a_stage_that_loses_a_document_fails_the_build(seed_copy_with_release, monkeypatch):
     config = seed_copy_with_release
     before = release_bytes(config.out_dir)
-    real = pipeline.collect_processed
+    real = process.collect_processed
     lost = sorted(p.name for p in config.raw_dir.iterdir())[0]
 
     def drop_one(corpus, done, cfg):
         return None if done.source_file == lost else real(corpus, done, cfg)
 
-    monkeypatch.setattr(pipeline, "collect_processed", drop_one)
+    monkeypatch.setattr(process, "collect_processed", drop_one)
     with pytest.raises(BuildError, match=r"accounting mismatch: 5 documents in, 4 kept \+ 0"):
         build_release(config, show_progress=False)
     assert release_bytes(config.out_dir) == before
@@ -167,7 +169,7 @@ def test_a_stage_that_loses_a_document_fails_the_build(seed_copy_with_release, m
 def test_counts_that_add_up_with_the_wrong_files_still_fail(seed_copy_with_release, monkeypatch):
     """A stage drops one document and rejects another twice: 5 = 4 + 1, but a file is lost."""
     config = seed_copy_with_release
-    real = pipeline.collect_processed
+    real = process.collect_processed
     names = sorted(p.name for p in config.raw_dir.iterdir())
 
     def swap(corpus, done, cfg):
@@ -175,10 +177,10 @@ def test_counts_that_add_up_with_the_wrong_files_still_fail(seed_copy_with_relea
             return None
         article = real(corpus, done, cfg)
         if done.source_file == names[1]:
-            reject = pipeline.Reject(names[1], None, "empty", f"{names[1]} twice")
-            pipeline.add_reject(corpus, reject)
+            reject = Reject(names[1], None, "empty", f"{names[1]} twice")
+            corpus_state.add_reject(corpus, reject)
         return article
 
-    monkeypatch.setattr(pipeline, "collect_processed", swap)
+    monkeypatch.setattr(process, "collect_processed", swap)
     with pytest.raises(BuildError, match=rf"1 file\(s\) neither kept nor rejected \['{names[0]}'"):
         build_release(config, show_progress=False)

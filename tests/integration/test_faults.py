@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
+from dataset.build.process import _Jobs, process_batch
 from dataset.build.read import find_document_names
 from dataset.config import load_config
-from dataset.pipeline import _Jobs, process_batch
 from dataset.release.integrity import verify_checksums
 from dataset.runtime.engine import run_stage
 from dataset.runtime.transaction import sibling_path

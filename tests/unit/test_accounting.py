@@ -10,7 +10,7 @@ import pytest
 
 from dataset.build.read import DocumentNames
 from dataset.errors import BuildError
-from dataset.pipeline import check_every_file_accounted
+from dataset.release.accounting import check_every_file_accounted
 
 NAMES = ["中文/新闻.txt", "عربي.txt", "Tiếng Việt.txt", "fr/a-b.txt", "fr/a/b.txt", "z.txt"]
 

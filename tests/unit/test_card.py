@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from types import SimpleNamespace
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -16,8 +17,9 @@ from dataset.release.card import (
     render_yaml,
     size_category,
     split_card,
-    validation_section,
 )
+from dataset.release.facts import LIBRARIES, validation_facts
+from dataset.release.prose import render
 from dataset.schema import article_schema
 
 
@@ -166,6 +168,12 @@ def test_any_iso_639_language_passes_the_card_check(release):
     assert not [p for p in card_problems(card_text(meta), release) if p.startswith("language:")]
 
 
+def validation_section(summary: dict | None) -> str:
+    """The card's validation section alone, rendered from ``summary`` as the card renders it."""
+    release = SimpleNamespace(validation=validation_facts(summary), libraries=LIBRARIES)
+    return render("card/validation.md.j2", release=release)
+
+
 def test_validation_section_lists_quality_warnings_with_counts():
     warned = {
         "suite": "article.domain",
@@ -197,3 +205,9 @@ def test_validation_section_lists_quality_warnings_with_counts():
     assert "| article.domain | all | train | 19 | 0 | 1 |" in text
     clean = {**summary, "rules": [{**warned, "passed": True}]}
     assert "Every quality expectation held" in validation_section(clean)
+    assert f"Great Expectations {LIBRARIES['great_expectations'].version} ran" in text
+    unvalidated = validation_section(None)
+    assert (
+        unvalidated
+        == "## Validation\n\nThis release was built without validation (`--no-validate`).\n"
+    )

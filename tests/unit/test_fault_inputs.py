@@ -21,11 +21,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dataset import pipeline
+from dataset.build import process
+from dataset.build.corpus import spill_schema
+from dataset.build.filters import check_record
+from dataset.build.process import process_paths_safely
 from dataset.build.read import find_document_names, safe_name
+from dataset.build.write import POSITION
 from dataset.config import EARLIEST_PUBLISHED_DATE, BuildConfig, load_config
 from dataset.errors import ConfigError, InputError
-from dataset.pipeline import check_record, process_paths_safely, spill_schema
 from dataset.records import Article, Extraction, RawDocument, Reject
 from dataset.release.hub import check_repo_id
 from dataset.release.integrity import CHECKSUMS_NAME, read_checksums, verify_checksums
@@ -253,7 +256,7 @@ def assert_every_outcome_fits(results: list, names: list[str]) -> None:
             assert done.outcome.reason in reasons
             assert done.outcome.detail.startswith(done.source_file)
         else:
-            row = done.outcome.to_row() | {pipeline.POSITION: 0}
+            row = done.outcome.to_row() | {POSITION: 0}
             # What the spill does with every row: the cast fails on a null in a required column.
             pa.Table.from_pylist([row]).cast(spill_schema())
 
@@ -320,14 +323,14 @@ def test_a_document_whose_processing_raises_is_a_reject_and_the_batch_goes_on(
     texts = {"ar.txt": ARABIC, "boom.txt": VIETNAMESE, "zh.txt": CHINESE}
     for name, text in texts.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
-    real = pipeline.dedupe_keys
+    real = process.dedupe_keys
 
     def fail_on_vietnamese(text, *args):
         if VIETNAMESE.split()[1] in text:
             raise RuntimeError("injected fault\nsecond line")
         return real(text, *args)
 
-    monkeypatch.setattr(pipeline, "dedupe_keys", fail_on_vietnamese)
+    monkeypatch.setattr(process, "dedupe_keys", fail_on_vietnamese)
     config = BuildConfig(raw_dir=tmp_path, out_dir=tmp_path.parent / "o", cache=False)
     jobs = [(i, str(tmp_path / name)) for i, name in enumerate(texts)]
     results = process_paths_safely(jobs, config.with_reference_date())

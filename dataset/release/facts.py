@@ -1,0 +1,434 @@
+"""The facts the card, croissant.json and the project README state, gathered once.
+
+Prose lives in ``dataset/release/templates/``; this module only gathers what the prose states:
+
+- ``LIBRARIES``: every third-party library the texts credit, with the package module that imports
+  it (a test checks that module really does) and the version installed, which is the one imported;
+- ``OUR_LICENCE`` and ``LANGUAGE_MODEL``: the licence of what we publish and the attribution of the
+  vendored language-identification model;
+- ``content_settings``: the build settings that shape a release, their defaults and meanings,
+  read from ``dataset.config.BuildConfig`` (the README's table);
+- ``ReleaseFacts``: one release folder's facts (layout, manifest with its thresholds and counts,
+  per-split statistics, collection, citation, validation summary), each read on first use.
+
+A template names a library or a threshold only through these facts, never literally, so the texts
+cannot contradict the code; ``tests/unit/test_named_libraries.py`` enforces it.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from dataset.config import CONTENT_KEYS, SPLIT_NAMES, BuildConfig, Collection
+from dataset.release.citation import CFF_NAME, load_citation
+from dataset.release.layout import ALL_CONFIG, ReleaseLayout, read_layout
+from dataset.release.manifest import read_manifest
+from dataset.schema import Column, article_schema, reject_reasons
+from dataset.validation.rules import load_domain_rules, structural_rules
+
+PRETTY_NAME = "Karabakh News"
+EXAMPLE_TEXT_CHARS = 300
+LICENSE_NAME = "LICENSE.md"
+HUB_DATASET_URL = re.compile(r"^https://huggingface\.co/datasets/([\w.-]+/[\w.-]+)/?$")
+
+
+@dataclass(frozen=True)
+class Library:
+    """A third-party library the texts credit: ``str(library)`` is ``"distribution version"``."""
+
+    distribution: str  # as installed (pip name)
+    module: str  # the top-level module the package imports
+    used_in: str  # the package module that imports it, e.g. "dataset.build.dedupe"
+    role: str  # what it does for the build, one phrase
+
+    @property
+    def version(self) -> str:
+        return package_version(self.distribution)
+
+    @property
+    def series(self) -> str:
+        """The major version as a series, ``5.x`` for 5.2.0."""
+        return self.version.split(".")[0] + ".x"
+
+    def __str__(self) -> str:
+        return f"{self.distribution} {self.version}"
+
+
+@dataclass(frozen=True)
+class Licence:
+    spdx: str  # SPDX id, as pyproject.toml and CITATION.cff write it
+    name: str
+    url: str
+
+
+# What we license (ids, labels, clusters, splits, card, code); the article texts stay the
+# publishers'. pyproject.toml and CITATION.cff must say the same (tests/unit/test_release_facts).
+OUR_LICENCE = Licence(
+    "CC-BY-4.0",
+    "Creative Commons Attribution 4.0 International",
+    "https://creativecommons.org/licenses/by/4.0/",
+)
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str
+    file: str  # inside the package, as dataset.build.language loads it
+    citation: str
+    licence: str
+    licence_url: str  # as dataset/resources/README.md states it
+
+
+LANGUAGE_MODEL = Model(
+    "lid.176",
+    "resources/lid.176.ftz",
+    "Joulin et al. 2016",
+    "CC BY-SA 3.0",
+    "https://creativecommons.org/licenses/by-sa/3.0/",
+)
+
+# Templates reach these as ``libraries.<key>``.
+LIBRARIES = {
+    "fasttext": Library(
+        "fasttext-predict-v2",
+        "fasttext",
+        "dataset.build.language",
+        "runs the fastText `lid.176` language-identification model",
+    ),
+    "dateparser": Library(
+        "dateparser",
+        "dateparser",
+        "dataset.build.metadata",
+        "parses published dates, with languages restricted",
+    ),
+    "tldextract": Library(
+        "tldextract",
+        "tldextract",
+        "dataset.build.sources",
+        "registered domain of a URL, from its bundled Public Suffix List snapshot",
+    ),
+    "rensa": Library(
+        "rensa", "rensa", "dataset.build.dedupe", "MinHash signatures of the shingles"
+    ),
+    "datasketch": Library(
+        "datasketch",
+        "datasketch",
+        "dataset.build.dedupe",
+        "LSH bands and rows for the near-duplicate threshold (`_optimal_param`)",
+    ),
+    "great_expectations": Library(
+        "great-expectations",
+        "great_expectations",
+        "dataset.validation.runner",
+        "runs the validation suites",
+    ),
+    "datasets": Library(
+        "datasets",
+        "datasets",
+        "dataset.build.write",
+        "Hugging Face features in the Parquet metadata; loads a release (the card's examples)",
+    ),
+    "polars": Library(
+        "polars", "polars", "dataset.release.diff", "reads shards (diff; the card's example)"
+    ),
+}
+
+
+def package_version(name: str) -> str:
+    """The installed version of distribution ``name`` (``not installed`` when it is not)."""
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def content_settings() -> list[dict[str, Any]]:
+    """The settings that shape a release's content (``CONTENT_KEYS``) with their defaults and
+    descriptions, as ``dataset.config.BuildConfig`` declares them."""
+    defaults = BuildConfig().content_settings()
+    fields = BuildConfig.model_fields
+    return [
+        {"key": key, "default": defaults[key], "description": fields[key].description}
+        for key in CONTENT_KEYS
+    ]
+
+
+# ---------------------------------------------------------------- per-split statistics
+
+
+@dataclass
+class SplitStats:
+    rows: int = 0
+    dates: list = field(default_factory=list)
+    publishers: Counter = field(default_factory=Counter)
+    scripts: Counter = field(default_factory=Counter)
+    filled: Counter = field(default_factory=Counter)
+    nbytes: int = 0
+
+
+def collect_stats(layout: ReleaseLayout) -> dict[tuple[str, str], SplitStats]:
+    """Per language and split: rows, non-null dates, publishers, scripts and non-null counts."""
+    stats = {}
+    columns = article_schema().column_names
+    for language in layout.languages:
+        for split in layout.splits(language):
+            s = SplitStats()
+            for relative in layout.files(language, split):
+                for table in row_groups(layout.root / relative):
+                    s.rows += table.num_rows
+                    s.nbytes += table.nbytes
+                    for name in columns:
+                        if name in table.column_names:
+                            s.filled[name] += table.num_rows - table.column(name).null_count
+                    s.dates += [d for d in table.column("published_date").to_pylist() if d]
+                    s.publishers.update(p for p in table.column("publisher").to_pylist() if p)
+                    s.scripts.update(table.column("script").to_pylist())
+            stats[(language, split)] = s
+    return stats
+
+
+def row_groups(path: Path) -> Iterator[pa.Table]:
+    """A Parquet file's row groups, one at a time: a whole shard of texts can be large."""
+    parquet = pq.ParquetFile(path)
+    for index in range(parquet.num_row_groups):
+        yield parquet.read_row_group(index)
+
+
+# ---------------------------------------------------------------- manifest facts
+
+
+def release_collection(manifest: dict) -> dict[str, Any]:
+    """The build's ``collection`` section; a release built before it existed gets the defaults
+    with every text marked as not described."""
+    recorded = manifest.get("collection")
+    if recorded:
+        return recorded
+    return Collection().described(Path("/nonexistent-raw-folder"))
+
+
+def card_repo_id(manifest: dict, repo_id: str | None = None) -> str | None:
+    """The Hub dataset id: ``repo_id`` when given, else the one in the collection's repository
+    URL (``https://huggingface.co/datasets/ORG/NAME``), else None (not a Hub repository)."""
+    if repo_id:
+        return repo_id
+    match = HUB_DATASET_URL.match(release_collection(manifest)["repository"])
+    return match.group(1) if match else None
+
+
+class ReleaseFacts:
+    """Everything the card and croissant.json state about one release folder.
+
+    Each fact is read on first use and kept (``functools.cached_property``), so croissant.json,
+    which needs no row statistics, never scans the shards. Missing manifest entries (releases
+    written by older builds) read as None, and missing counts as 0, as the texts always said.
+    """
+
+    def __init__(self, release_dir: Path, repo_id: str | None = None):
+        self.root = release_dir
+        self.layout = read_layout(release_dir)
+        self.manifest = read_manifest(release_dir)
+        self.repo_id = card_repo_id(self.manifest, repo_id)
+        self.version = self.manifest["release_version"]
+        self.pretty_name = PRETTY_NAME
+        self.license_name = LICENSE_NAME
+        self.all_config = ALL_CONFIG
+        self.libraries = LIBRARIES
+        self.licence = OUR_LICENCE
+        self.language_model = LANGUAGE_MODEL
+        self.example_text_chars = EXAMPLE_TEXT_CHARS
+
+    # -- from build_manifest.json
+
+    @functools.cached_property
+    def config(self) -> defaultdict:
+        """The content settings the build used (thresholds, ratios): ``config.min_text_chars``."""
+        return defaultdict(lambda: None, self.manifest.get("config", {}))
+
+    @functools.cached_property
+    def counts(self) -> defaultdict:
+        """The build's counts (``documents_in``, ``kept``, ``rejected``...), 0 when absent."""
+        return defaultdict(int, self.manifest.get("counts", {}))
+
+    @functools.cached_property
+    def rejects(self) -> defaultdict:
+        """Rejected documents per reason code, 0 for a reason that did not occur."""
+        return defaultdict(int, self.counts["rejected_by_reason"] or {})
+
+    @functools.cached_property
+    def split_ratios(self) -> list[tuple[str, float]]:
+        ratios = self.config["split_ratios"] or {}
+        return [(name, ratios[name]) for name in SPLIT_NAMES if name in ratios]
+
+    @functools.cached_property
+    def collection(self) -> dict[str, Any]:
+        return release_collection(self.manifest)
+
+    @property
+    def languages(self) -> list[str]:
+        return self.layout.languages
+
+    # -- from the other files of the release
+
+    @functools.cached_property
+    def citation(self) -> dict[str, Any]:
+        return load_citation(self.root / CFF_NAME)
+
+    @functools.cached_property
+    def summary(self) -> dict[str, Any] | None:
+        """``validation/summary.json``; None for a release built with ``--no-validate``."""
+        path = self.root / "validation" / "summary.json"
+        return json.loads(path.read_text()) if path.is_file() else None
+
+    # -- from the shards
+
+    @functools.cached_property
+    def stats(self) -> dict[tuple[str, str], SplitStats]:
+        return collect_stats(self.layout)
+
+    @functools.cached_property
+    def total(self) -> int:
+        """Articles in the release, counted from the shards."""
+        return sum(s.rows for s in self.stats.values())
+
+    @functools.cached_property
+    def dates(self) -> list:
+        """Every stated published date, sorted."""
+        return sorted(d for s in self.stats.values() for d in s.dates)
+
+    @functools.cached_property
+    def publishers(self) -> Counter:
+        publishers: Counter = Counter()
+        for s in self.stats.values():
+            publishers.update(s.publishers)
+        return publishers
+
+    @functools.cached_property
+    def filled(self) -> Counter:
+        """Non-null values per column over the whole release."""
+        filled: Counter = Counter()
+        for s in self.stats.values():
+            filled.update(s.filled)
+        return filled
+
+    def language_stats(self, language: str) -> dict[str, SplitStats]:
+        """One language's statistics per split (splits without rows are absent)."""
+        return {split: s for (lang, split), s in self.stats.items() if lang == language}
+
+    @property
+    def columns(self) -> list[Column]:
+        """The declared columns of an article (schemas/article.yaml)."""
+        return article_schema().columns
+
+    @property
+    def reject_reasons(self) -> dict[str, str]:
+        """Every reject reason code with its explanation (schemas/reject.yaml)."""
+        return reject_reasons()
+
+    @functools.cached_property
+    def language_rows(self) -> list[dict[str, Any]]:
+        """Per language: ``code``, rows per split (``counts``, train/validation/test), ``total``,
+        sorted ``dates`` and ``publishers``."""
+        rows = []
+        for language in self.languages:
+            parts = self.language_stats(language)
+            counts = [parts[s].rows if s in parts else 0 for s in SPLIT_NAMES]
+            publishers: Counter = Counter()
+            for s in parts.values():
+                publishers.update(s.publishers)
+            rows.append(
+                {
+                    "code": language,
+                    "counts": counts,
+                    "total": sum(counts),
+                    "dates": sorted(d for s in parts.values() for d in s.dates),
+                    "publishers": publishers,
+                }
+            )
+        return rows
+
+    @functools.cached_property
+    def example(self) -> dict[str, Any] | None:
+        """A real row to show (``shown``: its declared columns, ``text`` cut to
+        EXAMPLE_TEXT_CHARS characters; ``text_chars``: the full text's length); None when empty."""
+        row = example_row(self.layout)
+        if row is None:
+            return None
+        shown = {name: row.get(name) for name in article_schema().column_names}
+        # float32 scores read back as doubles (0.9735999703...): show the digits a float32 holds
+        shown = {k: float(f"{v:.7g}") if isinstance(v, float) else v for k, v in shown.items()}
+        text = shown.get("text") or ""
+        if len(text) > EXAMPLE_TEXT_CHARS:
+            shown["text"] = text[:EXAMPLE_TEXT_CHARS] + " [...]"
+        return {"shown": shown, "text_chars": len(text)}
+
+    @functools.cached_property
+    def validation(self) -> dict[str, Any] | None:
+        return validation_facts(self.summary)
+
+    @functools.cached_property
+    def entities_section(self) -> str:
+        """The Markdown of the section on entities, events and outlet countries per language
+        (dataset.release.card_entities, issue 19)."""
+        from dataset.release.card_entities import entities_section
+
+        return entities_section(self.layout)
+
+
+def example_row(layout: ReleaseLayout) -> dict[str, Any] | None:
+    """A real row of the release: the first, in file order (language, then id), of the ``all``
+    config's first split that states a title, a date and a publisher, else the first row; None
+    for an empty release."""
+    splits = layout.splits(ALL_CONFIG) if ALL_CONFIG in layout.configs else []
+    if not splits:
+        return None
+    first = None
+    for relative in sorted(layout.files(ALL_CONFIG, splits[0])):
+        for table in row_groups(layout.root / relative):
+            for row in table.to_pylist():
+                first = first or row
+                if row.get("title") and row.get("published_date") and row.get("publisher"):
+                    return row
+    return first
+
+
+def validation_facts(summary: dict[str, Any] | None) -> dict[str, Any] | None:
+    """What the card says about validation, from ``validation/summary.json`` and the declared
+    rules: totals over the suite runs, the rules by severity, and each quality rule that warned
+    (with ``share``, its unexpected fraction). None for a release built without validation."""
+    if summary is None:
+        return None
+    domain = load_domain_rules()
+    warnings = [
+        {
+            **rule,
+            "share": rule["unexpected_count"] / rule["element_count"]
+            if rule["unexpected_count"] is not None and rule["element_count"]
+            else 0,
+            "ids": rule["unexpected_ids"][:5],
+        }
+        for rule in summary.get("rules", [])
+        if rule["severity"] == "warning" and not rule["passed"]
+    ]
+    return {
+        "success": summary["success"],
+        "suites": summary["suites"],
+        "evaluated": sum(s["evaluated"] for s in summary["suites"]),
+        "passed": sum(s["passed"] for s in summary["suites"]),
+        "warned": sum(s.get("warned", 0) for s in summary["suites"]),
+        "structural_count": len(structural_rules()),
+        "domain_rules": domain.rules,
+        "critical_rules": [rule for rule in domain.rules if rule.blocking],
+        "quality_rules": [rule for rule in domain.rules if not rule.blocking],
+        "warnings": warnings,
+    }

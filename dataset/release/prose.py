@@ -1,0 +1,122 @@
+"""The Jinja2 environment that renders the card, croissant.json's prose and the README's blocks.
+
+Templates are package data in ``dataset/release/templates/``; they are fed facts
+(``dataset.release.facts``), never literal library names or thresholds. Undefined names fail
+(``StrictUndefined``): a template that mentions a fact nobody gathered is an error, not a blank.
+The filters below are the formatting the templates share.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+from collections import Counter
+from typing import Any
+
+import jinja2
+
+from dataset.release.citation import to_apa, to_bibtex
+
+PUBLISHERS_SHOWN = 5
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    """The environment: block tags take their line with them (``trim_blocks``, ``lstrip_blocks``)
+    and a template's final newline is kept, so an included section ends with one newline."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("dataset.release", "templates"),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    env.filters.update(
+        code=code,
+        language_name=language_name,
+        language_label=language_label,
+        date_range=date_range,
+        publisher_list=publisher_list,
+        cell=table_cell,
+        json_row=json_row,
+        plural=plural,
+        bibtex=to_bibtex,
+        apa=to_apa,
+    )
+    return env
+
+
+def render(template: str, **context: Any) -> str:
+    """Render the named template of ``dataset/release/templates/``."""
+    return environment().get_template(template).render(**context)
+
+
+def render_string(source: str, **context: Any) -> str:
+    """Render a template given as text (the string values of ``croissant.yaml``)."""
+    return environment().from_string(source).render(**context)
+
+
+def code(text: str) -> str:
+    """Text as Markdown inline code."""
+    return f"`{text}`"
+
+
+def language_label(code: str) -> str:
+    """``English name (`code`)`` of an ISO 639 code."""
+    return f"{language_name(code)} (`{code}`)"
+
+
+@functools.cache
+def language_name(code: str) -> str:
+    """English name of an ISO 639 code from the IANA registry shipped with langcodes (an ISO
+    639-3 code of a language with a 639-1 code, such as ``hbs``, is named by the latter)."""
+    from langcodes.data_dicts import LANGUAGE_ALPHA3
+    from langcodes.registry_parser import parse_registry
+
+    alpha2 = {alpha3: tag for tag, alpha3 in LANGUAGE_ALPHA3.items() if "-" not in tag}
+    subtag = alpha2.get(code, code)
+    for entry in parse_registry():
+        if entry.get("Type") == "language" and entry.get("Subtag") == subtag:
+            return entry["Description"][0]
+    return code
+
+
+def date_range(dates: list, rows: int) -> str:
+    """``first to last (n/rows dated)`` of sorted dates, or that none is stated."""
+    if not dates:
+        return f"none stated (0/{rows} dated)"
+    return f"{dates[0].isoformat()} to {dates[-1].isoformat()} ({len(dates)}/{rows} dated)"
+
+
+def publisher_list(publishers: Counter) -> str:
+    """The most frequent publishers with their counts, ``and N more`` beyond PUBLISHERS_SHOWN."""
+    if not publishers:
+        return "none stated"
+    top = sorted(publishers.items(), key=lambda kv: (-kv[1], kv[0]))[:PUBLISHERS_SHOWN]
+    shown = ", ".join(f"{table_cell(name)} ({n})" for name, n in top)
+    more = len(publishers) - len(top)
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def table_cell(text: str) -> str:
+    """Text safe inside a Markdown table cell (a ``|`` would end the cell)."""
+    return text.replace("|", "&#124;")
+
+
+def plural(count: int, word: str) -> str:
+    """``word`` with an ``s`` unless ``count`` is 1."""
+    return word + ("s" if count != 1 else "")
+
+
+def json_row(row: dict[str, Any]) -> str:
+    """A row as indented JSON, non-ASCII kept, dates and timestamps in ISO form."""
+    return json.dumps(row, ensure_ascii=False, indent=2, default=json_value)
+
+
+def json_value(value: Any) -> Any:
+    """JSON form of the values a Parquet row can hold beyond JSON's own (dates, timestamps)."""
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    raise TypeError(f"no JSON form for {type(value).__name__}")

@@ -1,0 +1,190 @@
+"""The card and croissant.json are rendered from one facts object: they state the build's own
+thresholds, counts and library versions, and every section template is used."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+import tomllib
+from types import SimpleNamespace
+
+import jinja2
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from dataset.build.language import MODEL_FILE
+from dataset.config import CONTENT_KEYS
+from dataset.paths import PROJECT_ROOT
+from dataset.release.card import card_problems, render_card
+from dataset.release.citation import load_citation
+from dataset.release.croissant import build_croissant, croissant_problems
+from dataset.release.facts import LANGUAGE_MODEL, LIBRARIES, OUR_LICENCE, ReleaseFacts
+from dataset.release.prose import environment, render
+from dataset.schema import article_schema, reject_reasons
+from dataset.validation.rules import load_domain_rules
+from dataset.validation.runner import PARQUET_SCHEMA_SUITE
+
+TEMPLATES = PROJECT_ROOT / "dataset" / "release" / "templates"
+# Settings unlike the defaults, so a text that printed a default instead would be caught.
+SETTINGS = {
+    "split_ratios": {"train": 0.6, "validation": 0.25, "test": 0.15},
+    "min_text_chars": 37,
+    "max_text_chars": 4321,
+    "language_score_threshold": 0.37,
+    "near_duplicate_threshold": 0.71,
+    "minhash_permutations": 96,
+    "shingle_size": 4,
+}
+
+
+def article(id_: str, language: str, script: str, text: str, **extra) -> dict:
+    row = {name: None for name in article_schema().column_names}
+    return (
+        row
+        | {
+            "id": id_,
+            "language": language,
+            "language_score": 0.91,
+            "script": script,
+            "other_languages": [],
+            "text": text,
+            "duplicate_cluster": id_,
+            "source_file": f"{id_}.txt",
+            "raw_sha256": "0" * 64,
+        }
+        | extra
+    )
+
+
+@pytest.fixture
+def release(tmp_path):
+    """A two-language release written inline: Armenian (train, dated, a publisher with a `|`)
+    and Arabic (test, undated)."""
+    shards = {
+        ("hy", "train"): [
+            article(
+                "00000000000000a1",
+                "hy",
+                "Armn",
+                "Ստեփանակերտում այսօր հանդիպում տեղի ունեցավ։ " * 3,
+                title="Հանդիպում",
+                published_date=dt.date(2023, 9, 20),
+                publisher="Լուր | Նորություններ",
+            )
+        ],
+        ("ar", "test"): [
+            article("00000000000000b2", "ar", "Arab", "عقد اجتماع في المدينة اليوم. " * 3)
+        ],
+    }
+    schema = article_schema().to_pyarrow()
+    for (language, split), rows in shards.items():
+        path = tmp_path / "data" / language / f"{split}-00000-of-00001.parquet"
+        path.parent.mkdir(parents=True)
+        pq.write_table(pa.Table.from_pylist(rows, schema=schema), path)
+    (tmp_path / "rejects").mkdir()
+    pq.write_table(
+        pa.table({"id": pa.array([], pa.string())}), tmp_path / "rejects/rejects.parquet"
+    )
+    manifest = {
+        "release_version": "3.1.4",
+        "config": SETTINGS,
+        "counts": {
+            "documents_in": 3,
+            "kept": 2,
+            "rejected": 1,
+            "rejected_by_reason": {"too_short": 1},
+        },
+    }
+    (tmp_path / "build_manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    shutil.copy(PROJECT_ROOT / "CITATION.cff", tmp_path / "CITATION.cff")
+    return tmp_path
+
+
+def test_the_card_states_the_builds_settings_counts_and_library_versions(release):
+    text = render_card(release)
+    assert card_problems(text, release) == []
+    assert "Bodies shorter than 37 characters" in text and "longer than 4321" in text
+    assert "articles scoring under 0.37 are rejected" in text
+    assert "(96 permutations, 4-character shingles, Jaccard threshold 0.71)" in text
+    assert "(ratios train 0.6, validation 0.25, test 0.15)" in text
+    assert "- `too_short` (1):" in text
+    assert "3 raw UTF-8 text files went in; 2 became articles and 1 were rejected" in text
+    for key in ("fasttext", "dateparser", "tldextract"):
+        assert str(LIBRARIES[key]) in text, key
+    assert f"Great Expectations {LIBRARIES['great_expectations'].version}" not in text  # no run
+    assert "built without validation (`--no-validate`)" in text
+    assert "| Armenian | `hy` | 1 | 0 | 0 | 1 | 2023-09-20 to 2023-09-20 (1/1 dated) |" in text
+    assert "Լուր &#124; Նորություններ (1)" in text
+    assert "| Arabic | `ar` | 0 | 0 | 1 | 1 | none stated (0/1 dated) | none stated |" in text
+
+
+def test_croissant_prose_states_the_same_facts(release):
+    document = build_croissant(release)
+    assert croissant_problems(document) == []
+    assert document["description"].startswith("Karabakh News 3.1.4: 2 news articles")
+    assert "in 2 languages" in document["description"]
+    steps = " ".join(document["rai:dataPreprocessingProtocol"])
+    assert "shorter than 37 characters or longer than 4321" in steps
+    assert "reject scores under 0.37" in steps and "(96 permutations, Jaccard 0.71)" in steps
+    assert document["rai:machineAnnotationTools"][:2] == [
+        f"{LIBRARIES['fasttext']} (fastText lid.176)",
+        f"{LIBRARIES['rensa']} (MinHash permutations)",
+    ]
+    assert document["rai:dataCollectionRawData"].startswith("3 raw text files")
+    assert "(ar, hy)" in document["rai:dataUseCases"][0]
+
+
+def test_facts_are_gathered_once_and_croissant_reads_no_rows(release, monkeypatch):
+    facts = ReleaseFacts(release)
+    assert facts.total == 2 and facts.filled["publisher"] == 1
+    assert [row["code"] for row in facts.language_rows] == ["ar", "hy"]
+    calls = []
+    monkeypatch.setattr("dataset.release.facts.collect_stats", lambda layout: calls.append(1))
+    build_croissant(release)
+    assert calls == []
+
+
+def test_every_section_template_is_included_by_the_card():
+    included = set(
+        re.findall(r'{% include "(card/[\w.]+)" %}', (TEMPLATES / "card.md.j2").read_text())
+    )
+    sections = {f"card/{path.name}" for path in (TEMPLATES / "card").glob("*.md.j2")}
+    assert included == sections
+
+
+def test_a_fact_nobody_gathered_is_an_error_not_a_blank():
+    with pytest.raises(jinja2.UndefinedError, match="no_such_fact"):
+        environment().from_string("{{ release.no_such_fact }}").render(release=SimpleNamespace())
+
+
+def test_the_licence_facts_match_the_project_and_the_vendored_model():
+    text = render("license.md.j2", licence=OUR_LICENCE)
+    assert text.endswith(f"({OUR_LICENCE.spdx}), {OUR_LICENCE.url}\n")
+    project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]
+    assert OUR_LICENCE.spdx == project["license"] == load_citation()["license"]
+    assert (PROJECT_ROOT / "dataset" / LANGUAGE_MODEL.file).is_file()
+    assert LANGUAGE_MODEL.file == MODEL_FILE
+    resources = (PROJECT_ROOT / "dataset" / "resources" / "README.md").read_text(encoding="utf-8")
+    assert LANGUAGE_MODEL.licence_url in resources
+
+
+def test_every_code_name_the_templates_cite_is_declared():
+    """A backticked snake_case name (a column, reject reason, rule, suite or setting) in the
+    prose must exist in the code, so renaming a rule or a reason cannot leave the card stale."""
+    declared = (
+        set(article_schema().column_names)
+        | set(reject_reasons())
+        | {rule.name for rule in load_domain_rules().rules}
+        | {PARQUET_SCHEMA_SUITE}
+        | set(CONTENT_KEYS)
+    )
+    cited = {
+        name
+        for path in TEMPLATES.rglob("*.*")
+        for name in re.findall(r"`([a-z][a-z0-9]*(?:_[a-z0-9]+)+)`", path.read_text())
+    }
+    assert {"id_in_one_split_only", "too_short", "language_score"} <= cited
+    assert cited <= declared, sorted(cited - declared)
