@@ -122,12 +122,12 @@ def test_same_records_other_bytes_need_patch(old, tmp_path):
 
 def test_column_changes(old, tmp_path):
     schema = pq.read_schema(old / "data/zh/train-00000-of-00001.parquet")
-    added = schema.append(pa.field("entities", pa.list_(pa.string())))
-    rows = {k: [{**r, "entities": ["Nagorno-Karabakh"]} for r in v] for k, v in BASE.items()}
+    added = schema.append(pa.field("topics", pa.list_(pa.string())))
+    rows = {k: [{**r, "topics": ["Nagorno-Karabakh"]} for r in v] for k, v in BASE.items()}
     diff = diff_releases(old, build_new(tmp_path, rows, schema=added))
-    assert diff.columns["added"] == [{"name": "entities", "type": "list<string>"}]
+    assert diff.columns["added"] == [{"name": "topics", "type": "list<string>"}]
     assert diff.modified == []
-    assert diff.required_bump() == ("minor", ["column entities added"])
+    assert diff.required_bump() == ("minor", ["column topics added"])
 
     removed = schema.remove(schema.get_field_index("publisher"))
     diff = diff_releases(old, make_release(tmp_path / "removed", BASE, schema=removed))

@@ -30,19 +30,22 @@ ROWS = [
         "duplicate_cluster": i,
         "source_file": f"{i}.txt",
         "raw_sha256": "a" * 64,
+        "entities": entities,
+        "events": [],
     }
-    for i, lang, script, others, title, text, date, raw_date in [
-        ("ffff000000000000", "ar", "Arab", [], "عنوان", "نص عربي طويل", None, None),
-        ("0000aaaa00000000", "vi", "Latn", ["fr"], "Tiêu đề", "Nội dung tiếng Việt", None, None),
+    for i, lang, script, others, title, text, date, raw_date, entities in [
+        ("ffff000000000000", "ar", "Arab", [], "عنوان", "نص عربي طويل", None, None, []),
+        ("0000aaaa00000000", "vi", "Latn", ["fr"], "Tiêu đề", "Nội dung Việt", None, None, []),
         (
             "7777000000000000",
             "zh",
             "Hans",
             [],
             None,
-            "中文正文",
+            "巴库中文正文",
             dt.date(2024, 6, 16),
             "16 6 月, 2024",
+            [{"key": "baku", "name": "Baku", "type": "place", "wikidata": None, "count": 1}],
         ),
     ]
 ]
