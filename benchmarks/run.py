@@ -2,6 +2,7 @@
 
     python -m benchmarks.run --docs 20000                 # floor, 1 and 2 workers
     python -m benchmarks.run --docs 20000 --ray --incremental
+    python -m benchmarks.run --docs 20000 --validate --ray    # validation share, Ray vs local
 
 Every run happens in a fresh process (``benchmarks.probe``) so that peak RSS is its own. Reported
 per stage and in total: seconds, documents/s, MB/s of raw text, peak RSS of the process tree and
@@ -139,6 +140,48 @@ def report_build(label: str, result: dict, docs: int, mb: float, floor_rate: flo
     return lines
 
 
+def summarize(results: dict) -> dict[str, float]:
+    """The shares the targets are stated in, from one run's results.
+
+    ``validation_share[_cpu]``: the validate stage's part of the 1-worker build (wall seconds,
+    CPU seconds); present when the builds validated. ``ray_vs_local[_process]``: the Ray Data
+    build's seconds over those of the local build with as many workers (whole build, and the
+    per-document stage alone); present with ``--ray``.
+    """
+    summary: dict[str, float] = {}
+    local = results.get("local_w1") or next(
+        (v for k, v in results.items() if k.startswith("local_w")), None
+    )
+    if local and "validate" in local["stages"]:
+        stage, total = local["stages"]["validate"], local["total"]
+        summary["validation_seconds"] = stage["seconds"]
+        summary["validation_share"] = stage["seconds"] / total["seconds"]
+        summary["validation_share_cpu"] = stage["cpu_seconds"] / total["cpu_seconds"]
+    ray, same = results.get("ray_w2"), results.get("local_w2")
+    if ray and same:
+        summary["ray_vs_local"] = ray["total"]["seconds"] / same["total"]["seconds"]
+        summary["ray_vs_local_process"] = (
+            ray["stages"]["process"]["seconds"] / same["stages"]["process"]["seconds"]
+        )
+    return summary
+
+
+def summary_lines(summary: dict[str, float]) -> list[str]:
+    lines = []
+    if "validation_share" in summary:
+        lines.append(
+            f"validation: {summary['validation_seconds']:.2f} s = "
+            f"{summary['validation_share']:.1%} of the 1-worker build "
+            f"({summary['validation_share_cpu']:.1%} of its CPU seconds)"
+        )
+    if "ray_vs_local" in summary:
+        lines.append(
+            f"Ray Data / local, 2 workers: {summary['ray_vs_local']:.2f}x the whole build, "
+            f"{summary['ray_vs_local_process']:.2f}x the per-document stage"
+        )
+    return lines
+
+
 def describe_machine() -> str:
     model = "unknown CPU"
     cpuinfo = Path("/proc/cpuinfo")
@@ -175,14 +218,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workdir", type=Path, default=Path(".bench"))
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--ray", action="store_true", help="Also build on Ray Data (2 CPUs).")
+    parser.add_argument(
+        "--ray", action="store_true", help="Also build on Ray Data (2 CPUs), against 2 workers."
+    )
     parser.add_argument("--incremental", action="store_true", help="Also time cached rebuilds.")
     parser.add_argument("--json", type=Path, default=None, help="Write all figures here too.")
     parser.add_argument(
         "--validate",
         action="store_true",
-        help="Also run the Great Expectations suites inside each build (off: the synthetic text "
-        "is not meant to pass the domain rules, and they are not a scaling stage).",
+        help="Run the Great Expectations suites inside each build, as a default build does, "
+        "and report their share of the 1-worker build.",
     )
     args = parser.parse_args(argv)
     VALIDATE[:] = ["--validate"] if args.validate else []
@@ -243,9 +288,12 @@ def main(argv: list[str] | None = None) -> None:
             work / "release-grown-clean", work / "release-incremental"
         )
     results["identical"] = identical
+    results["summary"] = summarize(results)
     print(f"\nN = {docs:,} documents, {mb:.1f} MB; {results['machine']}")
     print(f"extractor (dataset/build/document.py): {results['extractor']}\n")
     print("\n".join(lines))
+    for line in summary_lines(results["summary"]):
+        print(f"\n{line}")
     for name, same in identical.items():
         print(f"\nbyte-identical Parquet, {name}: {same}")
     if args.json:

@@ -512,6 +512,19 @@ HELPERS: dict[str, Callable[[pd.DataFrame, ReleaseIndex], pd.Series]] = {
     "cluster_names_member": cluster_names_member,
 }
 
+# The columns each helper reads: a config whose other rules are all reused reads only these.
+HELPER_INPUTS: dict[str, tuple[str, ...]] = {
+    "dated_without_raw": ("published_date", "published_date_raw"),
+    "raw_without_date": ("published_date", "published_date_raw"),
+    "title_at_text_start": ("title", "text"),
+    "text_size": ("text",),
+    "text_is_nfc": ("text",),
+    "other_languages_well_formed": ("language", "other_languages"),
+    "id_split_count": ("id",),
+    "cluster_split_count": ("duplicate_cluster",),
+    "cluster_names_member": ("id", "duplicate_cluster"),
+}
+
 
 def add_helper_columns(
     frame: pd.DataFrame, rules: list[Rule], index: ReleaseIndex

@@ -14,6 +14,7 @@ import yaml
 from dataset.release.integrity import verify_checksums, write_checksums
 from dataset.schema import article_schema
 from dataset.validation.rules import (
+    HELPER_INPUTS,
     HELPERS,
     ReleaseIndex,
     Rule,
@@ -26,7 +27,7 @@ from dataset.validation.rules import (
     rule_parameters,
     structural_rules,
 )
-from dataset.validation.runner import clean_result, describe_schema_difference
+from dataset.validation.runner import SuiteRun, clean_result, describe_schema_difference
 
 AR_TEXT = "أعلنت وزارة الدفاع الأذربيجانية عن عملية عسكرية في كاراباخ.\n\nدعت الولايات المتحدة إلى وقف إطلاق النار."  # noqa: E501
 ZH_TEXT = "纳卡地区爆发冲突。\n\n亚美尼亚和阿塞拜疆互相指责对方首先开火。"
@@ -97,7 +98,7 @@ def run_rule(runner, rule: Rule, df: pd.DataFrame, config="vi", index=None):
     index = index or ReleaseIndex.from_frames({"train": df})
     with_helpers, _ = add_helper_columns(df, [rule], index)
     params = {**PARAMS, "config_language": config}
-    return runner.run("test.domain", [rule], with_helpers, config, "train", params)
+    return runner.run(SuiteRun("test.domain", [rule], params, config, "train"), with_helpers)
 
 
 @pytest.mark.parametrize(
@@ -182,9 +183,8 @@ def test_clean_rows_pass_every_domain_rule(runner, row):
     rules = [r for r in load_domain_rules().rules if r.applies_to(config)]
     df = frame([row])
     with_helpers, problems = add_helper_columns(df, rules, ReleaseIndex.from_frames({"train": df}))
-    outcome = runner.run(
-        "test.domain", rules, with_helpers, config, "train", {**PARAMS, "config_language": config}
-    )
+    params = {**PARAMS, "config_language": config}
+    outcome = runner.run(SuiteRun("test.domain", rules, params, config, "train"), with_helpers)
     assert problems == {}
     assert outcome.failures == []
     assert outcome.evaluated == len(rules)
@@ -201,9 +201,8 @@ def test_cross_split_rules_flag_an_id_and_a_cluster_in_two_splits(runner):
 
 def test_structural_suite_catches_duplicate_ids_and_bad_codes(runner):
     rows = [article(), article(), article(id="NOT-AN-ID", language="xx-bogus")]
-    outcome = runner.run(
-        "test.structural", structural_rules(), frame(rows), "vi", "train", STRUCTURAL_PARAMS
-    )
+    run = SuiteRun("test.structural", structural_rules(), STRUCTURAL_PARAMS, "vi", "train")
+    outcome = runner.run(run, frame(rows))
     failed = {f.expectation: f.unexpected_ids for f in outcome.failures}
     assert failed["id_unique"] == ["0123456789abcdef"]
     assert failed["id_pattern"] == ["NOT-AN-ID"]
@@ -212,9 +211,8 @@ def test_structural_suite_catches_duplicate_ids_and_bad_codes(runner):
 
 
 def test_structural_suite_passes_all_null_optional_columns_and_empty_lists(runner):
-    outcome = runner.run(
-        "test.structural", structural_rules(), frame([article()]), "vi", "t", STRUCTURAL_PARAMS
-    )
+    run = SuiteRun("test.structural", structural_rules(), STRUCTURAL_PARAMS, "vi", "t")
+    outcome = runner.run(run, frame([article()]))
     assert outcome.failures == []
 
 
@@ -223,7 +221,7 @@ def test_missing_column_is_reported_not_crashed(runner):
     rules = [domain_rule("published_date_raw_present_when_dated")]
     with_helpers, problems = add_helper_columns(df, rules, ReleaseIndex())
     assert "published_date_raw" in problems["dated_without_raw"]
-    outcome = runner.run("test.domain", rules, with_helpers, "vi", "train", PARAMS)
+    outcome = runner.run(SuiteRun("test.domain", rules, PARAMS, "vi", "train"), with_helpers)
     assert outcome.failed == 1
     assert "does not exist" in outcome.failures[0].description
 
@@ -399,3 +397,18 @@ def test_mostly_lets_a_quality_rule_pass_below_the_share(runner):
     item = outcome.result_json["results"][0]
     assert item["success"] and item["result"]["unexpected_count"] == 1
     assert outcome.failures == []
+
+
+@pytest.mark.parametrize("helper", sorted(HELPERS))
+def test_each_helper_reads_only_its_declared_input_columns(helper):
+    """A config that reads only the columns its rules read (HELPER_INPUTS) computes the same
+    helper values as one that reads every column."""
+    rows = [
+        article(),
+        article(id="0000000000000002", title="Xung đột", published_date_raw=None),
+        article(id="0000000000000003", text="纳卡地区爆发冲突。" * 5, other_languages=["vi"]),
+    ]
+    whole = frame(rows)
+    index = ReleaseIndex.from_frames({"train": whole})
+    narrow = whole[list(HELPER_INPUTS[helper])]
+    assert HELPERS[helper](narrow, index).tolist() == HELPERS[helper](whole, index).tolist()

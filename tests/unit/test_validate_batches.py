@@ -240,9 +240,9 @@ def test_all_config_runs_only_rules_it_cannot_reuse(clean_release, monkeypatch):
     ran: list[tuple[str, str, list[str]]] = []
     validate_frame = GreatExpectationsRunner.validate
 
-    def record(self, suite_name, rules, frame, config, split, params):
-        ran.append((config, suite_name, [r.name for r in rules]))
-        return validate_frame(self, suite_name, rules, frame, config, split, params)
+    def record(self, run, frame):
+        ran.append((run.config, run.suite, [r.name for r in run.rules]))
+        return validate_frame(self, run, frame)
 
     monkeypatch.setattr(GreatExpectationsRunner, "validate", record)
     run_suites(read_layout(clean_release), read_manifest(clean_release), 2)
@@ -347,3 +347,61 @@ def test_accounting_compares_the_manifest_counts_with_the_files(clean_release):
     assert "zh/train: 3 in the manifest, 2 rows in the files" in description
     assert "rejected 2, rows in rejects/rejects.parquet 1" in description
     assert check_accounting(layout, manifest) == []  # a manifest without counts: nothing to compare
+
+
+def release_missing_text(root: Path) -> Path:
+    """A shard without the wide ``text`` column beside shards that have it, and a failure."""
+    release = write_release(
+        root,
+        {
+            ("vi", "train"): [[row(1), row(2, title=" ")], [row(3), row(4)]],
+            ("zh", "train"): [[row(6, "zh"), row(7, "zh")]],
+        },
+    )
+    shard = release / "data" / "vi" / "train-00001-of-00002.parquet"
+    pq.write_table(pq.read_table(shard).drop_columns(["text"]), shard)
+    return release
+
+
+@pytest.mark.parametrize("batch_rows", [2, 1000])
+@pytest.mark.parametrize("make", ["clean", "broken", "missing_text"])
+def test_rules_given_only_their_columns_equal_rules_given_whole_frames(
+    tmp_path, clean_release, make, batch_rows
+):
+    """``narrow`` (each rule sees the columns it reads; `all` reads no text when it reuses the
+    text rules) changes no outcome and no result file, on clean and failing releases."""
+    release = {
+        "clean": lambda: clean_release,
+        "broken": lambda: broken_release(tmp_path / "broken"),
+        "missing_text": lambda: release_missing_text(tmp_path / "missing"),
+    }[make]()
+    layout, manifest = read_layout(release), read_manifest(release)
+    whole = run_suites(layout, manifest, batch_rows, narrow=False)
+    narrow = run_suites(layout, manifest, batch_rows, narrow=True)
+    assert [o.to_json() for o in narrow] == [o.to_json() for o in whole]
+    assert [o.result_json for o in narrow] == [o.result_json for o in whole]
+    if make != "clean":
+        assert sum(o.failed for o in whole) >= 2
+
+
+def test_bodies_go_only_to_the_rules_that_read_them(clean_release, monkeypatch):
+    seen: list[tuple[str, list[str], list[str], bool]] = []
+    validate_frame = GreatExpectationsRunner.validate
+
+    def record(self, run, frame):
+        texts = "text" in frame.columns and bool(frame["text"].notna().any())
+        seen.append((run.config, [r.name for r in run.rules], list(frame.columns), texts))
+        return validate_frame(self, run, frame)
+
+    monkeypatch.setattr(GreatExpectationsRunner, "validate", record)
+    run_suites(read_layout(clean_release), read_manifest(clean_release), 2)
+    with_texts = [(names, columns) for _, names, columns, texts in seen if texts]
+    assert with_texts and all(set(columns) == {"id", "text"} for _, columns in with_texts)
+    assert {"text_type", "text_paragraphs_well_formed", "text_has_no_control_characters"} <= {
+        name for names, _ in with_texts for name in names
+    }
+    # The table rule sees every declared column, the bodies as nulls of their type.
+    table = next(columns for _, names, columns, _ in seen if "columns_match_schema" in names)
+    assert "text" in table and "title" in table
+    # Every rule the `all` config runs again reads key columns: its batches hold no body.
+    assert not any("text" in columns for config, _, columns, _ in seen if config == "all")
