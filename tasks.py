@@ -46,10 +46,16 @@ def release() -> None:
     run(PY, "-m", "dataset", "build", *sys.argv[2:])
 
 
+# One pytest worker per core (at most 4: each holds a build's memory); a test file stays on one
+# worker, so a module's fixtures (a corpus, its reference builds) are built once. `-n 0` after
+# `test` runs in one process.
+PYTEST_PARALLEL = ("-n", "logical", "--maxprocesses", "4", "--dist", "loadfile")
+
+
 def test() -> None:
     ensure_venv("dev")
     run(PY, "-m", "ruff", "check", ".")
-    run(PY, "-m", "pytest", *sys.argv[2:])
+    run(PY, "-m", "pytest", *PYTEST_PARALLEL, *sys.argv[2:])
 
 
 COMMANDS = {"release": release, "test": test}

@@ -134,28 +134,21 @@ def read_yaml_list(path: Path) -> list[dict]:
     return yaml.safe_load(path.read_text(encoding="utf-8")) or []
 
 
-def main(argv: Sequence[str] | None = None) -> int:  # noqa: C901
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("realpages", type=Path, help="development set folder (raw/, gold.jsonl)")
-    parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
-    parser.add_argument("--seeds", type=Path, default=SEED_DIR)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--verbose", action="store_true", help="list misses and false hits")
-    args = parser.parse_args(argv)
+FIGURES_FILE = Path(__file__).resolve().parents[1] / "dataset" / "resources" / "entity_quality.json"
 
-    start = time.perf_counter()
-    entities.load_lexicon()
-    load_ms = (time.perf_counter() - start) * 1e3
-    meta = {row["file"]: row for row in read_jsonl(args.realpages / "gold.jsonl")}
-    labels = read_jsonl(args.gold)
-    raw_dir = args.realpages / "raw"
 
+def measure(realpages: Path, gold: Path = DEFAULT_GOLD, verbose: bool = False) -> dict:
+    """Mention precision/recall (overall, per type, per language) and event accuracy on the
+    hand-labelled pages, as the card shows them (``FIGURES_FILE``)."""
+    meta = {row["file"]: row for row in read_jsonl(realpages / "gold.jsonl")}
+    labels = read_jsonl(gold)
+    lexicon = entities.load_lexicon()
     by_type: dict[str, list] = {t: [] for t in entities.ENTITY_TYPES}
     by_lang: dict[str, list] = {}
-    pairs, exact, event_tp, event_found, event_gold = [], 0, Counter(), Counter(), Counter()
-    lexicon = entities.load_lexicon()
+    pairs, exact = [], 0
+    event_tp, event_found, event_gold = Counter(), Counter(), Counter()
     for label in labels:
-        text = (raw_dir / label["file"]).read_text(encoding="utf-8")
+        text = (realpages / "raw" / label["file"]).read_text(encoding="utf-8")
         page = meta[label["file"]]
         found = entities.find_entities(None, text)
         predicted = Counter({e["key"]: e["count"] for e in found})
@@ -169,33 +162,71 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: C901
         events = entities.find_events(found, text, page["language"], page["published_date"])
         gold_events = set(label["events"])
         exact += set(events) == gold_events
-        for key in events:
-            event_found[key] += 1
-            event_tp[key] += key in gold_events
-        for key in gold_events:
-            event_gold[key] += 1
-        if args.verbose and (predicted != truth or set(events) != gold_events):
-            missed = dict(truth - predicted)
-            extra = dict(predicted - truth)
-            print(f"{label['file']} [{page['language']}] missed {missed} extra {extra} "
-                  f"events {sorted(events)} gold {sorted(gold_events)}")
+        event_found.update(events)
+        event_tp.update(key for key in events if key in gold_events)
+        event_gold.update(gold_events)
+        if verbose and (predicted != truth or set(events) != gold_events):
+            print(f"{label['file']} [{page['language']}] missed {dict(truth - predicted)} "
+                  f"extra {dict(predicted - truth)} events {sorted(events)} "
+                  f"gold {sorted(gold_events)}")
 
-    tp, found_n, gold_n = score_mentions(pairs)
-    print(f"Entity mentions on {len(labels)} hand-labelled pages "
-          f"({len({meta[lab['file']]['language'] for lab in labels})} languages):")
-    print(line("all", tp, found_n, gold_n))
-    for kind, kind_pairs in by_type.items():
-        print(line(kind, *score_mentions(kind_pairs)))
+    def scores(group: Sequence[tuple[Counter, Counter]]) -> dict:
+        tp, found_n, gold_n = score_mentions(group)
+        return {"precision": round(ratio(tp, found_n), 3), "recall": round(ratio(tp, gold_n), 3),
+                "tp": tp, "found": found_n, "gold": gold_n, "pages": len(group)}
+
+    return {
+        "pages": len(labels),
+        "languages": len(by_lang),
+        "mentions": scores(pairs),
+        "mentions_by_type": {kind: scores(group) for kind, group in by_type.items()},
+        "mentions_by_language": {lang: scores(group) for lang, group in sorted(by_lang.items())},
+        "events": {"exact_set_accuracy": round(ratio(exact, len(labels)), 3), "exact": exact,
+                   "pages": len(labels)},
+        "events_by_key": {
+            key: {"precision": round(ratio(event_tp[key], event_found[key]), 3),
+                  "recall": round(ratio(event_tp[key], event_gold[key]), 3),
+                  "tp": event_tp[key], "found": event_found[key], "gold": event_gold[key]}
+            for key in sorted(event_gold.keys() | event_found.keys())
+        },
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("realpages", type=Path, help="development set folder (raw/, gold.jsonl)")
+    parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
+    parser.add_argument("--seeds", type=Path, default=SEED_DIR)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--verbose", action="store_true", help="list misses and false hits")
+    parser.add_argument("--write", action="store_true",
+                        help=f"store the figures the card shows in {FIGURES_FILE.name}")
+    args = parser.parse_args(argv)
+
+    start = time.perf_counter()
+    entities.load_lexicon()
+    load_ms = (time.perf_counter() - start) * 1e3
+    figures = measure(args.realpages, args.gold, args.verbose)
+    m = figures["mentions"]
+    print(f"Entity mentions on {figures['pages']} hand-labelled pages "
+          f"({figures['languages']} languages):")
+    print(line("all", m["tp"], m["found"], m["gold"]))
+    for kind, s in figures["mentions_by_type"].items():
+        print(line(kind, s["tp"], s["found"], s["gold"]))
     print("  per language:")
-    for lang in sorted(by_lang):
-        print("  " + line(lang, *score_mentions(by_lang[lang])))
+    for lang, s in figures["mentions_by_language"].items():
+        print("  " + line(lang, s["tp"], s["found"], s["gold"]))
+    e = figures["events"]
+    print(f"Events: exact-set accuracy {e['exact_set_accuracy']:.3f} ({e['exact']}/{e['pages']})")
+    for key, s in figures["events_by_key"].items():
+        print(f"  {key:<24} P {s['precision']:.3f} R {s['recall']:.3f} "
+              f"(tp {s['tp']}, found {s['found']}, gold {s['gold']})")
+    if args.write:
+        FIGURES_FILE.write_text(json.dumps(figures, indent=1, sort_keys=True) + "\n",
+                                encoding="utf-8")
+        print(f"wrote {FIGURES_FILE}")
 
-    print(f"Events: exact-set accuracy {ratio(exact, len(labels)):.3f} ({exact}/{len(labels)})")
-    for key in sorted(event_gold.keys() | event_found.keys()):
-        print(f"  {key:<24} P {ratio(event_tp[key], event_found[key]):.3f} "
-              f"R {ratio(event_tp[key], event_gold[key]):.3f} "
-              f"(tp {event_tp[key]}, found {event_found[key]}, gold {event_gold[key]})")
-
+    meta = {row["file"]: row for row in read_jsonl(args.realpages / "gold.jsonl")}
     publishers = [row["publisher"] for row in meta.values() if row.get("publisher")]
     known = [p for p in publishers if entities.normalize_outlet(p) is not None]
     print(f"Outlets: {len(known)}/{len(publishers)} labelled publishers normalized")
@@ -206,7 +237,7 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: C901
     print("\n".join(coverage()))
     print(f"Cost (CPU, best of {args.repeat} interleaved runs; lexicon load {load_ms:.0f} ms "
           "once per process):")
-    for name, folder in (("seeds", args.seeds), ("realpages", raw_dir)):
+    for name, folder in (("seeds", args.seeds), ("realpages", args.realpages / "raw")):
         print(cost_line(name, [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))],
                         args.repeat))
     return 0

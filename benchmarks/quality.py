@@ -20,7 +20,8 @@ Method
    ``dataset.build.document.parse_document`` in-process (the same code), and the page is flagged.
 3. Scoring, per page:
    - language, publisher: exact match (NFC, surrounding whitespace trimmed); a null gold must
-     give null.
+     give null. A gold publisher in the outlet registry is compared by its registry name, as the
+     release holds it.
    - title: the same, after NFC and whitespace trim.
    - published_date: ``found`` (equal), ``missed`` (gold date, none found), ``wrong`` (a
      different date), ``spurious`` (a date where the gold is null: the text does not state it
@@ -294,12 +295,23 @@ def predicted_furniture(
     return {by_index[i] for i in removed}, set(mapping), in_process
 
 
+def outlet_name(name: str | None) -> str | None:
+    """The outlet registry's name for ``name`` when it is registered, else ``name``."""
+    from dataset.build.entities import normalize_outlet
+
+    found = normalize_outlet(name)
+    return found[0] if found else name
+
+
 def score_page(gold: dict, raw: str, prediction: Prediction, reference_date: dt.date) -> PageScore:
     """Compare one page's prediction with its gold labels."""
     fields = {
         name: score_exact(gold[name], getattr(prediction, name))
-        for name in ("language", "title", "publisher")
+        for name in ("language", "title")
     }
+    # The release normalizes publishers to the outlet registry's names ("路透社" -> "Reuters");
+    # the gold spells them as in the text, so it is normalized the same way.
+    fields["publisher"] = score_exact(outlet_name(gold["publisher"]), prediction.publisher)
     date_outcome = score_date(gold["published_date"], prediction.published_date)
     fields["published_date"] = date_outcome in ("found", "null")
     page = PageScore(

@@ -39,6 +39,9 @@ class Extraction:
 
     ``text`` is the cleaned body (paragraphs joined by a blank line, NFC), "" when nothing is left.
     ``language``/``script`` are None when no language could be detected (then score is 0.0).
+    ``entities`` are ``(key, name, type, wikidata, count)`` tuples sorted by key and ``events``
+    sorted timeline keys (dataset.build.entities); ``publisher`` and ``credited_outlet`` are
+    normalized against the outlet registry and ``outlet_country`` is the registry's country.
     """
 
     title: str | None
@@ -50,6 +53,13 @@ class Extraction:
     language_score: float
     script: str | None
     other_languages: tuple[str, ...] = ()
+    entities: tuple[tuple[str, str, str, str | None, int], ...] = ()
+    events: tuple[str, ...] = ()
+    credited_outlet: str | None = None
+    outlet_country: str | None = None
+
+
+ENTITY_FIELDS = ("key", "name", "type", "wikidata", "count")
 
 
 @dataclass(frozen=True)
@@ -113,4 +123,8 @@ class Article:
             "url": self.source.url,
             "domain": self.source.domain,
             "scraped_at": self.source.scraped_at,
+            "entities": [dict(zip(ENTITY_FIELDS, e, strict=True)) for e in ex.entities],
+            "events": list(ex.events),
+            "credited_outlet": ex.credited_outlet,
+            "outlet_country": ex.outlet_country,
         }

@@ -7,7 +7,9 @@ validation suites. Nothing in the package restates a column name or type by hand
 
 from __future__ import annotations
 
+import copy
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +25,9 @@ ARROW_TYPES: dict[str, pa.DataType] = {
     "timestamp": pa.timestamp("us", tz="UTC"),
     "list<string>": pa.list_(pa.string()),
 }
+# Types of the fields of a ``list<struct>`` column.
+FIELD_ARROW_TYPES: dict[str, pa.DataType] = {"string": pa.string(), "int32": pa.int32()}
+STRUCT_LIST = "list<struct>"
 HF_DTYPES: dict[str, Any] = {
     "string": "string",
     "float32": "float32",
@@ -34,7 +39,11 @@ HF_DTYPES: dict[str, Any] = {
 
 @dataclass(frozen=True)
 class Column:
-    """One declared column: name, logical type, nullability, description and optional rules."""
+    """One declared column: name, logical type, nullability, description and optional rules.
+
+    A ``list<struct>`` column declares its record's ``fields`` (each a ``Column`` whose type is
+    a key of FIELD_ARROW_TYPES); other columns have none.
+    """
 
     name: str
     type: str
@@ -43,6 +52,24 @@ class Column:
     pattern: str | None = None
     minimum: float | None = None
     maximum: float | None = None
+    fields: tuple[Column, ...] = ()
+
+    def arrow_type(self) -> pa.DataType:
+        """The Arrow type: a list of structs for ``list<struct>``, else ARROW_TYPES."""
+        if self.type == STRUCT_LIST:
+            return pa.list_(pa.struct([
+                pa.field(f.name, FIELD_ARROW_TYPES[f.type], nullable=f.nullable)
+                for f in self.fields
+            ]))
+        return ARROW_TYPES[self.type]
+
+    def hf_feature(self) -> dict[str, Any]:
+        """This column's entry of the card's ``dataset_info.features``."""
+        if self.type == STRUCT_LIST:
+            return {"name": self.name,
+                    "list": [{"name": f.name, "dtype": f.type} for f in self.fields]}
+        # A copy: datasets' Features._from_yaml_list pops keys from the dicts it is given.
+        return {"name": self.name, "dtype": copy.deepcopy(HF_DTYPES[self.type])}
 
 
 @dataclass(frozen=True)
@@ -72,12 +99,12 @@ class TableSchema:
     def to_pyarrow(self) -> pa.Schema:
         """The explicit Arrow schema (``string``, never ``large_string``) with nullability."""
         return pa.schema(
-            [pa.field(c.name, ARROW_TYPES[c.type], nullable=c.nullable) for c in self.columns]
+            [pa.field(c.name, c.arrow_type(), nullable=c.nullable) for c in self.columns]
         )
 
     def to_hf_features(self) -> list[dict[str, Any]]:
         """The ``dataset_info.features`` list of the card, in column order."""
-        return [{"name": c.name, "dtype": HF_DTYPES[c.type]} for c in self.columns]
+        return [c.hf_feature() for c in self.columns]
 
 
 @functools.cache
@@ -103,10 +130,17 @@ def load_table_schema(name: str) -> TableSchema:
         raise ValueError(f"{path}: missing key {exc}") from None
 
 
-def _parse_column(raw: dict[str, Any]) -> Column:
-    if raw["type"] not in ARROW_TYPES:
+def _parse_column(
+    raw: dict[str, Any], valid: Iterable[str] = (*ARROW_TYPES, STRUCT_LIST)
+) -> Column:
+    if raw["type"] not in valid:
         raise ValueError(
-            f"column {raw['name']!r}: unknown type {raw['type']!r}; valid: {sorted(ARROW_TYPES)}"
+            f"column {raw['name']!r}: unknown type {raw['type']!r}; valid: {sorted(valid)}"
+        )
+    fields = tuple(_parse_column(f, FIELD_ARROW_TYPES) for f in raw.get("fields") or ())
+    if (raw["type"] == STRUCT_LIST) != bool(fields):
+        raise ValueError(
+            f"column {raw['name']!r}: `fields` is required for {STRUCT_LIST} and only for it"
         )
     return Column(
         name=raw["name"],
@@ -116,6 +150,7 @@ def _parse_column(raw: dict[str, Any]) -> Column:
         pattern=raw.get("pattern"),
         minimum=raw.get("minimum"),
         maximum=raw.get("maximum"),
+        fields=fields,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -36,11 +37,51 @@ def run_cli(
     return result
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_cache_home(tmp_path_factory) -> Path:
+    """Builds run by the tests cache per-document results in a folder of this session (of this
+    xdist worker), never in the user's ~/.cache: parallel workers do not share one SQLite file,
+    and a user's cache cannot change what a test sees."""
+    home = tmp_path_factory.mktemp("xdg-cache")
+    previous = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(home)
+    yield home
+    if previous is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = previous
+
+
+def shared_temp_root(tmp_path_factory) -> Path:
+    """The session's temporary folder, the same for every xdist worker of one run."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@contextlib.contextmanager
+def exclusive_lock(path: Path):
+    """Hold an exclusive lock on ``path`` (created if missing) across processes."""
+    import fcntl
+
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="session")
 def seed_release(tmp_path_factory) -> Path:
-    """A release built from the embedded seed corpus with default settings (do not modify it)."""
-    out = tmp_path_factory.mktemp("seed") / "release"
-    run_cli("build", "--out", str(out), "--no-progress")
+    """A release built from the embedded seed corpus with default settings (do not modify it).
+
+    Built once per run: under pytest-xdist the first worker that needs it builds it and the
+    others wait for it and read the same folder."""
+    root = shared_temp_root(tmp_path_factory)
+    out = root / "seed" / "release"
+    with exclusive_lock(root / "seed.lock"):
+        if not (out / "build_manifest.json").is_file():  # published atomically, complete
+            run_cli("build", "--out", str(out), "--no-progress")
     return out
 
 

@@ -11,6 +11,7 @@ The steps, in order, live in their own modules:
 4. boilerplate      dataset.build.clean.remove_boilerplate body + captions, furniture removed
 5. languages        dataset.build.language.detect_languages language, score, script, other languages
 6. join body        dataset.build.clean.join_body         body paragraphs joined by a blank line
+7. annotate         dataset.build.entities.annotate       entities, events, outlets (registry)
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from dataset.build.clean import join_body, normalize_text, remove_boilerplate, split_lines
+from dataset.build.entities import annotate
 from dataset.build.language import LanguageResult, detect_languages_many
 from dataset.build.metadata import Metadata, extract_metadata
 from dataset.records import Extraction
@@ -57,14 +59,21 @@ def parse_documents(
 
 def make_extraction(meta: Metadata, body: str, languages: LanguageResult) -> Extraction:
     """Assemble the fields of one document; without a body there is no language."""
+    language = languages.language if body else None
+    found = annotate(meta.title, body, language, meta.published_date, meta.publisher,
+                     meta.credited_outlet)
     return Extraction(
         title=meta.title,
         text=body,
         published_date=meta.published_date,
         published_date_raw=meta.published_date_raw,
-        publisher=meta.publisher,
-        language=languages.language if body else None,
+        publisher=found.publisher,
+        language=language,
         language_score=languages.language_score if body else 0.0,
         script=languages.script if body else None,
         other_languages=languages.other_languages if body else (),
+        entities=found.entities,
+        events=found.events,
+        credited_outlet=found.credited_outlet,
+        outlet_country=found.outlet_country,
     )

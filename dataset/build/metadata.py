@@ -55,22 +55,24 @@ Published date
     Dates before 1988-02-20 (``dataset.config.EARLIEST_PUBLISHED_DATE``, shared with validation)
     or after the reference date (the build's ``reference_date``, today by default) are rejected.
     Relative words ("today", "اليوم الثلاثاء") are never dates.
-Publisher (the outlet that authored the article, when the document names it), first found of
-    1. An outlet credited beside the date or in the byline: a name glued to or repeated beside
-       the date ("Báo Quốc TếBáo Quốc Tế20/09/2023" -> "Báo Quốc Tế"), a domain there, a
-       byline formula ("by Name for X", "von Name in X vom"), or an inline "Source: X".
-    2. A dateline credit in the lead: "City, date (X).-", "(X) -", "CITY, date – X.".
-    3. A masthead line in the header before the title: a domain-like name ("Vietnam.vn - Nền
-       tảng quảng bá Việt Nam" -> "Vietnam.vn"), a "Site - tagline" line, or a short name
-       line with a publication word ("Eddiba Sports") or in capitals (any script; not a media
-       label such as "VIDEO" or a language switch such as "EN"); then a site prefix of the
-       headline line ("Example网|...").
-    4. A self-credit formula with a domain-like name ("Example.az xəbər verir") or a formula
-       only a site uses of itself ("本文系X独家稿件").
-    5. A domain at the end of the headline line, a "Source: X" credit among the last lines (one
-       name: not a list of sources, not a photo credit), a sign-off among the last lines
-       ("EXAMPLE.", '"The Example Times"'), a capitalised domain on a line of its own.
-    An aggregator's masthead therefore loses to the original outlet named in its byline.
+Publisher and credited outlet (the development set's labelling rules: the site that names
+    itself is the publisher; an outlet it credits is the credited outlet)
+    The site naming itself, first found of: a masthead line in the header before the title (a
+    domain-like name, "Vietnam.vn - Nền tảng quảng bá Việt Nam" -> "Vietnam.vn", a "Site -
+    tagline" line, or a short name line with a publication word ("Eddiba Sports") or in
+    capitals, any script; not a media label such as "VIDEO" or a language switch such as
+    "EN"); a site prefix of the headline line ("Example网|..."); a self-credit formula with a
+    domain-like name ("Example.az xəbər verir") or one only a site uses of itself ("本文系X独家
+    稿件"); a domain at the end of the headline line; a sign-off among the last lines
+    ("EXAMPLE.", '"The Example Times"'); a capitalised domain on a line of its own.
+    The credited outlet, first found of: a name beside the date or in the byline ("Báo Quốc
+    TếBáo Quốc Tế20/09/2023" -> "Báo Quốc Tế", a domain there, "by Name for X", "von Name in X
+    vom", an inline "Source: X"); a dateline credit in the lead ("City, date (X).-", "(X) -",
+    "CITY, date – X."); a wire dateline ("新华社巴库9月20日电", lexicon ``wire_dateline``); a
+    "Source: X" line among the last lines (one name: not a list of sources, not a photo credit).
+    ``publisher`` is the site when the page names itself, else the credited outlet; an
+    aggregator's masthead therefore wins over the original outlet its byline credits, which
+    stays in ``credited_outlet``.
     Outlets mentioned in body prose ("Al Jazeera reported", "TASS reports") are never used.
 """
 
@@ -337,6 +339,27 @@ DATELINE_DASH_CREDIT = re.compile(
 )
 
 
+def wire_dateline_pattern(formula: str) -> str:
+    """Return one ``wire_dateline`` formula as a regex anchored at the line start.
+
+    The outlet is group ``outlet``: a short name ending in an agency word ("新华社北京9月20日电").
+    """
+    agency = phrase_alternation(PHRASES["agency_words"]) or r"(?!)"
+    slots = {
+        "{outlet}": rf"(?P<outlet>[^\W\d_]{{0,10}}?(?:{agency}))",
+        "{place}": r"[^\W\d_]{0,10}?",
+        "{date}": r"(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日",
+    }
+    pattern = re.escape(formula)
+    for slot, regex in slots.items():
+        pattern = pattern.replace(re.escape(slot), regex)
+    return pattern
+
+
+# "新华社巴库9月20日电": a wire agency's dateline, the first thing in the lead.
+WIRE_DATELINES = tuple(re.compile("^" + wire_dateline_pattern(f)) for f in PHRASES["wire_dateline"])
+
+
 def self_credit_pattern(formula: str) -> tuple[tuple[str, ...], re.Pattern[str]]:
     """(the formula's literal words, casefolded; its regex).
 
@@ -391,6 +414,7 @@ class Metadata:
     published_date_raw: str | None = None
     publisher: str | None = None
     header_lines: frozenset[int] = frozenset()
+    credited_outlet: str | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -701,6 +725,13 @@ def find_byline_outlet(line: str, match: DateMatch) -> str | None:
     return credit_name(credit["name"]) if credit else None
 
 
+def find_inline_credit(line: str, match: DateMatch) -> str | None:
+    """The outlet an inline "Source: X" beside the date credits ("2023-9-26 来源 : X")."""
+    rest = (line[: match.start] + " " + line[match.end :]).strip(SEPARATORS)
+    credit = INLINE_SOURCE_CREDIT.search(rest)
+    return credit_name(credit["name"]) if credit else None
+
+
 def find_byline_formula_outlet(byline: str) -> str | None:
     """The outlet a byline names through a lexicon formula ("By Name for Example News")."""
     outlet = BYLINE_OUTLET.search(byline)
@@ -741,6 +772,16 @@ def find_dateline_credit(lines: Sequence[str], start: int) -> str | None:
         name = credit_name(credit["name"]) if credit else None
         if name and not any(word[0].islower() for word in name.split()):
             return name
+    return None
+
+
+def find_wire_dateline(lines: Sequence[str], start: int) -> str | None:
+    """The wire agency whose dateline opens the lead ("新华社巴库9月20日电（记者 X）...")."""
+    for line in lines[start : start + DATELINE_WINDOW]:
+        head = line.lstrip("（(【[ ")
+        for pattern in WIRE_DATELINES:
+            if credit := pattern.match(head):
+                return credit.group("outlet")
     return None
 
 
@@ -984,12 +1025,13 @@ def extract_metadata(lines: Sequence[str], today: dt.date | None = None) -> Meta
     consumed |= {i for i in header if is_breadcrumb(lines[i])}
 
     dated = (0, stamp) if stamp is not None else find_published_date(lines, today)
-    byline_outlet = None
+    byline_outlet = inline_credit = None
     if dated is not None and stamp is None:
         date_index, date_match = dated
         if is_date_line(lines[date_index], date_match):
             consumed.add(date_index)
         byline_outlet = find_byline_outlet(lines[date_index], date_match)
+        inline_credit = find_inline_credit(lines[date_index], date_match)
 
     mastheads = {
         i: name
@@ -1009,23 +1051,32 @@ def extract_metadata(lines: Sequence[str], today: dt.date | None = None) -> Meta
 
     body_start = title_index + 1 if title_index is not None else 0
     site_prefix = split_site_prefix(lines[title_index]) if title_index is not None else None
-    publisher = (
+    if inline_credit and byline_outlet and inline_credit != byline_outlet:
+        site_beside_date, byline_outlet = byline_outlet, inline_credit  # "date · site · Source: X"
+    else:
+        site_beside_date = None
+    credited = (
         byline_outlet
         or find_dateline_credit(lines, body_start)
-        or masthead
+        or find_wire_dateline(lines, body_start)
+        or find_source_credit(lines)
+    )
+    site = (
+        masthead
         or (site_prefix[0] if site_prefix else None)
         or find_self_credit(lines, body_start)
         or find_title_domain(title)
-        or find_source_credit(lines)
         or find_sign_off(lines)
         or find_footer_domain(lines)
+        or site_beside_date
     )
     return Metadata(
         title=title or None,
         published_date=dated[1].date if dated else None,
         published_date_raw=dated[1].raw if dated else None,
-        publisher=publisher,
+        publisher=site or credited,
         header_lines=frozenset(consumed),
+        credited_outlet=credited,
     )
 
 

@@ -41,6 +41,8 @@ PHRASE_FIELDS = (
     "short_year_prefixes",
     "byline_outlet",
     "media_labels",
+    "wire_dateline",
+    "agency_words",
 )
 OTHER_FIELDS = ("language", "cldr", "dateparser", "months", "month_stems", "jalali")
 MONTH_KEYS = (
@@ -109,6 +111,12 @@ def read_metadata_file(path: Path) -> dict:
         raise ConfigError(f"{path}: every 'self_credit' formula holds {{name}} or {{outlet}}")
     if "byline_outlet" in data and not all("{outlet}" in f for f in data["byline_outlet"]):
         raise ConfigError(f"{path}: every 'byline_outlet' formula holds {{outlet}}")
+    if "wire_dateline" in data and not all(
+        f.startswith("{outlet}") and "{date}" in f for f in data["wire_dateline"]
+    ):
+        raise ConfigError(
+            f"{path}: every 'wire_dateline' formula starts with {{outlet}} and holds {{date}}"
+        )
     return data
 
 

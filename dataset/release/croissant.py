@@ -30,7 +30,7 @@ from dataset.release.citation import to_bibtex
 from dataset.release.facts import ReleaseFacts
 from dataset.release.integrity import sha256_file
 from dataset.release.prose import render_string
-from dataset.schema import TableSchema, article_schema, reject_schema
+from dataset.schema import Column, TableSchema, article_schema, reject_schema
 
 CROISSANT_NAME = "croissant.json"
 CONFORMS_TO = ["http://mlcommons.org/croissant/1.1", "http://mlcommons.org/croissant/RAI/1.0"]
@@ -65,6 +65,7 @@ DATA_TYPES = {
     "date32": "sc:Date",
     "timestamp": "sc:DateTime",
     "list<string>": "sc:Text",
+    "int32": "sc:Integer",
 }
 SPLIT_URLS = {
     "train": "cr:TrainingSplit",
@@ -208,6 +209,40 @@ def splits_record_set(splits: list[str]) -> dict[str, Any]:
     }
 
 
+def column_field(column: Column, record_set: str, source: dict[str, Any]) -> dict[str, Any]:
+    """The ``cr:Field`` of one declared column; a ``list<struct>`` column is an array field
+    whose ``subField``s are its record's fields, each read from the column by ``jsonPath``."""
+    entry: dict[str, Any] = {
+        "@type": "cr:Field",
+        "@id": f"{record_set}/{column.name}",
+        "name": column.name,
+        "description": column.description,
+        "source": {**source, "extract": {"column": column.name}},
+    }
+    if column.fields:
+        entry["subField"] = [
+            {
+                "@type": "cr:Field",
+                "@id": f"{record_set}/{column.name}/{sub.name}",
+                "name": sub.name,
+                "description": sub.description,
+                "dataType": DATA_TYPES[sub.type],
+                "source": {
+                    **source,
+                    "extract": {"column": column.name},
+                    "transform": {"jsonPath": sub.name},
+                },
+            }
+            for sub in column.fields
+        ]
+    else:
+        entry["dataType"] = DATA_TYPES[column.type]
+    if column.type.startswith("list<"):
+        entry["isArray"] = True
+        entry["arrayShape"] = "-1"
+    return entry
+
+
 def table_record_set(
     schema: TableSchema, name: str, source: dict[str, Any], split_description: str | None
 ) -> dict[str, Any]:
@@ -219,18 +254,7 @@ def table_record_set(
     """
     fields = []
     for column in schema.columns:
-        entry = {
-            "@type": "cr:Field",
-            "@id": f"{name}/{column.name}",
-            "name": column.name,
-            "description": column.description,
-            "dataType": DATA_TYPES[column.type],
-            "source": {**source, "extract": {"column": column.name}},
-        }
-        if column.type.startswith("list<"):
-            entry["isArray"] = True
-            entry["arrayShape"] = "-1"
-        fields.append(entry)
+        fields.append(column_field(column, name, source))
     if split_description is not None:
         fields.append(
             {
@@ -277,6 +301,7 @@ def croissant_problems(document: dict[str, Any]) -> list[str]:
     problems += [f"unknown RAI key {k!r} (known: {', '.join(RAI_KEYS)})" for k in unknown]
     for record_set in document.get("recordSet", []):
         for entry in record_set.get("field", []):
-            if not entry.get("dataType"):
-                problems.append(f"field {entry.get('@id')} has no dataType")
+            for leaf in entry.get("subField") or [entry]:
+                if not leaf.get("dataType"):
+                    problems.append(f"field {leaf.get('@id')} has no dataType")
     return problems

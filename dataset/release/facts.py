@@ -415,6 +415,16 @@ class ReleaseFacts:
         """The extraction's figures on the development set (dataset/resources/)."""
         return quality_facts(load_figures())
 
+    @functools.cached_property
+    def entities_section(self) -> str:
+        """Return the Markdown of the section on entities, events and outlet countries.
+
+        One table a language (dataset.release.card_entities, issue 19).
+        """
+        from dataset.release.card_entities import entities_section
+
+        return entities_section(self.layout)
+
 
 def example_row(layout: ReleaseLayout) -> dict[str, Any] | None:
     """A real row of the release, as a dict of its columns; None for an empty release.

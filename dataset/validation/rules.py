@@ -59,6 +59,7 @@ GE_VALUE_TYPES = {
     "date32": "date",
     "timestamp": "datetime",
     "list<string>": "list",
+    "list<struct>": "list",
 }
 # Special-purpose ISO 639 codes that are never the language of an article body.
 NON_LANGUAGE_CODES = frozenset({"mis", "mul", "und", "zxx"})
@@ -500,6 +501,47 @@ def cluster_names_member(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
     return pd.Series(named & in_order, index=frame.index, dtype=bool)
 
 
+def entities_in_gazetteer(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
+    """Return True where every entity of the row is a gazetteer entry as the gazetteer states it.
+
+    That is key, name, type and Wikidata id as in the gazetteer, mentioned at least once, listed
+    once and in key order.
+    """
+    from dataset.build.entities import load_lexicon
+
+    entries = load_lexicon().entries
+
+    def known(items: Any) -> bool:
+        items = list(items) if items is not None else []
+        keys = [item["key"] for item in items]
+        if keys != sorted(set(keys)):
+            return False
+        for item in items:
+            entry = entries.get(item["key"])
+            if entry is None or (item["name"], item["type"], item["wikidata"]) != (
+                entry.name, entry.type, entry.wikidata
+            ):
+                return False
+            if item["count"] is None or item["count"] < 1:
+                return False
+        return True
+
+    return pd.Series([known(v) for v in _column(frame, "entities")], index=frame.index, dtype=bool)
+
+
+def events_in_timeline(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
+    """True when every event key of the row is a key of the timeline, listed once, sorted."""
+    from dataset.build.entities import load_lexicon
+
+    timeline = load_lexicon().events
+
+    def known(keys: Any) -> bool:
+        keys = list(keys) if keys is not None else []
+        return keys == sorted(set(keys)) and all(key in timeline for key in keys)
+
+    return pd.Series([known(v) for v in _column(frame, "events")], index=frame.index, dtype=bool)
+
+
 HELPERS: dict[str, Callable[[pd.DataFrame, ReleaseIndex], pd.Series]] = {
     "dated_without_raw": dated_without_raw,
     "raw_without_date": raw_without_date,
@@ -510,6 +552,8 @@ HELPERS: dict[str, Callable[[pd.DataFrame, ReleaseIndex], pd.Series]] = {
     "id_split_count": id_split_count,
     "cluster_split_count": cluster_split_count,
     "cluster_names_member": cluster_names_member,
+    "entities_in_gazetteer": entities_in_gazetteer,
+    "events_in_timeline": events_in_timeline,
 }
 
 # The columns each helper reads: a config whose other rules are all reused reads only these.

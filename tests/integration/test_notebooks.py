@@ -83,7 +83,10 @@ def test_notebook_runs_from_notebooks_with_a_release_path_relative_to_the_root(
         for output in cell.outputs
         if "image/png" in output.get("data", {})
     ]
-    assert len(figures) >= (3 if name == "explore.ipynb" else 2)
+    assert len(figures) >= (5 if name == "explore.ipynb" else 2)
+    if name == "explore.ipynb":  # the events timeline and the map of place mentions (issue 19)
+        assert "5 of 5 articles report at least one timeline event" in text
+        assert "places with coordinates mentioned" in text
     assert os.environ["KN_RELEASE"] == "release"
 
 

@@ -31,6 +31,8 @@ def article(
         "duplicate_cluster": id_,
         "source_file": f"{id_}.txt",
         "raw_sha256": "0" * 64,
+        "entities": [],
+        "events": [],
     }
     row.update(overrides)
     return row

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 
@@ -194,8 +195,12 @@ def test_verified_fields_name_their_source() -> None:
     lexicon = load_lexicon()
     for filename in ("places.yaml", "people.yaml", "organizations.yaml"):
         for raw in yaml.safe_load((LEXICON_DIR / "gazetteer" / filename).read_text("utf-8")):
-            if raw.get("coordinates") or raw.get("wikidata"):
+            if raw.get("coordinates"):
                 assert str(raw.get("source", "")).count("http") >= 1, raw["key"]
+            if raw.get("wikidata"):  # a page address, or a stored repository file at a commit
+                where = str(raw.get("wikidata_source") or raw.get("source") or "")
+                assert "http" in where or re.search(r"commit [0-9a-f]{40}", where), raw["key"]
+                assert re.fullmatch(r"Q[1-9][0-9]*", raw["wikidata"]), raw["key"]
             if raw.get("coordinates") is None and raw["type"] == "place":
                 assert raw.get("note"), f"{raw['key']}: say why there are no coordinates"
     places = [e for e in lexicon.entries.values() if e.coordinates]

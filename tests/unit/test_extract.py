@@ -360,13 +360,14 @@ def test_find_masthead_rejects(line):
     assert find_masthead(line) is None
 
 
-def test_byline_outlet_beats_aggregator_masthead():
+def test_aggregator_masthead_is_publisher_and_byline_outlet_is_credited():
     text = (
         "Vietnam.vn - Nền tảng quảng bá Việt Nam\n\nLe président pose des conditions ?\n\n"
         f"Báo Quốc TếBáo Quốc Tế20/09/2023\n\n{PROSE}"
     )
     meta = extract_metadata(lines_of(text), TODAY)
-    assert meta.publisher == "Báo Quốc Tế"
+    assert meta.publisher == "Vietnam.vn"
+    assert meta.credited_outlet == "Báo Quốc Tế"
     assert meta.published_date_raw == "20/09/2023"
     assert meta.header_lines == frozenset({0, 1, 2})
 

@@ -43,6 +43,18 @@ def test_metadata_matches_annotation(seed, extractions):
 
 
 @pytest.mark.parametrize("seed", _params())
+def test_entities_events_and_outlets_match_annotation(seed, extractions):
+    ex = extractions[seed["file"]]
+    keys = [entity[0] for entity in ex.entities]
+    assert keys == sorted(set(keys))
+    assert set(seed["entities_include"]) <= set(keys)
+    assert all(entity[4] >= 1 for entity in ex.entities)
+    assert set(seed["events_reported"]) <= set(ex.events)
+    assert ex.credited_outlet == seed["credited_outlet"]
+    assert ex.outlet_country == seed["outlet_country"]
+
+
+@pytest.mark.parametrize("seed", _params())
 def test_language_matches_annotation(seed, extractions):
     ex = extractions[seed["file"]]
     assert ex.language == seed["language"]

@@ -28,7 +28,31 @@ def test_nullability_follows_declaration():
         "url",
         "domain",
         "scraped_at",
+        "credited_outlet",
+        "outlet_country",
     }
+
+
+def test_entities_is_a_list_of_declared_records():
+    table = article_schema()
+    column = table.column("entities")
+    assert [f.name for f in column.fields] == ["key", "name", "type", "wikidata", "count"]
+    item = table.to_pyarrow().field("entities").type.value_type
+    assert item.field("count").type == pa.int32() and not item.field("count").nullable
+    assert item.field("wikidata").nullable and not item.field("key").nullable
+    assert {"name": "events", "dtype": {"list": "string"}} in table.to_hf_features()
+    assert table.schema_version == "1.2.0"
+
+
+def test_struct_fields_are_required_exactly_for_list_of_struct():
+    from dataset.schema import _parse_column
+
+    with pytest.raises(ValueError, match="fields"):
+        _parse_column({"name": "x", "type": "list<struct>", "nullable": False, "description": "d"})
+    with pytest.raises(ValueError, match="unknown type"):
+        _parse_column({"name": "x", "type": "list<struct>", "nullable": False, "description": "d",
+                       "fields": [{"name": "y", "type": "date32", "nullable": True,
+                                   "description": "d"}]})
 
 
 def test_scraped_at_is_a_utc_timestamp_everywhere():

@@ -56,9 +56,23 @@ def article(**overrides) -> dict:
         "duplicate_cluster": "0123456789abcdef",
         "source_file": "vi.txt",
         "raw_sha256": "a" * 64,
+        "entities": [],
+        "events": [],
     }
     row.update(overrides)
     return row
+
+
+def entity(key: str, name: str, kind: str, wikidata: str | None, count: int) -> dict:
+    return {"key": key, "name": name, "type": kind, "wikidata": wikidata, "count": count}
+
+
+def known_entity(key: str, count: int) -> dict:
+    """An entity as the gazetteer states it, with ``count`` mentions."""
+    from dataset.build.entities import entry
+
+    found = entry(key)
+    return entity(key, found.name, found.type, found.wikidata, count)
 
 
 def frame(rows: list[dict]) -> pd.DataFrame:
@@ -144,6 +158,31 @@ def run_rule(runner, rule: Rule, df: pd.DataFrame, config="vi", index=None):
             id="self-in-others",
         ),
         pytest.param("language_matches_config", article(language="fr"), id="wrong-config"),
+        pytest.param(
+            "entities_in_gazetteer",
+            article(entities=[entity("place:atlantis", "Atlantis", "place", None, 1)]),
+            id="unknown-entity",
+        ),
+        pytest.param(
+            "entities_in_gazetteer",
+            article(entities=[known_entity("place:baku", 0)]),
+            id="zero-count",
+        ),
+        pytest.param(
+            "entities_in_gazetteer",
+            article(entities=[entity("place:baku", "Bakou", "place", None, 2)]),
+            id="name-not-the-gazetteer's",
+        ),
+        pytest.param(
+            "entities_in_gazetteer",
+            article(entities=[known_entity("place:baku", 1)] * 2),
+            id="listed-twice",
+        ),
+        pytest.param("events_in_timeline", article(events=["2099-war"]), id="unknown-event"),
+        pytest.param(
+            "events_in_timeline", article(events=["2020-war", "2016-april-war"]), id="unsorted"
+        ),
+        pytest.param("credited_outlet_trimmed", article(credited_outlet=" EFE"), id="credit-space"),
         pytest.param("text_size_typical", article(text=VI_TEXT), id="brief"),
         pytest.param("language_score_mostly_confident", article(language_score=0.6), id="hesitant"),
     ],
@@ -173,6 +212,10 @@ def test_domain_rule_flags_the_bad_row_by_id(runner, rule, bad):
                 published_date_raw="27/09/2020",
                 publisher="VnExpress",
                 other_languages=["fr"],
+                entities=[known_entity("place:baku", 2), known_entity("place:stepanakert", 1)],
+                events=["2020-war"],
+                credited_outlet="Agencia EFE",
+                outlet_country="ES",
             ),
             id="all-fields",
         ),
