@@ -210,8 +210,11 @@ def splits_record_set(splits: list[str]) -> dict[str, Any]:
 
 
 def column_field(column: Column, record_set: str, source: dict[str, Any]) -> dict[str, Any]:
-    """The ``cr:Field`` of one declared column; a ``list<struct>`` column is an array field
-    whose ``subField``s are its record's fields, each read from the column by ``jsonPath``."""
+    """The ``cr:Field`` of one declared column of record set ``record_set``, read from ``source``.
+
+    A ``list<struct>`` column is an array field whose ``subField``s are its record's fields,
+    each read from the column by ``jsonPath``.
+    """
     entry: dict[str, Any] = {
         "@type": "cr:Field",
         "@id": f"{record_set}/{column.name}",
