@@ -1,9 +1,9 @@
-"""Text normalization and boilerplate removal for one document.
+r"""Text normalization and boilerplate removal for one document.
 
 Contracts
 ---------
 ``normalize_text(text) -> str``
-    NFC text, mojibake repaired (ftfy, only when the text shows its signature), "\\n" as the only
+    NFC text, mojibake repaired (ftfy, only when the text shows its signature), "\n" as the only
     line break, no control / zero-width / bidi characters, and every run of spaces (including
     NBSP and other Unicode spaces) inside a line collapsed to one ASCII space. Never raises.
 ``split_lines(text) -> list[str]``
@@ -284,8 +284,10 @@ def is_latin_phrase(phrase: str) -> bool:
 
 
 def alternation(phrases: Iterable[str]) -> str:
-    """A regex alternation of the literal phrases, longest first (so "tags" beats "tag");
-    a pattern that never matches when there are none (an empty table removes nothing)."""
+    """A regex alternation of the literal phrases, longest first (so "tags" beats "tag").
+
+    With no phrases, a pattern that never matches (an empty table removes nothing).
+    """
     ordered = sorted(set(phrases), key=lambda p: (-len(p), p))
     return "|".join(re.escape(p) for p in ordered) if ordered else "(?!)"
 
@@ -294,7 +296,7 @@ LEXICON = load_furniture_lexicon()
 
 
 def load_stoplists(names: Iterable[str]) -> dict[str, frozenset[str]]:
-    """jusText's stop-word lists by name, lower-cased as jusText does.
+    """The stop-word lists of jusText, by name, lower-cased as jusText does.
 
     Read from the data files of the installed ``justext`` package without importing it (its
     import pulls in lxml, which this package does not use). Raises ConfigError naming the list
@@ -319,8 +321,10 @@ STOPLIST_VALUES = tuple(STOPLISTS.values())
 
 
 def index_stoplists(stoplists: Sequence[frozenset[str]]) -> dict[str, tuple[int, ...]]:
-    """word -> the positions of the lists that hold it: a document's hits per list are then
-    counted in one pass over its words."""
+    """An index ``word -> positions of the lists that hold it`` over ``stoplists``.
+
+    With it, a document's hits per list are counted in one pass over its words.
+    """
     index: dict[str, tuple[int, ...]] = {}
     for number, words in enumerate(stoplists):
         for word in words:
@@ -701,8 +705,10 @@ def is_notice(line: str) -> bool:
 
 
 def choose_stoplist(lines: Sequence[str]) -> frozenset[str] | None:
-    """The stop list with the most hits in the document's first STOPLIST_SAMPLE_CHARS
-    characters, or None under STOPLIST_MIN_HITS hits (ties: the first list in lexicon order)."""
+    """The stop list with the most hits in the document's first STOPLIST_SAMPLE_CHARS characters.
+
+    None under STOPLIST_MIN_HITS hits; on a tie, the first list in lexicon order.
+    """
     words = " ".join(lines)[:STOPLIST_SAMPLE_CHARS].lower().split()
     hits = Counter(chain.from_iterable(map(STOPLIST_INDEX.get, words, repeat(()))))
     if not hits:
@@ -712,7 +718,7 @@ def choose_stoplist(lines: Sequence[str]) -> frozenset[str] | None:
 
 
 def stopword_density(line: str, stoplist: frozenset[str] | None) -> float | None:
-    """jusText's stop-word density: the share of whitespace-separated words in the stop list.
+    """Stop-word density as jusText has it: the share of whitespace-separated words in the list.
 
     Lines written without spaces (Han, kana) are never measured by a word list: one holding
     kana is measured by its share of hiragana among its letters (Japanese function words are
@@ -737,6 +743,7 @@ class StopwordDensity:
         self._stoplist: frozenset[str] | None = None
 
     def __call__(self, line: str) -> float | None:
+        """The density of ``line`` (``stopword_density``) with the document's stop list."""
         if not self._chosen:
             self._stoplist = choose_stoplist(self._lines)
             self._chosen = True
@@ -832,8 +839,11 @@ def mark_image_captions(lines: Sequence[str], labels: list[str]) -> None:
 
 
 def mark_caption_pairs(lines: Sequence[str], labels: list[str]) -> None:
-    """Image alt text and its caption: two adjacent lines, one the other plus a short credit
-    ("<alt>" then "<alt> AP / Jane Doe", or "<caption> enlarge" then "<caption>"). Both go."""
+    """Label image alt text and its caption ``CAPTION``, both of the pair, in place.
+
+    A pair is two adjacent body or caption lines, one the other plus a short credit ("<alt>"
+    then "<alt> AP / Jane Doe", or "<caption> enlarge" then "<caption>").
+    """
     for i in range(len(lines) - 1):
         if lines[i][:PAIR_MIN] != lines[i + 1][:PAIR_MIN]:
             continue
@@ -856,10 +866,13 @@ NOT_CONTEXT_EVIDENCE = frozenset({BODY, SKIPPED, "title_repeat", "duplicate"})
 def mark_context_furniture(
     lines: Sequence[str], labels: list[str], density: StopwordDensity
 ) -> None:
-    """jusText's context step for short lines: a short unpunctuated line with few stop words
-    between two furniture lines is furniture too (a menu entry or widget label no table
-    knows). Lines of unknown density (no stop list fits: Chinese) are kept, and so are lines
-    whose neighbours are only copies (a headline repeat, a duplicate): a byline sits there."""
+    """Label short body lines between two furniture lines ``context``, in place (jusText's step).
+
+    A short unpunctuated line with few stop words between two furniture lines is furniture too
+    (a menu entry or widget label no table knows). Lines of unknown density (no stop list fits:
+    Chinese) are kept, and so are lines whose neighbours are only copies (a headline repeat, a
+    duplicate): a byline sits there.
+    """
     removed = [label not in NOT_CONTEXT_EVIDENCE for label in labels]
     for i in range(1, len(lines) - 1):
         line = lines[i]
@@ -919,8 +932,11 @@ def mark_menu_runs(lines: Sequence[str], labels: list[str]) -> None:
 
 
 def mark_trailing_teasers(lines: Sequence[str], labels: list[str]) -> None:
-    """At the end of a document, MIN_TRAILING_RUN+ short unpunctuated lines are a teaser list;
-    after a footer (a copyright line or a site notice) any run of them is."""
+    """Label a run of short lines at the end of a document ``trailing_teasers``, in place.
+
+    MIN_TRAILING_RUN or more short unpunctuated lines are a teaser list; after a footer (a
+    copyright line or a site notice) any run of them is.
+    """
     run: list[int] = []
     after_footer = 0  # how many lines of the run follow the last footer line
     for i in range(len(lines) - 1, -1, -1):
@@ -936,9 +952,12 @@ def mark_trailing_teasers(lines: Sequence[str], labels: list[str]) -> None:
 
 
 def mark_teaser_listing(lines: Sequence[str], labels: list[str]) -> None:
-    """A listing page: when MIN_LISTING_ITEMS+ body lines remain and every one is a bulleted
-    item ("- ...", "• ..."), they are teasers of other articles, not one article. An item that
-    asks a question makes it an interview written with hyphen dashes: kept."""
+    """Label every body line of a listing page ``teaser_listing``, in place.
+
+    A listing page: MIN_LISTING_ITEMS or more body lines remain and every one is a bulleted
+    item ("- ...", "• ..."); they are teasers of other articles, not one article. An item that
+    asks a question makes it an interview written with hyphen dashes: kept.
+    """
     body = [i for i, label in enumerate(labels) if label == BODY]
     if (
         len(body) >= MIN_LISTING_ITEMS
@@ -950,9 +969,12 @@ def mark_teaser_listing(lines: Sequence[str], labels: list[str]) -> None:
 
 
 def mark_mid_article_teasers(lines: Sequence[str], labels: list[str]) -> None:
-    """A headline-shaped line between two prose paragraphs is a teaser of another article (see
-    MID_TEASER_MIN); the first and last body lines are never judged, nor a line that closes a
-    quotation or holds a sentence end (see CLOSING_QUOTES)."""
+    """Label headline-shaped lines between two prose paragraphs ``mid_teaser``, in place.
+
+    Such a line is a teaser of another article (see MID_TEASER_MIN); the first and last body
+    lines are never judged, nor a line that closes a quotation or holds a sentence end (see
+    CLOSING_QUOTES).
+    """
     body = [i for i, label in enumerate(labels) if label == BODY]
     for before, i, after in zip(body, body[1:], body[2:], strict=False):
         line = lines[i]
@@ -970,8 +992,11 @@ def mark_mid_article_teasers(lines: Sequence[str], labels: list[str]) -> None:
 
 
 def mark_letter_buttons(lines: Sequence[str], labels: list[str]) -> None:
-    """Two or more adjacent lines of a single letter (font-size buttons) are furniture; a button
-    already removed as a duplicate still counts as the neighbour of one kept."""
+    """Label font-size buttons ``letter_buttons``, in place: adjacent lines of a single letter.
+
+    Two or more such lines are furniture; a button already removed as a duplicate still counts
+    as the neighbour of one kept.
+    """
     button = [
         label in (BODY, "duplicate") and len(line) <= 2 and SINGLE_LETTER.match(line) is not None
         for line, label in zip(lines, labels, strict=True)

@@ -227,8 +227,10 @@ def _is_letter(char: str) -> bool:
 
 
 def _glued_before(text: str, start: int, script: str, limit: int) -> str:
-    """The run of same-script letters that ends right before ``start`` (at most ``limit`` + 1
-    letters: a longer run is no declared affix anyway)."""
+    """The run of same-script letters that ends right before ``start``.
+
+    At most ``limit`` + 1 letters: a longer run is no declared affix anyway.
+    """
     i, stop = start, max(0, start - limit - 1)
     while i > stop and _is_letter(text[i - 1]) and _script(text[i - 1]) == script:
         i -= 1
@@ -402,9 +404,12 @@ def _event(raw: Mapping[str, Any], path: Path, key: str) -> Event:
 
 def _timeline(directory: Path,  # noqa: C901
               affixes: Affixes) -> tuple[dict[str, Event], _Scanner, _Scanner, frozenset[str]]:
-    """Events, a scanner of strong cues (every language), a scanner of strong and context cues
-    (every language: a hit's pattern says its language; one automaton instead of one per
-    language, each of which took ~35 ms to build) and the languages with context cues."""
+    """The timeline of ``directory/events.yaml`` with its cue scanners.
+
+    Returns the events, a scanner of strong cues (every language), a scanner of strong and
+    context cues (every language: a hit's pattern says its language; one automaton instead of
+    one per language, each of which took ~35 ms to build) and the languages with context cues.
+    """
     suffixes, prefixes = affixes
     path = directory / "events.yaml"
     data = _read_yaml(path) or {}
@@ -541,8 +546,10 @@ def find_entities(title: str | None, text: str | None,
 
 def _cue_counts(parts: Iterable[str], language: str | None, lexicon: Lexicon,
                 with_context: bool) -> tuple[dict[str, int], dict[str, int]]:
-    """Strong-cue hits per event and (``with_context``) context-cue hits per context kind, in
-    the folded ``parts`` (title, text)."""
+    """Strong-cue hits per event and (``with_context``) context-cue hits per context kind.
+
+    Counted in the folded ``parts`` (title, text).
+    """
     scanner = lexicon.context_cues if with_context else lexicon.cues
     # A language without context cues of its own takes every language's (unknown language).
     own = language if language in lexicon.context_languages else None
@@ -583,8 +590,10 @@ def _period_end(event: Event) -> dt.date:
 def find_events(entities: Iterable[Mapping[str, Any] | str], text: str | None,  # noqa: C901
                 language: str | None, published_date: dt.date | str | None,
                 lexicon: Lexicon | None = None, title: str | None = None) -> list[str]:
-    """Sorted keys of the timeline events the article (``title`` and ``text``) reports (see
-    Definitions)."""
+    """Sorted keys of the timeline events the article (``title`` and ``text``) reports.
+
+    See Definitions in the module docstring.
+    """
     lex = lexicon or load_lexicon()
     day = dt.date.fromisoformat(published_date) if isinstance(published_date, str) \
         else published_date

@@ -121,8 +121,12 @@ def read_metadata_file(path: Path) -> dict:
 
 
 def read_babel_names(locale_id: str) -> dict:
-    """Month names (wide and abbreviated, format and stand-alone contexts) and weekday names of
-    one CLDR locale, read with babel (only to regenerate CLDR_NAMES_FILE)."""
+    """Month and weekday names of one CLDR locale, read with babel (only to regenerate the table).
+
+    Wide and abbreviated names, format and stand-alone contexts, as the JSON-ready entry of
+    CLDR_NAMES_FILE: ``months`` and ``abbreviated`` map ``"1".."12"`` to sorted names,
+    ``weekdays`` is a sorted list.
+    """
     from babel import Locale, localedata
 
     # babel resolves the root locale's stand-alone aliases in place, in a cache shared by all
@@ -170,8 +174,13 @@ def write_cldr_names(folder: Path = METADATA_LEXICON_DIR) -> Path:
 def cldr_names(
     locale_id: str, table: dict, path: Path
 ) -> tuple[dict[int, list[str]], list[str], dict[int, list[str]]]:
-    """Month names {1..12: names}, weekday names and month abbreviations of a CLDR locale, from
-    the generated table (babel's unpickled locale data costs ~2 s and ~75 MB a process)."""
+    """Month names, weekday names and month abbreviations of a CLDR locale, from the table.
+
+    ``table`` is the parsed CLDR_NAMES_FILE (read instead of babel, whose unpickled locale data
+    costs ~2 s and ~75 MB a process). Returns ``{1..12: wide and abbreviated names}``, the
+    weekday names and ``{1..12: abbreviations}``. Raises ConfigError naming ``path`` (the
+    lexicon file that lists the locale) when the table has no entry for it.
+    """
     names = table["locales"].get(locale_id)
     if names is None:
         raise ConfigError(
@@ -193,14 +202,17 @@ def dateparser_names(code: str) -> tuple[dict[int, set[str]], set[str]]:
 
 
 def jalali_names() -> dict[int, set[str]]:
-    """Solar Hijri month names from dateparser's Jalali parser (needs convertdate; only to
-    regenerate CLDR_NAMES_FILE)."""
+    """Solar Hijri month names ``{1..12: names}`` from dateparser's Jalali parser.
+
+    Needs convertdate; used only to regenerate CLDR_NAMES_FILE.
+    """
     from dateparser.calendars.jalali_parser import jalali_parser
 
     return {number: set(names) for number, _, names in jalali_parser._months.values()}
 
 
 def add_names(table: dict[str, set[int]], months: dict[int, Iterable[str]]) -> None:
+    """Add each month name that ``is_name_token`` to ``table`` (name key -> month numbers)."""
     for number, names in months.items():
         for name in names:
             if is_name_token(name):
@@ -208,6 +220,7 @@ def add_names(table: dict[str, set[int]], months: dict[int, Iterable[str]]) -> N
 
 
 def unambiguous(table: dict[str, set[int]]) -> dict[str, int]:
+    """The names of ``table`` that mean exactly one month, with that month's number."""
     return {name: next(iter(nums)) for name, nums in table.items() if len(nums) == 1}
 
 

@@ -143,6 +143,7 @@ NON_SCRIPTS = {"Zyyy", "Zzzz", "Zinh", "Zxxx"}
 
 
 def size_category(rows: int) -> str:
+    """The Hub's ``size_categories`` label for ``rows`` rows, e.g. ``"1K<n<10K"``."""
     bounds = [
         (1_000, "n<1K"),
         (10_000, "1K<n<10K"),
@@ -183,9 +184,11 @@ def config_entries(layout: ReleaseLayout) -> list[dict[str, Any]]:
 def dataset_info_entries(
     layout: ReleaseLayout, stats: dict[tuple[str, str], SplitStats]
 ) -> list[dict[str, Any]]:
-    """``dataset_info`` per config: declared features, and per split the rows counted from the
-    files and ``num_bytes`` (the split's size as Arrow in memory, which is what ``datasets``
-    records); ``dataset_size`` sums them, ``download_size`` sums the Parquet file sizes.
+    """The ``dataset_info`` list: one entry per config, in ``layout.configs`` order.
+
+    Each entry holds the declared features, and per split the rows counted from the files and
+    ``num_bytes`` (the split's size as Arrow in memory, which is what ``datasets`` records);
+    ``dataset_size`` sums them, ``download_size`` sums the Parquet file sizes.
 
     datasets 5.x ignores a ``splits`` list (with a warning) unless every entry has ``name``,
     ``num_examples`` and ``num_bytes`` (``SplitDict._from_yaml_list``).
@@ -218,6 +221,11 @@ def dataset_info_entries(
 
 
 def card_metadata(layout: ReleaseLayout, stats: dict[tuple[str, str], SplitStats]) -> dict:
+    """The card's YAML header as a dict, from the release layout and its per-split statistics.
+
+    ``stats`` is keyed by ``(language, split)``; its row counts give the size category and its
+    script counts the ``language_details`` tags.
+    """
     total = sum(s.rows for s in stats.values())
     scripts: dict[str, Counter] = {}
     for (language, _), s in stats.items():
@@ -245,6 +253,7 @@ def card_metadata(layout: ReleaseLayout, stats: dict[tuple[str, str], SplitStats
 
 
 def render_yaml(data: dict[str, Any]) -> str:
+    """The YAML text of card metadata, as huggingface_hub's ``DatasetCardData`` writes it."""
     from huggingface_hub import DatasetCardData
 
     return DatasetCardData(**data).to_yaml()
@@ -254,8 +263,10 @@ def render_yaml(data: dict[str, Any]) -> str:
 
 
 def render_card(release_dir: Path, repo_id: str | None = None) -> str:
-    """The full README.md text of a release (deterministic for an unchanged release): the YAML
-    header from ``card_metadata``, the body from ``templates/card.md.j2`` and its sections.
+    """The full README.md text of a release; the same text for an unchanged release.
+
+    The YAML header comes from ``card_metadata``, the body from ``templates/card.md.j2`` and its
+    sections.
 
     ``repo_id`` (``card --repo-id``) overrides the Hub id of the build's collection.repository.
     """
@@ -347,6 +358,7 @@ def task_problems(meta: dict[str, Any]) -> list[str]:
 
 
 def language_detail_problems(meta: dict[str, Any]) -> list[str]:
+    """A ``language_details`` tag that is not valid BCP-47 or has no ``language`` entry."""
     import langcodes
 
     problems = []

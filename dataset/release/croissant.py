@@ -175,6 +175,11 @@ def croissant_prose(facts: ReleaseFacts) -> dict[str, Any]:
 
 
 def file_object(release_dir: Path, relative: str) -> dict[str, Any]:
+    """The ``cr:FileObject`` of the file at ``relative`` (a path inside the release folder).
+
+    Its ``@id``, name and ``contentUrl`` are the relative path; size and sha256 are read from
+    the file, so the file must exist.
+    """
     return {
         "@type": "cr:FileObject",
         "@id": relative,
@@ -187,6 +192,7 @@ def file_object(release_dir: Path, relative: str) -> dict[str, Any]:
 
 
 def splits_record_set(splits: list[str]) -> dict[str, Any]:
+    """The ``splits`` record set (``cr:Split``), one row per split in ``splits``."""
     return {
         "@type": "cr:RecordSet",
         "@id": "splits",
@@ -204,8 +210,11 @@ def splits_record_set(splits: list[str]) -> dict[str, Any]:
 
 
 def column_field(column: Column, record_set: str, source: dict[str, Any]) -> dict[str, Any]:
-    """The ``cr:Field`` of one declared column; a ``list<struct>`` column is an array field
-    whose ``subField``s are its record's fields, each read from the column by ``jsonPath``."""
+    """The ``cr:Field`` of one declared column of record set ``record_set``, read from ``source``.
+
+    A ``list<struct>`` column is an array field whose ``subField``s are its record's fields,
+    each read from the column by ``jsonPath``.
+    """
     entry: dict[str, Any] = {
         "@type": "cr:Field",
         "@id": f"{record_set}/{column.name}",
@@ -240,9 +249,12 @@ def column_field(column: Column, record_set: str, source: dict[str, Any]) -> dic
 def table_record_set(
     schema: TableSchema, name: str, source: dict[str, Any], split_description: str | None
 ) -> dict[str, Any]:
-    """A record set whose fields are the declared columns of ``schema`` (their descriptions from
-    schemas/), plus a ``split`` field read from the shard's path when ``split_description`` is
-    given."""
+    """The record set ``name``: one field per declared column of ``schema``.
+
+    Field descriptions come from schemas/; every field is extracted from ``source`` (a
+    ``fileSet`` or ``fileObject`` reference). When ``split_description`` is given, a ``split``
+    field is added, read from the shard's path and referencing the ``splits`` record set.
+    """
     fields = []
     for column in schema.columns:
         fields.append(column_field(column, name, source))

@@ -55,6 +55,7 @@ class Library:
 
     @property
     def version(self) -> str:
+        """The installed version of the distribution, the one the package imports."""
         return package_version(self.distribution)
 
     @property
@@ -68,6 +69,8 @@ class Library:
 
 @dataclass(frozen=True)
 class Licence:
+    """A licence as the texts name it: SPDX id, full name and the URL of its text."""
+
     spdx: str  # SPDX id, as pyproject.toml and CITATION.cff write it
     name: str
     url: str
@@ -84,6 +87,8 @@ OUR_LICENCE = Licence(
 
 @dataclass(frozen=True)
 class Model:
+    """A vendored model the texts credit: name, file, citation and licence."""
+
     name: str
     file: str  # inside the package, as dataset.build.language loads it
     citation: str
@@ -155,8 +160,10 @@ def package_version(name: str) -> str:
 
 
 def content_settings() -> list[dict[str, Any]]:
-    """The settings that shape a release's content (``CONTENT_KEYS``) with their defaults and
-    descriptions, as ``dataset.config.BuildConfig`` declares them."""
+    """The settings that shape a release's content, as ``dataset.config.BuildConfig`` declares them.
+
+    One ``{"key", "default", "description"}`` dict per entry of ``CONTENT_KEYS``, in that order.
+    """
     defaults = BuildConfig().content_settings()
     fields = BuildConfig.model_fields
     return [
@@ -170,6 +177,13 @@ def content_settings() -> list[dict[str, Any]]:
 
 @dataclass
 class SplitStats:
+    """One language's split, counted from its shards (``collect_stats`` fills it).
+
+    ``dates`` holds every stated published date, in file order; ``publishers`` and ``scripts``
+    count the values of those columns; ``filled`` counts the non-null values per declared
+    column; ``nbytes`` is the size as Arrow in memory.
+    """
+
     rows: int = 0
     dates: list = field(default_factory=list)
     publishers: Counter = field(default_factory=Counter)
@@ -210,8 +224,11 @@ def row_groups(path: Path) -> Iterator[pa.Table]:
 
 
 def release_collection(manifest: dict) -> dict[str, Any]:
-    """The build's ``collection`` section; a release built before it existed gets the defaults
-    with every text marked as not described."""
+    """The build's ``collection`` section, as ``build_manifest.json`` records it.
+
+    A release built before that section existed gets the defaults, with every text marked as not
+    described.
+    """
     recorded = manifest.get("collection")
     if recorded:
         return recorded
@@ -219,8 +236,11 @@ def release_collection(manifest: dict) -> dict[str, Any]:
 
 
 def card_repo_id(manifest: dict, repo_id: str | None = None) -> str | None:
-    """The Hub dataset id: ``repo_id`` when given, else the one in the collection's repository
-    URL (``https://huggingface.co/datasets/ORG/NAME``), else None (not a Hub repository)."""
+    """The Hub dataset id (``ORG/NAME``) of a release, or None when it is not on the Hub.
+
+    ``repo_id`` when given, else the one in the collection's repository URL
+    (``https://huggingface.co/datasets/ORG/NAME``).
+    """
     if repo_id:
         return repo_id
     match = HUB_DATASET_URL.match(release_collection(manifest)["repository"])
@@ -268,21 +288,25 @@ class ReleaseFacts:
 
     @functools.cached_property
     def split_ratios(self) -> list[tuple[str, float]]:
+        """``(split, ratio)`` for each split the build configured, train first."""
         ratios = self.config["split_ratios"] or {}
         return [(name, ratios[name]) for name in SPLIT_NAMES if name in ratios]
 
     @functools.cached_property
     def collection(self) -> dict[str, Any]:
+        """The build's ``collection`` section (``release_collection``)."""
         return release_collection(self.manifest)
 
     @property
     def languages(self) -> list[str]:
+        """The release's language codes, as its layout lists them."""
         return self.layout.languages
 
     # -- from the other files of the release
 
     @functools.cached_property
     def citation(self) -> dict[str, Any]:
+        """The release's ``CITATION.cff``, parsed."""
         return load_citation(self.root / CFF_NAME)
 
     @functools.cached_property
@@ -295,6 +319,7 @@ class ReleaseFacts:
 
     @functools.cached_property
     def stats(self) -> dict[tuple[str, str], SplitStats]:
+        """``SplitStats`` per ``(language, split)``, counted from the shards once."""
         return collect_stats(self.layout)
 
     @functools.cached_property
@@ -309,6 +334,7 @@ class ReleaseFacts:
 
     @functools.cached_property
     def publishers(self) -> Counter:
+        """Articles per stated publisher over the whole release."""
         publishers: Counter = Counter()
         for s in self.stats.values():
             publishers.update(s.publishers)
@@ -338,8 +364,11 @@ class ReleaseFacts:
 
     @functools.cached_property
     def language_rows(self) -> list[dict[str, Any]]:
-        """Per language: ``code``, rows per split (``counts``, train/validation/test), ``total``,
-        sorted ``dates`` and ``publishers``."""
+        """One dict per language, in layout order: the card's table of languages.
+
+        Keys: ``code``, rows per split (``counts``, train/validation/test), ``total``, sorted
+        ``dates`` and ``publishers`` (a Counter).
+        """
         rows = []
         for language in self.languages:
             parts = self.language_stats(language)
@@ -360,8 +389,11 @@ class ReleaseFacts:
 
     @functools.cached_property
     def example(self) -> dict[str, Any] | None:
-        """A real row to show (``shown``: its declared columns, ``text`` cut to
-        EXAMPLE_TEXT_CHARS characters; ``text_chars``: the full text's length); None when empty."""
+        """A real row to show (``example_row``); None for an empty release.
+
+        ``shown`` holds its declared columns, ``text`` cut to EXAMPLE_TEXT_CHARS characters and
+        floats to the digits a float32 holds; ``text_chars`` is the full text's length.
+        """
         row = example_row(self.layout)
         if row is None:
             return None
@@ -375,6 +407,7 @@ class ReleaseFacts:
 
     @functools.cached_property
     def validation(self) -> dict[str, Any] | None:
+        """What the card says about validation (``validation_facts``); None when not validated."""
         return validation_facts(self.summary)
 
     @functools.cached_property
@@ -394,9 +427,11 @@ class ReleaseFacts:
 
 
 def example_row(layout: ReleaseLayout) -> dict[str, Any] | None:
-    """A real row of the release: the first, in file order (language, then id), of the ``all``
-    config's first split that states a title, a date and a publisher, else the first row; None
-    for an empty release."""
+    """A real row of the release, as a dict of its columns; None for an empty release.
+
+    The first row, in file order (language, then id), of the ``all`` config's first split that
+    states a title, a date and a publisher; else that split's first row.
+    """
     splits = layout.splits(ALL_CONFIG) if ALL_CONFIG in layout.configs else []
     if not splits:
         return None
@@ -411,9 +446,12 @@ def example_row(layout: ReleaseLayout) -> dict[str, Any] | None:
 
 
 def validation_facts(summary: dict[str, Any] | None) -> dict[str, Any] | None:
-    """What the card says about validation, from ``validation/summary.json`` and the declared
-    rules: totals over the suite runs, the rules by severity, and each quality rule that warned
-    (with ``share``, its unexpected fraction). None for a release built without validation."""
+    """What the card says about validation; None for a release built without validation.
+
+    From ``summary`` (``validation/summary.json``) and the declared rules: totals over the suite
+    runs, the rules by severity, and each quality rule that warned (with ``share``, its
+    unexpected fraction, and up to 5 of its unexpected ``ids``).
+    """
     if summary is None:
         return None
     domain = load_domain_rules()

@@ -23,8 +23,11 @@ PUBLISHERS_SHOWN = 5
 
 @functools.cache
 def environment() -> jinja2.Environment:
-    """The environment: block tags take their line with them (``trim_blocks``, ``lstrip_blocks``)
-    and a template's final newline is kept, so an included section ends with one newline."""
+    """The shared Jinja2 environment over ``dataset/release/templates/``, with the filters below.
+
+    Block tags take their line with them (``trim_blocks``, ``lstrip_blocks``) and a template's
+    final newline is kept, so an included section ends with one newline.
+    """
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("dataset.release", "templates"),
         undefined=jinja2.StrictUndefined,
@@ -70,8 +73,11 @@ def language_label(code: str) -> str:
 
 @functools.cache
 def language_name(code: str) -> str:
-    """English name of an ISO 639 code from the IANA registry shipped with langcodes (an ISO
-    639-3 code of a language with a 639-1 code, such as ``hbs``, is named by the latter)."""
+    """English name of an ISO 639 code, from the IANA registry shipped with langcodes.
+
+    An ISO 639-3 code of a language with a 639-1 code, such as ``hbs``, is named by the latter;
+    a code the registry does not hold is returned as it is.
+    """
     from langcodes.data_dicts import LANGUAGE_ALPHA3
     from langcodes.registry_parser import parse_registry
 

@@ -167,8 +167,11 @@ WHOLE_SPLIT_EXPECTATIONS = frozenset(
 
 @dataclass
 class Failure:
-    """A failing rule on one config/split. ``severity`` says whether it blocks the release;
-    ``unexpected_count`` and ``element_count`` are None for a rule about the table, not rows."""
+    """A failing rule on one config/split.
+
+    ``severity`` says whether it blocks the release; ``unexpected_count`` and ``element_count``
+    are None for a rule about the table, not rows.
+    """
 
     expectation: str
     description: str
@@ -179,9 +182,11 @@ class Failure:
 
     @property
     def blocking(self) -> bool:
+        """True for a critical failure, which blocks the release."""
         return self.severity == CRITICAL
 
     def to_json(self) -> dict[str, Any]:
+        """The failure as written in ``summary.json``."""
         return {
             "expectation": self.expectation,
             "severity": self.severity,
@@ -210,13 +215,16 @@ class SuiteOutcome:
 
     @property
     def warned(self) -> int:
+        """Failing quality (non-blocking) expectations."""
         return sum(1 for f in self.failures if not f.blocking)
 
     @property
     def failed(self) -> int:
+        """Failing critical expectations: evaluated minus passed minus warned."""
         return self.evaluated - self.passed - self.warned
 
     def to_json(self) -> dict[str, Any]:
+        """The suite run as one entry of ``summary.json``'s ``suites``."""
         return {
             "suite": self.suite,
             "config": self.config,
@@ -231,6 +239,8 @@ class SuiteOutcome:
 
 @dataclass
 class ValidationReport:
+    """The outcome of validating one release: every suite run and the checksum check."""
+
     release_dir: Path
     release_version: str
     outcomes: list[SuiteOutcome]
@@ -243,9 +253,12 @@ class ValidationReport:
         return suites_ok and (self.checksums is None or self.checksums.ok)
 
     def summary_json(self) -> dict[str, Any]:
-        """The agreed ``validation/summary.json`` content: the verdict, one entry per suite run
-        (``suites``) and one per rule over the whole release (``rules``, see ``rule_summaries``);
-        ``warnings`` counts the quality rules that failed somewhere."""
+        """The agreed ``validation/summary.json`` content.
+
+        The verdict, one entry per suite run (``suites``) and one per rule over the whole
+        release (``rules``, see ``rule_summaries``); ``warnings`` counts the quality rules that
+        failed somewhere.
+        """
         rules = rule_summaries(self.outcomes)
         return {
             "success": self.success,
@@ -272,8 +285,10 @@ class ValidationReport:
 
 
 def rule_summaries(outcomes: list[SuiteOutcome]) -> list[dict[str, Any]]:
-    """One entry per suite and rule: severity, whether it passed on every config/split it ran
-    on, on how many runs it failed, and its row counts over the release.
+    """One entry per suite and rule, with its verdict and row counts over the whole release.
+
+    An entry holds the severity, whether the rule passed on every config/split it ran on, on
+    how many runs it failed, and its row counts over the release.
 
     Rows are counted once: on the ``all`` config's runs when the rule ran there (its rows are
     every article), else summed over the language configs (which partition the articles).
@@ -315,9 +330,11 @@ def rule_summaries(outcomes: list[SuiteOutcome]) -> list[dict[str, Any]]:
 
 
 def rule_items(outcome: SuiteOutcome) -> list[dict[str, Any]]:
-    """``name``, ``severity`` and row ``counts`` (unexpected, elements; None for a table rule)
-    of every rule evaluated in one suite run. A run without a GE result (``parquet_schema``)
-    reports its failures, or its one check when nothing failed."""
+    """Every rule evaluated in one suite run: ``name``, ``severity`` and row ``counts``.
+
+    ``counts`` is (unexpected, elements), None for a table rule. A run without a GE result
+    (``parquet_schema``) reports its failures, or its one check when nothing failed.
+    """
     if outcome.result_json is None:
         if outcome.failures:
             return [
@@ -405,9 +422,11 @@ def check_parquet_schemas(layout: ReleaseLayout) -> list[SuiteOutcome]:
 
 
 def check_accounting(layout: ReleaseLayout, manifest: dict[str, Any]) -> list[SuiteOutcome]:
-    """The manifest's counts against the files (critical): documents in = kept + rejected, the
-    kept articles per language and split are the rows of their shards, the rejected documents
-    the rows of the rejects table. One outcome; none when the manifest records no counts."""
+    """The manifest's counts against the files (critical); one outcome, none without counts.
+
+    Documents in = kept + rejected, the kept articles per language and split are the rows of
+    their shards, the rejected documents the rows of the rejects table.
+    """
     counts = manifest.get("counts")
     if not isinstance(counts, dict):
         return []
@@ -489,8 +508,11 @@ class Suite:
 
 @dataclass(frozen=True)
 class SuiteRun:
-    """Rules of one suite to validate on one config/split: what GE runs, and under which asset
-    (``config/split/suite``, shown in the result JSON) it reports."""
+    """Rules of one suite to validate on one config/split.
+
+    What GE runs, and under which asset (``config/split/suite``, shown in the result JSON) it
+    reports.
+    """
 
     suite: str
     rules: list[Rule]
@@ -500,10 +522,12 @@ class SuiteRun:
 
     @classmethod
     def of(cls, suite: Suite, rules: list[Rule], config: str, split: str) -> SuiteRun:
+        """The run of ``rules`` of ``suite``, with the suite's parameters, on config/split."""
         return cls(suite.name, rules, suite.params, config, split)
 
     @property
     def asset(self) -> str:
+        """The GE asset name, ``config/split/suite``."""
         return f"{self.config}/{self.split}/{self.suite}"
 
 
@@ -514,9 +538,10 @@ def run_suites(
     reuse: bool = True,
     narrow: bool = True,
 ) -> list[SuiteOutcome]:
-    """Run the structural and domain suites on every config and split, ``batch_rows`` rows at a
-    time (see the module docstring); raises ValueError naming a rule that cannot be batched, or
-    when ``batch_rows`` is below 1.
+    """Run the structural and domain suites on every config and split, in batches of rows.
+
+    Batches hold ``batch_rows`` rows (see the module docstring). Raises ValueError naming a
+    rule that cannot be batched, or when ``batch_rows`` is below 1.
 
     With ``reuse``, the ``all`` config takes the results of the language configs for the row and
     column rules they ran with the same arguments and passed without one unexpected row
@@ -575,9 +600,12 @@ def run_suites(
 
 @dataclass(frozen=True)
 class SplitRun:
-    """Where ``validate_split`` runs and how: the config and split, the language configs'
-    results the ``all`` config takes instead of running rules (``reused``, one per suite), and
-    whether rules get only the columns they read (``narrow``)."""
+    """Where ``validate_split`` runs and how.
+
+    The config and split, the language configs' results the ``all`` config takes instead of
+    running rules (``reused``, one per suite), and whether rules get only the columns they read
+    (``narrow``).
+    """
 
     config: str
     split: str
@@ -635,8 +663,11 @@ def validate_batches(
     index: ReleaseIndex,
     narrow: bool,
 ) -> None:
-    """Run each suite's batch rules on every batch (helper columns added), folding the results
-    into its ``MergedResult``; with ``narrow``, batches hold only the columns the rules read."""
+    """Run each suite's batch rules on every batch (helper columns added).
+
+    The results are folded into each run's ``MergedResult``; with ``narrow``, batches hold only
+    the columns the rules read.
+    """
     columns = columns_read([r for run, _ in runs for r in run.rules]) if narrow else None
     for batch in read_batches(columns):
         for run, result in runs:
@@ -697,8 +728,11 @@ def null_like(column: pd.Series) -> pd.Series:
 
 
 def columns_read(rules: list[Rule]) -> frozenset[str] | None:
-    """The columns ``rules`` read (with ``id``, which GE names offending rows by), or None when
-    one of them is about the whole table (its column list or count)."""
+    """The columns ``rules`` read, or None when one of them is about the whole table.
+
+    ``id`` is always among them: GE names offending rows by it. A table rule is one about the
+    column list or the row count.
+    """
     columns = {INDEX_COLUMN}
     for rule in rules:
         column = rule.kwargs.get("column")
@@ -713,8 +747,10 @@ def columns_read(rules: list[Rule]) -> frozenset[str] | None:
 
 @dataclass
 class Reused:
-    """Results of the language configs that the ``all`` config takes instead of running rules:
-    the rule names and their merged result (None when nothing is reused)."""
+    """Results of the language configs that the ``all`` config takes instead of running rules.
+
+    The rule names and their merged result (None when nothing is reused).
+    """
 
     names: frozenset[str] = frozenset()
     result: dict[str, Any] | None = None
@@ -755,8 +791,11 @@ def reusable_results(
 
 
 def grouped_by_language(layout: ReleaseLayout, split: str) -> bool:
-    """True when the ``all`` config's files of ``split`` are the languages' files, language by
-    language in ``layout.languages`` order (so its rows are theirs, concatenated)."""
+    """True when the ``all`` config's files of ``split`` are the languages' files, in order.
+
+    In order means language by language in ``layout.languages`` order, so its rows are theirs,
+    concatenated.
+    """
     expected = [f for lang in layout.languages for f in layout.files(lang, split)]
     return layout.files(ALL_CONFIG, split) == expected
 
@@ -1008,6 +1047,12 @@ def merge_items(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]
 
 
 def merge_row_results(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    """The ``result`` of a row rule over batch ``a`` then batch ``b``, as one run would give it.
+
+    Counts are summed, unexpected lists concatenated and capped (MAX_UNEXPECTED_KEPT, or
+    PARTIAL_UNEXPECTED_COUNT for the partial ones), percentages recomputed; keys absent from
+    ``a`` stay absent.
+    """
     merged = dict(a)
     for key in ("element_count", "unexpected_count", "missing_count"):
         if key in a:
@@ -1089,10 +1134,12 @@ def with_statistics(result: dict[str, Any]) -> dict[str, Any]:
 
 
 def result_name(item: dict[str, Any]) -> str:
+    """The rule name a GE result carries in its expectation's meta ("" when none)."""
     return item["expectation_config"]["meta"].get("name", "")
 
 
 def sorted_results(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """GE results sorted by rule name (``result_name``)."""
     return sorted(results, key=result_name)
 
 
@@ -1228,6 +1275,7 @@ def simplify_exception_info(info: dict[str, Any]) -> dict[str, Any]:
 
 
 def truncate_strings(value: Any) -> Any:
+    """``value`` with every string in it, at any depth, cut to MAX_STRING_CHARS characters + "…"."""
     if isinstance(value, str) and len(value) > MAX_STRING_CHARS:
         return value[:MAX_STRING_CHARS] + "…"
     if isinstance(value, dict):
@@ -1238,8 +1286,11 @@ def truncate_strings(value: Any) -> Any:
 
 
 def to_failure(item: dict[str, Any], ids: list[str] | None = None) -> Failure:
-    """A failing GE result as a named ``Failure`` with a few offending ids (``ids`` when given,
-    else the smallest ids of its ``unexpected_index_list``)."""
+    """A failing GE result as a named ``Failure`` with a few offending ids.
+
+    ``ids`` when given, else the smallest ids of its ``unexpected_index_list`` (at most
+    MAX_IDS_PER_FAILURE).
+    """
     config = item["expectation_config"]
     name = config["meta"].get("name", config["type"])
     description = config["meta"].get("explanation", config["type"])
@@ -1285,6 +1336,7 @@ def describe_observed(kwargs: dict[str, Any], observed: Any) -> str:
 
 
 def result_path(outcome: SuiteOutcome) -> str:
+    """Where a suite run's GE result is written: ``validation/<config>/<split>.<kind>.json``."""
     kind = outcome.suite.rsplit(".", 1)[-1]
     return f"{RESULTS_DIR}/{outcome.config}/{outcome.split}.{kind}.json"
 
