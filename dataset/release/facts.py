@@ -31,6 +31,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dataset.config import CONTENT_KEYS, SPLIT_NAMES, BuildConfig, Collection
+from dataset.release.card_entities import entities_facts
 from dataset.release.citation import CFF_NAME, load_citation
 from dataset.release.layout import ALL_CONFIG, ReleaseLayout, read_layout
 from dataset.release.manifest import read_manifest
@@ -416,15 +417,12 @@ class ReleaseFacts:
         return quality_facts(load_figures())
 
     @functools.cached_property
-    def entities_section(self) -> str:
-        """Return the Markdown of the section on entities, events and outlet countries.
+    def entities(self) -> dict[str, Any]:
+        """Entities, events and outlet countries per language, and the matcher's stored figures.
 
-        One table a language (dataset.release.card_entities, issue 19).
+        Counted from the shards once (``dataset.release.card_entities.entities_facts``, issue 19).
         """
-        from dataset.release.card_entities import entities_section
-
-        return entities_section(self.layout)
-
+        return entities_facts(self.layout)
 
 def example_row(layout: ReleaseLayout) -> dict[str, Any] | None:
     """A real row of the release, as a dict of its columns; None for an empty release.

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from benchmarks.entities import DEFAULT_GOLD, measure
 from dataset.paths import PROJECT_ROOT
-from dataset.release.card_entities import FIGURES_FILE, entities_section, load_figures
+from dataset.release.card_entities import FIGURES_FILE, entities_facts, load_figures
 from dataset.release.layout import read_layout
+from dataset.release.prose import render
 from dataset.schema import article_schema
 
 REALPAGES = PROJECT_ROOT.parent / "shared" / "realpages"
@@ -37,6 +40,12 @@ def write_release(root, rows_by_language: dict) -> None:
         pq.write_table(pa.Table.from_pylist(rows, schema=article_schema().to_pyarrow()), shard)
 
 
+def entities_section(root) -> str:
+    """The card's entities section of the release in ``root``, as the card renders it."""
+    facts = SimpleNamespace(entities=entities_facts(read_layout(root)))
+    return render("card/entities.md.j2", release=facts)
+
+
 def test_section_counts_articles_per_language(tmp_path):
     baku = entity("place:baku", "Baku", "place", 3)
     shusha = entity("place:shusha", "Shusha / Shushi", "place", 1)
@@ -45,7 +54,7 @@ def test_section_counts_articles_per_language(tmp_path):
                row(2, "hy", [baku], [], None)],
         "zh": [row(3, "zh", [], ["2023-offensive"], "CN")],
     })
-    text = entities_section(read_layout(tmp_path))
+    text = entities_section(tmp_path)
     assert "| Baku (`place:baku`) | place | Q9248 | 2 | 6 |" in text
     assert "| Shusha / Shushi (`place:shusha`) | place | — | 1 | 1 |" in text
     assert "- `zh`: no gazetteer entry mentioned (1 article)." in text
