@@ -81,3 +81,53 @@ def test_stored_figures_are_what_the_benchmark_measures_now():
     assert measure(REALPAGES, DEFAULT_GOLD) == load_figures(), (
         f"{FIGURES_FILE} is stale: run python -m benchmarks.entities {REALPAGES} --write"
     )
+
+
+def test_facts_are_plain_rows_in_a_stable_order(tmp_path, monkeypatch):
+    monkeypatch.setattr("dataset.release.card_entities.TOP_ENTITIES", 2)
+    baku = entity("place:baku", "Baku", "place", 1)
+    shusha = entity("place:shusha", "Shusha / Shushi", "place", 4)
+    stepanakert = entity("place:stepanakert", "Stepanakert / Khankendi", "place", 1)
+    unknown = entity("place:not-in-gazetteer", "Nowhere", "place", 9)
+    write_release(tmp_path, {
+        "ar": [row(1, "ar", [baku, stepanakert], ["2020-war", "first-war"], "AZ"),
+               row(2, "ar", [shusha], [], "")],
+        "ru": [row(3, "ru", [unknown], ["first-war"], None)],
+        "vi": [row(4, "vi", [], [], "VN")],
+    })
+    facts = entities_facts(read_layout(tmp_path))
+    assert facts["languages"] == ["ar", "ru", "vi"] and facts["top_entities"] == 2
+    ar, ru, vi = facts["by_language"]
+    # one article each: more mentions first, then the key; the third is cut
+    assert [e["key"] for e in ar["entries"]] == ["place:shusha", "place:baku"]
+    assert ar["articles"] == 2 and vi == {"code": "vi", "articles": 1, "entries": []}
+    assert ru["entries"] == [{"key": "place:not-in-gazetteer", "name": "place:not-in-gazetteer",
+                              "type": "", "wikidata": None, "articles": 1, "mentions": 9}]
+    assert [(e["key"], e["articles"]) for e in facts["events"]] == [
+        ("first-war", [1, 1, 0]), ("2020-war", [1, 0, 0])]
+    assert facts["countries"] == [{"country": "AZ", "articles": [1, 0, 0]},
+                                  {"country": "VN", "articles": [0, 0, 1]},
+                                  {"country": None, "articles": [1, 1, 0]}]
+    assert facts["figures"] == load_figures()
+
+
+def test_section_says_what_was_not_measured_or_found(tmp_path):
+    write_release(tmp_path, {"ja": [row(1, "ja", [], [], None)],
+                             "hy": [row(2, "hy", [], [], None), row(3, "hy", [], [], None)]})
+    facts = entities_facts(read_layout(tmp_path))
+    facts["figures"] = None
+    text = render("card/entities.md.j2", release=SimpleNamespace(entities=facts))
+    assert "has not been measured for this package version (entity_quality.json is missing)" in text
+    assert "- `hy`: no gazetteer entry mentioned (2 articles).\n\n- `ja`:" in text
+    assert "No article of this release reports a timeline event.\n\n### Outlet" in text
+    assert text.endswith("### Outlet countries per language (articles)\n\n"
+                         "| outlet country | `hy` | `ja` |\n|---|---:|---:|\n"
+                         "| not in the registry / unknown | 2 | 1 |\n")
+
+
+def test_section_of_an_empty_release_ends_with_its_last_heading(tmp_path):
+    write_release(tmp_path, {})
+    text = entities_section(tmp_path)
+    assert "### Entities per language\n\n### Events" in text
+    assert text.endswith("No article of this release reports a timeline event.\n\n"
+                         "### Outlet countries per language (articles)\n")
