@@ -9,7 +9,8 @@ Prose lives in ``dataset/release/templates/``; this module only gathers what the
 - ``content_settings``: the build settings that shape a release, their defaults and meanings,
   read from ``dataset.config.BuildConfig`` (the README's table);
 - ``ReleaseFacts``: one release folder's facts (layout, manifest with its thresholds and counts,
-  per-split statistics, collection, citation, validation summary), each read on first use.
+  per-split statistics, collection, citation, validation summary, the entities section's rows
+  and the matcher's stored figures), each read on first use.
 
 A template names a library or a threshold only through these facts, never literally, so the texts
 cannot contradict the code; ``tests/unit/test_named_libraries.py`` enforces it.
