@@ -567,6 +567,8 @@ HELPER_INPUTS: dict[str, tuple[str, ...]] = {
     "id_split_count": ("id",),
     "cluster_split_count": ("duplicate_cluster",),
     "cluster_names_member": ("id", "duplicate_cluster"),
+    "entities_in_gazetteer": ("entities",),
+    "events_in_timeline": ("events",),
 }
 
 
