@@ -16,8 +16,10 @@ Method
    holds. ``--release DIR`` scores an existing build instead.
 2. Fields come from the release's Parquet rows (``data/*/*.parquet``, the files of the ``all``
    config, matched by ``source_file``). A page the
-   build rejected (too short, duplicate, ...) has no row: its fields come from
-   ``dataset.build.document.parse_document`` in-process (the same code), and the page is flagged.
+   build rejected (too short, duplicate, ...) has no row: its language is the one the rejects
+   table records (detected on the body, or on the whole page when no body remained), its other
+   fields come from ``dataset.build.document.parse_document`` in-process (the same code), and
+   the page is flagged.
 3. Scoring, per page:
    - language, publisher: exact match (NFC, surrounding whitespace trimmed); a null gold must
      give null. A gold publisher in the outlet registry is compared by its registry name, as the
@@ -245,7 +247,7 @@ def read_predictions(
             raw = (raw_dir / name).read_text(encoding="utf-8")
             found = parse_document(raw, reference_date)
             predictions[name] = Prediction(
-                language=found.language,
+                language=row["language"],
                 title=found.title,
                 published_date=found.published_date.isoformat() if found.published_date else None,
                 published_date_raw=found.published_date_raw,
@@ -397,7 +399,11 @@ def format_report(result: dict, mismatches: bool) -> str:
         *(format_row(lang, s) for lang, s in result["by_language"].items()),
     ]
     if result["rejected"]:
-        lines += ["", f"Rejected by the build (fields computed in-process): {result['rejected']}"]
+        lines += [
+            "",
+            "Rejected by the build (language from the rejects table, other fields computed "
+            f"in-process): {result['rejected']}",
+        ]
     if result["labels_in_process"]:
         lines += ["", f"Furniture from in-process labels: {', '.join(result['labels_in_process'])}"]
     if mismatches:

@@ -72,6 +72,7 @@ class Reject:
     detail: str
     duplicate_of: str | None = None
     text: str | None = None
+    language: str | None = None
 
     def to_row(self) -> dict:
         """The reject as a row of schemas/reject.yaml."""
@@ -82,6 +83,7 @@ class Reject:
             "detail": self.detail,
             "duplicate_of": self.duplicate_of,
             "text": self.text,
+            "language": self.language,
         }
 
 

@@ -47,10 +47,17 @@ def drop_exact_duplicates(corpus: Corpus) -> None:
                 "exact_duplicate",
                 f"{source_file}: same {same} as article {kept_id}",
                 duplicate_of=kept_id,
+                language=language_of(corpus, position),
             ).to_row()
         )
         corpus.reject_counts["exact_duplicate"] += 1
     drop_same_source(corpus, ids, doc_index)
+
+
+def language_of(corpus: Corpus, position: int) -> str | None:
+    """The language of the spilled article at ``position`` (its code in ``corpus.languages``)."""
+    code = corpus.language_codes[position]
+    return next(name for name, value in corpus.languages.items() if value == code)
 
 
 def drop_same_source(corpus: Corpus, ids: np.ndarray, doc_index: np.ndarray) -> None:
@@ -79,6 +86,7 @@ def drop_same_source(corpus: Corpus, ids: np.ndarray, doc_index: np.ndarray) -> 
                 f"{source_file}: records the same source URL as {kept_file} (article "
                 f"{kept_id}), which is kept; keep one file per URL",
                 duplicate_of=kept_id,
+                language=language_of(corpus, position),
             ).to_row()
         )
         corpus.reject_counts["duplicate_source"] += 1

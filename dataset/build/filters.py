@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import functools
 
+from dataset.build.clean import Paragraph, normalize_text, split_lines
+from dataset.build.language import detect_languages
 from dataset.build.steps import ExtractedDocument, declares
 from dataset.config import BuildConfig
 from dataset.records import Article, Reject
@@ -20,8 +22,21 @@ def require_body(doc: ExtractedDocument, config: BuildConfig) -> ExtractedDocume
     name = doc.raw.source_file
     if not doc.extraction.text:
         detail = f"{name}: nothing but boilerplate remained"
-        return Reject(name, doc.raw.raw_sha256, "boilerplate_only", detail)
+        language = detect_page_language(doc.raw.text)
+        return Reject(name, doc.raw.raw_sha256, "boilerplate_only", detail, language=language)
     return doc
+
+
+def detect_page_language(text: str) -> str | None:
+    """The language of a whole page, furniture included; None when it has no letters to read.
+
+    For a page whose body is empty after cleaning: its menus, teasers and headlines are still
+    words of the page's language, and the rejects table records which languages were dropped.
+    A page of symbols and digits gets None, not the detector's guess.
+    """
+    lines = split_lines(normalize_text(text))
+    found = detect_languages([Paragraph(line) for line in lines])
+    return found.language if found.script is not None else None
 
 
 @declares("too_short")
@@ -36,6 +51,7 @@ def require_min_length(doc: ExtractedDocument, config: BuildConfig) -> Extracted
             f"{name}: cleaned body has {len(text)} characters, under "
             f"min_text_chars={config.min_text_chars}",
             text=text,
+            language=doc.extraction.language,
         )
     return doc
 
@@ -51,6 +67,7 @@ def require_max_length(doc: ExtractedDocument, config: BuildConfig) -> Extracted
             "too_long",
             f"{name}: cleaned body has {len(text)} characters, over "
             f"max_text_chars={config.max_text_chars}; split the file into its articles",
+            language=doc.extraction.language,
         )
     return doc
 
@@ -68,6 +85,7 @@ def require_language(doc: ExtractedDocument, config: BuildConfig) -> ExtractedDo
             f"{name}: language {ex.language} scored {ex.language_score:.2f}, under "
             f"language_score_threshold={config.language_score_threshold}",
             text=ex.text,
+            language=ex.language,
         )
     return doc
 
@@ -85,6 +103,7 @@ def require_script(doc: ExtractedDocument, config: BuildConfig) -> ExtractedDocu
             f"{name}: no letter of a known script in the body's sample (language {ex.language}); "
             "add the script to dataset/build/language.py if it is a real article",
             text=ex.text,
+            language=ex.language,
         )
     return doc
 
@@ -107,6 +126,7 @@ def require_columns(doc: ExtractedDocument, config: BuildConfig) -> ExtractedDoc
             f"{name}: required column {empty[0]} is empty after extraction; report it with this "
             "file",
             text=doc.extraction.text,
+            language=doc.extraction.language,
         )
     return doc
 

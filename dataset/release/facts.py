@@ -31,6 +31,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from dataset.build.write import REJECTS_PATH
 from dataset.config import CONTENT_KEYS, SPLIT_NAMES, BuildConfig, Collection
 from dataset.release.card_entities import entities_facts
 from dataset.release.citation import CFF_NAME, load_citation
@@ -287,6 +288,20 @@ class ReleaseFacts:
     def rejects(self) -> defaultdict:
         """Rejected documents per reason code, 0 for a reason that did not occur."""
         return defaultdict(int, self.counts["rejected_by_reason"] or {})
+
+    @functools.cached_property
+    def rejects_by_language(self) -> list[tuple[str, int]]:
+        """``(language, rejected documents)`` from rejects/rejects.parquet, most first.
+
+        Files with no detected language (not read as text, no letters) count under ``"none"``;
+        a release without the rejects file or its ``language`` column (older builds) gives [].
+        """
+        path = self.root / REJECTS_PATH
+        if not path.is_file() or "language" not in pq.read_schema(path).names:
+            return []
+        column = pq.read_table(path, columns=["language"]).column("language").to_pylist()
+        counts = Counter(language or "none" for language in column)
+        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
     @functools.cached_property
     def split_ratios(self) -> list[tuple[str, float]]:

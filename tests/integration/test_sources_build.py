@@ -99,6 +99,8 @@ def test_bad_entries_are_rejects_or_warnings_naming_the_file(annotated_release):
     same = rejects["zz_same_url.txt"]
     assert same["reason"] == "duplicate_source"
     assert same["duplicate_of"] == source_id(AR, "https://news.example.qa/ar/1")
+    assert same["language"] == "ar"  # the rejects record which languages were dropped
+    assert rejects["zz_bad_url.txt"]["language"] is None  # rejected before extraction
     assert AR in same["detail"]
     manifest = json.loads((release / "build_manifest.json").read_text(encoding="utf-8"))
     sources = manifest["source_metadata"]

@@ -18,12 +18,13 @@ import pytest
 from dataset.build.language import MODEL_FILE
 from dataset.config import CONTENT_KEYS
 from dataset.paths import PROJECT_ROOT
+from dataset.records import Reject
 from dataset.release.card import card_problems, render_card
 from dataset.release.citation import load_citation
 from dataset.release.croissant import build_croissant, croissant_problems
 from dataset.release.facts import LANGUAGE_MODEL, LIBRARIES, OUR_LICENCE, ReleaseFacts
 from dataset.release.prose import environment, render
-from dataset.schema import article_schema, reject_reasons
+from dataset.schema import article_schema, reject_reasons, reject_schema
 from dataset.validation.rules import load_domain_rules
 from dataset.validation.runner import PARQUET_SCHEMA_SUITE
 
@@ -85,8 +86,10 @@ def release(tmp_path):
         path.parent.mkdir(parents=True)
         pq.write_table(pa.Table.from_pylist(rows, schema=schema), path)
     (tmp_path / "rejects").mkdir()
+    short = Reject("c3.txt", "1" * 64, "too_short", "c3.txt: short", text="Կարճ", language="hy")
     pq.write_table(
-        pa.table({"id": pa.array([], pa.string())}), tmp_path / "rejects/rejects.parquet"
+        pa.Table.from_pylist([short.to_row()], schema=reject_schema().to_pyarrow()),
+        tmp_path / "rejects/rejects.parquet",
     )
     manifest = {
         "release_version": "3.1.4",
@@ -111,6 +114,8 @@ def test_the_card_states_the_builds_settings_counts_and_library_versions(release
     assert "(96 permutations, 4-character shingles, Jaccard threshold 0.71)" in text
     assert "(ratios train 0.6, validation 0.25, test 0.15)" in text
     assert "- `too_short` (1):" in text
+    assert "Rejected documents by the language detected on the page" in text
+    assert "no letters): hy 1." in text
     assert "3 raw UTF-8 text files went in; 2 became articles and 1 were rejected" in text
     for key in ("fasttext", "dateparser", "tldextract"):
         assert str(LIBRARIES[key]) in text, key
@@ -119,6 +124,30 @@ def test_the_card_states_the_builds_settings_counts_and_library_versions(release
     assert "| Armenian | `hy` | 1 | 0 | 0 | 1 | 2023-09-20 to 2023-09-20 (1/1 dated) |" in text
     assert "Լուր &#124; Նորություններ (1)" in text
     assert "| Arabic | `ar` | 0 | 0 | 1 | 1 | none stated (0/1 dated) | none stated |" in text
+
+
+def test_rejects_are_counted_by_language_most_first_and_unknown_as_none(release):
+    rows = [
+        Reject(name, None, reason, name, language=language).to_row()
+        for name, reason, language in [
+            ("a.txt", "boilerplate_only", "ru"),
+            ("b.txt", "binary", None),
+            ("c.txt", "language_uncertain", "sr"),
+            ("d.txt", "exact_duplicate", "ru"),
+        ]
+    ]
+    table = pa.Table.from_pylist(rows, schema=reject_schema().to_pyarrow())
+    pq.write_table(table, release / "rejects/rejects.parquet")
+    assert ReleaseFacts(release).rejects_by_language == [("ru", 2), ("none", 1), ("sr", 1)]
+
+
+def test_rejects_of_an_older_build_without_languages_give_no_language_line(release):
+    pq.write_table(
+        pa.table({"source_file": ["a.txt"], "reason": ["empty"]}),
+        release / "rejects/rejects.parquet",
+    )
+    assert ReleaseFacts(release).rejects_by_language == []
+    assert "Rejected documents by the language" not in render_card(release)
 
 
 def test_croissant_prose_states_the_same_facts(release):

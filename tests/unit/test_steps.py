@@ -60,6 +60,48 @@ def test_the_filters_stop_at_the_first_failure_with_its_reason(doc, reason):
     assert reject.detail.startswith("hy/լուր.txt: ")
 
 
+@pytest.mark.parametrize(
+    ("doc", "language"),
+    [
+        (extracted("Կարճ"), "hy"),
+        (extracted("Ш" * 201, "ru", 0.9, "Cyrl"), "ru"),
+        (extracted("مرحبا بكم في الأخبار اليوم", "ar", 0.3, "Arab"), "ar"),
+        (extracted("Tin tức hôm nay từ Việt Nam", None, 0.0, "Latn"), None),
+    ],
+)
+def test_a_reject_after_extraction_records_the_bodys_language(doc, language):
+    reject = run_steps(doc, FILTERS, CONFIG)
+    assert reject.language == language
+    assert reject.to_row()["language"] == language
+
+
+def page_without_body(text: str) -> ExtractedDocument:
+    raw = RawDocument("menu.txt", "ef" * 32, text)
+    return ExtractedDocument(raw, Extraction(None, "", None, None, None, None, 0.0, None))
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        (
+            "Главная\nПолитика\nЭкономика\nВ мире\nГлавные новости дня и последние события "
+            "в регионе\nПодпишитесь на наш канал, чтобы не пропустить важные новости",
+            "ru",
+        ),
+        (
+            "Trang chủ\nThời sự\nThế giới\nTin mới nhất hôm nay về tình hình khu vực\n"
+            "Đăng ký nhận bản tin của chúng tôi để cập nhật những tin tức quan trọng",
+            "vi",
+        ),
+        ("\u200b\n★ ★ ★\n12345", None),
+    ],
+)
+def test_a_page_without_body_records_the_language_of_its_whole_text(text, language):
+    reject = run_steps(page_without_body(text), FILTERS, CONFIG)
+    assert reject.reason == "boilerplate_only"
+    assert reject.language == language
+
+
 def test_a_record_that_cannot_fill_a_required_column_is_the_last_filters_reject():
     doc = extracted("今日新闻，来自各地的报道与评论。今日新闻，来自各地。", "zh", 0.9, "Hani")
     unhashed = ExtractedDocument(RawDocument("zh/新闻.txt", None, ""), doc.extraction)
