@@ -1,21 +1,25 @@
 """The per-document pipeline over every raw file: read, extract, fingerprint, sign, filter.
 
-The pipeline, in order (steps follow ``dataset.build.steps``: record -> record or a Reject):
+The pipeline is one list, ``DOCUMENT_STEPS``; each step follows ``dataset.build.steps``
+(record -> record or a Reject with a declared reason; batch steps take the whole batch):
 
-1. ``READ_STEPS``    path -> RawDocument: ``read_file``, ``attach_source`` (``dataset.build.read``)
-2. extraction        RawDocument -> Extraction (``dataset.build.document``), batch-wise
-3. dedupe keys       fingerprint and MinHash signature (``dataset.build.dedupe``), batch-wise
-4. ``FILTER_STEPS``  ExtractedDocument -> ExtractedDocument (``dataset.build.filters``)
-5. the ``Article``   its id from the source identity (``source_id``)
+1. ``READ_STEPS``          Path -> RawDocument: read_file, attach_source (dataset.build.read)
+2. ``extract_documents``   RawDocument -> ExtractedDocument (dataset.build.document), batch;
+                           cached values reused by raw sha256
+3. ``compute_dedupe_keys`` fingerprint and MinHash signature (dataset.build.dedupe), batch
+4. ``FILTER_STEPS``        ExtractedDocument -> ExtractedDocument (dataset.build.filters)
 
-``process_documents`` runs ``process_batch`` on the configured engine (local processes or Ray
-Data) and streams each ``ProcessedDocument`` into the ``Corpus`` (``dataset.build.corpus``). The
-per-document cache (``dataset.runtime.cache``) holds the extraction, fingerprint and signature of
-already-seen raw bytes; a document whose processing raises becomes a ``processing_error`` reject.
+Then ``package_document`` makes the ``Article`` (its id from the source identity, ``source_id``)
+or keeps the ``Reject``. ``process_documents`` runs ``process_batch`` on the configured engine
+(local processes or Ray Data) and streams each ``ProcessedDocument`` into the ``Corpus``
+(``dataset.build.corpus``). The per-document cache (``dataset.runtime.cache``) holds the
+extraction, fingerprint and signature of already-seen raw bytes; a document whose processing
+raises becomes a ``processing_error`` reject.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -34,18 +38,20 @@ from dataset.build.read import (
     safe_name,
     source_id,
 )
-from dataset.build.steps import ExtractedDocument, run_steps
+from dataset.build.steps import (
+    ExtractedDocument,
+    batch_step,
+    declares,
+    run_steps,
+    trace_batch,
+)
 from dataset.config import BuildConfig
 from dataset.records import Article, RawDocument, Reject
-from dataset.runtime.cache import ResultCache, cache_path, open_cache
+from dataset.runtime.cache import cache_path, cache_reader, open_cache
 from dataset.runtime.engine import run_stage
 from dataset.runtime.timing import timed_stage
 
 CACHE_WRITE_ROWS = 1024
-# The per-document pipeline (each step: record -> record or a Reject, see dataset.build.steps):
-READ_STEPS = (read_file, attach_source)  # path -> RawDocument
-# then, batch-wise and cached by raw sha256: extraction (dataset.build.document) and dedupe keys
-FILTER_STEPS = FILTERS  # ExtractedDocument -> ExtractedDocument
 
 
 @timed_stage("process")
@@ -108,20 +114,13 @@ class _Jobs(Sequence):
         return (key, str(self.names.path(key)))
 
 
-_CACHE_READERS: dict[str, ResultCache | None] = {}
-
-
 def process_batch(jobs: Sequence[tuple[int, str]], config: BuildConfig) -> list[ProcessedDocument]:
     """The per-document stage over a batch of ``(index, path)``: the unit an engine runs."""
-    location = cache_path(config)
-    key = str(location)
-    if key not in _CACHE_READERS:
-        _CACHE_READERS[key] = ResultCache(location) if location else None
-    return process_paths_safely(jobs, config, _CACHE_READERS[key])
+    return process_paths_safely(jobs, config)
 
 
 def process_paths_safely(
-    jobs: Sequence[tuple[int, str]], config: BuildConfig, cache: ResultCache | None = None
+    jobs: Sequence[tuple[int, str]], config: BuildConfig
 ) -> list[ProcessedDocument]:
     """``process_paths``, with any exception confined to the document that raised it.
 
@@ -130,17 +129,15 @@ def process_paths_safely(
     build.
     """
     try:
-        return process_paths(jobs, config, cache)
+        return process_paths(jobs, config)
     except Exception:
-        return [process_alone(job, config, cache) for job in jobs]
+        return [process_alone(job, config) for job in jobs]
 
 
-def process_alone(
-    job: tuple[int, str], config: BuildConfig, cache: ResultCache | None
-) -> ProcessedDocument:
+def process_alone(job: tuple[int, str], config: BuildConfig) -> ProcessedDocument:
     """One document through ``process_paths``, or its ``processing_error`` reject."""
     try:
-        return process_paths([job], config, cache)[0]
+        return process_paths([job], config)[0]
     except Exception as exc:
         return failed_document(job, exc, config)
 
@@ -162,79 +159,105 @@ def failed_document(job: tuple[int, str], exc: Exception, config: BuildConfig) -
     return ProcessedDocument(index, name, sha, size, reject)
 
 
-def process_paths(
-    jobs: Sequence[tuple[int, str]], config: BuildConfig, cache: ResultCache | None = None
-) -> list[ProcessedDocument]:
-    """Per-document stages for a batch of raw files: read, extract, filter, fingerprint, sign.
+def process_paths(jobs: Sequence[tuple[int, str]], config: BuildConfig) -> list[ProcessedDocument]:
+    """``DOCUMENT_STEPS`` over a batch of raw files: one result per job, in job order.
 
-    Returns one ``ProcessedDocument`` per job, in job order. Never raises for a bad file: it
-    becomes a ``Reject``. With a cache, the extraction, fingerprint and signature of
-    already-seen raw bytes are reused (the id comes from the source identity, not the bytes); the
-    filters always run. Each step runs over the whole batch before the next (see
-    ``parse_documents``); results are those of one document at a time.
+    Never raises for a bad file: it becomes a ``Reject``. Results are those of one document at a
+    time (``dataset.build.steps.run_batch``); each step runs over the whole batch before the next
+    (see ``parse_documents``).
     """
-    reads = [read_raw(Path(path), config) for _, path in jobs]
-    hits = [
-        cache.get(raw.raw_sha256) if cache and isinstance(raw, RawDocument) else None
-        for raw, _ in reads
+    traced = trace_batch([Path(path) for _, path in jobs], DOCUMENT_STEPS, config)
+    return [
+        package_document(index, Path(path), last, outcome)
+        for (index, path), (last, outcome) in zip(jobs, traced, strict=True)
     ]
-    todo = [
-        k for k, (raw, _) in enumerate(reads) if isinstance(raw, RawDocument) and hits[k] is None
-    ]
-    texts = [reads[k][0].text for k in todo]
-    extractions = parse_documents(texts, config.reference_date)
-    keys = [
-        dedupe_keys(ex.text, config.shingle_size, config.minhash_permutations) for ex in extractions
-    ]
-    computed = dict(zip(todo, zip(extractions, keys, strict=True), strict=True))
-    results = []
-    for k, ((index, _), (raw, size)) in enumerate(zip(jobs, reads, strict=True)):
-        if isinstance(raw, Reject):
-            results.append(ProcessedDocument(index, raw.source_file, raw.raw_sha256, size, raw))
-        elif k in computed:
-            extraction, (fingerprint, signature) = computed[k]
-            fresh = (extraction, fingerprint, signature.tobytes())
-            results.append(finish_document(index, raw, size, fresh, True, config))
-        else:
-            results.append(finish_document(index, raw, size, hits[k], False, config))
-    return results
 
 
-def finish_document(
-    index: int,
-    raw: RawDocument,
-    size: int | None,
-    values: tuple,
-    fresh: bool,
-    config: BuildConfig,
+@batch_step
+@declares()
+def extract_documents(raws: Sequence[RawDocument], config: BuildConfig) -> list[ExtractedDocument]:
+    """Extraction (``dataset.build.document``) of a batch of raw documents.
+
+    Raw bytes already in the per-document cache (``dataset.runtime.cache``) get their cached
+    extraction and dedupe keys instead; the id never comes from the cache (it is the source
+    identity, see ``package_document``).
+    """
+    cache = cache_reader(config)
+    hits = [cache.get(raw.raw_sha256) if cache else None for raw in raws]
+    texts = [raw.text for raw, hit in zip(raws, hits, strict=True) if hit is None]
+    computed = iter(parse_documents(texts, config.reference_date))
+    return [
+        ExtractedDocument(raw, next(computed))
+        if hit is None
+        else ExtractedDocument(raw, hit[0], hit[1], hit[2], from_cache=True)
+        for raw, hit in zip(raws, hits, strict=True)
+    ]
+
+
+@batch_step
+@declares()
+def compute_dedupe_keys(
+    docs: Sequence[ExtractedDocument], config: BuildConfig
+) -> list[ExtractedDocument]:
+    """Each document with its dedupe keys (``dataset.build.dedupe``): fingerprint, MinHash."""
+    return [doc if doc.fingerprint is not None else with_dedupe_keys(doc, config) for doc in docs]
+
+
+def with_dedupe_keys(doc: ExtractedDocument, config: BuildConfig) -> ExtractedDocument:
+    """``doc`` with the fingerprint and signature of its cleaned text."""
+    fingerprint, signature = dedupe_keys(
+        doc.extraction.text, config.shingle_size, config.minhash_permutations
+    )
+    return dataclasses.replace(doc, fingerprint=fingerprint, signature=signature.tobytes())
+
+
+# The per-document pipeline: each step takes a record and gives the next step's record or a
+# Reject with a declared reason (dataset.build.steps); batch steps take the whole batch.
+READ_STEPS = (read_file, attach_source)  # Path -> RawDocument
+FILTER_STEPS = FILTERS  # ExtractedDocument -> ExtractedDocument
+DOCUMENT_STEPS = (
+    *READ_STEPS,
+    extract_documents,  # RawDocument -> ExtractedDocument (batch; cached by raw sha256)
+    compute_dedupe_keys,  # ExtractedDocument -> ExtractedDocument with its dedupe keys (batch)
+    *FILTER_STEPS,
+)
+
+
+def package_document(
+    index: int, path: Path, last: object, outcome: ExtractedDocument | Reject
 ) -> ProcessedDocument:
-    """Filter one extracted document; the result is its ``Article`` or its ``Reject``.
+    """What the pipeline made of one raw file, as the ``ProcessedDocument`` the driver collects.
 
-    ``values`` is ``(extraction, fingerprint, signature bytes)``, as the cache holds it;
-    ``fresh`` says it was just computed (so the driver caches it). The id comes from the
-    document's source identity (``source_id``), never from its bytes.
+    ``last`` is the record the final step was given (``trace_batch``). A document that passed
+    every filter becomes its ``Article``, its id from the source identity (``source_id``), never
+    from its bytes. Once a document was extracted, its decoding is kept, rejected or not, and
+    freshly computed values go in ``cached`` for the driver to store.
     """
-    extraction, fingerprint, signature_bytes = values
-    signature = np.frombuffer(signature_bytes, dtype=np.uint32)
-    cached = values if fresh else None
-    decoding = {
-        "encoding": raw.encoding,
-        "decoded_from": raw.decoded_from,
-        "warnings": raw.warnings,
-    }
-    outcome = run_steps(ExtractedDocument(raw, extraction), FILTER_STEPS, config)
-    if isinstance(outcome, Reject):
+    rejected = isinstance(outcome, Reject)
+    size = path.stat().st_size if not rejected or outcome.raw_sha256 else None
+    decoding, cached = {}, None
+    if isinstance(last, ExtractedDocument):
+        raw = last.raw
+        decoding = {
+            "encoding": raw.encoding,
+            "decoded_from": raw.decoded_from,
+            "warnings": raw.warnings,
+        }
+        if not last.from_cache:
+            cached = (last.extraction, last.fingerprint, last.signature)
+    if rejected:
         return ProcessedDocument(
-            index, raw.source_file, raw.raw_sha256, size, outcome, None, cached, **decoding
+            index, outcome.source_file, outcome.raw_sha256, size, outcome, None, cached, **decoding
         )
     article = Article(
         id=source_id(raw.source_file, raw.source.url),
         source=raw.source,
         source_file=raw.source_file,
         raw_sha256=raw.raw_sha256,
-        extraction=extraction,
-        text_fingerprint=fingerprint,
+        extraction=outcome.extraction,
+        text_fingerprint=outcome.fingerprint,
     )
+    signature = np.frombuffer(outcome.signature, dtype=np.uint32)
     return ProcessedDocument(
         index, raw.source_file, raw.raw_sha256, size, article, signature, cached, **decoding
     )

@@ -210,6 +210,26 @@ def open_cache(path: Path) -> ResultCache | None:
         return None
 
 
+_READERS: dict[Path, ResultCache] = {}
+
+
+def cache_reader(config: BuildConfig) -> ResultCache | None:
+    """This process's read-only cache for ``config``, None when the cache is switched off.
+
+    One reader per cache file and process, kept open for the process's next batches; while the
+    file does not exist yet (the driver creates it) every look-up is a miss.
+    """
+    location = cache_path(config)
+    if location is None:
+        return None
+    if location not in _READERS:
+        reader = ResultCache(location)
+        if not location.is_file():
+            return reader
+        _READERS[location] = reader
+    return _READERS[location]
+
+
 def warn_cache_off(path: Path, exc: BaseException) -> None:
     """Say once, on stderr, that the build goes on without the cache, and why."""
     reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0]

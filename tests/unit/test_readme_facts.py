@@ -34,7 +34,9 @@ def test_the_settings_block_has_every_content_setting_with_its_default():
     for key in CONTENT_KEYS:
         value = getattr(defaults, key)
         if not isinstance(value, dict):
-            assert f"| `{key}` | {value} |" in block
+            shown = "not set" if value is None else value  # never Python's "None"
+            assert f"| `{key}` | {shown} |" in block
+    assert "| None |" not in block
 
 
 def test_the_libraries_block_has_each_library_with_its_installed_version():

@@ -6,10 +6,25 @@ import pytest
 
 from dataset.build.corpus import NON_FATAL_REASONS
 from dataset.build.filters import FILTERS
-from dataset.build.process import FILTER_STEPS, READ_STEPS, read_raw
-from dataset.build.steps import ExtractedDocument, declares, run_steps
+from dataset.build.process import (
+    DOCUMENT_STEPS,
+    FILTER_STEPS,
+    READ_STEPS,
+    process_paths,
+    read_raw,
+)
+from dataset.build.read import hash_file
+from dataset.build.steps import (
+    ExtractedDocument,
+    batch_step,
+    declares,
+    run_batch,
+    run_steps,
+    trace_batch,
+)
 from dataset.config import BuildConfig
 from dataset.records import Extraction, RawDocument, Reject
+from dataset.runtime.cache import ResultCache, cache_path
 from dataset.schema import reject_reasons
 
 CONFIG = BuildConfig(min_text_chars=20, max_text_chars=200, language_score_threshold=0.5)
@@ -21,8 +36,16 @@ def extracted(text: str, language: str | None = "hy", score: float = 0.9, script
     return ExtractedDocument(raw, extraction)
 
 
+def test_the_per_document_pipeline_is_one_list_of_steps():
+    assert DOCUMENT_STEPS[: len(READ_STEPS)] == READ_STEPS
+    assert DOCUMENT_STEPS[-len(FILTER_STEPS) :] == FILTER_STEPS
+    batch = [step.__name__ for step in DOCUMENT_STEPS if getattr(step, "batch", False)]
+    assert batch == ["extract_documents", "compute_dedupe_keys"]
+    assert all(hasattr(step, "reasons") for step in DOCUMENT_STEPS)
+
+
 def test_every_declared_reason_has_one_place_that_gives_it():
-    per_document = [reason for step in READ_STEPS + FILTER_STEPS for reason in step.reasons]
+    per_document = [reason for step in DOCUMENT_STEPS for reason in step.reasons]
     given = [*per_document, *sorted(NON_FATAL_REASONS), "processing_error"]
     assert len(given) == len(set(given))
     assert set(given) == set(reject_reasons())
@@ -130,3 +153,101 @@ def test_the_read_steps_decode_then_attach_the_source_or_reject_it(tmp_path):
     assert bad.detail.startswith("bad.txt")
     blank, _ = read_raw(tmp_path / "blank.txt", config)
     assert blank.reason == "empty"
+
+
+@declares("too_short")
+def require_three_words(text: str, config) -> str | Reject:
+    if len(text.split()) < 3:
+        return Reject(text, None, "too_short", f"{text}: under three words")
+    return text
+
+
+SEEN_BY_BATCH: list[list[str]] = []
+
+
+@batch_step
+@declares("empty")
+def mark_batch(texts: list[str], config) -> list[str | Reject]:
+    SEEN_BY_BATCH.append(list(texts))
+    return [Reject(t, None, "empty", "blank") if not t.strip("· ") else f"[{t}]" for t in texts]
+
+
+BATCH = [
+    "Ստեփանակերտ այսօր հանդիպում",
+    "短",
+    "مرحبا بكم في الأخبار",
+    "· · ·",
+    "Tin tức hôm nay",
+]
+
+
+def test_a_batch_gives_each_record_what_it_gives_alone():
+    steps = [require_three_words, mark_batch]
+    alone = [run_steps(text, steps, CONFIG) for text in BATCH]
+    SEEN_BY_BATCH.clear()
+    together = run_batch(BATCH, steps, CONFIG)
+    assert together == alone
+    assert together[0] == "[Ստեփանակերտ այսօր հանդիպում]"
+    assert [r.reason for r in together if isinstance(r, Reject)] == ["too_short", "empty"]
+    # the batch step ran once, on the records still alive, in order
+    assert [[BATCH[0], BATCH[2], BATCH[3], BATCH[4]]] == SEEN_BY_BATCH
+
+
+def test_trace_pairs_a_reject_with_the_record_its_step_was_given():
+    traced = trace_batch(BATCH, [require_three_words, mark_batch], CONFIG)
+    assert traced[0] == ("[Ստեփանակերտ այսօր հանդիպում]",) * 2
+    assert traced[1][0] == "短" and traced[1][1].reason == "too_short"
+    assert traced[3][0] == "· · ·" and traced[3][1].reason == "empty"
+
+
+def test_a_batch_step_must_return_one_result_per_record():
+    @batch_step
+    @declares()
+    def drop_one(texts, config):
+        return texts[1:]
+
+    with pytest.raises(ValueError, match="drop_one returned 1 results for 2 records"):
+        run_batch(["Ա Բ Գ", "ا ب ت"], [drop_one], CONFIG)
+
+
+def test_a_batch_step_rejecting_with_an_undeclared_reason_is_a_bug():
+    @batch_step
+    @declares()
+    def reject_all(texts, config):
+        return [Reject(t, None, "too_long", "x") for t in texts]
+
+    with pytest.raises(ValueError, match=r"Việt: step reject_all .*'too_long'"):
+        run_batch(["Việt"], [reject_all], CONFIG)
+
+
+def test_an_empty_batch_gives_nothing():
+    assert run_batch([], [require_three_words, mark_batch], CONFIG) == []
+
+
+ARMENIAN_PAGE = (
+    "Լուրեր\n\n" + "Ստեփանակերտում այսօր հանդիպում է տեղի ունեցել քաղաքի կենտրոնում։ " * 4
+)
+
+
+def test_the_pipeline_reuses_cached_values_and_hands_fresh_ones_to_the_driver(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "hy.txt").write_text(ARMENIAN_PAGE, encoding="utf-8")
+    (raw / "hy2.txt").write_text(ARMENIAN_PAGE + "Ավարտ։", encoding="utf-8")
+    config = BuildConfig(raw_dir=raw, out_dir=tmp_path / "out", cache_dir=tmp_path / "cache")
+    config = config.with_reference_date()
+    jobs = [(0, str(raw / "hy.txt")), (1, str(raw / "hy2.txt"))]
+    first = process_paths(jobs, config)
+    assert all(done.cached is not None for done in first)
+    extraction, fingerprint, signature = first[0].cached
+    marked = (
+        extraction.__class__(**{**extraction.__dict__, "title": "Քեշից"}),
+        fingerprint,
+        signature,
+    )
+    store = ResultCache(cache_path(config), writable=True)
+    store.put_many([(hash_file(raw / "hy.txt"), marked)])
+    again = process_paths(jobs, config)
+    assert again[0].cached is None and again[0].outcome.extraction.title == "Քեշից"
+    assert again[1].cached is not None  # not in the cache: computed, handed to the driver
+    assert again[0].outcome.id == first[0].outcome.id  # the id is the source identity
