@@ -10,10 +10,8 @@ prose and tables are ``templates/card/entities.md.j2``. Deterministic for a rele
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
@@ -21,6 +19,7 @@ import pyarrow.parquet as pq
 from dataset.build.entities import load_lexicon
 from dataset.paths import PACKAGE_DIR
 from dataset.release.layout import ReleaseLayout
+from dataset.release.quality_figures import read_stored_figures
 
 FIGURES_FILE = PACKAGE_DIR / "resources" / "entity_quality.json"
 TOP_ENTITIES = 10
@@ -40,6 +39,29 @@ class LanguageCounts:
     events: Counter = field(default_factory=Counter)
     countries: Counter = field(default_factory=Counter)
 
+    def add_table(self, table) -> None:
+        """Count the rows of ``table`` (an Arrow table holding at least ``COLUMNS``)."""
+        self.articles += table.num_rows
+        for items in table.column("entities").to_pylist():
+            for item in items or ():
+                self.entity_articles[item["key"]] += 1
+                self.entity_mentions[item["key"]] += item["count"]
+        for keys in table.column("events").to_pylist():
+            self.events.update(keys or ())
+        countries = table.column("outlet_country").to_pylist()
+        self.countries.update(country or None for country in countries)
+
+    def add(self, other: LanguageCounts) -> None:
+        """Add the counts of ``other`` (another split of the same language)."""
+        self.articles += other.articles
+        for mine, theirs in (
+            (self.entity_articles, other.entity_articles),
+            (self.entity_mentions, other.entity_mentions),
+            (self.events, other.events),
+            (self.countries, other.countries),
+        ):
+            mine.update(theirs)
+
 
 def count_language(layout: ReleaseLayout, language: str) -> LanguageCounts:
     """Count the issue-19 columns over every split of ``language``."""
@@ -48,22 +70,8 @@ def count_language(layout: ReleaseLayout, language: str) -> LanguageCounts:
         for relative in layout.files(language, split):
             parquet = pq.ParquetFile(layout.root / relative)
             for index in range(parquet.num_row_groups):
-                table = parquet.read_row_group(index, columns=COLUMNS)
-                counts.articles += table.num_rows
-                for items in table.column("entities").to_pylist():
-                    for item in items or ():
-                        counts.entity_articles[item["key"]] += 1
-                        counts.entity_mentions[item["key"]] += item["count"]
-                for keys in table.column("events").to_pylist():
-                    counts.events.update(keys or ())
-                counts.countries.update(c or None for c in
-                                        table.column("outlet_country").to_pylist())
+                counts.add_table(parquet.read_row_group(index, columns=COLUMNS))
     return counts
-
-
-def load_figures(path: Path = FIGURES_FILE) -> dict[str, Any] | None:
-    """The stored benchmark figures, or None when the file is absent."""
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 
 def entity_rows(counts: LanguageCounts) -> list[dict[str, Any]]:
@@ -123,8 +131,13 @@ def country_rows(languages: list[str], counts: dict[str, LanguageCounts]) -> lis
     ]
 
 
-def entities_facts(layout: ReleaseLayout) -> dict[str, Any]:
+def entities_facts(
+    layout: ReleaseLayout, counts: dict[str, LanguageCounts] | None = None
+) -> dict[str, Any]:
     """What the card's entities section states about a release (see the module docstring).
+
+    ``counts`` per language when the caller already counted the rows (``ReleaseFacts`` does, in
+    its one pass over the shards); else they are counted here.
 
     Keys: ``languages`` (layout order), ``top_entities`` (TOP_ENTITIES), ``by_language`` (per
     language ``code``, ``articles`` and ``entries``, from ``entity_rows``), ``events``
@@ -132,7 +145,9 @@ def entities_facts(layout: ReleaseLayout) -> dict[str, Any]:
     when absent) and ``figures_file`` (that file's name).
     """
     languages = list(layout.languages)
-    counts = {lang: count_language(layout, lang) for lang in languages}
+    if counts is None:
+        counts = {lang: count_language(layout, lang) for lang in languages}
+    counts = {lang: counts.get(lang) or LanguageCounts() for lang in languages}
     return {
         "languages": languages,
         "top_entities": TOP_ENTITIES,
@@ -142,6 +157,6 @@ def entities_facts(layout: ReleaseLayout) -> dict[str, Any]:
         ],
         "events": event_rows(languages, counts),
         "countries": country_rows(languages, counts),
-        "figures": load_figures(),
+        "figures": read_stored_figures(FIGURES_FILE),
         "figures_file": FIGURES_FILE.name,
     }

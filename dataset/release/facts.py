@@ -33,11 +33,11 @@ import pyarrow.parquet as pq
 
 from dataset.build.write import REJECTS_PATH
 from dataset.config import CONTENT_KEYS, SPLIT_NAMES, BuildConfig, Collection
-from dataset.release.card_entities import entities_facts
+from dataset.release.card_entities import LanguageCounts, entities_facts
 from dataset.release.citation import CFF_NAME, load_citation
 from dataset.release.layout import ALL_CONFIG, ReleaseLayout, read_layout
 from dataset.release.manifest import read_manifest
-from dataset.release.quality_figures import load_figures, quality_facts
+from dataset.release.quality_figures import FIGURES_FILE, quality_facts, read_stored_figures
 from dataset.schema import Column, article_schema, reject_reasons
 from dataset.validation.rules import load_domain_rules, structural_rules
 
@@ -184,7 +184,8 @@ class SplitStats:
 
     ``dates`` holds every stated published date, in file order; ``publishers`` and ``scripts``
     count the values of those columns; ``filled`` counts the non-null values per declared
-    column; ``nbytes`` is the size as Arrow in memory.
+    column; ``nbytes`` is the size as Arrow in memory; ``entities`` counts the entities, events
+    and outlet countries (for the card's entities section, in the same pass).
     """
 
     rows: int = 0
@@ -193,6 +194,7 @@ class SplitStats:
     scripts: Counter = field(default_factory=Counter)
     filled: Counter = field(default_factory=Counter)
     nbytes: int = 0
+    entities: LanguageCounts = field(default_factory=LanguageCounts)
 
 
 def collect_stats(layout: ReleaseLayout) -> dict[tuple[str, str], SplitStats]:
@@ -212,6 +214,7 @@ def collect_stats(layout: ReleaseLayout) -> dict[tuple[str, str], SplitStats]:
                     s.dates += [d for d in table.column("published_date").to_pylist() if d]
                     s.publishers.update(p for p in table.column("publisher").to_pylist() if p)
                     s.scripts.update(table.column("script").to_pylist())
+                    s.entities.add_table(table)
             stats[(language, split)] = s
     return stats
 
@@ -430,15 +433,19 @@ class ReleaseFacts:
     @functools.cached_property
     def extraction_quality(self) -> dict[str, Any] | None:
         """The extraction's figures on the development set (dataset/resources/)."""
-        return quality_facts(load_figures())
+        return quality_facts(read_stored_figures(FIGURES_FILE))
 
     @functools.cached_property
     def entities(self) -> dict[str, Any]:
         """Entities, events and outlet countries per language, and the matcher's stored figures.
 
-        Counted from the shards once (``dataset.release.card_entities.entities_facts``, issue 19).
+        Counted in the same pass over the shards as ``stats``
+        (``dataset.release.card_entities.entities_facts``, issue 19).
         """
-        return entities_facts(self.layout)
+        counts: dict[str, LanguageCounts] = {}
+        for (language, _), split_stats in self.stats.items():
+            counts.setdefault(language, LanguageCounts()).add(split_stats.entities)
+        return entities_facts(self.layout, counts)
 
 def example_row(layout: ReleaseLayout) -> dict[str, Any] | None:
     """A real row of the release, as a dict of its columns; None for an empty release.

@@ -5,7 +5,8 @@ dataset/resources/extraction_quality.json`` measures the extraction against the 
 (benchmarks/README.md) and stores only numbers (no text of the pages). The card reads that file
 (the package's, not the release's), so a card shows the figures of the code that renders it.
 
-Contract: ``load_figures(path)`` returns the stored mapping, or None when the file is absent;
+Contract: ``read_stored_figures(path)`` returns a stored figures file's mapping, or None when the
+file is absent (also for the entities section's figures, ``dataset.release.card_entities``);
 ``quality_facts(figures)`` is what the card's section template
 (templates/card/extraction_quality.md.j2) reads; ``figures_problems(figures)`` lists how a
 mapping differs from the benchmark's shape (empty: well formed). ``format_row`` is the one table
@@ -29,8 +30,8 @@ TABLE_HEADER = (
 )
 
 
-def load_figures(path: Path = FIGURES_FILE) -> dict[str, Any] | None:
-    """The stored figures, or None when the file does not exist."""
+def read_stored_figures(path: Path) -> dict[str, Any] | None:
+    """The figures a benchmark stored at ``path`` (JSON), or None when the file does not exist."""
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 

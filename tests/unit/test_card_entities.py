@@ -10,9 +10,11 @@ import pytest
 
 from benchmarks.entities import DEFAULT_GOLD, measure
 from dataset.paths import PROJECT_ROOT
-from dataset.release.card_entities import FIGURES_FILE, entities_facts, load_figures
+from dataset.release.card_entities import FIGURES_FILE, entities_facts
+from dataset.release.facts import ReleaseFacts
 from dataset.release.layout import read_layout
 from dataset.release.prose import render
+from dataset.release.quality_figures import read_stored_figures
 from dataset.schema import article_schema
 
 REALPAGES = PROJECT_ROOT.parent / "shared" / "realpages"
@@ -62,12 +64,12 @@ def test_section_counts_articles_per_language(tmp_path):
     assert "(`2023-offensive`) | 2023-09-19 – 2023-09-20 | 0 | 1 |" in text
     assert "| AM | 1 | 0 |" in text and "| CN | 0 | 1 |" in text
     assert "| not in the registry / unknown | 1 | 0 |" in text
-    figures = load_figures()
+    figures = read_stored_figures(FIGURES_FILE)
     assert f"precision **{figures['mentions']['precision']:.3f}**" in text
 
 
 def test_stored_figures_have_the_shape_measure_writes():
-    stored = load_figures()
+    stored = read_stored_figures(FIGURES_FILE)
     assert stored is not None, f"{FIGURES_FILE} is missing: run benchmarks.entities --write"
     assert {"pages", "languages", "mentions", "mentions_by_type", "events"} <= set(stored)
     m = stored["mentions"]
@@ -78,7 +80,7 @@ def test_stored_figures_have_the_shape_measure_writes():
 @pytest.mark.skipif(not (REALPAGES / "gold.jsonl").is_file(),
                     reason="the development set (../shared/realpages) is not on this machine")
 def test_stored_figures_are_what_the_benchmark_measures_now():
-    assert measure(REALPAGES, DEFAULT_GOLD) == load_figures(), (
+    assert measure(REALPAGES, DEFAULT_GOLD) == read_stored_figures(FIGURES_FILE), (
         f"{FIGURES_FILE} is stale: run python -m benchmarks.entities {REALPAGES} --write"
     )
 
@@ -108,7 +110,7 @@ def test_facts_are_plain_rows_in_a_stable_order(tmp_path, monkeypatch):
     assert facts["countries"] == [{"country": "AZ", "articles": [1, 0, 0]},
                                   {"country": "VN", "articles": [0, 0, 1]},
                                   {"country": None, "articles": [1, 1, 0]}]
-    assert facts["figures"] == load_figures()
+    assert facts["figures"] == read_stored_figures(FIGURES_FILE)
 
 
 def test_section_says_what_was_not_measured_or_found(tmp_path):
@@ -131,3 +133,24 @@ def test_section_of_an_empty_release_ends_with_its_last_heading(tmp_path):
     assert "### Entities per language\n\n### Events" in text
     assert text.endswith("No article of this release reports a timeline event.\n\n"
                          "### Outlet countries per language (articles)\n")
+
+
+def test_the_card_counts_in_its_one_pass_what_the_section_counts_alone(tmp_path):
+    baku = entity("place:baku", "Baku", "place", 2)
+    lachin = entity("place:lachin", "Lachin / Berdzor", "place", 1)
+    splits = {
+        ("ru", "train"): [row(1, "ru", [baku], ["2020-war"], "RU"), row(2, "ru", [], [], None)],
+        ("ru", "test"): [row(3, "ru", [baku, lachin], ["lachin-blockade"], "AZ")],
+        ("vi", "validation"): [row(4, "vi", [lachin], [], "VN")],
+    }
+    (tmp_path / "build_manifest.json").write_text('{"release_version": "1.0.0"}')
+    for (language, split), rows in splits.items():
+        shard = tmp_path / "data" / language / f"{split}-00000-of-00001.parquet"
+        shard.parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(pa.Table.from_pylist(rows, schema=article_schema().to_pyarrow()), shard)
+    from_card = ReleaseFacts(tmp_path).entities
+    assert from_card == entities_facts(read_layout(tmp_path))
+    ru = from_card["by_language"][0]
+    assert ru["articles"] == 3
+    top = ru["entries"][0]
+    assert (top["key"], top["articles"], top["mentions"]) == ("place:baku", 2, 4)

@@ -14,8 +14,8 @@ from dataset.release.quality_figures import (
     FIGURES_FILE,
     figures_problems,
     format_row,
-    load_figures,
     quality_facts,
+    read_stored_figures,
 )
 
 REFERENCE = dt.date(2026, 11, 29)
@@ -44,7 +44,7 @@ def shape(value):
 
 
 def test_the_stored_figures_have_the_benchmarks_shape():
-    stored = load_figures()
+    stored = read_stored_figures(FIGURES_FILE)
     assert stored is not None, f"{FIGURES_FILE} is missing: run benchmarks.quality --write"
     assert figures_problems(stored) == []
     reference = shape(measured()["overall"])
@@ -97,6 +97,6 @@ def test_a_malformed_figures_file_is_named_and_never_written(tmp_path, change, e
 def test_written_figures_load_back(tmp_path):
     target = tmp_path / "figures.json"
     write_figures(measured(), target)
-    assert load_figures(target) == measured()
-    assert load_figures(tmp_path / "absent.json") is None
+    assert read_stored_figures(target) == measured()
+    assert read_stored_figures(tmp_path / "absent.json") is None
     assert figures_problems([1, 2]) == ["the figures are not a JSON object"]
