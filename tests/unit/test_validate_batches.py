@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from pathlib import Path
 
 import pyarrow as pa
@@ -18,6 +19,7 @@ from dataset.build.write import article_arrow_schema
 from dataset.release.layout import read_layout
 from dataset.release.manifest import read_manifest
 from dataset.report import format_validation_report
+from dataset.validation import runner as runner_module
 from dataset.validation.rules import Rule
 from dataset.validation.runner import (
     GreatExpectationsRunner,
@@ -461,3 +463,19 @@ def test_bodies_go_only_to_the_rules_that_read_them(clean_release, monkeypatch):
     assert "text" in table and "title" in table
     # Every rule a language config runs itself reads short columns: its batches hold no body.
     assert not any("text" in columns for config, _, columns, _ in seen if config != "all")
+
+
+def test_each_suite_is_built_once_for_every_batch_and_split_it_runs_on(clean_release, monkeypatch):
+    """GE suites are cached by rules and parameters: a rule of the `all` config is built once for
+    its 5 batches over 2 splits, a language's own rule once per language (its value differs)."""
+    built: Counter[str] = Counter()
+    build = runner_module.build_expectation
+
+    def count(rule, params):
+        built[rule.name] += 1
+        return build(rule, params)
+
+    monkeypatch.setattr(runner_module, "build_expectation", count)
+    run_suites(read_layout(clean_release), read_manifest(clean_release), 2)
+    assert built["id_pattern"] == 1
+    assert built["language_matches_config"] == 3
