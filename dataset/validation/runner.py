@@ -48,8 +48,7 @@ batch size changes nothing unless the shards of one split have different columns
 then reports the columns of its own shard).
 
 GE is fed narrow frames (``validate_columns``): a rule on the article body gets the ``id`` and
-body columns only, the rules on list columns (entities, events, other languages) ``id`` and those
-columns, every other rule the batch with those columns as typed nulls, and a config whose
+body columns only, every other rule the batch with the bodies as typed nulls, and a config whose
 remaining rules read only short columns (a language config, once it takes the rest from
 ``all``) reads only those from Parquet. GE's pandas engine copies the frame it validates for
 every row rule, so without this each rule about a date copied every body again. Results are
