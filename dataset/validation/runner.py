@@ -725,43 +725,33 @@ WIDE_COLUMN_BYTES_PER_ROW = 256
 def validate_columns(
     runner: GreatExpectationsRunner, run: SuiteRun, frame: pd.DataFrame
 ) -> dict[str, Any]:
-    """``runner.validate(run, frame)``, each rule given only the costly columns it reads.
+    """``runner.validate(run, frame)``, each rule given only the wide columns it reads.
 
     GE's pandas engine copies the whole frame it validates several times for every row rule
     (its null filter, the offending rows' indices and query), so on a frame with the article
     bodies every rule about a date or a title copied every body again: the larger part of
     validating a big release. Here a rule on a wide column (more than
     ``WIDE_COLUMN_BYTES_PER_ROW`` bytes a row on average: the body) sees that column and
-    ``id``; the rules on nested columns (lists: entities, events, other languages, whose copies
-    cost a third of the other rules' time) see those columns and ``id``; the other rules see
-    the frame with each of those columns replaced by nulls of its type (same names, order and
-    dtypes, so rules about the table's columns see what they would). A rule's result depends
-    only on the column it reads and the ``id`` it names offending rows by, so the results, in
-    name order with recounted statistics, are those of one call on the whole frame (a test
-    compares both on clean and failing releases).
+    ``id``; the other rules see the frame with each wide column replaced by nulls of its type
+    (same names, order and dtypes, so rules about the table's columns see what they would). A
+    rule's result depends only on the column it reads and the ``id`` it names offending rows
+    by, so the results, in name order with recounted statistics, are those of one call on the
+    whole frame (a test compares both on clean and failing releases).
     """
     wide = [c for c in frame.columns if is_wide(frame[c])]
-    nested = [c for c in frame.columns if c not in wide and is_nested(frame[c])]
     groups: dict[str, list[Rule]] = {}
     for rule in run.rules:
         column = rule.helper or rule.kwargs.get("column")
-        key = column if column in wide else NESTED_GROUP if column in nested else ""
-        groups.setdefault(key, []).append(rule)
+        groups.setdefault(column if column in wide else "", []).append(rule)
     results = []
-    for key, rules in groups.items():
-        if key:
-            columns = nested if key == NESTED_GROUP else [key]
-            part = frame[[c for c in (INDEX_COLUMN, *columns) if c in frame.columns]]
+    for column, rules in groups.items():
+        if column:
+            part = frame[[c for c in (INDEX_COLUMN, column) if c in frame.columns]]
         else:
-            part = frame.assign(**{c: null_like(frame[c]) for c in wide + nested})
+            part = frame.assign(**{c: null_like(frame[c]) for c in wide})
         results.append(runner.validate(replace(run, rules=rules), part))
     combined = [item for result in results for item in result["results"]]
     return with_statistics({**results[0], "results": sorted_results(combined)})
-
-
-# The group of the rules on nested columns in ``validate_columns`` (not a column name: it has
-# a space).
-NESTED_GROUP = "nested columns"
 
 
 def is_wide(column: pd.Series) -> bool:
@@ -769,13 +759,6 @@ def is_wide(column: pd.Series) -> bool:
     return isinstance(
         column.dtype, pd.ArrowDtype
     ) and column.nbytes > WIDE_COLUMN_BYTES_PER_ROW * len(column)
-
-
-def is_nested(column: pd.Series) -> bool:
-    """An Arrow-backed column of lists, structs or maps."""
-    return isinstance(column.dtype, pd.ArrowDtype) and pa.types.is_nested(
-        column.dtype.pyarrow_dtype
-    )
 
 
 def null_like(column: pd.Series) -> pd.Series:
