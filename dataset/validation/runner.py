@@ -580,32 +580,26 @@ def run_suites(
             where,
         )
 
-    on_all: dict[str, tuple[list[MergedResult], dict[str, tuple[int, int]], bool]] = {}
+    on_all: dict[str, AllRun] = {}
     for split in layout.splits(ALL_CONFIG) if reuse else []:
         if grouped_by_language(layout, split):
             ranges = language_ranges(layout, split, keys)
             where = SplitRun(ALL_CONFIG, split, narrow=narrow, ranges=ranges)
             uniform = same_schema(layout, layout.files(ALL_CONFIG, split))
-            on_all[split] = (run_split(ALL_CONFIG, split, where), ranges, uniform)
+            on_all[split] = AllRun(
+                suites[ALL_CONFIG], run_split(ALL_CONFIG, split, where), ranges, uniform
+            )
     outcomes = []
     for config in layout.configs:
         for split in layout.splits(config):
             if config == ALL_CONFIG and split in on_all:
-                merged = on_all[split][0]
+                merged = on_all[split].results
             else:
-                derived = None
-                if split in on_all:
-                    results, ranges, uniform = on_all[split]
-                    derived = [
-                        derived_results(
-                            suite,
-                            suites[ALL_CONFIG][i],
-                            results[i],
-                            ranges[config],
-                            DerivedRun(config, split, uniform),
-                        )
-                        for i, suite in enumerate(suites[config])
-                    ]
+                derived = (
+                    on_all[split].taken_by(suites[config], config, split)
+                    if split in on_all
+                    else None
+                )
                 merged = run_split(config, split, SplitRun(config, split, derived, narrow))
             outcomes += [
                 result.outcome(suite, config, split)
@@ -794,6 +788,28 @@ class Reused:
 
     names: frozenset[str] = frozenset()
     result: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class AllRun:
+    """The ``all`` config's suites and results on one split, for the languages to take from.
+
+    ``ranges``: each language's row positions ``[start, stop)`` in the split; ``uniform``:
+    every shard of the split has one Arrow schema.
+    """
+
+    suites: list[Suite]
+    results: list[MergedResult]
+    ranges: dict[str, tuple[int, int]]
+    uniform: bool
+
+    def taken_by(self, suites: list[Suite], config: str, split: str) -> list[Reused]:
+        """What each of a language config's ``suites`` takes on ``split`` (``derived_results``)."""
+        where = DerivedRun(config, split, self.uniform)
+        return [
+            derived_results(suite, all_suite, result, self.ranges[config], where)
+            for suite, all_suite, result in zip(suites, self.suites, self.results, strict=True)
+        ]
 
 
 @dataclass(frozen=True)
