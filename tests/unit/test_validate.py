@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -455,3 +457,30 @@ def test_each_helper_reads_only_its_declared_input_columns(helper):
     index = ReleaseIndex.from_frames({"train": whole})
     narrow = whole[list(HELPER_INPUTS[helper])]
     assert HELPERS[helper](narrow, index).tolist() == HELPERS[helper](whole, index).tolist()
+
+
+def test_great_expectations_import_defers_altair_and_scipy_stats_to_their_first_use():
+    """Validation never uses them; code that does gets the real modules on first access."""
+    code = "\n".join(
+        [
+            "import sys",
+            "from dataset.validation.runner import import_great_expectations",
+            "import_great_expectations()",
+            "m = sys.modules",
+            "print(type(m['altair']).__name__, type(m['scipy.stats']).__name__)",
+            "from great_expectations.expectations.core import "
+            "expect_column_kl_divergence_to_be_less_than as kl",
+            "print(round(kl.stats.entropy([0.5, 0.5]), 4), kl.alt.Chart.__name__)",
+            "import scipy.stats",
+            "print(type(sys.modules['altair']).__name__, scipy.stats is sys.modules['scipy.stats'],"
+            " type(scipy.stats).__name__)",
+        ]
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300
+    )
+    assert done.stdout.splitlines() == [
+        "DeferredModule DeferredModule",
+        "0.6931 Chart",
+        "module True module",
+    ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from pathlib import Path
 
 import pyarrow as pa
@@ -18,6 +19,7 @@ from dataset.build.write import article_arrow_schema
 from dataset.release.layout import read_layout
 from dataset.release.manifest import read_manifest
 from dataset.report import format_validation_report
+from dataset.validation import runner as runner_module
 from dataset.validation.rules import Rule
 from dataset.validation.runner import (
     GreatExpectationsRunner,
@@ -221,12 +223,40 @@ def broken_release(root: Path) -> Path:
     return release
 
 
+def release_with_nulls(root: Path) -> Path:
+    """Nullable columns null in some rows of some languages, across batches and shards.
+
+    The languages' null counts differ from each other and from the ``all`` config's, so a
+    result taken from ``all`` must carry the language's own counts.
+    """
+    dated = {"published_date": None, "published_date_raw": None}
+    return write_release(
+        root,
+        {
+            ("vi", "train"): [
+                [row(1, title="Xung đột", publisher="Báo A"), row(2, **dated), row(3)],
+                [row(4, title="Hai bên"), row(5, **dated)],
+            ],
+            ("zh", "train"): [[row(6, "zh", title="纳卡地区"), row(7, "zh", publisher="新闻")]],
+            ("ar", "train"): [[row(8, "ar", **dated)]],
+            ("ar", "test"): [[row(9, "ar", title="كاراباخ", publisher="وكالة")]],
+        },
+    )
+
+
 @pytest.mark.parametrize("batch_rows", [2, 1000])
-@pytest.mark.parametrize("make", ["clean", "broken"])
-def test_all_config_reusing_language_results_equals_running_again(
+@pytest.mark.parametrize("make", ["clean", "broken", "nulls"])
+def test_language_configs_taking_results_from_all_equal_running_again(
     tmp_path, clean_release, make, batch_rows
 ):
-    release = clean_release if make == "clean" else broken_release(tmp_path / "broken")
+    """``reuse`` (a language takes from ``all`` the rules that passed there on every row) changes
+    no outcome and no result file, on clean and failing releases, with nulls in some languages
+    and a shard that lost a column (so the column rules run on each language again)."""
+    release = {
+        "clean": lambda: clean_release,
+        "broken": lambda: broken_release(tmp_path / "broken"),
+        "nulls": lambda: release_with_nulls(tmp_path / "nulls"),
+    }[make]()
     layout, manifest = read_layout(release), read_manifest(release)
     again = run_suites(layout, manifest, batch_rows, reuse=False)
     reused = run_suites(layout, manifest, batch_rows, reuse=True)
@@ -234,28 +264,56 @@ def test_all_config_reusing_language_results_equals_running_again(
     assert [o.result_json for o in reused] == [o.result_json for o in again]
     if make == "broken":
         assert sum(o.failed for o in again if o.config == "all") >= 3
+    if make == "nulls":
+        titles = {
+            o.config: result_item(o, "title_trimmed")["result"]["missing_count"]
+            for o in again
+            if o.suite == "article.domain" and o.split == "train"
+        }
+        assert titles == {"vi": 3, "zh": 1, "ar": 1, "all": 5}
 
 
-def test_all_config_runs_only_rules_it_cannot_reuse(clean_release, monkeypatch):
-    ran: list[tuple[str, str, list[str]]] = []
+def record_runs(monkeypatch) -> list[tuple[str, str, str, list[str]]]:
+    """Record (config, split, suite, rule names) of every GE call from now on."""
+    ran: list[tuple[str, str, str, list[str]]] = []
     validate_frame = GreatExpectationsRunner.validate
 
     def record(self, run, frame):
-        ran.append((run.config, run.suite, [r.name for r in run.rules]))
+        ran.append((run.config, run.split, run.suite, [r.name for r in run.rules]))
         return validate_frame(self, run, frame)
 
     monkeypatch.setattr(GreatExpectationsRunner, "validate", record)
+    return ran
+
+
+def test_language_configs_run_only_rules_they_cannot_take_from_all(clean_release, monkeypatch):
+    ran = record_runs(monkeypatch)
     run_suites(read_layout(clean_release), read_manifest(clean_release), 2)
-    on_all = {name for config, _, names in ran if config == "all" for name in names}
-    on_languages = {name for config, _, names in ran if config != "all" for name in names}
-    # Row rules that passed everywhere are not run again; `all`-only and whole-split rules are.
-    assert {"text_is_nfc", "columns_match_schema", "id_pattern"} <= on_languages
-    assert not {"text_is_nfc", "columns_match_schema", "id_pattern"} & on_all
-    assert {"id_in_one_split_only", "id_unique", "raw_file_used_once"} <= on_all
-    structural_on_all = {
-        n for c, s, names in ran if c == "all" and s == "article.structural" for n in names
+    on_all = {name for config, _, _, names in ran if config == "all" for name in names}
+    on_languages = {name for config, _, _, names in ran if config != "all" for name in names}
+    # Every rule runs on `all`; a language runs its own rule and the whole-split ones only.
+    assert {"text_is_nfc", "columns_match_schema", "id_pattern", "id_in_one_split_only"} <= on_all
+    assert on_languages == {"language_matches_config", "id_unique", "split_not_empty"}
+
+
+def test_a_rule_failing_on_all_runs_again_on_each_language_of_the_split(tmp_path, monkeypatch):
+    release = write_release(
+        tmp_path / "control",
+        {
+            ("vi", "train"): [[row(1, text=VI_TEXT + "\x00"), row(2)]],
+            ("zh", "train"): [[row(6, "zh"), row(7, "zh")]],
+            ("ar", "test"): [[row(8, "ar")]],
+        },
+    )
+    ran = record_runs(monkeypatch)
+    outcomes = run_suites(read_layout(release), read_manifest(release), 2)
+    rule = "text_has_no_control_characters"
+    assert {(c, s) for c, s, _, names in ran if c != "all" and rule in names} == {
+        ("vi", "train"),
+        ("zh", "train"),
     }
-    assert structural_on_all == {"id_unique"}
+    failed = {(o.config, o.split) for o in outcomes if rule in failures(o)}
+    assert failed == {("vi", "train"), ("all", "train")}
 
 
 @pytest.mark.parametrize(
@@ -271,10 +329,10 @@ def test_rules_that_cannot_be_batched_are_refused_by_name(expectation, kwargs, m
         plan_rules([rule])
 
 
-def test_warnings_merge_across_batches_rerun_on_all_and_never_fail_the_release(tmp_path):
+def test_warnings_merge_across_batches_rerun_on_languages_and_never_fail_the_release(tmp_path):
     """Headlines echoed in the body in two languages and two shards: the quality rule warns on
-    each config, the `all` config runs it again (it had unexpected rows), and the release passes
-    with the rule counted once over its articles."""
+    each config, the languages run it again (it had unexpected rows on `all`), and the release
+    passes with the rule counted once over its articles."""
     echo = {"title": "Xung đột ở Nagorno-Karabakh"}
     release = write_release(
         tmp_path / "warned",
@@ -403,5 +461,21 @@ def test_bodies_go_only_to_the_rules_that_read_them(clean_release, monkeypatch):
     # The table rule sees every declared column, the bodies as nulls of their type.
     table = next(columns for _, names, columns, _ in seen if "columns_match_schema" in names)
     assert "text" in table and "title" in table
-    # Every rule the `all` config runs again reads key columns: its batches hold no body.
-    assert not any("text" in columns for config, _, columns, _ in seen if config == "all")
+    # Every rule a language config runs itself reads short columns: its batches hold no body.
+    assert not any("text" in columns for config, _, columns, _ in seen if config != "all")
+
+
+def test_each_suite_is_built_once_for_every_batch_and_split_it_runs_on(clean_release, monkeypatch):
+    """GE suites are cached by rules and parameters: a rule of the `all` config is built once for
+    its 5 batches over 2 splits, a language's own rule once per language (its value differs)."""
+    built: Counter[str] = Counter()
+    build = runner_module.build_expectation
+
+    def count(rule, params):
+        built[rule.name] += 1
+        return build(rule, params)
+
+    monkeypatch.setattr(runner_module, "build_expectation", count)
+    run_suites(read_layout(clean_release), read_manifest(clean_release), 2)
+    assert built["id_pattern"] == 1
+    assert built["language_matches_config"] == 3
