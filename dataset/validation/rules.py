@@ -412,16 +412,43 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series:
     return frame[name].astype(object).where(frame[name].notna(), None)
 
 
+
+@dataclass(frozen=True)
+class Helper:
+    """A derived column a rule can check: ``compute(frame, index)`` reads only ``inputs``."""
+
+    compute: Callable[[pd.DataFrame, ReleaseIndex], pd.Series]
+    inputs: tuple[str, ...]
+
+
+# Helper name (the function's) -> Helper. Filled by @helper where each helper is defined, so a
+# helper cannot lack its input columns (a config whose other rules are all reused reads only them).
+HELPERS: dict[str, Helper] = {}
+
+
+def helper(*inputs: str) -> Callable:
+    """Register the decorated function as a helper that reads the columns ``inputs``."""
+
+    def register(compute: Callable[[pd.DataFrame, ReleaseIndex], pd.Series]) -> Callable:
+        HELPERS[compute.__name__] = Helper(compute, inputs)
+        return compute
+
+    return register
+
+
+@helper("published_date", "published_date_raw")
 def dated_without_raw(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
     """True where a published date has no raw date string."""
     return frame["published_date"].notna() & frame["published_date_raw"].isna()
 
 
+@helper("published_date", "published_date_raw")
 def raw_without_date(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
     """True where a raw date string gave no published date."""
     return frame["published_date"].isna() & frame["published_date_raw"].notna()
 
 
+@helper("title", "text")
 def title_at_text_start(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
     """True when the body starts with the headline (NFC, casefolded, whitespace collapsed)."""
 
@@ -443,6 +470,7 @@ def _comparable(value: str) -> str:
     return " ".join(unicodedata.normalize("NFC", value).casefold().split())
 
 
+@helper("text")
 def text_size(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
     """Characters of the body, each Han, kana or hangul character counting ``CJK_WEIGHT`` times.
 
@@ -457,6 +485,7 @@ def text_size(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
     return pd.Series(sizes, index=frame.index, dtype="int64")
 
 
+@helper("text")
 def text_is_nfc(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
     """True where the body is in Unicode NFC (or null)."""
     texts = _column(frame, "text")
@@ -467,6 +496,7 @@ def text_is_nfc(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
     )
 
 
+@helper("language", "other_languages")
 def other_languages_well_formed(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
     """Sorted, without repeats, and without the row's own ``language``."""
 
@@ -482,17 +512,20 @@ def other_languages_well_formed(frame: pd.DataFrame, index: ReleaseIndex) -> pd.
     )
 
 
+@helper("id")
 def id_split_count(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
     """In how many splits of the release each row's id lies."""
     return pd.Series(index.splits_of_ids(frame["id"]), index=frame.index, dtype="int64")
 
 
+@helper("duplicate_cluster")
 def cluster_split_count(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
     """In how many splits of the release each row's duplicate cluster lies."""
     counts = index.splits_of_clusters(frame["duplicate_cluster"])
     return pd.Series(counts, index=frame.index, dtype="int64")
 
 
+@helper("id", "duplicate_cluster")
 def cluster_names_member(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
     """True when the cluster id is an id of the release that sorts at or before the row's id."""
     ids, clusters = _strings(frame["id"]), _strings(frame["duplicate_cluster"])
@@ -501,6 +534,7 @@ def cluster_names_member(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
     return pd.Series(named & in_order, index=frame.index, dtype=bool)
 
 
+@helper("entities")
 def entities_in_gazetteer(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
     """Return True where every entity of the row is a gazetteer entry as the gazetteer states it.
 
@@ -529,6 +563,7 @@ def entities_in_gazetteer(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series
     return pd.Series([known(v) for v in _column(frame, "entities")], index=frame.index, dtype=bool)
 
 
+@helper("events")
 def events_in_timeline(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
     """True when every event key of the row is a key of the timeline, listed once, sorted."""
     from dataset.build.entities import load_lexicon
@@ -540,36 +575,6 @@ def events_in_timeline(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
         return keys == sorted(set(keys)) and all(key in timeline for key in keys)
 
     return pd.Series([known(v) for v in _column(frame, "events")], index=frame.index, dtype=bool)
-
-
-HELPERS: dict[str, Callable[[pd.DataFrame, ReleaseIndex], pd.Series]] = {
-    "dated_without_raw": dated_without_raw,
-    "raw_without_date": raw_without_date,
-    "title_at_text_start": title_at_text_start,
-    "text_size": text_size,
-    "text_is_nfc": text_is_nfc,
-    "other_languages_well_formed": other_languages_well_formed,
-    "id_split_count": id_split_count,
-    "cluster_split_count": cluster_split_count,
-    "cluster_names_member": cluster_names_member,
-    "entities_in_gazetteer": entities_in_gazetteer,
-    "events_in_timeline": events_in_timeline,
-}
-
-# The columns each helper reads: a config whose other rules are all reused reads only these.
-HELPER_INPUTS: dict[str, tuple[str, ...]] = {
-    "dated_without_raw": ("published_date", "published_date_raw"),
-    "raw_without_date": ("published_date", "published_date_raw"),
-    "title_at_text_start": ("title", "text"),
-    "text_size": ("text",),
-    "text_is_nfc": ("text",),
-    "other_languages_well_formed": ("language", "other_languages"),
-    "id_split_count": ("id",),
-    "cluster_split_count": ("duplicate_cluster",),
-    "cluster_names_member": ("id", "duplicate_cluster"),
-    "entities_in_gazetteer": ("entities",),
-    "events_in_timeline": ("events",),
-}
 
 
 def add_helper_columns(
@@ -589,7 +594,7 @@ def add_helper_columns(
     problems = {}
     for helper in helpers:
         try:
-            frame[helper] = HELPERS[helper](frame, index)
+            frame[helper] = HELPERS[helper].compute(frame, index)
         except KeyError as exc:
             problems[helper] = f"input column {exc} is missing"
     return frame, problems

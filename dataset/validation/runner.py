@@ -101,7 +101,7 @@ from dataset.schema import article_schema
 from dataset.validation.rules import (
     CRITICAL,
     DOMAIN_SUITE,
-    HELPER_INPUTS,
+    HELPERS,
     STRUCTURAL_SUITE,
     WARNING,
     ReleaseIndex,
@@ -771,7 +771,7 @@ def columns_read(rules: list[Rule]) -> frozenset[str] | None:
     for rule in rules:
         column = rule.kwargs.get("column")
         if rule.helper:
-            columns.update(HELPER_INPUTS[rule.helper])
+            columns.update(HELPERS[rule.helper].inputs)
         elif isinstance(column, str):
             columns.add(column)
         else:

@@ -16,7 +16,6 @@ import yaml
 from dataset.release.integrity import verify_checksums, write_checksums
 from dataset.schema import article_schema
 from dataset.validation.rules import (
-    HELPER_INPUTS,
     HELPERS,
     ReleaseIndex,
     Rule,
@@ -431,7 +430,7 @@ def test_a_warning_rule_runs_with_ge_severity_and_does_not_fail_the_outcome(runn
 )
 def test_text_size_counts_cjk_characters_three_times(text, size):
     df = pd.DataFrame({"text": pd.array([text], dtype="string")})
-    assert HELPERS["text_size"](df, ReleaseIndex()).tolist() == [size]
+    assert HELPERS["text_size"].compute(df, ReleaseIndex()).tolist() == [size]
 
 
 def test_mostly_lets_a_quality_rule_pass_below_the_share(runner):
@@ -446,7 +445,7 @@ def test_mostly_lets_a_quality_rule_pass_below_the_share(runner):
 
 @pytest.mark.parametrize("helper", sorted(HELPERS))
 def test_each_helper_reads_only_its_declared_input_columns(helper):
-    """A config that reads only the columns its rules read (HELPER_INPUTS) computes the same
+    """A config that reads only the columns its rules read (their Helper.inputs) computes the same
     helper values as one that reads every column."""
     rows = [
         article(),
@@ -455,8 +454,9 @@ def test_each_helper_reads_only_its_declared_input_columns(helper):
     ]
     whole = frame(rows)
     index = ReleaseIndex.from_frames({"train": whole})
-    narrow = whole[list(HELPER_INPUTS[helper])]
-    assert HELPERS[helper](narrow, index).tolist() == HELPERS[helper](whole, index).tolist()
+    narrow = whole[list(HELPERS[helper].inputs)]
+    compute = HELPERS[helper].compute
+    assert compute(narrow, index).tolist() == compute(whole, index).tolist()
 
 
 def test_great_expectations_import_defers_altair_and_scipy_stats_to_their_first_use():
