@@ -61,7 +61,7 @@ import datetime as dt
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,6 +79,7 @@ ANNOUNCE_DAYS = 14
 _ANNOUNCE = dt.timedelta(days=ANNOUNCE_DAYS)
 MIN_OUTLET_PREFIX = 3
 OUTLET_MEMO = 4096
+CHAR_TABLE_LIMIT = 65_536  # characters whose class is kept (_CharTable)
 
 # One-to-one replacements before casefolding (str.replace per pair: str.translate with a dict
 # costs ~100 ns per character on non-ASCII text, ten times more).
@@ -191,6 +192,7 @@ class Lexicon:
     outlets: Mapping[str, tuple[str, str | None]]
     context_languages: frozenset[str] = frozenset()  # languages that have context cues
     rows: Mapping[str, tuple[str, str, str, str | None]] = field(default_factory=dict)
+    events_by_context: Mapping[str, tuple[Event, ...]] = field(default_factory=dict)
     # normalize_outlet's answers per name as written (at most OUTLET_MEMO, then cleared)
     outlet_memo: dict[str, tuple[str, str | None] | None] = field(
         default_factory=dict, compare=False, repr=False)
@@ -216,8 +218,24 @@ def _fold_nfc(text: str) -> str:
     return text.replace("եւ", "եվ") if "ւ" in text else text
 
 
-@functools.lru_cache(maxsize=4096)
-def _script(char: str) -> str:
+class _CharTable(dict[str, Any]):
+    """``compute(char)`` per character, kept as characters come.
+
+    A dict lookup per use instead of a function call; cleared at CHAR_TABLE_LIMIT entries.
+    """
+
+    def __init__(self, compute: Callable[[str], Any]) -> None:
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, char: str) -> Any:
+        if len(self) >= CHAR_TABLE_LIMIT:
+            self.clear()
+        value = self[char] = self.compute(char)
+        return value
+
+
+def _script_of(char: str) -> str:
     point = ord(char)
     for low, high, script in _SCRIPT_RANGES:
         if low <= point <= high:
@@ -230,21 +248,37 @@ def _is_letter(char: str) -> bool:
     return char.isalpha() or (not char.isascii() and unicodedata.category(char)[0] == "M")
 
 
+def _is_clear(char: str) -> bool:
+    """True for a character that ends a word on its own: no letter, no mark, not @ _ /."""
+    if char.isascii():
+        return (not char.isalnum() and char not in "@_/") or char.isdigit()
+    return not char.isalpha() and unicodedata.category(char)[0] != "M"
+
+
+_SCRIPT = _CharTable(_script_of)
+_LETTER_SCRIPT = _CharTable(lambda char: _SCRIPT[char] if _is_letter(char) else None)
+_CLEAR = _CharTable(_is_clear)
+
+
+def _script(char: str) -> str:
+    return _SCRIPT[char]
+
+
 def _glued_before(text: str, start: int, script: str, limit: int) -> str:
     """The run of same-script letters that ends right before ``start``.
 
     At most ``limit`` + 1 letters: a longer run is no declared affix anyway.
     """
-    i, stop = start, max(0, start - limit - 1)
-    while i > stop and _is_letter(text[i - 1]) and _script(text[i - 1]) == script:
+    i, stop, letter_script = start, max(0, start - limit - 1), _LETTER_SCRIPT
+    while i > stop and letter_script[text[i - 1]] == script:
         i -= 1
     return text[i:start]
 
 
 def _glued_after(text: str, end: int, script: str, limit: int) -> str:
     """The run of same-script letters that starts at ``end`` (at most ``limit`` + 1 letters)."""
-    j, n = end, min(len(text), end + limit + 1)
-    while j < n and _is_letter(text[j]) and _script(text[j]) == script:
+    j, n, letter_script = end, min(len(text), end + limit + 1), _LETTER_SCRIPT
+    while j < n and letter_script[text[j]] == script:
         j += 1
     return text[end:j]
 
@@ -268,21 +302,23 @@ def _at_boundaries(text: str, start: int, end: int, pattern: _Pattern) -> bool:
     mention; "Armenia/Azerbaijan" in prose is two. Letters of another script glued to a hit
     are a boundary; letters of its own script must form one declared affix.
     """
+    size, letter_script = len(text), _LETTER_SCRIPT
     before = text[start - 1] if start > 0 else " "
-    if before in "@_" or (end < len(text) and text[end] == "_") or \
+    if before in "@_" or (end < size and text[end] == "_") or \
             (before == "/" and _in_url(text, start)):
         return False
-    if start > 0 and _is_letter(before):
-        first = _script(text[start])
-        if first != _UNBOUNDED and _script(before) == first:
+    if start > 0:  # a letter before the hit: of the hit's script, it must end a prefix
+        first = _SCRIPT[text[start]]
+        if first != _UNBOUNDED and letter_script[before] == first:
             prefixes = pattern.prefixes
             if not prefixes or \
                     _glued_before(text, start, first, _longest(prefixes)) not in prefixes:
                 return False
-    if pattern.stem or end >= len(text) or not _is_letter(text[end]):
+    if pattern.stem or end >= size:
         return True
-    last = _script(text[end - 1])
-    if last == _UNBOUNDED or _script(text[end]) != last:
+    after = letter_script[text[end]]  # None: no letter
+    last = _SCRIPT[text[end - 1]]
+    if after is None or last == _UNBOUNDED or after != last:
         return True
     suffixes = pattern.suffixes
     return bool(suffixes) and _glued_after(text, end, last, _longest(suffixes)) in suffixes
@@ -479,26 +515,11 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
                              f"gazetteer keys {unknown}")
     linked = frozenset().union(*(event.entities for event in events.values()))
     rows = {key: (e.key, e.name, e.type, e.wikidata) for key, e in entries.items()}
+    by_context: dict[str, tuple[Event, ...]] = {}
+    for event in events.values():
+        by_context[event.context] = (*by_context.get(event.context, ()), event)
     return Lexicon(entries, names, events, cues, context_cues, linked, _outlets(directory),
-                   context_languages, rows)
-
-
-def _is_clear(char: str) -> bool:
-    """True for a character that ends a word on its own: no letter, no mark, not @ _ /."""
-    if char.isascii():
-        return (not char.isalnum() and char not in "@_/") or char.isdigit()
-    return not char.isalpha() and unicodedata.category(char)[0] != "M"
-
-
-class _ClearTable(dict[str, bool]):
-    """``_is_clear`` per character, filled as characters come (a dict lookup per hit edge)."""
-
-    def __missing__(self, char: str) -> bool:
-        clear = self[char] = _is_clear(char)
-        return clear
-
-
-_CLEAR = _ClearTable()
+                   context_languages, rows, by_context)
 
 
 def _raw_position(raw: str, folded_position: int) -> int:
@@ -656,7 +677,11 @@ def _reported_events(present: Iterable[str], parts: list[str],  # noqa: C901
     years: set[str] | None = None
     last_start = None if day is None else day + _ANNOUNCE
     candidates, windowed = [], []
-    for event in lex.events.values():
+    # Only events with a cue hit can be candidates (the result is sorted: order is free).
+    events = [lex.events[key] for key in strong]
+    events += [e for kind in context for e in lex.events_by_context.get(kind, ())
+               if e.key not in strong]
+    for event in events:
         if last_start is not None and event.start is not None and event.start > last_start:
             continue
         in_window = day is not None and event.window is not None and \
