@@ -149,14 +149,6 @@ class _Scanner:
             keys, matchkind=kind, implementation=ahocorasick_rs.Implementation.DFA) \
             if keys else None
 
-    def scan(self, text: str) -> list[tuple[int, int, Any]]:
-        """(start, end, pattern) of the occurrences of keys in ``text``, in text order."""
-        if self.automaton is None:
-            return []
-        patterns = self.patterns
-        return [(start, end, patterns[index]) for index, start, end
-                in self.automaton.find_matches_as_indexes(text, overlapping=self.overlapping)]
-
 
 @dataclass(frozen=True)
 class Event:
@@ -547,7 +539,8 @@ def _count_mentions(raw: str, folded: str, scanner: _Scanner, counts: dict[str, 
         return
     size, patterns, clear = len(folded), scanner.patterns, _CLEAR
     same_length = len(raw) == size
-    for index, start, end in scanner.automaton.find_matches_as_indexes(folded):
+    for index, start, end in scanner.automaton.find_matches_as_indexes(
+            folded, overlapping=scanner.overlapping):
         pattern = patterns[index]
         exact = pattern.exact
         if exact is not None and same_length and raw[start:end] != exact:
@@ -605,7 +598,7 @@ def _cue_counts(parts: Iterable[str], language: str | None, lexicon: Lexicon,
     find, table_of, clear = scanner.automaton.find_matches_as_indexes, scanner.patterns, _CLEAR
     for folded in parts:
         size = len(folded)
-        for index, start, literal_end in find(folded, overlapping=True):
+        for index, start, literal_end in find(folded, overlapping=scanner.overlapping):
             bounded_before = start == 0 or clear[folded[start - 1]]
             for pattern in table_of[index]:
                 if own is not None and pattern.kind != "strong" and own not in pattern.languages:
@@ -625,7 +618,7 @@ def _cue_counts(parts: Iterable[str], language: str | None, lexicon: Lexicon,
     return strong, context
 
 
-_YEAR_STARTS = (("19", "89"), ("20", "01234"))  # what _YEAR matches: 198x-199x, 2000-2049
+_YEAR_STARTS = (("19", "89"), ("20", "01234"))  # 198x-199x, 200x-204x: the years 1980-2049
 
 
 def _years(text: str) -> set[str]:
