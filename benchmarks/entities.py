@@ -14,7 +14,8 @@ whole
   development set's gold.jsonl) against the hand-labelled event sets: exact-set accuracy and
   per-event precision/recall.
 - Outlets: how many labelled publishers (gold.jsonl ``publisher``) ``normalize_outlet`` knows.
-- Cost: CPU microseconds per document of find_entities and find_events on the seed documents
+- Cost: CPU microseconds per document of find_entities and of annotate (what the build calls:
+  entities, events and outlets) on the seed documents
   and on all development pages, against the build's own per-document work (``parse_documents``)
   timed in the same runs (best of ``--repeat`` after a warm-up run), and the one-off time to
   load the lexicon.
@@ -84,9 +85,9 @@ def cost_line(name: str, texts: Sequence[str], repeat: int) -> str:
     docs = parse_documents(texts)
 
     def both() -> None:
-        for d in docs:  # as the pipeline will call them: one document at a time
-            found = entities.find_entities(d.title, d.text)
-            entities.find_events(found, d.text, d.language, d.published_date)
+        for d in docs:  # as the pipeline calls it: one document at a time
+            entities.annotate(d.title, d.text, d.language, d.published_date, d.publisher,
+                              d.credited_outlet)
 
     best = {"parse": float("inf"), "entities": float("inf"), "both": float("inf")}
     for run_index in range(repeat + 1):  # the first run warms caches and is not counted
@@ -100,7 +101,8 @@ def cost_line(name: str, texts: Sequence[str], repeat: int) -> str:
             best = {k: min(best[k], run[k]) for k in best}
     mean_kb = sum(len(t.encode()) for t in texts) / max(len(texts), 1) / 1024
     return (f"  {name:<10} {len(texts):>4} docs, {mean_kb:.1f} KB mean: find_entities "
-            f"{best['entities']:.0f} us/doc, with find_events {best['both']:.0f} us/doc; "
+            f"{best['entities']:.0f} us/doc, annotate (entities, events, outlets) "
+            f"{best['both']:.0f} us/doc; "
             f"parse_documents {best['parse']:.0f} us/doc; matchers = "
             f"{best['both'] / best['parse']:.1%} of it")
 

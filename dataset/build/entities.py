@@ -61,8 +61,8 @@ import datetime as dt
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +78,8 @@ EPISODE_DAYS = 30
 ANNOUNCE_DAYS = 14
 _ANNOUNCE = dt.timedelta(days=ANNOUNCE_DAYS)
 MIN_OUTLET_PREFIX = 3
+OUTLET_MEMO = 4096
+CHAR_TABLE_LIMIT = 65_536  # characters whose class is kept (_CharTable)
 
 # One-to-one replacements before casefolding (str.replace per pair: str.translate with a dict
 # costs ~100 ns per character on non-ASCII text, ten times more).
@@ -88,8 +90,6 @@ _FOLD_PAIRS = (
 _EXPANDING = re.compile("[" + "".join(
     re.escape(chr(c)) for c in range(0x80, 0x10000) if len(chr(c).casefold()) > 1) + "]")
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # same result, 30x faster
-# No look-behind: it stops the regex engine from skipping ahead to a "19"/"20" (4x slower).
-_YEAR = re.compile(r"(?:19[89]|20[0-4])\d")
 
 # Scripts whose words are not separated by spaces: no boundary check.
 _UNBOUNDED = "unbounded"
@@ -116,7 +116,7 @@ class Entry:
     coordinates: tuple[float, float] | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Pattern:
     """What an automaton hit stands for, with the affixes allowed at its edges."""
 
@@ -148,14 +148,6 @@ class _Scanner:
         self.automaton = ahocorasick_rs.AhoCorasick(
             keys, matchkind=kind, implementation=ahocorasick_rs.Implementation.DFA) \
             if keys else None
-
-    def scan(self, text: str) -> list[tuple[int, int, Any]]:
-        """(start, end, pattern) of the occurrences of keys in ``text``, in text order."""
-        if self.automaton is None:
-            return []
-        patterns = self.patterns
-        return [(start, end, patterns[index]) for index, start, end
-                in self.automaton.find_matches_as_indexes(text, overlapping=self.overlapping)]
 
 
 @dataclass(frozen=True)
@@ -191,12 +183,24 @@ class Lexicon:
     event_entities: frozenset[str]  # gazetteer keys some event names
     outlets: Mapping[str, tuple[str, str | None]]
     context_languages: frozenset[str] = frozenset()  # languages that have context cues
+    rows: Mapping[str, tuple[str, str, str, str | None]] = field(default_factory=dict)
+    events_by_context: Mapping[str, tuple[Event, ...]] = field(default_factory=dict)
+    # normalize_outlet's answers per name as written (at most OUTLET_MEMO, then cleared)
+    outlet_memo: dict[str, tuple[str, str | None] | None] = field(
+        default_factory=dict, compare=False, repr=False)
 
 
 def fold(text: str) -> str:
     """Fold ``text`` for matching (see Definitions); keeps boundaries where they were."""
-    if not unicodedata.is_normalized("NFC", text):
-        text = unicodedata.normalize("NFC", text)
+    return _fold_nfc(_nfc(text))
+
+
+def _nfc(text: str) -> str:
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+
+
+def _fold_nfc(text: str) -> str:
+    """``fold`` of a text already in NFC."""
     for old, new in _FOLD_PAIRS:
         if old in text:
             text = text.replace(old, new)
@@ -206,14 +210,24 @@ def fold(text: str) -> str:
     return text.replace("եւ", "եվ") if "ւ" in text else text
 
 
-@functools.lru_cache(maxsize=8)
-def _fold_text(text: str) -> str:
-    """``fold`` of an article body, kept for the find_events call that follows find_entities."""
-    return fold(text)
+class _CharTable(dict[str, Any]):
+    """``compute(char)`` per character, kept as characters come.
+
+    A dict lookup per use instead of a function call; cleared at CHAR_TABLE_LIMIT entries.
+    """
+
+    def __init__(self, compute: Callable[[str], Any]) -> None:
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, char: str) -> Any:
+        if len(self) >= CHAR_TABLE_LIMIT:
+            self.clear()
+        value = self[char] = self.compute(char)
+        return value
 
 
-@functools.lru_cache(maxsize=4096)
-def _script(char: str) -> str:
+def _script_of(char: str) -> str:
     point = ord(char)
     for low, high, script in _SCRIPT_RANGES:
         if low <= point <= high:
@@ -226,21 +240,37 @@ def _is_letter(char: str) -> bool:
     return char.isalpha() or (not char.isascii() and unicodedata.category(char)[0] == "M")
 
 
+def _is_clear(char: str) -> bool:
+    """True for a character that ends a word on its own: no letter, no mark, not @ _ /."""
+    if char.isascii():
+        return (not char.isalnum() and char not in "@_/") or char.isdigit()
+    return not char.isalpha() and unicodedata.category(char)[0] != "M"
+
+
+_SCRIPT = _CharTable(_script_of)
+_LETTER_SCRIPT = _CharTable(lambda char: _SCRIPT[char] if _is_letter(char) else None)
+_CLEAR = _CharTable(_is_clear)
+
+
+def _script(char: str) -> str:
+    return _SCRIPT[char]
+
+
 def _glued_before(text: str, start: int, script: str, limit: int) -> str:
     """The run of same-script letters that ends right before ``start``.
 
     At most ``limit`` + 1 letters: a longer run is no declared affix anyway.
     """
-    i, stop = start, max(0, start - limit - 1)
-    while i > stop and _is_letter(text[i - 1]) and _script(text[i - 1]) == script:
+    i, stop, letter_script = start, max(0, start - limit - 1), _LETTER_SCRIPT
+    while i > stop and letter_script[text[i - 1]] == script:
         i -= 1
     return text[i:start]
 
 
 def _glued_after(text: str, end: int, script: str, limit: int) -> str:
     """The run of same-script letters that starts at ``end`` (at most ``limit`` + 1 letters)."""
-    j, n = end, min(len(text), end + limit + 1)
-    while j < n and _is_letter(text[j]) and _script(text[j]) == script:
+    j, n, letter_script = end, min(len(text), end + limit + 1), _LETTER_SCRIPT
+    while j < n and letter_script[text[j]] == script:
         j += 1
     return text[end:j]
 
@@ -264,21 +294,23 @@ def _at_boundaries(text: str, start: int, end: int, pattern: _Pattern) -> bool:
     mention; "Armenia/Azerbaijan" in prose is two. Letters of another script glued to a hit
     are a boundary; letters of its own script must form one declared affix.
     """
+    size, letter_script = len(text), _LETTER_SCRIPT
     before = text[start - 1] if start > 0 else " "
-    if before in "@_" or (end < len(text) and text[end] == "_") or \
+    if before in "@_" or (end < size and text[end] == "_") or \
             (before == "/" and _in_url(text, start)):
         return False
-    if start > 0 and _is_letter(before):
-        first = _script(text[start])
-        if first != _UNBOUNDED and _script(before) == first:
+    if start > 0:  # a letter before the hit: of the hit's script, it must end a prefix
+        first = _SCRIPT[text[start]]
+        if first != _UNBOUNDED and letter_script[before] == first:
             prefixes = pattern.prefixes
             if not prefixes or \
                     _glued_before(text, start, first, _longest(prefixes)) not in prefixes:
                 return False
-    if pattern.stem or end >= len(text) or not _is_letter(text[end]):
+    if pattern.stem or end >= size:
         return True
-    last = _script(text[end - 1])
-    if last == _UNBOUNDED or _script(text[end]) != last:
+    after = letter_script[text[end]]  # None: no letter
+    last = _SCRIPT[text[end - 1]]
+    if after is None or last == _UNBOUNDED or after != last:
         return True
     suffixes = pattern.suffixes
     return bool(suffixes) and _glued_after(text, end, last, _longest(suffixes)) in suffixes
@@ -474,15 +506,12 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
             raise ValueError(f"{directory / 'events.yaml'}: event {event.key} names unknown "
                              f"gazetteer keys {unknown}")
     linked = frozenset().union(*(event.entities for event in events.values()))
+    rows = {key: (e.key, e.name, e.type, e.wikidata) for key, e in entries.items()}
+    by_context: dict[str, tuple[Event, ...]] = {}
+    for event in events.values():
+        by_context[event.context] = (*by_context.get(event.context, ()), event)
     return Lexicon(entries, names, events, cues, context_cues, linked, _outlets(directory),
-                   context_languages)
-
-
-def _is_clear(char: str) -> bool:
-    """True for a character that ends a word on its own: no letter, no mark, not @ _ /."""
-    if char.isascii():
-        return (not char.isalnum() and char not in "@_/") or char.isdigit()
-    return not char.isalpha() and unicodedata.category(char)[0] != "M"
+                   context_languages, rows, by_context)
 
 
 def _raw_position(raw: str, folded_position: int) -> int:
@@ -499,29 +528,47 @@ def _raw_position(raw: str, folded_position: int) -> int:
     return position
 
 
-def _mention_counts(folded: str, raw: str, scanner: _Scanner) -> dict[str, int]:
-    """Mentions per key: leftmost-longest hits that respect word boundaries.
+def _count_mentions(raw: str, folded: str, scanner: _Scanner, counts: dict[str, int]) -> None:
+    """Add to ``counts`` the mentions per key: leftmost-longest hits at word boundaries.
 
-    The common hit, with a space or punctuation on both sides, is accepted without looking
-    further; acronyms must also read exactly so in the unfolded text.
+    ``raw`` is in NFC and ``folded`` is its fold. The common hit, with a space or punctuation
+    on both sides, is accepted without looking further; acronyms must also read exactly so in
+    the unfolded text.
     """
-    size, counts = len(folded), {}
+    if scanner.automaton is None:
+        return
+    size, patterns, clear = len(folded), scanner.patterns, _CLEAR
     same_length = len(raw) == size
-    for start, end, pattern in scanner.scan(folded):
-        if pattern.exact is not None and same_length and raw[start:end] != pattern.exact:
+    for index, start, end in scanner.automaton.find_matches_as_indexes(
+            folded, overlapping=scanner.overlapping):
+        pattern = patterns[index]
+        exact = pattern.exact
+        if exact is not None and same_length and raw[start:end] != exact:
             continue  # most folded acronym hits are inside words ("ue" in "militaire")
         if pattern.unbounded:  # only handles and identifiers need a look ("@中国新闻")
-            clear = (start == 0 or folded[start - 1] not in "@_/") and \
+            bounded = (start == 0 or folded[start - 1] not in "@_/") and \
                 (end == size or folded[end] != "_")
         else:
-            clear = (start == 0 or _is_clear(folded[start - 1])) and \
-                (end == size or _is_clear(folded[end]))
-        if not clear and not _at_boundaries(folded, start, end, pattern):
+            bounded = (start == 0 or clear[folded[start - 1]]) and \
+                (end == size or clear[folded[end]])
+        if not bounded and not _at_boundaries(folded, start, end, pattern):
             continue
-        if pattern.exact is not None and not same_length and \
-                raw[_raw_position(raw, start):_raw_position(raw, end)] != pattern.exact:
+        if exact is not None and not same_length and \
+                raw[_raw_position(raw, start):_raw_position(raw, end)] != exact:
             continue
         counts[pattern.target] = counts.get(pattern.target, 0) + 1
+
+
+def _prepared(parts: Iterable[str | None]) -> list[tuple[str, str]]:
+    """``(NFC text, its fold)`` of each non-empty part, in order."""
+    return [(nfc, _fold_nfc(nfc)) for nfc in map(_nfc, filter(None, parts))]
+
+
+def _entity_counts(prepared: Iterable[tuple[str, str]], lexicon: Lexicon) -> dict[str, int]:
+    # Title and text are scanned apart (a line break separates them anyway).
+    counts: dict[str, int] = {}
+    for raw, folded in prepared:
+        _count_mentions(raw, folded, lexicon.names, counts)
     return counts
 
 
@@ -529,16 +576,7 @@ def find_entities(title: str | None, text: str | None,
                   lexicon: Lexicon | None = None) -> list[dict[str, Any]]:
     """Gazetteer entries mentioned in ``title`` and ``text`` with mention counts, sorted by key."""
     lex = lexicon or load_lexicon()
-    # Title and text are scanned apart (a line break separates them anyway): the folded text
-    # is then the same string object find_events scans, whose UTF-8 form the automaton reuses.
-    counts: dict[str, int] = {}
-    for raw, folded in ((title, fold(title) if title else ""), (text, _fold_text(text or ""))):
-        if not raw:
-            continue
-        if not unicodedata.is_normalized("NFC", raw):
-            raw = unicodedata.normalize("NFC", raw)
-        for key, count in _mention_counts(folded, raw, lex.names).items():
-            counts[key] = counts.get(key, 0) + count
+    counts = _entity_counts(_prepared((title, text)), lex)
     return [{"key": key, "name": lex.entries[key].name, "type": lex.entries[key].type,
              "wikidata": lex.entries[key].wikidata, "count": counts[key]}
             for key in sorted(counts)]
@@ -555,31 +593,50 @@ def _cue_counts(parts: Iterable[str], language: str | None, lexicon: Lexicon,
     own = language if language in lexicon.context_languages else None
     strong: dict[str, int] = {}
     context: dict[str, int] = {}
-    for folded, start, literal_end, patterns in (
-            (part, *hit) for part in parts for hit in scanner.scan(part)):
-        for pattern in patterns:
-            if own is not None and pattern.kind != "strong" and own not in pattern.languages:
-                continue
-            end = literal_end
-            if pattern.regex is not None:
-                match = pattern.regex.match(folded, start)
-                if match is None:
+    if scanner.automaton is None:
+        return strong, context
+    find, table_of, clear = scanner.automaton.find_matches_as_indexes, scanner.patterns, _CLEAR
+    for folded in parts:
+        size = len(folded)
+        for index, start, literal_end in find(folded, overlapping=scanner.overlapping):
+            bounded_before = start == 0 or clear[folded[start - 1]]
+            for pattern in table_of[index]:
+                if own is not None and pattern.kind != "strong" and own not in pattern.languages:
                     continue
-                end = match.end()
-            if _at_boundaries(folded, start, end, pattern):
+                end = literal_end
+                if pattern.regex is not None:
+                    match = pattern.regex.match(folded, start)
+                    if match is None:
+                        continue
+                    end = match.end()
+                # A clear character on both sides is a boundary (what _at_boundaries says).
+                if not (bounded_before and (end == size or clear[folded[end]])) and \
+                        not _at_boundaries(folded, start, end, pattern):
+                    continue
                 table = strong if pattern.kind == "strong" else context
                 table[pattern.target] = table.get(pattern.target, 0) + 1
     return strong, context
 
 
+_YEAR_STARTS = (("19", "89"), ("20", "01234"))  # 198x-199x, 200x-204x: the years 1980-2049
+
+
 def _years(text: str) -> set[str]:
-    """The years 1980-2049 written in ``text`` as four digits not glued to other digits."""
-    found = set()
-    for match in _YEAR.finditer(text):
-        start, end = match.span()
-        if (start == 0 or not text[start - 1].isdigit()) and \
-                (end == len(text) or not text[end].isdigit()):
-            found.add(match.group())
+    """The years 1980-2049 written in ``text`` as four digits not glued to other digits.
+
+    ``str.find`` of "19" and "20" instead of a regular expression (which tried every
+    position: ten times slower). The fourth digit is any decimal digit (``str.isdecimal``,
+    what a regular expression's digit class reads).
+    """
+    found, size = set(), len(text)
+    for head, thirds in _YEAR_STARTS:
+        i = text.find(head)
+        while 0 <= i <= size - 4:
+            if text[i + 2] in thirds and text[i + 3].isdecimal() and \
+                    (i == 0 or not text[i - 1].isdigit()) and \
+                    (i + 4 == size or not text[i + 4].isdigit()):
+                found.add(text[i:i + 4])
+            i = text.find(head, i + 1)
     return found
 
 
@@ -587,7 +644,7 @@ def _period_end(event: Event) -> dt.date:
     return event.window[1] if event.window is not None else dt.date.max
 
 
-def find_events(entities: Iterable[Mapping[str, Any] | str], text: str | None,  # noqa: C901
+def find_events(entities: Iterable[Mapping[str, Any] | str], text: str | None,
                 language: str | None, published_date: dt.date | str | None,
                 lexicon: Lexicon | None = None, title: str | None = None) -> list[str]:
     """Sorted keys of the timeline events the article (``title`` and ``text``) reports.
@@ -598,15 +655,26 @@ def find_events(entities: Iterable[Mapping[str, Any] | str], text: str | None,  
     day = dt.date.fromisoformat(published_date) if isinstance(published_date, str) \
         else published_date
     present = {e if isinstance(e, str) else e["key"] for e in entities}
-    parts = (fold(title), _fold_text(text or "")) if title else (_fold_text(text or ""),)
-    linked = not present.isdisjoint(lex.event_entities)
+    parts = [folded for _, folded in _prepared((title, text))]
+    return _reported_events(present, parts, language, day, lex)
+
+
+def _reported_events(present: Iterable[str], parts: list[str],  # noqa: C901
+                     language: str | None, day: dt.date | None, lex: Lexicon) -> list[str]:
+    """``find_events`` given the found entity keys and the folded title and text."""
+    linked = not lex.event_entities.isdisjoint(present)
     strong, context = _cue_counts(parts, language, lex, with_context=linked)
     if not strong and not context:
         return []
+    present = set(present)
     years: set[str] | None = None
     last_start = None if day is None else day + _ANNOUNCE
     candidates, windowed = [], []
-    for event in lex.events.values():
+    # Only events with a cue hit can be candidates (the result is sorted: order is free).
+    events = [lex.events[key] for key in strong]
+    events += [e for kind in context for e in lex.events_by_context.get(kind, ())
+               if e.key not in strong]
+    for event in events:
         if last_start is not None and event.start is not None and event.start > last_start:
             continue
         in_window = day is not None and event.window is not None and \
@@ -650,10 +718,21 @@ def normalize_outlet(name: str | None,
 
     The whole folded name is looked up first; then its leading words (split on spaces and
     hyphens), longest first, when they are at least MIN_OUTLET_PREFIX characters long.
+    Answers are kept per lexicon (a build sees few distinct publishers).
     """
     if not name or not name.strip():
         return None
-    table = (lexicon or load_lexicon()).outlets
+    lex = lexicon or load_lexicon()
+    memo = lex.outlet_memo
+    if name not in memo:
+        if len(memo) >= OUTLET_MEMO:
+            memo.clear()
+        memo[name] = _registered_outlet(name, lex.outlets)
+    return memo[name]
+
+
+def _registered_outlet(name: str, table: Mapping[str, tuple[str, str | None]]
+                       ) -> tuple[str, str | None] | None:
     folded = _fold_outlet(name)
     if folded in table:
         return table[folded]
@@ -687,16 +766,22 @@ def annotate(title: str | None, text: str | None, language: str | None,
     """Entities, events and normalized outlets of one extracted article (pure, deterministic).
 
     The one call the per-document driver makes; ``find_entities``, ``find_events`` and
-    ``normalize_outlet`` state the rules.
+    ``normalize_outlet`` state the rules. Title and text are normalized and folded once here
+    for both matchers.
     """
     lex = lexicon or load_lexicon()
-    found = find_entities(title, text, lex)
-    events = find_events(found, text, language, published_date, lex, title)
+    prepared = _prepared((title, text))
+    counts = _entity_counts(prepared, lex)
+    day = dt.date.fromisoformat(published_date) if isinstance(published_date, str) \
+        else published_date
+    events = _reported_events(counts.keys(), [folded for _, folded in prepared], language,
+                              day, lex)
     site = normalize_outlet(publisher, lex)
     credit = normalize_outlet(credited_outlet, lex)
     country = (site[1] if site else None) or (credit[1] if credit else None)
+    rows = lex.rows
     return Annotation(
-        entities=tuple((e["key"], e["name"], e["type"], e["wikidata"], e["count"]) for e in found),
+        entities=tuple([(*rows[key], counts[key]) for key in sorted(counts)]),
         events=tuple(events),
         publisher=site[0] if site else publisher,
         credited_outlet=credit[0] if credit else credited_outlet,

@@ -9,10 +9,14 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from dataset.build import entities as entities_module
 from dataset.build.entities import (
     ENTITY_TYPES,
     LEXICON_DIR,
+    annotate,
     find_entities,
     find_events,
     fold,
@@ -162,6 +166,69 @@ def test_events_that_had_not_happened_yet_are_dropped() -> None:
     text = "Trump route and a peace deal for Armenia were discussed in Washington."
     found = find_entities(None, text)
     assert find_events(found, text, "en", dt.date(2020, 10, 1)) == []
+
+
+# --- the per-document path: annotate shares one fold between both matchers ----------------------
+
+ANNOTATE_SAMPLES = [
+    ("Փաշինյանը Երևանում", "Ադրբեջանի և ԵՄ ներկայացուցիչները Ստեփանակերտից հեռացան 2023 թ.:"),
+    ("Карабах", "В Степанакерте и Ханкенди ЕС и ОБСЕ; боевые действия 2020 года в Карабахе."),
+    (None, "وصل وزير الخارجية إلى باكو وبأرمينيا بعد حرب ٢٠٢٠ و2020 في قرهباغ."),
+    ("纳卡", "阿塞拜疆在纳卡发动反恐行动，亚美尼亚难民2023年抵达戈里斯。"),
+    ("Chiến sự", "Azerbaijan và Armenia giao tranh ở Nagorno-Karabakh năm 2020; Aİ, EU nói."),
+    ("Straße", "Die EU-Mission in Armenien; ß und Ǆ und İlham Əliyev in Bakı, 2016."),
+    ("", "   \n\t "),
+    (None, None),
+]
+
+
+@pytest.mark.parametrize(("title", "text"), ANNOTATE_SAMPLES)
+@pytest.mark.parametrize("day", [None, dt.date(2020, 10, 1), dt.date(2024, 5, 2)])
+def test_annotate_answers_as_the_public_matchers(title: str | None, text: str | None,
+                                                 day: dt.date | None) -> None:
+    found = find_entities(title, text)
+    events = find_events(found, text, "en", day, title=title)
+    result = annotate(title, text, "en", day, "Reuters", None)
+    assert result.entities == tuple((e["key"], e["name"], e["type"], e["wikidata"], e["count"])
+                                    for e in found)
+    assert result.events == tuple(events)
+    assert (result.publisher, result.outlet_country) == ("Reuters", "GB")
+
+
+YEAR_EXPRESSION = re.compile(r"(?:19[89]|20[0-4])\d")  # the definition _years implements
+
+
+def years_by_expression(text: str) -> set[str]:
+    return {m.group() for m in YEAR_EXPRESSION.finditer(text)
+            if (m.start() == 0 or not text[m.start() - 1].isdigit())
+            and (m.end() == len(text) or not text[m.end()].isdigit())}
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet="0123489 ٢٠١٩²x", max_size=14))
+def test_years_are_the_expression_s_years(text: str) -> None:
+    assert entities_module._years(text) == years_by_expression(text)
+
+
+def test_years_in_prose() -> None:
+    text = "1988-2020, 12020, 2049 and 2050, ١٩٩٤, 1979 or 19999; 2023"
+    assert entities_module._years(text) == {"1988", "2020", "2049", "2023"}
+
+
+def test_character_tables_give_the_same_answers_after_clearing(monkeypatch) -> None:
+    monkeypatch.setattr(entities_module, "CHAR_TABLE_LIMIT", 2)
+    table = entities_module._CharTable(str.isalpha)
+    answers = [table[c] for c in "aβ1 ա中"]
+    assert answers == [c.isalpha() for c in "aβ1 ա中"] and len(table) <= 2
+
+
+def test_outlet_answers_are_kept_and_bounded(monkeypatch) -> None:
+    monkeypatch.setattr(entities_module, "OUTLET_MEMO", 2)
+    names = ["Reuters", "路透社", "Unknown Gazette", "Reuters"]
+    first = [normalize_outlet(n) for n in names]
+    assert first == [normalize_outlet(n) for n in names]
+    assert first == [("Reuters", "GB"), ("Reuters", "GB"), None, ("Reuters", "GB")]
+    assert len(load_lexicon().outlet_memo) <= 2
 
 
 # --- outlets --------------------------------------------------------------------------------------
