@@ -23,7 +23,6 @@ from collections.abc import Iterable
 
 import numpy as np
 import rensa
-from datasketch.lsh import _optimal_param
 
 from dataset.build.clean import has_irregular_spaces
 
@@ -146,6 +145,9 @@ def lsh_bands(threshold: float, permutations: int) -> tuple[int, int]:
     estimated Jaccard before it links anything, so extra candidates cost a comparison, not
     precision (on the 20k benchmark corpus: recall 0.989 -> 0.995, 725 -> 730 candidates).
     """
+    # Imported here: datasketch pulls in scipy (~1 s), which the worker processes never need.
+    from datasketch.lsh import _optimal_param
+
     return _optimal_param(threshold, permutations, *_LSH_WEIGHTS)
 
 

@@ -59,7 +59,8 @@ def test_manifest_counts_add_up(seed_release):
 
 def test_rebuild_gives_byte_identical_parquet(seed_release, tmp_path):
     again = tmp_path / "again"
-    run_cli("build", "--out", str(again), "--no-progress", "--workers", "1")
+    # Not validated: only its Parquet bytes are compared, with those of the validated seed release.
+    run_cli("build", "--out", str(again), "--no-progress", "--workers", "1", "--no-validate")
     assert parquet_files(again) == parquet_files(seed_release)
     for name in [*parquet_files(seed_release), "rejects/rejects.parquet"]:
         assert (again / name).read_bytes() == (seed_release / name).read_bytes(), name
