@@ -108,6 +108,14 @@ class Corpus:
                 "decoded_from": decoded_from,
             }
 
+    def language_names(self) -> list[str]:
+        """Language names by code: ``language_names()[language_codes[position]]``.
+
+        Codes are handed out in order of first arrival (``collect_processed``), so the list of
+        ``languages`` in insertion order is indexed by code.
+        """
+        return list(self.languages)
+
     def kept_positions(self) -> np.ndarray:
         """Positions of the spilled articles that are kept (not turned into duplicates)."""
         return np.flatnonzero(self.keeper_of < 0)

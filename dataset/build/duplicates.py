@@ -31,6 +31,7 @@ def drop_exact_duplicates(corpus: Corpus) -> None:
     # The first document by path is kept: ids are hashes of identities, no better order.
     corpus.keeper_of = select_exact_duplicates(doc_index.astype(np.uint64), fingerprints, doc_index)
     dropped = np.flatnonzero(corpus.keeper_of >= 0)
+    languages = corpus.language_names()
     for position in dropped[np.argsort(doc_index[dropped], kind="stable")].tolist():
         index = int(doc_index[position])
         keeper = corpus.keeper_of[position]
@@ -47,17 +48,11 @@ def drop_exact_duplicates(corpus: Corpus) -> None:
                 "exact_duplicate",
                 f"{source_file}: same {same} as article {kept_id}",
                 duplicate_of=kept_id,
-                language=language_of(corpus, position),
+                language=languages[corpus.language_codes[position]],
             ).to_row()
         )
         corpus.reject_counts["exact_duplicate"] += 1
     drop_same_source(corpus, ids, doc_index)
-
-
-def language_of(corpus: Corpus, position: int) -> str | None:
-    """The language of the spilled article at ``position`` (its code in ``corpus.languages``)."""
-    code = corpus.language_codes[position]
-    return next(name for name, value in corpus.languages.items() if value == code)
 
 
 def drop_same_source(corpus: Corpus, ids: np.ndarray, doc_index: np.ndarray) -> None:
@@ -72,6 +67,7 @@ def drop_same_source(corpus: Corpus, ids: np.ndarray, doc_index: np.ndarray) -> 
     if not repeats.any():
         return
     starts = np.maximum.accumulate(np.where(repeats, 0, np.arange(len(order))))
+    languages = corpus.language_names()
     for k in np.flatnonzero(repeats).tolist():
         position, keeper = int(order[k]), int(order[starts[k]])
         corpus.keeper_of[position] = keeper
@@ -86,7 +82,7 @@ def drop_same_source(corpus: Corpus, ids: np.ndarray, doc_index: np.ndarray) -> 
                 f"{source_file}: records the same source URL as {kept_file} (article "
                 f"{kept_id}), which is kept; keep one file per URL",
                 duplicate_of=kept_id,
-                language=language_of(corpus, position),
+                language=languages[corpus.language_codes[position]],
             ).to_row()
         )
         corpus.reject_counts["duplicate_source"] += 1

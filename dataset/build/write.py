@@ -374,7 +374,7 @@ def write_articles(
     id with bounded memory (one bucket plus one row group per open language/split).
     """
     schema = article_arrow_schema(config.content_hash(), release_version)
-    names = {code: language for language, code in corpus.languages.items()}
+    names = corpus.language_names()
     kept = corpus.kept_positions()
     languages = np.frombuffer(corpus.language_codes, dtype=np.uint16)
     groups = Counter(zip(languages[kept].tolist(), corpus.splits[kept].tolist(), strict=True))
