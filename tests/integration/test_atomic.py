@@ -3,8 +3,8 @@ the new one complete), and nothing a later build or a user could mistake for a r
 
 The real CLI builds a generated corpus of a few hundred documents over the seed release and is
 SIGKILLed (with its worker processes: the whole process group) at points triggered by what appears
-in its staging folder (processing, writing, manifest written = right before publish) and at fixed
-fractions of a measured uninterrupted build.
+in its staging folder (processing, writing, manifest written = right before publish) and at a
+fixed fraction of a measured uninterrupted build.
 """
 
 from __future__ import annotations
@@ -143,7 +143,9 @@ def test_a_killed_build_leaves_the_old_or_the_new_release_complete(corpus, seed_
     }
     never = lambda s: False  # noqa: E731
     kills = [(name, trigger, seconds * 2) for name, trigger in triggers.items()]
-    kills += [(f"{f:.0%} of {seconds:.1f} s", never, seconds * f) for f in (0.3, 0.8)]
+    # One kill at a fixed fraction lands wherever the build happens to be (the triggers above
+    # cover processing, writing and the moment before publish).
+    kills.append((f"30% of {seconds:.1f} s", never, seconds * 0.3))
     states = []
     for label, trigger, timeout in kills:
         state = kill_build_when(raw_new, out, trigger, timeout)
