@@ -126,6 +126,13 @@ def coverage() -> list[str]:
             per_language[lang] = (entries_n + 1, names_n + len(forms))
     lines.append("  names per language (entries covered / names): " + ", ".join(
         f"{lang} {e}/{n}" for lang, (e, n) in sorted(per_language.items())))
+    missing = yaml.safe_load(
+        (entities.LEXICON_DIR / "gazetteer" / "missing_names.yaml").read_text(encoding="utf-8"))
+    listed = [(lang, key) for lang, keys in missing["unknown"].items() for key in keys]
+    listed += [(lang, key) for lang, keys in missing["homographs"].items() for key in keys]
+    per_gap = sorted(Counter(lang for lang, _ in listed).items())
+    lines.append(f"  {len(listed)} (language, entry) pairs without names, with reasons in "
+                 "missing_names.yaml: " + ", ".join(f"{lang} {n}" for lang, n in per_gap))
     acronyms = sum(len(row.get("acronyms") or []) for row in rows)
     lines.append(f"  plus {acronyms} case-sensitive acronyms; {len(lexicon.events)} events; "
                  f"{len({v for v in lexicon.outlets.values()})} outlets")

@@ -22,7 +22,8 @@ Data
 Folding
     Text and names are compared after ``fold``: Unicode casefolding, Turkish dotted capital I
     read as i, Russian ё read as е, Arabic/Persian letter variants unified (أ إ آ -> ا,
-    ي ى -> ی, ك -> ک), Armenian և/եւ/ԵՎ read as եվ, no-break spaces read as spaces, ’ as '.
+    ي ى -> ی, ك -> ک), Armenian և/եւ/ԵՎ read as եվ, no-break spaces read as spaces, ’ as ',
+    Hebrew geresh ׳ as ' and gershayim ״ as ".
     Acronyms
     (``acronyms:`` in the gazetteer) are matched case-sensitively on the unfolded text, so
     "UN" or "EU" never match inside "une" or "Europe".
@@ -86,6 +87,7 @@ CHAR_TABLE_LIMIT = 65_536  # characters whose class is kept (_CharTable)
 _FOLD_PAIRS = (
     ("İ", "i"), ("ё", "е"), ("Ё", "е"), ("أ", "ا"), ("إ", "ا"), ("آ", "ا"),
     ("ي", "ی"), ("ى", "ی"), ("ك", "ک"), ("\u00a0", " "), ("\u2019", "'"),
+    ("\u05f3", "'"), ("\u05f4", '"'),  # Hebrew geresh and gershayim, typed either way
 )
 _EXPANDING = re.compile("[" + "".join(
     re.escape(chr(c)) for c in range(0x80, 0x10000) if len(chr(c).casefold()) > 1) + "]")
