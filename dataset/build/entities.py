@@ -46,7 +46,8 @@ Events
     is that date within [start - ANNOUNCE_DAYS, end + reporting_days] (a summit is reported
     while announced). Otherwise (no date, or a page published after that window, such as a
     2024 page on the September 2023 offensive) it is a year of the event written in the
-    text; an undated article needs nothing more for events marked ``dateless`` in the data:
+    text (written twice for an event spanning several years: "since the 1994 ceasefire" is a
+    background reference to the first war, not a report of it); an undated article needs nothing more for events marked ``dateless`` in the data:
     blockade words next to the Lachin corridor, or peace-deal words next to Trump, name
     those events in any year. Events
     starting more than ANNOUNCE_DAYS after the publication date are dropped. If some candidate
@@ -62,6 +63,7 @@ import datetime as dt
 import functools
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -624,20 +626,26 @@ _YEAR_STARTS = (("19", "89"), ("20", "01234"))  # 198x-199x, 200x-204x: the year
 
 
 def _years(text: str) -> set[str]:
-    """The years 1980-2049 written in ``text`` as four digits not glued to other digits.
+    """The years 1980-2049 written in ``text`` as four digits not glued to other digits."""
+    return set(_year_counts(text))
+
+
+def _year_counts(text: str) -> Counter[str]:
+    """How often each year 1980-2049 is written in ``text`` (``_years`` with counts).
 
     ``str.find`` of "19" and "20" instead of a regular expression (which tried every
     position: ten times slower). The fourth digit is any decimal digit (``str.isdecimal``,
     what a regular expression's digit class reads).
     """
-    found, size = set(), len(text)
+    found: Counter[str] = Counter()
+    size = len(text)
     for head, thirds in _YEAR_STARTS:
         i = text.find(head)
         while 0 <= i <= size - 4:
             if text[i + 2] in thirds and text[i + 3].isdecimal() and \
                     (i == 0 or not text[i - 1].isdigit()) and \
                     (i + 4 == size or not text[i + 4].isdigit()):
-                found.add(text[i:i + 4])
+                found[text[i:i + 4]] += 1
             i = text.find(head, i + 1)
     return found
 
@@ -669,7 +677,7 @@ def _reported_events(present: Iterable[str], parts: list[str],  # noqa: C901
     if not strong and not context:
         return []
     present = set(present)
-    years: set[str] | None = None
+    years: Counter[str] | None = None
     last_start = None if day is None else day + _ANNOUNCE
     candidates, windowed = [], []
     # Only events with a cue hit can be candidates (the result is sorted: order is free).
@@ -691,8 +699,11 @@ def _reported_events(present: Iterable[str], parts: list[str],  # noqa: C901
         dated = in_window or (day is None and event.dateless)
         if not dated:  # a later page about an earlier event: a year of it written in the text
             if years is None:
-                years = set().union(*map(_years, parts))
-            dated = bool(years & event.years)
+                years = sum(map(_year_counts, parts), Counter())
+            # One year of a war spanning several is a passing background reference ("since
+            # the 1994 ceasefire"): such an event needs its years written twice.
+            needed = 1 if len(event.years) == 1 else 2
+            dated = sum(years[year] for year in event.years) >= needed
         if dated:
             candidates.append(event)
             if in_window:

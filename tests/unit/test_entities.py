@@ -182,6 +182,24 @@ def test_background_reference_gives_way_to_the_event_in_its_window() -> None:
     assert find_events(found, text, "en", "2023-09-28") == ["2023-exodus"]
 
 
+def test_one_year_of_a_long_war_is_background_not_a_report() -> None:
+    text = ("Heavy fighting broke out again in Nagorno-Karabakh, a region held by Armenian "
+            "forces since the 1994 ceasefire.")
+    found = find_entities(None, text)
+    assert find_events(found, text, "en", None) == []
+    assert "place:nagorno-karabakh" in {e["key"] for e in found}
+    text_hi = "नागोर्नो-काराबाख में फिर से भारी लड़ाई हुई; 1994 से यह इलाका विवादित है।"
+    found_hi = find_entities(None, text_hi)
+    assert "place:nagorno-karabakh" in {e["key"] for e in found_hi}
+    assert find_events(found_hi, text_hi, "hi", None) == []
+
+
+def test_a_long_war_named_by_its_years_twice_is_reported() -> None:
+    text = "Veterans of the 1988-1994 war in Nagorno-Karabakh recalled the fighting of 1992."
+    found = find_entities(None, text)
+    assert find_events(found, text, "en", None) == ["first-war"]
+
+
 def test_undated_blockade_by_context_and_corridor() -> None:
     text = "Ռուս խաղաղապահները Լաչինի միջանցքը փակած ակտիվիստներին ժամանակ տվեցին:"
     found = find_entities(None, text)
