@@ -47,7 +47,8 @@ Events
     while announced). Otherwise (no date, or a page published after that window, such as a
     2024 page on the September 2023 offensive) it is a year of the event written in the
     text (written twice for an event spanning several years: "since the 1994 ceasefire" is a
-    background reference to the first war, not a report of it); an undated article needs nothing more for events marked ``dateless`` in the data:
+    background reference to the first war, not a report of it); an undated article needs
+    nothing more for events marked ``dateless`` in the data:
     blockade words next to the Lachin corridor, or peace-deal words next to Trump, name
     those events in any year. Events
     starting more than ANNOUNCE_DAYS after the publication date are dropped. If some candidate
@@ -604,8 +605,11 @@ def _cue_counts(parts: Iterable[str], language: str | None, lexicon: Lexicon,
         size = len(folded)
         for index, start, literal_end in find(folded, overlapping=scanner.overlapping):
             bounded_before = start == 0 or clear[folded[start - 1]]
+            counted: set[str] = set()  # a cue listed under several languages counts once
             for pattern in table_of[index]:
                 if own is not None and pattern.kind != "strong" and own not in pattern.languages:
+                    continue
+                if pattern.target in counted:
                     continue
                 end = literal_end
                 if pattern.regex is not None:
@@ -619,6 +623,7 @@ def _cue_counts(parts: Iterable[str], language: str | None, lexicon: Lexicon,
                     continue
                 table = strong if pattern.kind == "strong" else context
                 table[pattern.target] = table.get(pattern.target, 0) + 1
+                counted.add(pattern.target)
     return strong, context
 
 
