@@ -51,7 +51,9 @@ Events
     nothing more for events marked ``dateless`` in the data:
     blockade words next to the Lachin corridor, or peace-deal words next to Trump, name
     those events in any year. Events
-    starting more than ANNOUNCE_DAYS after the publication date are dropped. If some candidate
+    starting more than ANNOUNCE_DAYS after the publication date are dropped, and so are
+    candidates by generic cues only whose kind has fewer than half the hits of the article's
+    main kind (refugees named once in a report on the fighting). If some candidate
     is in its date window, the article reports those; other candidates stay only with two or
     more strong cues (more than a passing background reference). Otherwise (no date, or a
     later repost) the article reports the latest episode among the candidates: those whose
@@ -713,6 +715,12 @@ def _reported_events(present: Iterable[str], parts: list[str],  # noqa: C901
             candidates.append(event)
             if in_window:
                 windowed.append(event)
+    # Context-only candidates of a kind named less than half as often as the article's main
+    # kind are side remarks (an offensive report that mentions the blockade or refugees).
+    top = max((context[e.context] for e in candidates if not strong.get(e.key)), default=0)
+    if top:
+        candidates = [e for e in candidates if strong.get(e.key) or 2 * context[e.context] >= top]
+        windowed = [e for e in windowed if e in candidates]
     if windowed:
         chosen = windowed + [e for e in candidates
                              if e not in windowed and strong.get(e.key, 0) >= 2]

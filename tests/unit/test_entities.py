@@ -200,6 +200,16 @@ def test_a_long_war_named_by_its_years_twice_is_reported() -> None:
     assert find_events(found, text, "en", None) == ["first-war"]
 
 
+def test_a_side_remark_of_another_kind_does_not_add_its_event() -> None:
+    text = ("In 2023 fighting, shelling and drone attacks killed soldiers in Nagorno-Karabakh; "
+            "one refugee family was seen on the road.")
+    found = find_entities(None, text)
+    assert find_events(found, text, "en", None) == ["2023-offensive"]
+    both = text + " Refugees fled; the displaced and the refugees who fled filled Goris."
+    assert find_events(find_entities(None, both), both, "en", None) == \
+        ["2023-exodus", "2023-offensive"]
+
+
 def test_undated_blockade_by_context_and_corridor() -> None:
     text = "Ռուս խաղաղապահները Լաչինի միջանցքը փակած ակտիվիստներին ժամանակ տվեցին:"
     found = find_entities(None, text)
