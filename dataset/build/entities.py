@@ -606,12 +606,13 @@ def _cue_counts(parts: Iterable[str], language: str | None, lexicon: Lexicon,
     for folded in parts:
         size = len(folded)
         for index, start, literal_end in find(folded, overlapping=scanner.overlapping):
+            if start > 0 and folded[start].isdigit() and folded[start - 1].isdigit():
+                continue  # "4일 전쟁" (four-day war) inside "44일 전쟁": a number is whole
             bounded_before = start == 0 or clear[folded[start - 1]]
             counted: set[str] = set()  # a cue listed under several languages counts once
             for pattern in table_of[index]:
-                if own is not None and pattern.kind != "strong" and own not in pattern.languages:
-                    continue
-                if pattern.target in counted:
+                if pattern.target in counted or (own is not None and pattern.kind != "strong"
+                                                 and own not in pattern.languages):
                     continue
                 end = literal_end
                 if pattern.regex is not None:

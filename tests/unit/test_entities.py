@@ -210,6 +210,34 @@ def test_a_side_remark_of_another_kind_does_not_add_its_event() -> None:
         ["2023-exodus", "2023-offensive"]
 
 
+def test_new_languages_name_their_events() -> None:
+    cases = [
+        ("Válka trvající 44 dní skončila; po 44denní válce se Ázerbájdžán vrátil.", "cs",
+         ["2020-war"]),
+        ("Azerbejdżan rozpoczął operację antyterrorystyczną w Górskim Karabachu.", "pl",
+         ["2023-offensive"]),
+        ("Blokada Lačinskog koridora trajala je mjesecima.", "hr", ["lachin-blockade"]),
+        ("Після вашингтонського саміту Вірменія та Азербайджан парафували угоду.", "uk",
+         ["2025-peace-deal"]),
+        ("De uittocht van de Armeniërs uit Nagorno-Karabach begon in 2023.", "nl",
+         ["2023-exodus"]),
+        ("המלחמה של 44 הימים הסתיימה; מלחמת 44 הימים שינתה את קרבאך.", "he", ["2020-war"]),
+        ("44일 전쟁 이후 나고르노카라바흐에 러시아 평화유지군이 배치되었다.", "ko", ["2020-war"]),
+        ("アゼルバイジャン軍の対テロ措置で、カラバフのアルメニア人が退避した。", "ja",
+         ["2023-offensive"]),
+    ]
+    for text, language, expected in cases:
+        found = find_entities(None, text)
+        assert find_events(found, text, language, None) == expected, (language, text)
+
+
+@pytest.mark.parametrize(("text", "language"), [("44日間戦争の後、停戦が続いた。", "ja"),
+                                                ("44일 전쟁 이후 휴전이 이어졌다.", "ko")])
+def test_a_four_day_cue_is_not_read_inside_forty_four_days(text: str, language: str) -> None:
+    strong, _ = entities_module._cue_counts([fold(text)], language, load_lexicon(), False)
+    assert strong == {"2020-war": 1}
+
+
 def test_undated_blockade_by_context_and_corridor() -> None:
     text = "Ռուս խաղաղապահները Լաչինի միջանցքը փակած ակտիվիստներին ժամանակ տվեցին:"
     found = find_entities(None, text)
