@@ -609,7 +609,7 @@ def _cue_counts(parts: Iterable[str], language: str | None, lexicon: Lexicon,
             if start > 0 and folded[start].isdigit() and folded[start - 1].isdigit():
                 continue  # "4일 전쟁" (four-day war) inside "44일 전쟁": a number is whole
             bounded_before = start == 0 or clear[folded[start - 1]]
-            counted: set[str] = set()  # a cue listed under several languages counts once
+            counted: tuple[str, ...] = ()  # a cue listed under several languages counts once
             for pattern in table_of[index]:
                 if pattern.target in counted or (own is not None and pattern.kind != "strong"
                                                  and own not in pattern.languages):
@@ -626,7 +626,7 @@ def _cue_counts(parts: Iterable[str], language: str | None, lexicon: Lexicon,
                     continue
                 table = strong if pattern.kind == "strong" else context
                 table[pattern.target] = table.get(pattern.target, 0) + 1
-                counted.add(pattern.target)
+                counted += (pattern.target,)
     return strong, context
 
 
@@ -707,7 +707,7 @@ def _reported_events(present: Iterable[str], parts: list[str],  # noqa: C901
         dated = in_window or (day is None and event.dateless)
         if not dated:  # a later page about an earlier event: a year of it written in the text
             if years is None:
-                years = sum(map(_year_counts, parts), Counter())
+                years = _year_counts(" ".join(parts))
             # One year of a war spanning several is a passing background reference ("since
             # the 1994 ceasefire"): such an event needs its years written twice.
             needed = 1 if len(event.years) == 1 else 2
