@@ -238,6 +238,13 @@ def test_a_four_day_cue_is_not_read_inside_forty_four_days(text: str, language: 
     assert strong == {"2020-war": 1}
 
 
+def test_a_cue_listed_in_several_languages_is_one_passing_mention() -> None:
+    # "Tovuz" is a cue in six languages: one occurrence is still one background mention.
+    text = "Fighting resumed in Nagorno-Karabakh, months after the clashes near Tovuz."
+    found = find_entities(None, text)
+    assert find_events(found, text, "en", dt.date(2020, 10, 5)) == ["2020-war"]
+
+
 def test_undated_blockade_by_context_and_corridor() -> None:
     text = "Ռուս խաղաղապահները Լաչինի միջանցքը փակած ակտիվիստներին ժամանակ տվեցին:"
     found = find_entities(None, text)
