@@ -225,6 +225,15 @@ def test_new_languages_name_their_events() -> None:
         ("44일 전쟁 이후 나고르노카라바흐에 러시아 평화유지군이 배치되었다.", "ko", ["2020-war"]),
         ("アゼルバイジャン軍の対テロ措置で、カラバフのアルメニア人が退避した。", "ja",
          ["2023-offensive"]),
+        ("После 44-дневног рата у Нагорно-Карабаху.", "sr", ["2020-war"]),
+        ("Терроризмге қарсы операция кезінде Әзербайжан әскері шабуылдады.", "kk",
+         ["2023-offensive"]),
+        ("ყარაბაღის მეორე ომის შემდეგ", "ka", ["2020-war"]),
+        ("44 दिनों के युद्ध के बाद आर्मीनिया", "hi", ["2020-war"]),
+        ("44 روزہ جنگ کے بعد آذربائیجان", "ur", ["2020-war"]),
+        ("Pärast 44-päevast sõda jäi Mägi-Karabahh Aserbaidžaanile.", "et", ["2020-war"]),
+        ("Etter firedagerskrigen i april var grensen rolig.", "nb", ["2016-april-war"]),
+        ("Vašingtonska deklaracija i Trampov put", "sr", ["2025-peace-deal"]),
     ]
     for text, language, expected in cases:
         found = find_entities(None, text)
