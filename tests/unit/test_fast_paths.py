@@ -13,20 +13,26 @@ from dataset.build.clean import (
     BREADCRUMB_HINT,
     BREADCRUMB_SEPARATOR,
     MOJIBAKE_HINT,
+    has_breadcrumb_separator,
     has_irregular_spaces,
     looks_like_mojibake,
 )
 from dataset.build.metadata import (
+    DATE_HINT,
     DATE_PATTERN_WORDS,
     DATE_PATTERNS,
-    TITLE_SEPARATOR_HINT,
+    DIGIT,
     TITLE_SUFFIX,
+    may_end_with_title_suffix,
 )
 
 MOJIBAKE_ALPHABET = "abéÂÃßàâïôõ©\u0080¿«»’“—€™\ufffd ?\n"
 SPACE_ALPHABET = "ab \n\t\r\u00a0\u2003\u3000\u202f\u0085\x1c\x1f"
 DATE_ALPHABET = "0123456789 ,./-年月日号년월일ngàyTHÁNGtháng thgnămMaiSeptembre"
 SEPARATOR_ALPHABET = "ab -|｜–—›»>/•·→⟩\u00a0\t"
+# Long suffixes and whitespace runs, so that separators sit on both sides of the suffix window.
+SUFFIX_ALPHABET = "aé世 \u00a0\t\n-|｜–—"
+DIGIT_ALPHABET = "a 0123456789.٣۴०"
 
 
 @settings(max_examples=500, deadline=None)
@@ -57,5 +63,27 @@ def test_date_patterns_skipped_only_without_their_words(text):
 def test_separator_hints_cover_every_separator(text):
     if len([p for p in BREADCRUMB_SEPARATOR.split(text) if p]) >= 2:
         assert BREADCRUMB_HINT.search(text)
+    assert has_breadcrumb_separator(text) == (BREADCRUMB_HINT.search(text) is not None)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=SUFFIX_ALPHABET, max_size=120))
+def test_title_suffix_skipped_only_without_a_separator_in_its_window(text):
     if TITLE_SUFFIX.search(text):
-        assert TITLE_SEPARATOR_HINT.search(text)
+        assert may_end_with_title_suffix(text)
+
+
+def test_title_suffix_window_reaches_a_bar_before_a_run_of_spaces():
+    # "Заголовок новости |" + 60 spaces + a 3-letter site: the bar is 63 characters from the end
+    text = "Заголовок новости |" + " " * 60 + "ТАСС"
+    assert TITLE_SUFFIX.search(text) and may_end_with_title_suffix(text)
+    assert not may_end_with_title_suffix("Armenia - Azerbaijan talks" + " continue" * 6)
+    assert not may_end_with_title_suffix("")
+    assert not may_end_with_title_suffix("越南 — " + "长" * 50)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=DIGIT_ALPHABET, max_size=12))
+def test_date_hint_needs_a_digit(text):
+    if DATE_HINT.search(text):
+        assert DIGIT.search(text)
