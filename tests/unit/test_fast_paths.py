@@ -6,16 +6,23 @@ generated text rich in the characters the rules look at (mojibake pairs, Unicode
 
 from __future__ import annotations
 
+import unicodedata
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dataset.build.clean import (
     BREADCRUMB_HINT,
     BREADCRUMB_SEPARATOR,
+    INVISIBLE,
     MOJIBAKE_HINT,
+    ODD_CHARACTER,
+    OTHER_LINE_BREAKS,
+    OTHER_SPACE,
     has_breadcrumb_separator,
     has_irregular_spaces,
     looks_like_mojibake,
+    normalize_text,
 )
 from dataset.build.metadata import (
     DATE_HINT,
@@ -28,6 +35,8 @@ from dataset.build.metadata import (
 
 MOJIBAKE_ALPHABET = "abéÂÃßàâïôõ©\u0080¿«»’“—€™\ufffd ?\n"
 SPACE_ALPHABET = "ab \n\t\r\u00a0\u2003\u3000\u202f\u0085\x1c\x1f"
+# Invisible characters, odd line breaks and spaces, decomposed and composed accents (NFC).
+NORMALIZE_ALPHABET = "aé e\u0301Ư\u1ee9 \n\r\t\u00a0\u2000\u2028\u200b\u00ad\ufeff\u061cس\u200c"
 DATE_ALPHABET = "0123456789 ,./-年月日号년월일ngàyTHÁNGtháng thgnămMaiSeptembre"
 SEPARATOR_ALPHABET = "ab -|｜–—›»>/•·→⟩\u00a0\t"
 # Long suffixes and whitespace runs, so that separators sit on both sides of the suffix window.
@@ -46,6 +55,22 @@ def test_mojibake_gate_agrees_with_the_signature_regex(text):
 def test_irregular_spaces_iff_collapsing_changes_the_text(text):
     collapsed = "\n".join(" ".join(line.split()) for line in text.split("\n"))
     assert has_irregular_spaces(text) == (collapsed != text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=NORMALIZE_ALPHABET, max_size=16))
+def test_normalize_fast_path_gives_the_full_passes_result(text):
+    full = INVISIBLE.sub("", text)
+    full = unicodedata.normalize("NFC", full).replace("\r\n", "\n").replace("\r", "\n")
+    lines = OTHER_LINE_BREAKS.sub("\n", full).split("\n")
+    full = "\n".join(" ".join(line.split()) for line in lines)
+    assert normalize_text(text) == full
+
+
+def test_odd_character_is_any_character_the_passes_change():
+    for char in map(chr, range(0x10000)):
+        changed = INVISIBLE.match(char) or OTHER_LINE_BREAKS.match(char) or OTHER_SPACE.match(char)
+        assert (ODD_CHARACTER.match(char) is not None) == (changed is not None), hex(ord(char))
 
 
 @settings(max_examples=500, deadline=None)
