@@ -385,7 +385,8 @@ TITLE_SUFFIX = re.compile(
     r"^(?P<head>.*\S)(?P<sep>\s*[|｜]\s*|\s[-–—]\s|\s[–—]|[–—]\s)(?P<suffix>[^|｜]{1,40})$"
 )
 TITLE_SUFFIX_MAX = 40  # TITLE_SUFFIX's {1,40}: the longest suffix it drops
-TITLE_SEPARATOR_CHARS = "|｜-–—"  # every separator TITLE_SUFFIX accepts holds one of these
+# TITLE_SUFFIX's separator without its whitespace runs: every separator it accepts holds one.
+TITLE_SEPARATOR = re.compile(r"[|｜]|\s[-–—]\s|\s[–—]|[–—]\s")
 SHORT_LABEL_WORDS, SHORT_LABEL_CHARS, SHORT_LABEL_CJK = 3, 30, 8
 PREMIUM_LABEL_MAX = 8
 PREMIUM_LABEL = re.compile(r"^[A-ZÆØÅ]{1,6}\+\s+")  # "XY+ Headline": a subscriber-only label
@@ -662,9 +663,10 @@ def has_site_word(text: str) -> bool:
     words = key.split()
     if any(w in SITE_WORDS for w in words):
         return True
-    if any(w in key for w in SITE_MULTIWORDS):
+    if " " in key and any(w in key for w in SITE_MULTIWORDS):
         return True
-    return any(w in text for w in SITE_WORDS_CJK)
+    # Every word of SITE_WORDS_CJK holds a CJK or Hangul character: one search rules them all out.
+    return _CJK_OR_HANGUL.search(text) is not None and any(w in text for w in SITE_WORDS_CJK)
 
 
 def find_masthead(line: str) -> str | None:
@@ -887,15 +889,14 @@ def may_end_with_title_suffix(text: str) -> bool:
     """False only when ``TITLE_SUFFIX`` cannot match ``text`` (a pre-check: it is 10x cheaper).
 
     The suffix holds at most TITLE_SUFFIX_MAX characters (it may stop before a final newline), so
-    its separator ends within the last TITLE_SUFFIX_MAX + 2 characters, or a bar sits before a
-    run of whitespace reaching there. Only that tail is searched for a separator character: a
-    dash in the middle of a long line (most header lines) costs nothing.
+    its separator ends within the last TITLE_SUFFIX_MAX + 1 characters, or a bar sits before a
+    run of whitespace reaching there. Only that tail is searched for a separator: a dash in the
+    middle of a long line (most header lines) or in a word ("Sud-Est") costs nothing.
     """
-    start = max(len(text) - TITLE_SUFFIX_MAX - 3, 0)
+    start = max(len(text) - TITLE_SUFFIX_MAX - 4, 0)
     while start > 0 and text[start].isspace():
         start -= 1
-    tail = text[start:]
-    return any(char in tail for char in TITLE_SEPARATOR_CHARS)
+    return TITLE_SEPARATOR.search(text, start) is not None
 
 
 @functools.lru_cache(maxsize=4096)
