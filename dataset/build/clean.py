@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from itertools import chain, repeat
 from pathlib import Path
 
+import ahocorasick_rs
 import ftfy
 
 from dataset.errors import ConfigError
@@ -213,7 +214,7 @@ def is_short_line(line: str) -> bool:
 
 def is_menu_item(line: str) -> bool:
     """A navigation/category entry: one to three words (or a few CJK characters), no sentence."""
-    if ends_sentence(line) or len(line) > 30 or not is_mostly_letters(line):
+    if len(line) > 30 or ends_sentence(line) or not is_mostly_letters(line):
         return False
     if _CJK.search(line):
         return len(line) <= 12
@@ -498,6 +499,15 @@ WORD_EDGE_PUNCTUATION = "\"'«»“”„‘’()[].,;:!?…-–—"
 NOTICE_TRIGGERS = frozenset(
     max(_WORD.findall(p.casefold()), key=len) for p in LEXICON["notices"] if _WORD.search(p)
 )
+# Finds any trigger inside a casefolded line in one pass (a whole word or one stripped of edge
+# punctuation is inside it): a line without one is no notice, and its words need not be split.
+NOTICE_TRIGGER_FINDER = (
+    ahocorasick_rs.AhoCorasick(
+        sorted(NOTICE_TRIGGERS), implementation=ahocorasick_rs.Implementation.DFA
+    )
+    if NOTICE_TRIGGERS
+    else None
+)
 
 # Caption pairs: image alt text followed by the same text plus a credit (or the reverse).
 PAIR_MIN = 20  # the shorter line of a pair
@@ -713,6 +723,8 @@ def is_notice(line: str) -> bool:
     if len(line) > NOTICE_LINE_MAX:
         return False
     folded = line.casefold()
+    if NOTICE_TRIGGER_FINDER is None or not NOTICE_TRIGGER_FINDER.find_matches_as_indexes(folded):
+        return False
     words = folded.split()
     if NOTICE_TRIGGERS.isdisjoint(words) and NOTICE_TRIGGERS.isdisjoint(
         [w.strip(WORD_EDGE_PUNCTUATION) for w in words]

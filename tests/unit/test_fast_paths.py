@@ -1,4 +1,4 @@
-"""Speed pre-checks of dataset.build.clean / dataset.build.metadata answer as the full rules do.
+"""Speed pre-checks of dataset.build.clean / metadata / read answer as the full rules do.
 
 Each pre-check skips work only when the full rule cannot match; these properties compare them on
 generated text rich in the characters the rules look at (mojibake pairs, Unicode spaces, dates).
@@ -15,12 +15,17 @@ from dataset.build.clean import (
     BREADCRUMB_HINT,
     BREADCRUMB_SEPARATOR,
     INVISIBLE,
+    LEXICON,
     MOJIBAKE_HINT,
+    NOTICE_PHRASE_RAW,
+    NOTICE_TRIGGERS,
     ODD_CHARACTER,
     OTHER_LINE_BREAKS,
     OTHER_SPACE,
+    WORD_EDGE_PUNCTUATION,
     has_breadcrumb_separator,
     has_irregular_spaces,
+    is_notice,
     looks_like_mojibake,
     normalize_text,
 )
@@ -32,6 +37,7 @@ from dataset.build.metadata import (
     TITLE_SUFFIX,
     may_end_with_title_suffix,
 )
+from dataset.build.read import _CONTROL, count_controls
 
 MOJIBAKE_ALPHABET = "abéÂÃßàâïôõ©\u0080¿«»’“—€™\ufffd ?\n"
 SPACE_ALPHABET = "ab \n\t\r\u00a0\u2003\u3000\u202f\u0085\x1c\x1f"
@@ -42,6 +48,8 @@ SEPARATOR_ALPHABET = "ab -|｜–—›»>/•·→⟩\u00a0\t"
 # Long suffixes and whitespace runs, so that separators sit on both sides of the suffix window.
 SUFFIX_ALPHABET = "aé世 \u00a0\t\n-|｜–—"
 DIGIT_ALPHABET = "a 0123456789.٣۴०"
+# C0 and C1 controls (U+0085 is a line break, not counted), tab/newline, and multi-byte letters.
+CONTROL_ALPHABET = "a\x00\x08\t\n\x0e\x1f\x7f\x80\x84\x85\x86\x9f\xa0\xc2é€世\U0001f600"
 
 
 @settings(max_examples=500, deadline=None)
@@ -112,3 +120,34 @@ def test_title_suffix_window_reaches_a_bar_before_a_run_of_spaces():
 def test_date_hint_needs_a_digit(text):
     if DATE_HINT.search(text):
         assert DIGIT.search(text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=CONTROL_ALPHABET, max_size=20))
+def test_control_count_from_utf8_bytes_equals_the_regex_count(text):
+    assert count_controls(text, text.encode("utf-8")) == len(_CONTROL.findall(text))
+    assert count_controls(text) == len(_CONTROL.findall(text))
+
+
+def notice_words_hold_a_trigger(line: str) -> bool:
+    """The word test is_notice made before its trigger finder (kept here as the reference)."""
+    words = line.casefold().split()
+    stripped = [w.strip(WORD_EDGE_PUNCTUATION) for w in words]
+    return not (NOTICE_TRIGGERS.isdisjoint(words) and NOTICE_TRIGGERS.isdisjoint(stripped))
+
+
+# Trigger words, whole notice phrases (capitalised too) and what may stick to a word's edges.
+NOTICE_PARTS = [
+    *sorted(NOTICE_TRIGGERS)[:12],
+    *sorted(LEXICON["notices"])[:6],
+    *(p.upper() for p in sorted(LEXICON["notices"])[:3]),
+    *["«", "».", "(", "x", "Ω", "ß", "世界", " ", " "],
+]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(NOTICE_PARTS), max_size=8))
+def test_notice_trigger_finder_skips_only_lines_without_a_trigger_word(parts):
+    line = "".join(parts).strip() or "x"
+    expected = notice_words_hold_a_trigger(line) and NOTICE_PHRASE_RAW.search(line.casefold())
+    assert is_notice(line) == bool(expected)
