@@ -1000,16 +1000,11 @@ def find_title_index(
     today = today or dt.date.today()
     header = min(len(lines), HEADER_LINES)
     header_end = next((i for i in range(header) if is_prose(lines[i])), header)
-    last = len(lines) - 1 if len(lines) > 1 else None  # a cut last line is not a headline
-    texts = {
-        i: headline_text(lines[i], today)
-        for i in range(header)
-        if i not in excluded
-        and i != last
-        and not BULLET.match(lines[i])
-        and not UPDATED_LABEL.match(lines[i])
-    }
-    keys = {i: match_key(text) for i, text in texts.items() if is_title_like(text, full_stop=True)}
+    texts, keys = headline_keys(lines, range(header_end), excluded, today)
+    if any(keys.values()):  # lines below only count as repeats of a candidate's key
+        texts_below, keys_below = headline_keys(lines, range(header_end, header), excluded, today)
+        texts.update(texts_below)
+        keys.update(keys_below)
     counts = Counter(keys.values())
     repeated = {i for i, key in keys.items() if key and counts[key] > 1}
     candidates = [
@@ -1025,6 +1020,28 @@ def find_title_index(
         if i in repeated and len(texts[i]) <= REPEATED_TITLE_MAX and not is_short_label(texts[i])
     ]
     return next(iter(preferred or candidates), None)
+
+
+def headline_keys(
+    lines: Sequence[str], indexes: range, excluded: frozenset[int], today: dt.date
+) -> tuple[dict[int, str], dict[int, str]]:
+    """The headline texts of the lines at ``indexes`` and the match keys of the headline-shaped.
+
+    Texts: ``headline_text`` of the lines that may be headlines (not ``excluded``, not the last
+    line of a document of several (a cut line), no list item or last-updated line). Keys:
+    ``match_key`` of those texts that are headline-shaped (a repeated one may end with a full stop).
+    """
+    last = len(lines) - 1 if len(lines) > 1 else None
+    texts = {
+        i: headline_text(lines[i], today)
+        for i in indexes
+        if i not in excluded
+        and i != last
+        and not BULLET.match(lines[i])
+        and not UPDATED_LABEL.match(lines[i])
+    }
+    keys = {i: match_key(text) for i, text in texts.items() if is_title_like(text, full_stop=True)}
+    return texts, keys
 
 
 # --------------------------------------------------------------------------------------------
