@@ -101,6 +101,7 @@ from dataset.config import EARLIEST_PUBLISHED_DATE
 HEADER_LINES = 15
 LINE_SCAN_MAX = 300  # date/title/masthead checks read at most this many characters of a line
 TITLE_MIN, TITLE_MIN_CJK, TITLE_MAX, TITLE_MAX_CJK = 15, 6, 250, 80
+MASTHEAD_MAX = 120  # a longer line is no masthead
 REPEATED_TITLE_MAX = 120  # a repeated line longer than this is a standfirst repeated as lead
 PROSE_MIN = 100  # a header line this long that ends a sentence is prose: the title is above it
 FULL_STOPS = (".", "。", "۔", "।", "։")
@@ -674,7 +675,7 @@ def find_masthead(line: str) -> str | None:
 
     A list item ("- Main news") and a two-letter code ("EN", a language switch) are not.
     """
-    if len(line) > 120 or BULLET.match(line) or split_site_prefix(line) is not None:
+    if len(line) > MASTHEAD_MAX or BULLET.match(line) or split_site_prefix(line) is not None:
         return None
     domain = DOMAIN_MASTHEAD.match(line)
     if domain and (domain["tag"] is None or not ends_sentence(domain["tag"])):
@@ -801,7 +802,9 @@ def find_self_credit(lines: Sequence[str], start: int) -> str | None:
         text = lines[i][:LINE_SCAN_MAX]
         folded = text.casefold()
         for literal, pattern in SELF_CREDITS:
-            if all(word in folded for word in literal) and (credit := pattern.search(text)):
+            if literal and literal[0] not in folded:
+                continue  # most formulas fail on their first word: no generator for them
+            if all(word in folded for word in literal[1:]) and (credit := pattern.search(text)):
                 name = credit.group(1)
                 return name if DOMAIN_NAME.fullmatch(name) else credit_name(name)
     return None
@@ -1071,7 +1074,9 @@ def extract_metadata(lines: Sequence[str], today: dt.date | None = None) -> Meta
     mastheads = {
         i: name
         for i in header
-        if i not in consumed and (name := find_masthead(lines[i][: LINE_SCAN_MAX + 1])) is not None
+        if i not in consumed
+        and len(lines[i]) <= MASTHEAD_MAX  # find_masthead's first test, without the call
+        and (name := find_masthead(lines[i][: LINE_SCAN_MAX + 1])) is not None
     }
     title_index = find_headline(lines, consumed | set(mastheads), today)
     title = headline_text(lines[title_index], today) if title_index is not None else None
