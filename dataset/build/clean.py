@@ -1035,6 +1035,8 @@ def mark_letter_buttons(lines: Sequence[str], labels: list[str]) -> None:
         label in (BODY, "duplicate") and len(line) <= 2 and SINGLE_LETTER.match(line) is not None
         for line, label in zip(lines, labels, strict=True)
     ]
+    if not any(button):
+        return
     for i, line_is_button in enumerate(button):
         paired = (i > 0 and button[i - 1]) or (i + 1 < len(lines) and button[i + 1])
         if line_is_button and paired and labels[i] == BODY:
