@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from itertools import chain, repeat
 from pathlib import Path
 
+import ahocorasick_rs
 import ftfy
 
 from dataset.errors import ConfigError
@@ -69,24 +70,26 @@ MOJIBAKE_HINT = re.compile(f"[\u00c2-\u00df][{_TRAIL}]|[\u00e0-\u00f4][{_TRAIL}]
 # The continuation characters of MOJIBAKE_HINT: rarer than the leads (é, à, ô... in French or
 # Vietnamese), so looking for them first is faster.
 MOJIBAKE_TRAIL = re.compile(f"[{_TRAIL}]")
-OTHER_LINE_BREAKS = re.compile("[\u2028\u2029\x0b\x0c\x85\x1c-\x1e]")
+_LINE_BREAK_CHARS = "\u2028\u2029\x0b\x0c\x85\x1c-\x1e"
+OTHER_LINE_BREAKS = re.compile(f"[{_LINE_BREAK_CHARS}]")
 # Whitespace (what str.split splits on) other than " " and "\n", listed: a listed class is twice
 # as fast as r"[^\S\n ]". Every Unicode whitespace character is in the BMP.
-OTHER_SPACE = re.compile(
-    "[{}]".format(
-        "".join(
-            re.escape(chr(c)) for c in range(0x10000) if chr(c).isspace() and chr(c) not in " \n"
-        )
-    )
+_OTHER_SPACE_CHARS = "".join(
+    re.escape(chr(c)) for c in range(0x10000) if chr(c).isspace() and chr(c) not in " \n"
 )
+OTHER_SPACE = re.compile(f"[{_OTHER_SPACE_CHARS}]")
 
 # Deleted outright: C0/C1 controls except tab and newline, zero-width space, word joiner, BOM,
 # soft hyphen, bidi marks and embeddings, Arabic letter mark, lone surrogates. ZWJ/ZWNJ
 # (U+200C/U+200D) are kept: they are spelling in Persian, Indic scripts and emoji.
-INVISIBLE = re.compile(
-    "[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\u00ad\u061c\u180e\u200b\u200e\u200f"
-    "\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff]"
+_INVISIBLE_CHARS = (
+    "\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\u00ad\u061c\u180e\u200b\u200e\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff"
 )
+INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
+# Any character INVISIBLE, OTHER_LINE_BREAKS or OTHER_SPACE finds ("\r" included), in one scan:
+# most texts have none, and then one search replaces three.
+ODD_CHARACTER = re.compile(f"[{_INVISIBLE_CHARS}{_LINE_BREAK_CHARS}{_OTHER_SPACE_CHARS}]")
 
 
 def normalize_text(text: str) -> str:
@@ -97,6 +100,8 @@ def normalize_text(text: str) -> str:
     """
     if looks_like_mojibake(text):
         text = ftfy.fix_text(text, FTFY_CONFIG)
+    if ODD_CHARACTER.search(text) is None and unicodedata.is_normalized("NFC", text):
+        return collapse_spaces(text) if has_irregular_spaces(text, odd=False) else text
     text = INVISIBLE.sub("", text)
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
@@ -105,18 +110,26 @@ def normalize_text(text: str) -> str:
     text = OTHER_LINE_BREAKS.sub("\n", text)
     if not has_irregular_spaces(text):
         return text
+    return collapse_spaces(text)
+
+
+def collapse_spaces(text: str) -> str:
+    """Each line's whitespace runs as one ASCII space, the line stripped."""
     return "\n".join(" ".join(line.split()) for line in text.split("\n"))
 
 
-def has_irregular_spaces(text: str) -> bool:
-    """True when collapsing each line's whitespace (" ".join(line.split())) would change text."""
+def has_irregular_spaces(text: str, odd: bool = True) -> bool:
+    """True when collapsing each line's whitespace (" ".join(line.split())) would change text.
+
+    ``odd=False``: the caller knows ``text`` holds no whitespace but the space and line break.
+    """
     return (
         "  " in text
         or " \n" in text
         or "\n " in text
         or text.startswith(" ")
         or text.endswith(" ")
-        or OTHER_SPACE.search(text) is not None
+        or (odd and OTHER_SPACE.search(text) is not None)
     )
 
 
@@ -201,7 +214,7 @@ def is_short_line(line: str) -> bool:
 
 def is_menu_item(line: str) -> bool:
     """A navigation/category entry: one to three words (or a few CJK characters), no sentence."""
-    if ends_sentence(line) or len(line) > 30 or not is_mostly_letters(line):
+    if len(line) > 30 or ends_sentence(line) or not is_mostly_letters(line):
         return False
     if _CJK.search(line):
         return len(line) <= 12
@@ -340,6 +353,9 @@ BREADCRUMB_SEPARATOR = re.compile(r"\s*(?:[|›»>/•·→⟩]|\s-\s)\s*")
 HOME_WORDS = keys(LEXICON["home_words"])
 BREADCRUMB_MAX = 120
 BREADCRUMB_HINT = re.compile(r"[|›»>/•·→⟩]|\s-\s")  # a separator BREADCRUMB_SEPARATOR can split on
+# BREADCRUMB_HINT in two searches: a lone character class is found 3x faster than an alternation.
+BREADCRUMB_CHARS = re.compile(r"[|›»>/•·→⟩]")
+SPACED_HYPHEN = re.compile(r"\s-\s")
 
 # Whole-line widgets: comment counters, source-link buttons, empty-state placeholders, ads,
 # navigation buttons. Matched only when the ENTIRE line is the phrase (digits/brackets ignored).
@@ -483,6 +499,15 @@ WORD_EDGE_PUNCTUATION = "\"'«»“”„‘’()[].,;:!?…-–—"
 NOTICE_TRIGGERS = frozenset(
     max(_WORD.findall(p.casefold()), key=len) for p in LEXICON["notices"] if _WORD.search(p)
 )
+# Finds any trigger inside a casefolded line in one pass (a whole word or one stripped of edge
+# punctuation is inside it): a line without one is no notice, and its words need not be split.
+NOTICE_TRIGGER_FINDER = (
+    ahocorasick_rs.AhoCorasick(
+        sorted(NOTICE_TRIGGERS), implementation=ahocorasick_rs.Implementation.DFA
+    )
+    if NOTICE_TRIGGERS
+    else None
+)
 
 # Caption pairs: image alt text followed by the same text plus a credit (or the reverse).
 PAIR_MIN = 20  # the shorter line of a pair
@@ -517,13 +542,20 @@ def is_widget(key: str) -> bool:
 
 def is_breadcrumb(line: str) -> bool:
     """A navigation trail: "Home | World | Europe", "Trang chủ › Thế giới › Châu Âu"."""
-    if len(line) > BREADCRUMB_MAX or BREADCRUMB_HINT.search(line) is None:
+    if len(line) > BREADCRUMB_MAX or not has_breadcrumb_separator(line):
         return False
     parts = [p for p in BREADCRUMB_SEPARATOR.split(line) if p]
     if len(parts) < 2 or any(len(p.split()) > 3 or ends_sentence(p) for p in parts):
         return False
     return match_key(parts[0]) in HOME_WORDS or (
         len(parts) >= 3 and all(len(p.split()) <= 2 for p in parts)
+    )
+
+
+def has_breadcrumb_separator(line: str) -> bool:
+    """``BREADCRUMB_HINT.search(line) is not None``, faster: a separator is in the line."""
+    return BREADCRUMB_CHARS.search(line) is not None or (
+        "-" in line and SPACED_HYPHEN.search(line) is not None
     )
 
 
@@ -691,6 +723,8 @@ def is_notice(line: str) -> bool:
     if len(line) > NOTICE_LINE_MAX:
         return False
     folded = line.casefold()
+    if NOTICE_TRIGGER_FINDER is None or not NOTICE_TRIGGER_FINDER.find_matches_as_indexes(folded):
+        return False
     words = folded.split()
     if NOTICE_TRIGGERS.isdisjoint(words) and NOTICE_TRIGGERS.isdisjoint(
         [w.strip(WORD_EDGE_PUNCTUATION) for w in words]
@@ -1001,6 +1035,8 @@ def mark_letter_buttons(lines: Sequence[str], labels: list[str]) -> None:
         label in (BODY, "duplicate") and len(line) <= 2 and SINGLE_LETTER.match(line) is not None
         for line, label in zip(lines, labels, strict=True)
     ]
+    if not any(button):
+        return
     for i, line_is_button in enumerate(button):
         paired = (i > 0 and button[i - 1]) or (i + 1 < len(lines) and button[i + 1])
         if line_is_button and paired and labels[i] == BODY:

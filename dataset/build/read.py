@@ -59,6 +59,10 @@ BOMS = (
 )
 # C0/C1 control characters other than the whitespace ones (\t \n \v \f \r, and NEL U+0085).
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+# The same characters in UTF-8: one byte each below U+0080, "\xc2" and a byte above (a lead byte
+# never occurs inside another character, so each pair is one character).
+_NOT_CONTROL_BYTES = bytes(set(range(256)) - {*range(0x09), *range(0x0E, 0x20), 0x7F})
+_C1_CONTROL_UTF8 = re.compile(rb"\xc2[\x80-\x84\x86-\x9f]")
 # A real text has at most a few stray control characters; decoded binary data has many.
 MAX_CONTROL_SHARE = 0.01
 # charset-normalizer's mess ratio (percent) above which a decoding is not trusted.
@@ -383,7 +387,7 @@ def decode_document(name: str, data: bytes) -> RawDocument | Reject:
     if isinstance(decoded, Reject):
         return Reject(name, sha, decoded.reason, f"{name} {decoded.detail}")
     text, encoding, decoded_from = decoded
-    controls = len(_CONTROL.findall(text))
+    controls = count_controls(text, data if decoded_from == "utf-8" else None)
     if controls > MAX_CONTROL_SHARE * len(text):
         return Reject(
             name,
@@ -397,6 +401,17 @@ def decode_document(name: str, data: bytes) -> RawDocument | Reject:
     return RawDocument(
         source_file=name, raw_sha256=sha, text=text, encoding=encoding, decoded_from=decoded_from
     )
+
+
+def count_controls(text: str, utf8: bytes | None = None) -> int:
+    """The control characters of ``text`` (``_CONTROL``); ``utf8``: the bytes it was decoded from.
+
+    From the bytes, the count is one C-level pass (``bytes.translate``) and a search for the rare
+    C1 pairs instead of a regex scan of every character: about 5x faster.
+    """
+    if utf8 is None:
+        return len(_CONTROL.findall(text))
+    return len(utf8.translate(None, _NOT_CONTROL_BYTES)) + len(_C1_CONTROL_UTF8.findall(utf8))
 
 
 def decode_bytes(data: bytes) -> tuple[str, str, str] | Reject:

@@ -276,9 +276,9 @@ def read_document_sidecar(raw_dir: Path, source_file: str) -> tuple[dict | None,
     object.
     """
     path = raw_dir / (source_file.removesuffix(".txt") + DOCUMENT_SIDECAR_SUFFIX)
-    name = path.relative_to(raw_dir).as_posix()
     if not path.is_file():
         return None, None
+    name = path.relative_to(raw_dir).as_posix()
     try:
         if path.stat().st_size > MAX_SIDECAR_BYTES:
             return None, f"{name} is over {MAX_SIDECAR_BYTES} bytes; it must hold one small object"

@@ -13,6 +13,8 @@ from dataset.build.metadata import (
     extract_metadata,
     find_date,
     find_masthead,
+    find_title_index,
+    headline_keys,
     order_day_month,
 )
 
@@ -602,3 +604,43 @@ def test_two_digit_year_needs_its_label():
 def test_media_label_is_not_a_masthead(label):
     text = f"{label}\nCeasefire holds along the line of contact\n\n{PROSE}"
     assert extract_metadata(lines_of(text), TODAY).publisher is None
+
+
+# ---- headline table ---------------------------------------------------------------------------
+
+ARMENIAN_PROSE = (
+    "Կողմերը քննարկել են սահմանազատման, տրանսպորտային ուղիների բացման և գերիների վերադարձի "
+    "հարցերը, և նախարարները հայտարարել են, որ բանակցությունները կշարունակվեն հաջորդ ամիս։"
+)
+
+
+def test_headline_keys_leave_out_excluded_list_items_and_the_last_line():
+    lines = [
+        "Армения и Азербайджан подписали мирное соглашение",
+        "- Пункт меню раздела новости",
+        "Երևանում կայացել է հանդիպում խաղաղության շուրջ",
+        "阿塞拜疆与亚美尼亚签署和平协议",
+        "Cuối cùng là dòng bị cắt",
+    ]
+    texts, keys = headline_keys(lines, range(5), frozenset({2}), TODAY)
+    assert sorted(texts) == [0, 3]
+    assert keys == {
+        0: "армения и азербаиджан подписали мирное соглашение",
+        3: "阿塞拜疆与亚美尼亚签署和平协议",
+    }
+    assert headline_keys(lines, range(0), frozenset(), TODAY) == ({}, {})
+
+
+def test_a_repeat_below_the_first_prose_paragraph_makes_the_headline_preferred():
+    other = "Շաբաթվա իրադարձությունների ամփոփում տարածաշրջանում"
+    headline = "Երևանում կայացել է հանդիպում խաղաղության շուրջ"
+    lines = [other, headline, ARMENIAN_PROSE, ARMENIAN_PROSE]
+    assert find_title_index(lines, frozenset(), TODAY) == 0
+    lines.insert(3, headline)
+    assert find_title_index(lines, frozenset(), TODAY) == 1
+
+
+def test_no_headline_above_the_first_prose_paragraph_gives_none_whatever_repeats_below():
+    lines = [ARMENIAN_PROSE, "Հանդիպում Երևանում", "Հանդիպում Երևանում", ARMENIAN_PROSE]
+    assert find_title_index(lines, frozenset(), TODAY) is None
+    assert find_title_index(["", *lines], frozenset({0}), TODAY) is None

@@ -1,4 +1,4 @@
-"""Speed pre-checks of dataset.build.clean / dataset.build.metadata answer as the full rules do.
+"""Speed pre-checks of dataset.build.clean / metadata / read answer as the full rules do.
 
 Each pre-check skips work only when the full rule cannot match; these properties compare them on
 generated text rich in the characters the rules look at (mojibake pairs, Unicode spaces, dates).
@@ -6,27 +6,50 @@ generated text rich in the characters the rules look at (mojibake pairs, Unicode
 
 from __future__ import annotations
 
+import unicodedata
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dataset.build.clean import (
     BREADCRUMB_HINT,
     BREADCRUMB_SEPARATOR,
+    INVISIBLE,
+    LEXICON,
     MOJIBAKE_HINT,
+    NOTICE_PHRASE_RAW,
+    NOTICE_TRIGGERS,
+    ODD_CHARACTER,
+    OTHER_LINE_BREAKS,
+    OTHER_SPACE,
+    WORD_EDGE_PUNCTUATION,
+    has_breadcrumb_separator,
     has_irregular_spaces,
+    is_notice,
     looks_like_mojibake,
+    normalize_text,
 )
 from dataset.build.metadata import (
+    DATE_HINT,
     DATE_PATTERN_WORDS,
     DATE_PATTERNS,
-    TITLE_SEPARATOR_HINT,
+    DIGIT,
     TITLE_SUFFIX,
+    may_end_with_title_suffix,
 )
+from dataset.build.read import _CONTROL, count_controls
 
 MOJIBAKE_ALPHABET = "abéÂÃßàâïôõ©\u0080¿«»’“—€™\ufffd ?\n"
 SPACE_ALPHABET = "ab \n\t\r\u00a0\u2003\u3000\u202f\u0085\x1c\x1f"
+# Invisible characters, odd line breaks and spaces, decomposed and composed accents (NFC).
+NORMALIZE_ALPHABET = "aé e\u0301Ư\u1ee9 \n\r\t\u00a0\u2000\u2028\u200b\u00ad\ufeff\u061cس\u200c"
 DATE_ALPHABET = "0123456789 ,./-年月日号년월일ngàyTHÁNGtháng thgnămMaiSeptembre"
 SEPARATOR_ALPHABET = "ab -|｜–—›»>/•·→⟩\u00a0\t"
+# Long suffixes and whitespace runs, so that separators sit on both sides of the suffix window.
+SUFFIX_ALPHABET = "aé世 \u00a0\t\n-|｜–—"
+DIGIT_ALPHABET = "a 0123456789.٣۴०"
+# C0 and C1 controls (U+0085 is a line break, not counted), tab/newline, and multi-byte letters.
+CONTROL_ALPHABET = "a\x00\x08\t\n\x0e\x1f\x7f\x80\x84\x85\x86\x9f\xa0\xc2é€世\U0001f600"
 
 
 @settings(max_examples=500, deadline=None)
@@ -40,6 +63,22 @@ def test_mojibake_gate_agrees_with_the_signature_regex(text):
 def test_irregular_spaces_iff_collapsing_changes_the_text(text):
     collapsed = "\n".join(" ".join(line.split()) for line in text.split("\n"))
     assert has_irregular_spaces(text) == (collapsed != text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=NORMALIZE_ALPHABET, max_size=16))
+def test_normalize_fast_path_gives_the_full_passes_result(text):
+    full = INVISIBLE.sub("", text)
+    full = unicodedata.normalize("NFC", full).replace("\r\n", "\n").replace("\r", "\n")
+    lines = OTHER_LINE_BREAKS.sub("\n", full).split("\n")
+    full = "\n".join(" ".join(line.split()) for line in lines)
+    assert normalize_text(text) == full
+
+
+def test_odd_character_is_any_character_the_passes_change():
+    for char in map(chr, range(0x10000)):
+        changed = INVISIBLE.match(char) or OTHER_LINE_BREAKS.match(char) or OTHER_SPACE.match(char)
+        assert (ODD_CHARACTER.match(char) is not None) == (changed is not None), hex(ord(char))
 
 
 @settings(max_examples=500, deadline=None)
@@ -57,5 +96,58 @@ def test_date_patterns_skipped_only_without_their_words(text):
 def test_separator_hints_cover_every_separator(text):
     if len([p for p in BREADCRUMB_SEPARATOR.split(text) if p]) >= 2:
         assert BREADCRUMB_HINT.search(text)
+    assert has_breadcrumb_separator(text) == (BREADCRUMB_HINT.search(text) is not None)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=SUFFIX_ALPHABET, max_size=120))
+def test_title_suffix_skipped_only_without_a_separator_in_its_window(text):
     if TITLE_SUFFIX.search(text):
-        assert TITLE_SEPARATOR_HINT.search(text)
+        assert may_end_with_title_suffix(text)
+
+
+def test_title_suffix_window_reaches_a_bar_before_a_run_of_spaces():
+    # "Заголовок новости |" + 60 spaces + a 3-letter site: the bar is 63 characters from the end
+    text = "Заголовок новости |" + " " * 60 + "ТАСС"
+    assert TITLE_SUFFIX.search(text) and may_end_with_title_suffix(text)
+    assert not may_end_with_title_suffix("Armenia - Azerbaijan talks" + " continue" * 6)
+    assert not may_end_with_title_suffix("")
+    assert not may_end_with_title_suffix("越南 — " + "长" * 50)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=DIGIT_ALPHABET, max_size=12))
+def test_date_hint_needs_a_digit(text):
+    if DATE_HINT.search(text):
+        assert DIGIT.search(text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=CONTROL_ALPHABET, max_size=20))
+def test_control_count_from_utf8_bytes_equals_the_regex_count(text):
+    assert count_controls(text, text.encode("utf-8")) == len(_CONTROL.findall(text))
+    assert count_controls(text) == len(_CONTROL.findall(text))
+
+
+def notice_words_hold_a_trigger(line: str) -> bool:
+    """The word test is_notice made before its trigger finder (kept here as the reference)."""
+    words = line.casefold().split()
+    stripped = [w.strip(WORD_EDGE_PUNCTUATION) for w in words]
+    return not (NOTICE_TRIGGERS.isdisjoint(words) and NOTICE_TRIGGERS.isdisjoint(stripped))
+
+
+# Trigger words, whole notice phrases (capitalised too) and what may stick to a word's edges.
+NOTICE_PARTS = [
+    *sorted(NOTICE_TRIGGERS)[:12],
+    *sorted(LEXICON["notices"])[:6],
+    *(p.upper() for p in sorted(LEXICON["notices"])[:3]),
+    *["«", "».", "(", "x", "Ω", "ß", "世界", " ", " "],
+]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(NOTICE_PARTS), max_size=8))
+def test_notice_trigger_finder_skips_only_lines_without_a_trigger_word(parts):
+    line = "".join(parts).strip() or "x"
+    expected = notice_words_hold_a_trigger(line) and NOTICE_PHRASE_RAW.search(line.casefold())
+    assert is_notice(line) == bool(expected)
