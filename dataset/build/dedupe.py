@@ -195,23 +195,30 @@ def band_hashes(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
 
 
 def candidate_pairs(bands: np.ndarray) -> np.ndarray:
-    """Unique row pairs ``(i, j)``, ``i < j``, that share at least one band hash: ``(p, 2)``."""
-    n = bands.shape[0]
-    codes = []
-    for column in range(bands.shape[1]):
-        values = bands[:, column]
-        order = np.argsort(values, kind="stable")
-        sorted_values = values[order]
-        boundaries = np.flatnonzero(np.diff(sorted_values)) + 1
-        starts = np.concatenate(([0], boundaries))
-        ends = np.concatenate((boundaries, [n]))
-        for start, end in zip(starts[ends - starts > 1], ends[ends - starts > 1], strict=True):
-            members = np.sort(order[start:end]).astype(np.int64)
-            left, right = np.triu_indices(len(members), k=1)
-            codes.append(members[left] * n + members[right])
-    if not codes:
+    """Unique row pairs ``(i, j)``, ``i < j``, that share at least one band hash: ``(p, 2)``.
+
+    All bands at once: rows are sorted by (band, hash, row), and each row of a run of equal
+    (band, hash) is paired with the rows after it in the run, without a Python loop per run.
+    """
+    n, width = bands.shape
+    if n < 2 or width == 0:
         return np.empty((0, 2), dtype=np.int64)
-    unique = np.unique(np.concatenate(codes))
+    values = bands.T.reshape(-1)
+    band = np.repeat(np.arange(width), n)
+    rows = np.tile(np.arange(n, dtype=np.int64), width)
+    order = np.lexsort((rows, values, band))
+    values, band, rows = values[order], band[order], rows[order]
+    new_run = np.r_[True, (values[1:] != values[:-1]) | (band[1:] != band[:-1])]
+    run_start = np.flatnonzero(new_run)
+    run_end = np.r_[run_start[1:], len(rows)]
+    # Each row pairs with the rows after it in its run.
+    after = np.repeat(run_end, run_end - run_start) - np.arange(len(rows)) - 1
+    total = int(after.sum())
+    if total == 0:
+        return np.empty((0, 2), dtype=np.int64)
+    left = np.repeat(np.arange(len(rows)), after)
+    step = np.arange(total) - np.repeat(np.cumsum(after) - after, after) + 1
+    unique = np.unique(rows[left] * n + rows[left + step])
     return np.stack((unique // n, unique % n), axis=1)
 
 

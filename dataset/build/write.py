@@ -417,6 +417,9 @@ def write_articles(
         )
         for (lang, split), rows in sorted(groups.items())
     }
+    holders = np.zeros(len(corpus.ids), dtype=bool)
+    if corpus.repeat_holders is not None:
+        holders[corpus.repeat_holders] = True
     for table in corpus.articles.buckets():
         positions = table.column(POSITION).to_numpy()
         keep = corpus.keeper_of[positions] < 0
@@ -424,7 +427,7 @@ def write_articles(
         order = np.argsort(np.frombuffer(corpus.ids, dtype=np.uint64)[positions], kind="stable")
         table, positions = table.take(pa.array(order)), positions[order]
         clusters = pa.array([int_to_id(c) for c in corpus.clusters[positions]], pa.string())
-        table = drop_corpus_repeats(table, corpus.repeated_lines, config)
+        table = drop_corpus_repeats(table, corpus.repeated_lines, config, holders[positions])
         table = table.set_column(
             table.schema.get_field_index("duplicate_cluster"), "duplicate_cluster", clusters
         )
