@@ -8,6 +8,7 @@ with zero rows is never written. The same rows and settings always give the same
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
@@ -320,6 +321,7 @@ class StreamedList:
 
 
 JSON_OPTIONS: dict[str, Any] = {"indent": 2, "sort_keys": True, "ensure_ascii": False}
+JSON_CHUNKS = 1024
 
 
 def write_json(data: Any, path: Path) -> None:
@@ -333,8 +335,11 @@ def write_json(data: Any, path: Path) -> None:
     with path.open("w", encoding="utf-8") as out:
         sink = _JsonSink(out)
         encoder = json.JSONEncoder(**JSON_OPTIONS, default=sink.placeholder)
-        for chunk in encoder.iterencode(data):
-            sink.write(chunk)
+        # The encoder yields a chunk per token; the sink takes text cut anywhere, so it gets them
+        # joined by the thousand (a validation result file is about 10,000 tokens).
+        chunks = encoder.iterencode(data)
+        while batch := "".join(itertools.islice(chunks, JSON_CHUNKS)):
+            sink.write(batch)
         sink.close()
         out.write("\n")
 

@@ -478,11 +478,12 @@ def text_size(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
     """
     from dataset.build.language import CJK_CHAR, CJK_WEIGHT
 
-    sizes = [
-        0 if t is None else len(t) + (CJK_WEIGHT - 1) * len(CJK_CHAR.findall(t))
-        for t in _column(frame, "text")
-    ]
-    return pd.Series(sizes, index=frame.index, dtype="int64")
+    # One Arrow kernel per batch instead of a Python regex per row: CJK_CHAR is one character
+    # class of literal characters, which RE2 reads as Python's re does.
+    texts = _strings(frame["text"])
+    cjk = pc.count_substring_regex(texts, CJK_CHAR.pattern)
+    sizes = pc.add(pc.utf8_length(texts), pc.multiply(cjk, CJK_WEIGHT - 1)).fill_null(0)
+    return pd.Series(sizes.to_numpy(zero_copy_only=False), index=frame.index, dtype="int64")
 
 
 @helper("text")

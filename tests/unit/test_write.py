@@ -102,8 +102,12 @@ STREAMED_ITEMS = [
 ]
 
 
+@pytest.mark.parametrize("chunks", [1, 2, 7, 1024])
 @pytest.mark.parametrize("items", [STREAMED_ITEMS, [], [{"one": 1}]], ids=["mixed", "empty", "one"])
-def test_write_json_streams_a_list_with_the_bytes_of_json_dumps(tmp_path, items):
+def test_write_json_streams_a_list_with_the_bytes_of_json_dumps(
+    tmp_path, monkeypatch, items, chunks
+):
+    monkeypatch.setattr("dataset.build.write.JSON_CHUNKS", chunks)  # encoder tokens per write
     def streamed() -> StreamedList:
         return StreamedList(lambda: iter(items), len(items))
 
