@@ -514,3 +514,30 @@ def test_great_expectations_import_defers_altair_and_scipy_stats_to_their_first_
         "0.6931 Chart",
         "module True module",
     ]
+
+
+def test_entities_in_gazetteer_judges_each_row_alone_in_arrow_and_object_columns():
+    baku, shusha = known_entity("place:baku", 2), known_entity("place:shusha", 1)
+    unnamed = dict(known_entity("place:baku", 1), wikidata=None if baku["wikidata"] else "Q1")
+    rows = [
+        [baku, shusha],  # in key order
+        [shusha, baku],  # out of order
+        None,
+        [],
+        [entity("place:atlantis", "Ատլանտիս", "place", None, 1)],
+        [dict(baku, name="باكو")],
+        [unnamed],
+        [baku, dict(shusha, count=None)],
+        [shusha],
+    ]
+    expected = [True, False, True, True, False, False, False, False, True]
+    entity_type = article_schema().to_pyarrow().field("entities").type
+    arrow = pa.chunked_array([pa.array(rows[:4], entity_type), pa.array(rows[4:], entity_type)])
+    index = [40, 7, 3, 99, 12, 5, 6, 1, 0]
+    columns = [
+        pd.Series(pd.arrays.ArrowExtensionArray(arrow), index=index),
+        pd.Series(rows, dtype=object, index=index),
+    ]
+    for column in columns:
+        found = HELPERS["entities_in_gazetteer"].compute(pd.DataFrame({"entities": column}), None)
+        assert found.tolist() == expected and found.index.tolist() == index
