@@ -92,6 +92,16 @@ def hf_feature(arrow_type: pa.DataType) -> dict[str, Any]:
     return {"_type": "Value", "dtype": HF_VALUE_DTYPES[arrow_type]}
 
 
+def datasets_features(schema: pa.Schema) -> dict[str, Any]:
+    """The features ``datasets`` itself derives from ``schema``: what ``hf_feature`` must equal.
+
+    Imports ``datasets`` (slow); the build never calls it, the tests compare with it.
+    """
+    from datasets import Features
+
+    return Features.from_arrow_schema(schema).to_dict()
+
+
 WRITER_OPTIONS = {
     "compression": "zstd",
     "compression_level": ZSTD_LEVEL,

@@ -11,6 +11,7 @@ from dataset.build.write import (
     METADATA_KEY,
     StreamedList,
     article_arrow_schema,
+    datasets_features,
     hf_feature,
     write_json,
     write_split,
@@ -156,27 +157,23 @@ def test_restamped_release_version_gives_the_bytes_of_a_direct_write(tmp_path, r
 
 @pytest.mark.parametrize("table", ["article", "reject"])
 def test_hf_features_equal_those_datasets_derives_from_the_declared_schema(table):
-    from datasets import Features
-
     from dataset.schema import load_table_schema
 
     schema = load_table_schema(table).to_pyarrow()
     ours = {field.name: hf_feature(field.type) for field in schema}
-    assert ours == Features.from_arrow_schema(schema).to_dict()
+    assert ours == datasets_features(schema)
     embedded = json.loads(article_arrow_schema("cafe").metadata[b"huggingface"])
     if table == "article":
         assert embedded["info"]["features"] == ours
 
 
 def test_hf_feature_of_nested_types_equals_datasets_and_an_unknown_type_is_named():
-    from datasets import Features
-
     nested = pa.schema([
         ("counts", pa.list_(pa.int32())),
         ("pairs", pa.list_(pa.struct([("word", pa.string()), ("score", pa.float32())]))),
         ("when", pa.list_(pa.date32())),
     ])
     ours = {field.name: hf_feature(field.type) for field in nested}
-    assert ours == Features.from_arrow_schema(nested).to_dict()
+    assert ours == datasets_features(nested)
     with pytest.raises(ValueError, match="uint8"):
         hf_feature(pa.uint8())
