@@ -64,7 +64,7 @@ class Corpus:
     Per document (by index): raw sha256 and size. Per spilled article (by arrival position): its
     document index, id, fingerprint and language code; its signature row in ``signatures``; its
     short paragraphs' hashes in ``line_hashes``. The global stages fill ``keeper_of`` (exact
-    duplicates), ``clusters``, ``repeated_lines`` and ``splits``.
+    duplicates), ``clusters``, ``repeated_lines`` (and ``repeat_holders``) and ``splits``.
     """
 
     work_dir: Path
@@ -89,6 +89,7 @@ class Corpus:
     keeper_of: np.ndarray | None = None
     clusters: np.ndarray | None = None
     repeated_lines: frozenset[int] = frozenset()
+    repeat_holders: np.ndarray | None = None
     splits: np.ndarray | None = None
 
     def iter_raw_files(self) -> Iterator[dict]:

@@ -32,6 +32,9 @@ SIGNATURE_DTYPE = np.dtype(np.uint32)
 _POLY = np.uint64(0x100000001B3)
 _VERIFY_CHUNK = 8_192
 _LSH_WEIGHTS = (0.2, 0.8)  # (false positive, false negative)
+# Weighted errors closer than this are a tie for lsh_bands: scipy's quad (datasketch) is only
+# asked for 1.5e-8, so nearer rivals are left to datasketch itself.
+_LSH_TIE = 1e-6
 
 
 def canonical_text(text: str) -> str:
@@ -144,11 +147,36 @@ def lsh_bands(threshold: float, permutations: int) -> tuple[int, int]:
     A missed pair is weighted four times a spurious candidate: every candidate is confirmed by its
     estimated Jaccard before it links anything, so extra candidates cost a comparison, not
     precision (on the 20k benchmark corpus: recall 0.989 -> 0.995, 725 -> 730 candidates).
-    """
-    # Imported here: datasketch pulls in scipy (~1 s), which the worker processes never need.
-    from datasketch.lsh import _optimal_param
 
-    return _optimal_param(threshold, permutations, *_LSH_WEIGHTS)
+    The answer is datasketch's ``_optimal_param``, computed without importing scipy (about
+    0.8 s of CPU a build): both probabilities integrate a polynomial of degree ``bands * rows <=
+    permutations``, which Gauss-Legendre quadrature with ``permutations // 2 + 1`` nodes
+    integrates exactly. When another ``(bands, rows)`` comes within ``_LSH_TIE`` of the best
+    weighted error (beyond what the two quadratures can disagree on), datasketch decides.
+    """
+    pairs = [(b, r) for b in range(1, permutations + 1) for r in range(1, permutations // b + 1)]
+    bands, rows = np.array(pairs, dtype=np.float64).T
+    false_positive = threshold - _integrate_miss(bands, rows, 0.0, threshold, permutations)
+    false_negative = _integrate_miss(bands, rows, threshold, 1.0, permutations)
+    error = false_positive * _LSH_WEIGHTS[0] + false_negative * _LSH_WEIGHTS[1]
+    best = int(np.argmin(error))
+    if np.count_nonzero(error - error[best] < _LSH_TIE) > 1:
+        # Imported here: datasketch pulls in scipy, which the build otherwise never needs.
+        from datasketch.lsh import _optimal_param
+
+        return _optimal_param(threshold, permutations, *_LSH_WEIGHTS)
+    return pairs[best]
+
+
+def _integrate_miss(
+    bands: np.ndarray, rows: np.ndarray, low: float, high: float, permutations: int
+) -> np.ndarray:
+    """``integral of (1 - s**rows) ** bands ds`` from ``low`` to ``high``, for each pair."""
+    nodes, weights = np.polynomial.legendre.leggauss(permutations // 2 + 1)
+    half = (high - low) / 2
+    points = half * nodes + (high + low) / 2
+    miss = (1.0 - points[None, :] ** rows[:, None]) ** bands[:, None]
+    return half * (miss @ weights)
 
 
 def band_hashes(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
@@ -167,23 +195,30 @@ def band_hashes(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
 
 
 def candidate_pairs(bands: np.ndarray) -> np.ndarray:
-    """Unique row pairs ``(i, j)``, ``i < j``, that share at least one band hash: ``(p, 2)``."""
-    n = bands.shape[0]
-    codes = []
-    for column in range(bands.shape[1]):
-        values = bands[:, column]
-        order = np.argsort(values, kind="stable")
-        sorted_values = values[order]
-        boundaries = np.flatnonzero(np.diff(sorted_values)) + 1
-        starts = np.concatenate(([0], boundaries))
-        ends = np.concatenate((boundaries, [n]))
-        for start, end in zip(starts[ends - starts > 1], ends[ends - starts > 1], strict=True):
-            members = np.sort(order[start:end]).astype(np.int64)
-            left, right = np.triu_indices(len(members), k=1)
-            codes.append(members[left] * n + members[right])
-    if not codes:
+    """Unique row pairs ``(i, j)``, ``i < j``, that share at least one band hash: ``(p, 2)``.
+
+    All bands at once: rows are sorted by (band, hash, row), and each row of a run of equal
+    (band, hash) is paired with the rows after it in the run, without a Python loop per run.
+    """
+    n, width = bands.shape
+    if n < 2 or width == 0:
         return np.empty((0, 2), dtype=np.int64)
-    unique = np.unique(np.concatenate(codes))
+    values = bands.T.reshape(-1)
+    band = np.repeat(np.arange(width), n)
+    rows = np.tile(np.arange(n, dtype=np.int64), width)
+    order = np.lexsort((rows, values, band))
+    values, band, rows = values[order], band[order], rows[order]
+    new_run = np.r_[True, (values[1:] != values[:-1]) | (band[1:] != band[:-1])]
+    run_start = np.flatnonzero(new_run)
+    run_end = np.r_[run_start[1:], len(rows)]
+    # Each row pairs with the rows after it in its run.
+    after = np.repeat(run_end, run_end - run_start) - np.arange(len(rows)) - 1
+    total = int(after.sum())
+    if total == 0:
+        return np.empty((0, 2), dtype=np.int64)
+    left = np.repeat(np.arange(len(rows)), after)
+    step = np.arange(total) - np.repeat(np.cumsum(after) - after, after) + 1
+    unique = np.unique(rows[left] * n + rows[left + step])
     return np.stack((unique // n, unique % n), axis=1)
 
 

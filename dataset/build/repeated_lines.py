@@ -57,6 +57,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from dataset.build.clean import ends_sentence, has_letter, match_key
 from dataset.config import BuildConfig
@@ -149,11 +150,32 @@ def find_repeated_lines(
     ``position``; records of positions where ``active`` is False (dropped duplicates) are
     ignored.
     """
-    found = [
-        repeated_in_bucket(np.fromfile(path, dtype=RECORD), groups, active, line_min, sentence_min)
-        for path in spill.bucket_files()
-    ]
-    return np.sort(np.concatenate(found)) if found else np.empty(0, dtype=np.uint64)
+    return find_repeats_and_holders(spill, groups, active, line_min, sentence_min)[0]
+
+
+def find_repeats_and_holders(
+    spill: LineHashSpill,
+    groups: np.ndarray,
+    active: np.ndarray,
+    line_min: int,
+    sentence_min: int | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """``find_repeated_lines``, and the sorted unique positions that hold one of those hashes.
+
+    The holders are read from the same bucket records, so the texts of all other positions are
+    known to have no repeated paragraph without looking at them (the records are of the text
+    that is written: ``dataset.build.corpus.collect_processed``). Inactive positions may be
+    among the holders.
+    """
+    found, holders = [], []
+    for path in spill.bucket_files():
+        records = np.fromfile(path, dtype=RECORD)
+        repeated = repeated_in_bucket(records, groups, active, line_min, sentence_min)
+        found.append(repeated)
+        holders.append(records["position"][np.isin(records["hash"], repeated)])
+    if not found:
+        return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
+    return np.sort(np.concatenate(found)), np.unique(np.concatenate(holders)).astype(np.int64)
 
 
 def repeated_in_bucket(
@@ -204,9 +226,10 @@ def find_corpus_repeats(corpus: Corpus, config: BuildConfig) -> None:
     """Fill ``corpus.repeated_lines`` with the hashes of the repeated paragraphs.
 
     A paragraph is repeated when it recurs across the near-duplicate clusters of the kept
-    articles (thresholds from ``config``).
+    articles (thresholds from ``config``). ``corpus.repeat_holders`` gets the positions of the
+    articles that hold one (``find_repeats_and_holders``).
     """
-    found = find_repeated_lines(
+    found, holders = find_repeats_and_holders(
         corpus.line_hashes,
         corpus.clusters,
         corpus.keeper_of < 0,
@@ -214,17 +237,31 @@ def find_corpus_repeats(corpus: Corpus, config: BuildConfig) -> None:
         config.repeated_sentence_min_documents,
     )
     corpus.repeated_lines = frozenset(found.tolist())
+    corpus.repeat_holders = holders
 
 
 def drop_corpus_repeats(
-    table: pa.Table, repeated: Collection[int], config: BuildConfig
+    table: pa.Table,
+    repeated: Collection[int],
+    config: BuildConfig,
+    holders: np.ndarray | None = None,
 ) -> pa.Table:
-    """``table`` with the repeated paragraphs dropped from every ``text``."""
+    """``table`` with the repeated paragraphs dropped from every ``text``.
+
+    ``holders`` (bool, one per row) marks the rows that may hold a repeated paragraph; the
+    others are left as they are without being read. None: every row may.
+    """
     if not repeated:
         return table
-    texts = [
-        drop_repeated_lines(text, repeated, config.repeated_line_max_chars, config.min_text_chars)
-        for text in table.column("text").to_pylist()
-    ]
     index = table.schema.get_field_index("text")
-    return table.set_column(index, table.schema.field(index), pa.array(texts, pa.string()))
+    texts = table.column(index).combine_chunks()
+    rows = np.ones(len(texts), dtype=bool) if holders is None else np.asarray(holders, bool)
+    picked = np.flatnonzero(rows)
+    if not len(picked):
+        return table
+    edited = [
+        drop_repeated_lines(text, repeated, config.repeated_line_max_chars, config.min_text_chars)
+        for text in texts.take(pa.array(picked)).to_pylist()
+    ]
+    column = pc.replace_with_mask(texts, pa.array(rows), pa.array(edited, pa.string()))
+    return table.set_column(index, table.schema.field(index), column)

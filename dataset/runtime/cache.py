@@ -86,11 +86,12 @@ def code_version(config: BuildConfig) -> str:
 @cache
 def _static_code_version() -> str:
     digest = hashlib.sha256()
-    sources = per_document_sources()
+    imports = source_imports()
+    sources = set(imports)
     for path in sorted(sources | package_data_files()):
         digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
-    for name, version in sorted(library_versions(sources).items()):
+    for name, version in sorted(library_versions(sources, imports).items()):
         digest.update(f"{name}=={version}\0".encode())
     digest.update(f"python {sys.version_info[:3]} unicode {unicodedata.unidata_version}".encode())
     return digest.hexdigest()
@@ -98,14 +99,19 @@ def _static_code_version() -> str:
 
 def per_document_sources() -> set[Path]:
     """Source files of the per-document modules and of every ``dataset`` module they import."""
-    found: set[Path] = set()
+    return set(source_imports())
+
+
+def source_imports() -> dict[Path, set[str]]:
+    """``per_document_sources()``, each with its ``imported_modules`` (every file parsed once)."""
+    found: dict[Path, set[str]] = {}
     pending = [module_file(name) for name in PER_DOCUMENT_MODULES]
     while pending:
         path = pending.pop()
         if path is None or path in found:
             continue
-        found.add(path)
-        pending.extend(module_file(name) for name in imported_modules(path) if _is_ours(name))
+        found[path] = imported_modules(path)
+        pending.extend(module_file(name) for name in found[path] if _is_ours(name))
     return found
 
 
@@ -139,12 +145,18 @@ def imported_modules(path: Path) -> set[str]:
     return names
 
 
-def library_versions(sources: set[Path]) -> dict[str, str]:
-    """Installed ``{distribution: version}`` of the third-party packages the sources import."""
+def library_versions(
+    sources: set[Path], imports: dict[Path, set[str]] | None = None
+) -> dict[str, str]:
+    """Installed ``{distribution: version}`` of the third-party packages the sources import.
+
+    ``imports`` holds the ``imported_modules`` of the sources when they were parsed already.
+    """
+    imports = imports or {}
     top_levels = {
         name.split(".")[0]
         for path in sources
-        for name in imported_modules(path)
+        for name in (imports[path] if path in imports else imported_modules(path))
         if name and not _is_ours(name)
     }
     providers = metadata.packages_distributions()

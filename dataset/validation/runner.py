@@ -1342,6 +1342,7 @@ def import_great_expectations() -> Any:
     if "great_expectations" in sys.modules or "jsonschema" in sys.modules:
         import great_expectations
 
+        share_expectation_configurations()
         return great_expectations
     hidden = "rfc3987_syntax" not in sys.modules
     if hidden:
@@ -1351,7 +1352,56 @@ def import_great_expectations() -> Any:
     finally:
         if hidden and sys.modules.get("rfc3987_syntax", False) is None:
             del sys.modules["rfc3987_syntax"]
+    share_expectation_configurations()
     return great_expectations
+
+
+# Expectation methods that read ``self.configuration`` once per key: each read builds a new
+# ExpectationConfiguration (a pydantic ``dict()`` with deep copies, then a constructor).
+KWARG_METHODS = ("_get_domain_kwargs", "_get_success_kwargs", "_get_runtime_kwargs")
+
+
+def share_expectation_configurations() -> None:
+    """Make GE build an expectation's configuration once per kwargs lookup, not once per key.
+
+    GE 1.x's ``Expectation.configuration`` is a property that rebuilds the configuration at
+    every read, and ``_get_domain_kwargs``/``_get_success_kwargs``/``_get_runtime_kwargs`` read
+    it once per key: about 100 rebuilds per expectation run, a quarter of ``Batch.validate``.
+    While one of those methods runs, the expectation's reads get the configuration built at its
+    start; nothing changes the expectation in between, so the kwargs are the same values. The
+    expectation type's name (``camel_to_snake`` of the class name, two regexes) is memoized.
+    Idempotent.
+    """
+    from great_expectations.expectations import expectation as module
+
+    cls = module.Expectation
+    if getattr(cls, "_shared_configurations", None) is not None:
+        return
+    build = cls.configuration.fget
+    shared: dict[int, Any] = {}
+
+    def configuration(self: Any) -> Any:
+        found = shared.get(id(self))
+        return build(self) if found is None else found
+
+    def sharing(method: Callable) -> Callable:
+        @functools.wraps(method)
+        def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+            if id(self) in shared:
+                return method(self, *args, **kwargs)
+            shared[id(self)] = build(self)
+            try:
+                return method(self, *args, **kwargs)
+            finally:
+                del shared[id(self)]
+
+        return wrapper
+
+    for name in KWARG_METHODS:
+        setattr(cls, name, sharing(getattr(cls, name)))
+    cls.configuration = property(configuration)
+    cls._shared_configurations = shared
+    module.camel_to_snake = functools.lru_cache(maxsize=1024)(module.camel_to_snake)
 
 
 class GreatExpectationsRunner:

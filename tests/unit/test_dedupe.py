@@ -120,6 +120,15 @@ def test_lsh_bands_fit_in_the_signature():
     assert band_hashes(signatures, bands, rows).shape == (len(TEXTS), bands)
 
 
+@pytest.mark.parametrize("permutations", [16, 64, 128, 256])
+def test_lsh_bands_equal_datasketchs_optimum(permutations):
+    from datasketch.lsh import _optimal_param
+
+    for threshold in (0.1, 0.25, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95):
+        expected = _optimal_param(threshold, permutations, 0.2, 0.8)
+        assert lsh_bands(threshold, permutations) == expected, threshold
+
+
 def cluster_texts(texts: dict[str, str], threshold: float = 0.8) -> dict[str, str]:
     ids = sorted(texts)
     signatures = np.stack([compute_signature(texts[i], 5, 128) for i in ids])

@@ -222,3 +222,14 @@ def test_every_code_name_the_templates_cite_is_declared():
     }
     assert {"id_in_one_split_only", "too_short", "language_score"} <= cited
     assert cited <= declared, sorted(cited - declared)
+
+
+def test_croissant_context_is_the_one_mlcroissant_writes_for_croissant_1_1():
+    from mlcroissant._src.core.context import Context, CroissantVersion
+    from mlcroissant._src.core.rdf import make_context
+
+    from dataset.release.croissant import croissant_context
+
+    expected = make_context(Context(conforms_to=CroissantVersion.V_1_1))
+    assert croissant_context() == expected
+    assert list(croissant_context()) == list(expected)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
+import pyarrow as pa
 import pytest
 
 from dataset.build.repeated_lines import (
     LineHashSpill,
+    drop_corpus_repeats,
     drop_repeated_lines,
     find_repeated_lines,
+    find_repeats_and_holders,
     paragraph_hash,
     paragraph_hashes,
 )
@@ -127,3 +132,33 @@ def test_drop_never_leaves_less_than_the_minimum():
 @pytest.mark.parametrize("text", ["   ", "\n\n\n\n", "12 345"])
 def test_texts_without_candidates_record_nothing(tmp_path, text):
     assert repeated(tmp_path, [text] * 4, line_min=2, sentence_min=2) == set()
+
+
+def test_holders_are_the_articles_with_a_repeated_paragraph_and_only_they_change(tmp_path):
+    menu, share = "Главная | Новости", "分享到微信"
+    texts = [
+        text_of(menu, ARTICLE),
+        text_of("نص المقال " + ARTICLE, share),
+        text_of(ARTICLE, "Bài viết liên quan", menu),
+        text_of(share, "Հայերեն " + ARTICLE),
+        "",
+        text_of(menu, ARTICLE[:60], share),
+        text_of(ARTICLE, share, "   "),
+    ]
+    spill = spill_of(tmp_path, texts)
+    groups = np.arange(len(texts), dtype=np.uint64)
+    active = np.array([True, True, True, True, True, True, False])
+    found, holders = find_repeats_and_holders(spill, groups, active, 3, None)
+    assert set(found.tolist()) == {paragraph_hash(menu), paragraph_hash(share)}
+    assert found.tolist() == find_repeated_lines(spill, groups, active, 3, None).tolist()
+    assert holders.tolist() == [0, 1, 2, 3, 5, 6]  # an inactive holder is listed too
+    config = SimpleNamespace(repeated_line_max_chars=MAX, min_text_chars=1)
+    table = pa.table({"id": [str(i) for i in range(len(texts))], "text": texts})
+    mask = np.isin(np.arange(len(texts)), holders)
+    every_row = drop_corpus_repeats(table, frozenset(found.tolist()), config)
+    only_holders = drop_corpus_repeats(table, frozenset(found.tolist()), config, mask)
+    assert only_holders.equals(every_row)
+    assert only_holders.column("text").to_pylist()[4] == ""
+    assert only_holders.column("text").to_pylist()[0] == ARTICLE
+    none = drop_corpus_repeats(table, frozenset(found.tolist()), config, np.zeros(7, bool))
+    assert none.equals(table)

@@ -433,6 +433,36 @@ def test_text_size_counts_cjk_characters_three_times(text, size):
     assert HELPERS["text_size"].compute(df, ReleaseIndex()).tolist() == [size]
 
 
+def test_text_size_counts_the_cjk_characters_pythons_regex_finds_at_every_range_edge():
+    from dataset.build.language import CJK_CHAR
+
+    edges = [0x303F, 0x3040, 0x30FF, 0x3100, 0x33FF, 0x3400, 0x4DBF, 0x4DC0, 0x4E00, 0x9FFF]
+    edges += [0xA000, 0xABFF, 0xAC00, 0xD7AF, 0xD7B0, 0xF8FF, 0xF900, 0xFAFF, 0xFB00, 0x1F600]
+    texts = ["".join(map(chr, edges)), "ي" + chr(0xAC01) + "ё e\u0301", None, "   ", "中"]
+    df = pd.DataFrame({"text": pd.Series(texts, dtype=object, index=[5, 3, 9, 1, 2])})
+    expected = [0 if t is None else len(t) + 2 * len(CJK_CHAR.findall(t)) for t in texts]
+    sizes = HELPERS["text_size"].compute(df, ReleaseIndex())
+    assert sizes.tolist() == expected and sizes.index.tolist() == [5, 3, 9, 1, 2]
+
+
+def test_shared_expectation_configurations_give_the_kwargs_of_fresh_ones(runner):
+    from great_expectations.expectations.expectation import Expectation
+
+    from dataset.validation.runner import KWARG_METHODS
+
+    gx = sys.modules["great_expectations"]
+    made = [
+        gx.expectations.ExpectColumnValuesToMatchRegex(column="title", regex=r"^\S", mostly=0.9),
+        gx.expectations.ExpectColumnValuesToBeBetween(column="text_size", min_value=1),
+        gx.expectations.ExpectColumnValuesToBeInSet(column="language", value_set=["hy", "ar"]),
+    ]
+    for expectation in made:
+        for name in KWARG_METHODS:
+            fresh = getattr(Expectation, name).__wrapped__  # reads a new configuration per key
+            assert getattr(expectation, name)() == fresh(expectation), name
+        assert expectation.configuration == Expectation.configuration.fget(expectation)
+
+
 def test_mostly_lets_a_quality_rule_pass_below_the_share(runner):
     """Nine typical bodies and one brief: 90% meet text_size_typical, its `mostly` share."""
     rows = [article(id=f"{i:016x}", duplicate_cluster=f"{i:016x}") for i in range(9)]
@@ -484,3 +514,30 @@ def test_great_expectations_import_defers_altair_and_scipy_stats_to_their_first_
         "0.6931 Chart",
         "module True module",
     ]
+
+
+def test_entities_in_gazetteer_judges_each_row_alone_in_arrow_and_object_columns():
+    baku, shusha = known_entity("place:baku", 2), known_entity("place:shusha", 1)
+    unnamed = dict(known_entity("place:baku", 1), wikidata=None if baku["wikidata"] else "Q1")
+    rows = [
+        [baku, shusha],  # in key order
+        [shusha, baku],  # out of order
+        None,
+        [],
+        [entity("place:atlantis", "Ատլանտիս", "place", None, 1)],
+        [dict(baku, name="باكو")],
+        [unnamed],
+        [baku, dict(shusha, count=None)],
+        [shusha],
+    ]
+    expected = [True, False, True, True, False, False, False, False, True]
+    entity_type = article_schema().to_pyarrow().field("entities").type
+    arrow = pa.chunked_array([pa.array(rows[:4], entity_type), pa.array(rows[4:], entity_type)])
+    index = [40, 7, 3, 99, 12, 5, 6, 1, 0]
+    columns = [
+        pd.Series(pd.arrays.ArrowExtensionArray(arrow), index=index),
+        pd.Series(rows, dtype=object, index=index),
+    ]
+    for column in columns:
+        found = HELPERS["entities_in_gazetteer"].compute(pd.DataFrame({"entities": column}), None)
+        assert found.tolist() == expected and found.index.tolist() == index

@@ -11,6 +11,8 @@ from dataset.build.write import (
     METADATA_KEY,
     StreamedList,
     article_arrow_schema,
+    datasets_features,
+    hf_feature,
     write_json,
     write_split,
 )
@@ -101,8 +103,12 @@ STREAMED_ITEMS = [
 ]
 
 
+@pytest.mark.parametrize("chunks", [1, 2, 7, 1024])
 @pytest.mark.parametrize("items", [STREAMED_ITEMS, [], [{"one": 1}]], ids=["mixed", "empty", "one"])
-def test_write_json_streams_a_list_with_the_bytes_of_json_dumps(tmp_path, items):
+def test_write_json_streams_a_list_with_the_bytes_of_json_dumps(
+    tmp_path, monkeypatch, items, chunks
+):
+    monkeypatch.setattr("dataset.build.write.JSON_CHUNKS", chunks)  # encoder tokens per write
     def streamed() -> StreamedList:
         return StreamedList(lambda: iter(items), len(items))
 
@@ -147,3 +153,27 @@ def test_restamped_release_version_gives_the_bytes_of_a_direct_write(tmp_path, r
     assert old.read_bytes() != new.read_bytes()
     restamp_parquet(old, "0.2.0")
     assert old.read_bytes() == new.read_bytes()
+
+
+@pytest.mark.parametrize("table", ["article", "reject"])
+def test_hf_features_equal_those_datasets_derives_from_the_declared_schema(table):
+    from dataset.schema import load_table_schema
+
+    schema = load_table_schema(table).to_pyarrow()
+    ours = {field.name: hf_feature(field.type) for field in schema}
+    assert ours == datasets_features(schema)
+    embedded = json.loads(article_arrow_schema("cafe").metadata[b"huggingface"])
+    if table == "article":
+        assert embedded["info"]["features"] == ours
+
+
+def test_hf_feature_of_nested_types_equals_datasets_and_an_unknown_type_is_named():
+    nested = pa.schema([
+        ("counts", pa.list_(pa.int32())),
+        ("pairs", pa.list_(pa.struct([("word", pa.string()), ("score", pa.float32())]))),
+        ("when", pa.list_(pa.date32())),
+    ])
+    ours = {field.name: hf_feature(field.type) for field in nested}
+    assert ours == datasets_features(nested)
+    with pytest.raises(ValueError, match="uint8"):
+        hf_feature(pa.uint8())
