@@ -541,3 +541,20 @@ def test_entities_in_gazetteer_judges_each_row_alone_in_arrow_and_object_columns
     for column in columns:
         found = HELPERS["entities_in_gazetteer"].compute(pd.DataFrame({"entities": column}), None)
         assert found.tolist() == expected and found.index.tolist() == index
+
+
+def test_batches_are_not_fingerprinted_and_results_do_not_change(runner, monkeypatch):
+    """GE's per-batch md5 of the rows is skipped; the cleaned result never carried it."""
+    from great_expectations.execution_engine import pandas_execution_engine
+
+    rows = [article(id=f"{i:016x}", duplicate_cluster=f"{i:016x}") for i in range(3)]
+    unhashed = run_rule(runner, domain_rule("text_size_typical"), frame(rows)).result_json
+
+    def refuse(df):
+        raise AssertionError("a batch was fingerprinted")
+
+    monkeypatch.setattr(pandas_execution_engine, "hash_pandas_dataframe", refuse)
+    assert run_rule(runner, domain_rule("text_size_typical"), frame(rows)).result_json == unhashed
+    monkeypatch.setattr(pandas_execution_engine, "HASH_THRESHOLD", 1e9)
+    with pytest.raises(AssertionError, match="fingerprinted"):
+        run_rule(runner, domain_rule("text_size_typical"), frame(rows))
