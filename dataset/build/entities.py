@@ -633,13 +633,8 @@ def _cue_counts(parts: Iterable[str], language: str | None, lexicon: Lexicon,
 _YEAR_STARTS = (("19", "89"), ("20", "01234"))  # 198x-199x, 200x-204x: the years 1980-2049
 
 
-def _years(text: str) -> set[str]:
-    """The years 1980-2049 written in ``text`` as four digits not glued to other digits."""
-    return set(_year_counts(text))
-
-
 def _year_counts(text: str) -> Counter[str]:
-    """How often each year 1980-2049 is written in ``text`` (``_years`` with counts).
+    """How often each year 1980-2049 is written in ``text`` as four digits not glued to others.
 
     ``str.find`` of "19" and "20" instead of a regular expression (which tried every
     position: ten times slower). The fourth digit is any decimal digit (``str.isdecimal``,

@@ -87,11 +87,10 @@ def code_version(config: BuildConfig) -> str:
 def _static_code_version() -> str:
     digest = hashlib.sha256()
     imports = source_imports()
-    sources = set(imports)
-    for path in sorted(sources | package_data_files()):
+    for path in sorted(set(imports) | package_data_files()):
         digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
-    for name, version in sorted(library_versions(sources, imports).items()):
+    for name, version in sorted(library_versions(imports).items()):
         digest.update(f"{name}=={version}\0".encode())
     digest.update(f"python {sys.version_info[:3]} unicode {unicodedata.unidata_version}".encode())
     return digest.hexdigest()
@@ -145,18 +144,15 @@ def imported_modules(path: Path) -> set[str]:
     return names
 
 
-def library_versions(
-    sources: set[Path], imports: dict[Path, set[str]] | None = None
-) -> dict[str, str]:
+def library_versions(imports: dict[Path, set[str]]) -> dict[str, str]:
     """Installed ``{distribution: version}`` of the third-party packages the sources import.
 
-    ``imports`` holds the ``imported_modules`` of the sources when they were parsed already.
+    ``imports``: each source file with its ``imported_modules`` (``source_imports()``).
     """
-    imports = imports or {}
     top_levels = {
         name.split(".")[0]
-        for path in sources
-        for name in (imports[path] if path in imports else imported_modules(path))
+        for names in imports.values()
+        for name in names
         if name and not _is_ours(name)
     }
     providers = metadata.packages_distributions()
