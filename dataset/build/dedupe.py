@@ -106,18 +106,27 @@ def _shingle_hashes(canonical: str, size: int) -> np.ndarray:
     hashes = np.full(count, width, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for offset in range(width):
-            hashes = hashes * _POLY + points[offset : offset + count]
+            np.multiply(hashes, _POLY, out=hashes)
+            np.add(hashes, points[offset : offset + count], out=hashes)
         return _mix64(hashes)
 
 
+_MIX_SHIFT = np.uint64(33)
+_MIX_FACTORS = (np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53))
+
+
 def _mix64(x: np.ndarray) -> np.ndarray:
-    """MurmurHash3's 64-bit finaliser: spreads every input bit over the whole word."""
+    """MurmurHash3's 64-bit finaliser: spreads every input bit over the whole word.
+
+    Works in place (``x`` is overwritten and returned): half the time of fresh arrays.
+    """
+    shifted = np.empty_like(x)
     with np.errstate(over="ignore"):
-        x = x ^ (x >> np.uint64(33))
-        x = x * np.uint64(0xFF51AFD7ED558CCD)
-        x = x ^ (x >> np.uint64(33))
-        x = x * np.uint64(0xC4CEB9FE1A85EC53)
-        return x ^ (x >> np.uint64(33))
+        for factor in _MIX_FACTORS:
+            np.bitwise_xor(x, np.right_shift(x, _MIX_SHIFT, out=shifted), out=x)
+            np.multiply(x, factor, out=x)
+        np.bitwise_xor(x, np.right_shift(x, _MIX_SHIFT, out=shifted), out=x)
+        return x
 
 
 def compute_signature(text: str, size: int, permutations: int) -> np.ndarray:
