@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -213,7 +214,14 @@ def publish(release_dir, repo_id, dry_run) -> None:
     help="Also replace RELEASE_DIR/validation/ and checksums.sha256 with the new results "
     "(atomically; only when the checksums match). Without it the release is only read.",
 )
-def validate(release_dir: Path, write: bool) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Processes to validate a big release in (default 0: all cores); a small release is "
+    "validated in one.",
+)
+def validate(release_dir: Path, write: bool, workers: int) -> None:
     """Verify checksums, then run every validation suite on every config and split.
 
     Prints a table and exits 1 on any critical failure; failing quality expectations (severity
@@ -224,7 +232,9 @@ def validate(release_dir: Path, write: bool) -> None:
     from dataset.validation.runner import validate_release
 
     with naming_damaged_files(release_dir):
-        report = validate_release(release_dir, write_results=write)
+        report = validate_release(
+            release_dir, write_results=write, workers=workers or os.cpu_count() or 1
+        )
     click.echo(format_validation_report(report))
     if not report.success:
         sys.exit(1)

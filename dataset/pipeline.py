@@ -41,6 +41,7 @@ from dataset.release.changelog import (
     record_release_history,
 )
 from dataset.release.finalize import finalize_release
+from dataset.runtime.engine import worker_count
 from dataset.runtime.transaction import (
     lock_out_dir,
     make_staging_dir,
@@ -93,7 +94,7 @@ def build_release(
         check_every_file_accounted(names, staging)
         write_json(summary.manifest, staging / "build_manifest.json")
         record_release_history(staging, previous, config.release_version, summary.manifest)
-        finalize_release(staging, validate=config.validate_release)
+        finalize_release(staging, config.validate_release, worker_count(config))
         publish_staging(staging, config.out_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -28,8 +28,8 @@ def build_date() -> str:
     return build_day().isoformat()
 
 
-def finalize_release(staging: Path, validate: bool = True) -> None:
-    """Validate, document and checksum a staged release.
+def finalize_release(staging: Path, validate: bool = True, workers: int = 1) -> None:
+    """Validate (in ``workers`` processes), document and checksum a staged release.
 
     Raises BuildError naming the first failing critical expectations, or when the
     generated card or croissant.json fails our own checks.
@@ -42,7 +42,7 @@ def finalize_release(staging: Path, validate: bool = True) -> None:
     shutil.rmtree(staging / "_work", ignore_errors=True)  # scratch space, not part of a release
     if validate:
         with stage("validate"):
-            run_validation(staging)
+            run_validation(staging, workers)
     write_release_citation(staging)
     with stage("card_checksums"):
         try:
@@ -53,11 +53,11 @@ def finalize_release(staging: Path, validate: bool = True) -> None:
         write_checksums(staging)
 
 
-def run_validation(staging: Path) -> None:
-    """Validate the staged release; raise BuildError naming the failing rules."""
+def run_validation(staging: Path, workers: int = 1) -> None:
+    """Validate the staged release in ``workers`` processes; raise BuildError naming failures."""
     from dataset.validation.runner import validate_release
 
-    report = validate_release(staging, check_checksums=False, write_results=True)
+    report = validate_release(staging, check_checksums=False, write_results=True, workers=workers)
     if not report.success:
         names = report.failing_names()
         shown = "; ".join(names[:MAX_FAILURES_SHOWN])

@@ -73,7 +73,7 @@ def _run_local(stage: Stage, items: Sequence[Any], config: BuildConfig) -> Itera
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     ctx = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_ignore_interrupts)
+    pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=ignore_interrupts)
     batches = _batches(items)
     pending: set = set()
     try:
@@ -98,7 +98,7 @@ IN_FLIGHT_PER_WORKER = 2
 def interrupts_ignored():
     """Ignore SIGINT in this (main) thread for the block.
 
-    Processes started in it ignore Ctrl-C even while they import, before ``_ignore_interrupts``
+    Processes started in it ignore Ctrl-C even while they import, before ``ignore_interrupts``
     runs (Python keeps an inherited SIG_IGN). A no-op outside the main thread.
     """
     if threading.current_thread() is not threading.main_thread():
@@ -111,7 +111,7 @@ def interrupts_ignored():
         signal.signal(signal.SIGINT, previous)
 
 
-def _ignore_interrupts() -> None:
+def ignore_interrupts() -> None:
     """Worker initializer: leave SIGINT (Ctrl-C) to the driver, which shuts the pool down."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 

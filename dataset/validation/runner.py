@@ -55,6 +55,12 @@ every row rule, so without this each rule about a date copied every body again. 
 unchanged (a test runs both ways on clean and failing releases); 31.1 to 24.1 CPU seconds on a
 5,000-document benchmark release.
 
+A release of ``PARALLEL_MIN_ROWS`` rows or more is validated in ``workers`` processes
+(``SuitePool``; the build passes its worker count, ``validate --workers``): each suite on each
+config/split is one task, the ``all`` config's first, then the languages' (which take from
+them). Each worker imports GE and reads the release's keys once; the driver imports no GE and
+only folds results, which equal those of one process (a test compares them).
+
 Results go to ``<release>/validation/{config}/{split}.{structural|domain}.json`` (GE's result
 JSON without run ids, timestamps or tracebacks, so re-validating an unchanged release writes the
 same bytes) and ``validation/summary.json`` (the agreed summary format), and only when asked
@@ -373,6 +379,7 @@ def validate_release(
     check_checksums: bool = True,
     write_results: bool = False,
     batch_rows: int = VALIDATION_BATCH_ROWS,
+    workers: int = 1,
 ) -> ValidationReport:
     """Validate a release folder; see the module docstring for the order of checks.
 
@@ -380,14 +387,15 @@ def validate_release(
     checksums exist, and writes the results there in place. With ``write_results`` and checked
     checksums, the results go into the release atomically (``rewrite_release_validation``);
     results are written only when the checksums (if checked) match. The suites see at most
-    ``batch_rows`` rows at a time; the results do not depend on it. Raises InputError when the
-    folder is not a release.
+    ``batch_rows`` rows at a time; with ``workers`` above 1 a big release's suites run in that many
+    processes (``run_suites``); the results depend on neither. Raises InputError when the folder
+    is not a release.
     """
     layout = read_layout(release_dir)
     manifest = read_manifest(release_dir)
     problems = verify_checksums(release_dir) if check_checksums else None
     outcomes = check_parquet_schemas(layout) + check_accounting(layout, manifest)
-    outcomes += run_suites(layout, manifest, batch_rows)
+    outcomes += run_suites(layout, manifest, batch_rows, workers=workers)
     report = ValidationReport(
         release_dir, manifest.get("release_version", __version__), outcomes, problems
     )
@@ -544,6 +552,7 @@ def run_suites(
     batch_rows: int = VALIDATION_BATCH_ROWS,
     reuse: bool = True,
     narrow: bool = True,
+    workers: int = 1,
 ) -> list[SuiteOutcome]:
     """Run the structural and domain suites on every config and split, in batches of rows.
 
@@ -556,56 +565,196 @@ def run_suites(
     run of the ``all`` config's rows, so that result, with the language's row and null counts,
     is what running the rule again would give. With ``narrow``, each rule is given only the
     columns it reads (``validate_columns``; a split whose rules read no text is read without
-    it). The results depend on neither ``reuse`` nor ``narrow``; only the time does.
+    it). With ``workers`` above 1 and a release of at least ``PARALLEL_MIN_ROWS`` rows, each
+    suite on each config/split is one task of a process pool (``SuitePool``). The results depend
+    on none of ``reuse``, ``narrow`` and ``workers``; only the time does.
     """
     if batch_rows < 1:
         raise ValueError(f"batch_rows must be at least 1, got {batch_rows}")
+    plan = plan_validation(layout, manifest, batch_rows)
+    rows = sum(table.num_rows for table in plan.keys.values())
+    parallel = workers > 1 and rows >= PARALLEL_MIN_ROWS
+    with SuitePool(layout.root, batch_rows, workers) if parallel else InProcess() as runs:
+        on_all: dict[str, AllRun] = {}
+        first = [
+            SplitRun(ALL_CONFIG, split, narrow=narrow, ranges=ranges)
+            for split, ranges in plan.grouped_splits(reuse)
+        ]
+        for where, results in zip(first, runs.run(first, plan), strict=True):
+            uniform = same_schema(layout, layout.files(ALL_CONFIG, where.split))
+            on_all[where.split] = AllRun(plan.suites[ALL_CONFIG], results, where.ranges, uniform)
+        rest = []
+        for config in layout.configs:
+            for split in layout.splits(config):
+                if config == ALL_CONFIG and split in on_all:
+                    continue
+                derived = (
+                    on_all[split].taken_by(plan.suites[config], config, split)
+                    if split in on_all
+                    else None
+                )
+                rest.append(SplitRun(config, split, derived, narrow))
+        done = {(w.config, w.split): r for w, r in zip(rest, runs.run(rest, plan), strict=True)}
+    outcomes = []
+    for config in layout.configs:
+        for split in layout.splits(config):
+            merged = done[(config, split)] if (config, split) in done else on_all[split].results
+            outcomes += [
+                result.outcome(suite, config, split)
+                for suite, result in zip(plan.suites[config], merged, strict=True)
+            ]
+    return outcomes
+
+
+# Rows of a release below which ``run_suites`` validates in this process whatever ``workers``
+# says: starting a pool (a Great Expectations import in each worker) costs more than it saves.
+PARALLEL_MIN_ROWS = 10_000
+
+
+@dataclass(frozen=True)
+class ValidationPlan:
+    """What every suite run of a release reads: its layout, suites per config, key columns.
+
+    Made once by the driver and once by each pool worker (``plan_validation``).
+    """
+
+    layout: ReleaseLayout
+    suites: dict[str, list[Suite]]
+    keys: dict[str, pa.Table]
+    index: ReleaseIndex
+    batch_rows: int
+
+    def grouped_splits(self, reuse: bool) -> list[tuple[str, dict[str, tuple[int, int]]]]:
+        """``(split, language ranges)`` of each ``all`` split the languages take results from."""
+        if not reuse:
+            return []
+        layout = self.layout
+        return [
+            (split, language_ranges(layout, split, self.keys))
+            for split in layout.splits(ALL_CONFIG)
+            if grouped_by_language(layout, split)
+        ]
+
+    def rows(self, where: SplitRun) -> int:
+        """Rows of ``where``'s config/split."""
+        return sum(self.keys[f].num_rows for f in self.layout.files(where.config, where.split))
+
+    def run_split(
+        self, runner: GreatExpectationsRunner, where: SplitRun, suites: list[int] | None = None
+    ) -> list[MergedResult]:
+        """``validate_split`` of ``where``'s config/split, for the suites numbered ``suites``.
+
+        None: every suite. ``where.reused`` holds one entry per suite of the config.
+        """
+        chosen = range(len(self.suites[where.config])) if suites is None else suites
+        files = self.layout.files(where.config, where.split)
+        reused = [where.reused[i] for i in chosen] if where.reused else None
+        return validate_split(
+            runner,
+            [self.suites[where.config][i] for i in chosen],
+            functools.partial(stream_batches, self.layout.root, files, self.batch_rows),
+            key_frame([self.keys[f] for f in files]),
+            self.index,
+            replace(where, reused=reused),
+        )
+
+
+def plan_validation(
+    layout: ReleaseLayout, manifest: dict[str, Any], batch_rows: int
+) -> ValidationPlan:
+    """The suites of every config (domain rules with the manifest's parameters) and the keys."""
     domain = load_domain_rules()
     params = rule_parameters(manifest, domain.constants)
     keys = read_key_columns(layout)
     index = ReleaseIndex.from_table(release_index_table(layout, keys))
-    runner = GreatExpectationsRunner()
     suites = {
         config: config_suites(layout, domain.rules, params, config) for config in layout.configs
     }
+    return ValidationPlan(layout, suites, keys, index, batch_rows)
 
-    def run_split(config: str, split: str, where: SplitRun) -> list[MergedResult]:
-        files = layout.files(config, split)
-        return validate_split(
-            runner,
-            suites[config],
-            functools.partial(stream_batches, layout.root, files, batch_rows),
-            key_frame([keys[f] for f in files]),
-            index,
-            where,
-        )
 
-    on_all: dict[str, AllRun] = {}
-    for split in layout.splits(ALL_CONFIG) if reuse else []:
-        if grouped_by_language(layout, split):
-            ranges = language_ranges(layout, split, keys)
-            where = SplitRun(ALL_CONFIG, split, narrow=narrow, ranges=ranges)
-            uniform = same_schema(layout, layout.files(ALL_CONFIG, split))
-            on_all[split] = AllRun(
-                suites[ALL_CONFIG], run_split(ALL_CONFIG, split, where), ranges, uniform
+class InProcess:
+    """Runs config/split units one after another in this process, with one GE context."""
+
+    def __init__(self) -> None:
+        self.runner: GreatExpectationsRunner | None = None
+
+    def __enter__(self) -> InProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def run(self, units: list[SplitRun], plan: ValidationPlan) -> list[list[MergedResult]]:
+        """The merged results of each unit (one per suite of its config), in order."""
+        if units and self.runner is None:
+            self.runner = GreatExpectationsRunner()
+        return [plan.run_split(self.runner, where) for where in units]
+
+
+class SuitePool:
+    """Runs each suite of each config/split unit as one task of a spawn process pool.
+
+    A worker makes its own ``ValidationPlan`` and GE context once (``start_suite_worker``); a
+    task returns one ``MergedResult``, which is what the same suite gives in this process (a
+    suite's result never depends on another suite's), so the results are those of
+    ``InProcess``. The units with the most rows are submitted first; results come back in unit
+    order. Workers ignore Ctrl-C; leaving the block shuts the pool down.
+    """
+
+    def __init__(self, root: Path, batch_rows: int, workers: int):
+        self.root, self.batch_rows, self.workers = root, batch_rows, workers
+        self.pool: Any = None
+
+    def __enter__(self) -> SuitePool:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        from dataset.runtime.engine import interrupts_ignored
+
+        with interrupts_ignored():  # workers inherit SIG_IGN from birth
+            self.pool = ProcessPoolExecutor(
+                self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=start_suite_worker,
+                initargs=(str(self.root), self.batch_rows),
             )
-    outcomes = []
-    for config in layout.configs:
-        for split in layout.splits(config):
-            if config == ALL_CONFIG and split in on_all:
-                merged = on_all[split].results
-            else:
-                derived = (
-                    on_all[split].taken_by(suites[config], config, split)
-                    if split in on_all
-                    else None
-                )
-                merged = run_split(config, split, SplitRun(config, split, derived, narrow))
-            outcomes += [
-                result.outcome(suite, config, split)
-                for suite, result in zip(suites[config], merged, strict=True)
-            ]
-    return outcomes
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def run(self, units: list[SplitRun], plan: ValidationPlan) -> list[list[MergedResult]]:
+        """The merged results of each unit (one per suite of its config), in order."""
+        tasks = [(where, i) for where in units for i in range(len(plan.suites[where.config]))]
+        futures = {
+            (where.config, where.split, i): self.pool.submit(run_suite_task, where, i)
+            for where, i in sorted(tasks, key=lambda task: -plan.rows(task[0]))
+        }
+        return [
+            [futures[(w.config, w.split, i)].result() for i in range(len(plan.suites[w.config]))]
+            for w in units
+        ]
+
+
+_WORKER: tuple[ValidationPlan, GreatExpectationsRunner] | None = None
+
+
+def start_suite_worker(root: str, batch_rows: int) -> None:
+    """Pool initializer: this worker's ``ValidationPlan`` of the release and GE context."""
+    from dataset.runtime.engine import ignore_interrupts
+
+    ignore_interrupts()
+    global _WORKER
+    layout = read_layout(Path(root))
+    plan = plan_validation(layout, read_manifest(Path(root)), batch_rows)
+    _WORKER = (plan, GreatExpectationsRunner())
+
+
+def run_suite_task(where: SplitRun, suite: int) -> MergedResult:
+    """Pool task: suite number ``suite`` of ``where``'s config/split, merged over its batches."""
+    plan, runner = _WORKER
+    return plan.run_split(runner, where, [suite])[0]
 
 
 def config_suites(

@@ -434,6 +434,37 @@ def test_each_shortcut_of_the_default_run_changes_no_outcome(
         assert titles == {"vi": 3, "zh": 1, "ar": 1, "all": 5}
 
 
+@pytest.mark.parametrize("make", ["nulls", "broken"])
+def test_a_process_pool_gives_the_results_of_one_process(tmp_path, monkeypatch, make):
+    """``workers=2`` runs each suite of each config/split as a task of a spawn pool (whose
+    workers import GE and read the release themselves); outcomes and result files equal those
+    of one process, on a failing release and on one whose taken results carry null counts.
+    A release below ``PARALLEL_MIN_ROWS`` rows is validated in this process, pool or not."""
+    release = {"nulls": release_with_nulls, "broken": broken_release}[make](tmp_path / make)
+    layout, manifest = read_layout(release), read_manifest(release)
+    alone = run_suites(layout, manifest, 2)
+    started = []
+    monkeypatch.setattr(runner_module.SuitePool, "__enter__", record_call(started, "__enter__"))
+    assert run_suites(layout, manifest, 2, workers=2) and not started  # 8 rows: no pool
+    monkeypatch.setattr(runner_module, "PARALLEL_MIN_ROWS", 0)
+    pooled = run_suites(layout, manifest, 2, workers=2)
+    assert started == ["__enter__"]
+    assert [o.to_json() for o in pooled] == [o.to_json() for o in alone]
+    assert [o.result_json for o in pooled] == [o.result_json for o in alone]
+    assert sum(o.failed + o.warned for o in alone) >= 1
+
+
+def record_call(calls: list[str], name: str):
+    """``SuitePool``'s method ``name``, appending ``name`` to ``calls`` when it runs."""
+    method = getattr(runner_module.SuitePool, name)
+
+    def recorded(self, *args):
+        calls.append(name)
+        return method(self, *args)
+
+    return recorded
+
+
 def test_bodies_go_only_to_the_rules_that_read_them(clean_release, monkeypatch):
     seen: list[tuple[str, list[str], list[str], bool]] = []
     validate_frame = GreatExpectationsRunner.validate
