@@ -135,7 +135,16 @@ KANA_SHARE_FOR_JAPANESE = 0.1
 NOT_HAN_LEAD_BYTES = bytes(b for b in range(256) if LEAD_BYTE_SCRIPTS.get(b) != "Hani")
 NOT_HANGUL_LEAD_BYTES = bytes(b for b in range(256) if LEAD_BYTE_SCRIPTS.get(b) != "Kore")
 KANA_PREFIXES = tuple(p for p, script in PREFIX_SCRIPTS.items() if script == "Kana")
-CJK_CHAR = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+# Kana, Han (extension A, unified, compatibility) and hangul syllables: every one is 3 bytes long
+# in UTF-8 (dataset/validation/rules.py counts them on the bytes).
+CJK_RANGES = (
+    (0x3040, 0x30FF),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xAC00, 0xD7AF),
+    (0xF900, 0xFAFF),
+)
+CJK_CHAR = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in CJK_RANGES) + "]")
 
 
 @dataclass(frozen=True)

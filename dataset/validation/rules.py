@@ -476,14 +476,59 @@ def text_size(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
 
     The size dataset/build/language.py weighs languages by; 0 for a null body.
     """
-    from dataset.build.language import CJK_CHAR, CJK_WEIGHT
+    from dataset.build.language import CJK_WEIGHT
 
-    # One Arrow kernel per batch instead of a Python regex per row: CJK_CHAR is one character
-    # class of literal characters, which RE2 reads as Python's re does.
     texts = _strings(frame["text"])
-    cjk = pc.count_substring_regex(texts, CJK_CHAR.pattern)
-    sizes = pc.add(pc.utf8_length(texts), pc.multiply(cjk, CJK_WEIGHT - 1)).fill_null(0)
-    return pd.Series(sizes.to_numpy(zero_copy_only=False), index=frame.index, dtype="int64")
+    sizes = pc.utf8_length(texts).fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+    return pd.Series(sizes + (CJK_WEIGHT - 1) * count_cjk(texts), index=frame.index)
+
+
+# Bytes of UTF-8 that ``count_cjk`` reads at a time (its temporaries are a few times this).
+CJK_SCAN_BYTES = 1 << 22
+
+
+def count_cjk(texts: pa.Array) -> np.ndarray:
+    """Han, kana and hangul characters (``CJK_RANGES``) of each string of ``texts``; 0 for null.
+
+    Counted on the UTF-8 bytes, where each is a 3-byte sequence, without one Python call or
+    regex step per character (RE2's ``count_substring_regex`` of the same class took a quarter
+    of validating a 20,000-document release). ``texts`` is a ``string`` array.
+    """
+    counts = np.zeros(len(texts), dtype=np.int64)
+    _, offsets_buffer, data_buffer = texts.buffers()
+    if data_buffer is None or not len(texts):
+        return counts
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int32)[
+        texts.offset : texts.offset + len(texts) + 1
+    ].astype(np.int64)
+    data = np.frombuffer(data_buffer, dtype=np.uint8)
+    start = 0
+    while start < len(texts):
+        stop = int(np.searchsorted(offsets, offsets[start] + CJK_SCAN_BYTES, side="right"))
+        stop = min(max(stop - 1, start + 1), len(texts))
+        counts[start:stop] = _count_cjk_bytes(data, offsets[start : stop + 1])
+        start = stop
+    counts[texts.is_null().to_numpy(zero_copy_only=False)] = 0
+    return counts
+
+
+def _count_cjk_bytes(data: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """``count_cjk`` of the strings whose bytes are ``data[offsets[i]:offsets[i + 1]]``."""
+    from dataset.build.language import CJK_RANGES
+
+    first = int(offsets[0])
+    chunk = data[first : int(offsets[-1])]
+    leads = np.flatnonzero((chunk >= 0xE0) & (chunk < 0xF0))
+    leads = leads[leads + 2 < len(chunk)]
+    points = (
+        ((chunk[leads] & 0x0F).astype(np.uint32) << 12)
+        | ((chunk[leads + 1] & 0x3F).astype(np.uint32) << 6)
+        | (chunk[leads + 2] & 0x3F)
+    )
+    hit = np.zeros(len(points), dtype=bool)
+    for low, high in CJK_RANGES:
+        hit |= (points >= low) & (points <= high)
+    return np.diff(np.searchsorted(leads[hit], offsets - first))
 
 
 @helper("text")

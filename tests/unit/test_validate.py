@@ -15,6 +15,7 @@ import yaml
 
 from dataset.release.integrity import verify_checksums, write_checksums
 from dataset.schema import article_schema
+from dataset.validation import rules as rules_module
 from dataset.validation.rules import (
     HELPERS,
     ReleaseIndex,
@@ -443,6 +444,25 @@ def test_text_size_counts_the_cjk_characters_pythons_regex_finds_at_every_range_
     expected = [0 if t is None else len(t) + 2 * len(CJK_CHAR.findall(t)) for t in texts]
     sizes = HELPERS["text_size"].compute(df, ReleaseIndex())
     assert sizes.tolist() == expected and sizes.index.tolist() == [5, 3, 9, 1, 2]
+
+
+@pytest.mark.parametrize("scan_bytes", [1, 7, 1 << 22])
+def test_cjk_characters_counted_on_bytes_equal_pythons_regex_on_sliced_arrays(
+    scan_bytes, monkeypatch
+):
+    """``count_cjk`` reads UTF-8 bytes in pieces of ``CJK_SCAN_BYTES``; on a slice of an array
+    (offset into shared buffers), nulls, 2- and 4-byte characters beside the ranges' edges, its
+    counts are those of the regular expression."""
+    from dataset.build.language import CJK_CHAR, CJK_RANGES
+    from dataset.validation.rules import count_cjk
+
+    monkeypatch.setattr(rules_module, "CJK_SCAN_BYTES", scan_bytes)
+    edges = [chr(c) for lo, hi in CJK_RANGES for c in (lo - 1, lo, hi, hi + 1)]
+    texts = ["é" + "".join(edges), None, "纳卡 평화 カタ", "", "😀𠀀中", "مرحبا", "Việt", "中" * 9]
+    array = pa.array(["skipped 中", *texts, "中"], pa.string()).slice(1, len(texts))
+    expected = [0 if t is None else len(CJK_CHAR.findall(t)) for t in texts]
+    assert count_cjk(array).tolist() == expected
+    assert expected[0] == 10 and expected[2] == 6
 
 
 def test_shared_expectation_configurations_give_the_kwargs_of_fresh_ones(runner):
