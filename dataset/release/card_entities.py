@@ -14,6 +14,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from dataset.build.entities import load_lexicon
@@ -40,16 +42,26 @@ class LanguageCounts:
     countries: Counter = field(default_factory=Counter)
 
     def add_table(self, table) -> None:
-        """Count the rows of ``table`` (an Arrow table holding at least ``COLUMNS``)."""
+        """Count the rows of ``table`` (an Arrow table holding at least ``COLUMNS``).
+
+        Counted by Arrow kernels over the flattened lists, not one Python object per item.
+        """
         self.articles += table.num_rows
-        for items in table.column("entities").to_pylist():
-            for item in items or ():
-                self.entity_articles[item["key"]] += 1
-                self.entity_mentions[item["key"]] += item["count"]
-        for keys in table.column("events").to_pylist():
-            self.events.update(keys or ())
-        countries = table.column("outlet_country").to_pylist()
-        self.countries.update(country or None for country in countries)
+        items = pc.list_flatten(table.column("entities"))
+        if len(items):
+            keyed = pa.table(
+                {"key": pc.struct_field(items, "key"), "count": pc.struct_field(items, "count")}
+            )
+            per_key = keyed.group_by("key").aggregate([([], "count_all"), ("count", "sum")])
+            for key, articles, mentions in zip(
+                *(per_key[name].to_pylist() for name in ("key", "count_all", "count_sum")),
+                strict=True,
+            ):
+                self.entity_articles[key] += articles
+                self.entity_mentions[key] += mentions
+        self.events.update(value_counts(pc.list_flatten(table.column("events"))))
+        for country, count in value_counts(table.column("outlet_country")).items():
+            self.countries[country or None] += count
 
     def add(self, other: LanguageCounts) -> None:
         """Add the counts of ``other`` (another split of the same language)."""
@@ -61,6 +73,14 @@ class LanguageCounts:
             (self.countries, other.countries),
         ):
             mine.update(theirs)
+
+
+def value_counts(values) -> dict[Any, int]:
+    """``{value: occurrences}`` of an Arrow array, nulls under None."""
+    counts = pc.value_counts(values)
+    return dict(
+        zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist(), strict=True)
+    )
 
 
 def count_language(layout: ReleaseLayout, language: str) -> LanguageCounts:
