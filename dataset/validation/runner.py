@@ -875,8 +875,10 @@ def validate_columns(
     bodies every rule about a date or a title copied every body again: the larger part of
     validating a big release. Here a rule on a wide column (more than
     ``WIDE_COLUMN_BYTES_PER_ROW`` bytes a row on average: the body) sees that column and
-    ``id``; the other rules see the frame with each wide column replaced by nulls of its type
-    (same names, order and dtypes, so rules about the table's columns see what they would). A
+    ``id``; the other rules see only ``id`` and their own columns, or, when one of them is about
+    the table (its column names, order or count), the frame with each wide column replaced by
+    nulls of its type (same names, order and dtypes, so those see what they would). GE also
+    filters the whole frame by rows for every row rule: each column left out is one copy fewer. A
     rule's result depends only on the column it reads and the ``id`` it names offending rows
     by, so the results, in name order with recounted statistics, are those of one call on the
     whole frame (a test compares both on clean and failing releases).
@@ -890,11 +892,24 @@ def validate_columns(
     for column, rules in groups.items():
         if column:
             part = frame[[c for c in (INDEX_COLUMN, column) if c in frame.columns]]
+        elif (named := columns_named(rules)) is not None:
+            part = frame[[c for c in frame.columns if c in named]]
         else:
             part = frame.assign(**{c: null_like(frame[c]) for c in wide})
         results.append(runner.validate(replace(run, rules=rules), part))
     combined = [item for result in results for item in result["results"]]
     return with_statistics({**results[0], "results": sorted_results(combined)})
+
+
+def columns_named(rules: list[Rule]) -> frozenset[str] | None:
+    """``id`` and the GE column of each rule, or None when one of them is about the table."""
+    named = {INDEX_COLUMN}
+    for rule in rules:
+        column = rule.kwargs.get("column")
+        if not isinstance(column, str):
+            return None
+        named.add(column)
+    return frozenset(named)
 
 
 def is_wide(column: pd.Series) -> bool:
