@@ -8,12 +8,15 @@ with zero rows is never written. The same rows and settings always give the same
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import itertools
 import json
 import math
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -25,6 +28,7 @@ from dataset import __version__
 from dataset.build.dedupe import int_to_id
 from dataset.build.repeated_lines import drop_corpus_repeats
 from dataset.config import SPLIT_NAMES, BuildConfig
+from dataset.runtime.engine import worker_count
 from dataset.runtime.timing import timed_stage
 from dataset.schema import TableSchema, article_schema, load_table_schema, reject_schema
 
@@ -413,7 +417,11 @@ def write_articles(
     """Write every language/split from the spill, bucket by bucket; ``{relative path: rows}``.
 
     Buckets are id ranges in id order and each is sorted by id alone, so every shard is sorted by
-    id with bounded memory (one bucket plus one row group per open language/split).
+    id with bounded memory (one bucket plus one row group per open language/split). With more
+    than one worker, the shards are encoded and compressed in threads beside the reading (pyarrow
+    releases the GIL there): one thread takes the rows in order while the next bucket is read,
+    then the shards' last row groups are written side by side. Each shard gets the same rows in
+    the same order either way, so the bytes are the same.
     """
     schema = article_arrow_schema(config.content_hash(), release_version)
     names = corpus.language_names()
@@ -432,6 +440,66 @@ def write_articles(
         )
         for (lang, split), rows in sorted(groups.items())
     }
+    threaded = worker_count(config) > 1
+    with writing_threads(1 if threaded else 0) as submit:  # one thread: each shard's rows in order
+        for (lang, split), rows in split_buckets(corpus, config):
+            submit(writers[(lang, split)].write, rows)
+    with writing_threads(WRITE_THREADS if threaded else 0) as submit:
+        closed = [submit(writer.close) for writer in writers.values()]
+    files: dict[str, int] = {}
+    for written in closed:
+        files.update(written.result())
+    return files
+
+
+# Threads that encode and compress shards when the build has several workers.
+WRITE_THREADS = 2
+# Row batches handed to the writing threads and not yet written: bounds the memory they hold.
+MAX_PENDING_WRITES = 8
+
+
+@contextlib.contextmanager
+def writing_threads(threads: int) -> Iterator[Callable[..., Future]]:
+    """``submit(function, *args)`` runs the call in one of ``threads`` threads, or here (0).
+
+    One thread runs the calls in submission order; with more, they must be independent. At most
+    ``MAX_PENDING_WRITES`` calls wait at a time (``submit`` blocks). Leaving the block waits for
+    every call and raises the first error.
+    """
+    if threads < 1:
+
+        def run_here(function: Callable, *args: Any) -> Future:
+            done: Future = Future()
+            done.set_result(function(*args))
+            return done
+
+        yield run_here
+        return
+    pending: collections.deque[Future] = collections.deque()
+    with ThreadPoolExecutor(threads, thread_name_prefix="write") as pool:
+
+        def submit(function: Callable, *args: Any) -> Future:
+            while len(pending) >= MAX_PENDING_WRITES:
+                pending.popleft().result()
+            future = pool.submit(function, *args)
+            pending.append(future)
+            return future
+
+        try:
+            yield submit
+        finally:
+            for future in pending:
+                future.result()
+
+
+def split_buckets(
+    corpus: Corpus, config: BuildConfig
+) -> Iterator[tuple[tuple[int, int], pa.Table]]:
+    """``((language code, split code), rows)`` of the kept articles, bucket by bucket.
+
+    Each bucket's rows sorted by id, corpus-wide repeated lines dropped, clusters filled in.
+    """
+    languages = np.frombuffer(corpus.language_codes, dtype=np.uint16)
     holders = np.zeros(len(corpus.ids), dtype=bool)
     if corpus.repeat_holders is not None:
         holders[corpus.repeat_holders] = True
@@ -448,12 +516,7 @@ def write_articles(
         )
         keys = languages[positions].astype(np.int64) * len(SPLIT_NAMES) + corpus.splits[positions]
         for key in np.unique(keys).tolist():
-            lang, split = divmod(key, len(SPLIT_NAMES))
-            writers[(lang, split)].write(table.filter(pa.array(keys == key)))
-    files: dict[str, int] = {}
-    for writer in writers.values():
-        files.update(writer.close())
-    return files
+            yield divmod(key, len(SPLIT_NAMES)), table.filter(pa.array(keys == key))
 
 
 @timed_stage("write_rejects")

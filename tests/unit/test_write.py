@@ -177,3 +177,31 @@ def test_hf_feature_of_nested_types_equals_datasets_and_an_unknown_type_is_named
     assert ours == datasets_features(nested)
     with pytest.raises(ValueError, match="uint8"):
         hf_feature(pa.uint8())
+
+
+@pytest.mark.parametrize("threads", [0, 1])
+def test_writing_threads_run_calls_in_order_and_raise_the_first_error(threads):
+    """Zero threads run each call at once; one thread runs them in submission order, more than
+    MAX_PENDING_WRITES of them (submit waits); leaving the block raises a call's error."""
+    import threading
+
+    from dataset.build.write import MAX_PENDING_WRITES, writing_threads
+
+    seen: list[tuple[int, bool]] = []
+
+    def record(number: int) -> int:
+        seen.append((number, threading.current_thread() is threading.main_thread()))
+        return number * 2
+
+    count = 3 * MAX_PENDING_WRITES
+    with writing_threads(threads) as submit:
+        futures = [submit(record, n) for n in range(count)]
+    assert [f.result() for f in futures] == [2 * n for n in range(count)]
+    assert [n for n, _ in seen] == list(range(count))
+    assert {in_main for _, in_main in seen} == {threads == 0}
+
+    def fail(text: str) -> None:
+        raise ValueError(text)
+
+    with pytest.raises(ValueError, match="disk full: 中文"), writing_threads(threads) as submit:
+        submit(fail, "disk full: 中文")
