@@ -94,7 +94,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dataset import __version__
-from dataset.build.write import REJECTS_PATH, write_json
 from dataset.release.integrity import (
     CHECKSUMS_NAME,
     ChecksumProblems,
@@ -442,6 +441,8 @@ def check_accounting(layout: ReleaseLayout, manifest: dict[str, Any]) -> list[Su
     Documents in = kept + rejected, the kept articles per language and split are the rows of
     their shards, the rejected documents the rows of the rejects table.
     """
+    from dataset.build.write import REJECTS_PATH  # not at module level: pool workers skip it
+
     counts = manifest.get("counts")
     if not isinstance(counts, dict):
         return []
@@ -1776,6 +1777,8 @@ def write_validation_results(report: ValidationReport, folder: Path) -> None:
     ``rewrite_release_validation``): a kill midway leaves ``validation/`` half written.
     """
     import shutil
+
+    from dataset.build.write import write_json
 
     target = folder / RESULTS_DIR
     shutil.rmtree(target, ignore_errors=True)
