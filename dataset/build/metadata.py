@@ -975,6 +975,16 @@ def may_end_with_title_suffix(text: str) -> bool:
     return TITLE_SEPARATOR.search(text, start) is not None
 
 
+def breaking_label(line: str) -> re.Match[str] | None:
+    """BREAKING_LABEL's match on the line without tatweel, or None.
+
+    The tatweel-free copy is made only when the first letter may start a label.
+    """
+    if line.lstrip(ARABIC_TATWEEL)[:1].casefold()[:1] not in BREAKING_LABEL.firsts:
+        return None
+    return BREAKING_LABEL.pattern.match(line.replace(ARABIC_TATWEEL, ""))
+
+
 @functools.lru_cache(maxsize=4096)
 def headline_text(line: str, today: dt.date) -> str:
     """The headline part of a header line.
@@ -983,7 +993,7 @@ def headline_text(line: str, today: dt.date) -> str:
     stamp printed after it, or a section suffix.
     """
     text = line
-    breaking = BREAKING_LABEL.match(text.replace(ARABIC_TATWEEL, ""))
+    breaking = breaking_label(text)
     if breaking is not None:
         text = text.replace(ARABIC_TATWEEL, "")[breaking.end() :]
     if "+" in text[:PREMIUM_LABEL_MAX]:
@@ -992,7 +1002,7 @@ def headline_text(line: str, today: dt.date) -> str:
     if prefixed is not None:
         text = prefixed[1]
     first, _, rest = text.partition(" ")
-    if match_key(first) in SECTION_LABELS and rest[:1].isupper() and is_title_like(rest):
+    if rest[:1].isupper() and match_key(first) in SECTION_LABELS and is_title_like(rest):
         text = rest  # "World Headline ...": a section word glued before the headline
     stamp = find_date(text[: LINE_SCAN_MAX + 1], today) if TIME_IN_RAW.search(text) else None
     if (
@@ -1040,6 +1050,8 @@ def is_title_like(line: str, full_stop: bool = False) -> bool:
     trimmed = trimmed.rstrip(CLOSING_MARKS)
     if ends_with_full_stop(trimmed) and not (full_stop and trimmed == line.rstrip()):
         return False  # a repeated headline may end with "。", not with a bracketed credit
+    if TITLE_MIN <= len(line) <= TITLE_MAX_CJK:
+        return True  # long enough without CJK, short enough with it: no need to look
     if _CJK.search(line):
         return TITLE_MIN_CJK <= len(line) <= TITLE_MAX_CJK
     return len(line) >= TITLE_MIN
@@ -1195,10 +1207,7 @@ def extract_metadata(lines: Sequence[str], today: dt.date | None = None) -> Meta
 
 def has_breaking_label(line: str) -> bool:
     """The line opens with a breaking-news label ("BREAKING:", "عـاجل :"); tatweel is ignored."""
-    first = line.lstrip(ARABIC_TATWEEL)[:1]  # the first letter BREAKING_LABEL's gate reads
-    if first.casefold()[:1] not in BREAKING_LABEL.firsts:
-        return False
-    return BREAKING_LABEL.match(line.replace(ARABIC_TATWEEL, "")) is not None
+    return breaking_label(line) is not None
 
 
 def split_store_stamp(lines: Sequence[str], today: dt.date) -> tuple[list[str], DateMatch | None]:
