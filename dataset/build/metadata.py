@@ -1089,25 +1089,39 @@ def find_title_index(
     header = min(len(lines), HEADER_LINES)
     header_end = next((i for i in range(header) if is_prose(lines[i])), header)
     texts, keys = headline_keys(lines, range(header_end), excluded, today)
-    if any(keys.values()):  # lines below only count as repeats of a candidate's key
-        texts_below, keys_below = headline_keys(lines, range(header_end, header), excluded, today)
-        texts.update(texts_below)
-        keys.update(keys_below)
+    # A keyed line is a candidate alone (headline-shaped, no short label) or when repeated; a
+    # repeated one is preferred when short enough (and no short label).
+    alone = {i for i in keys if is_title_like(texts[i]) and not is_short_label(texts[i])}
+    prefer = {
+        i for i in keys if len(texts[i]) <= REPEATED_TITLE_MAX and not is_short_label(texts[i])
+    }
+    if repeats_below_may_matter(keys, alone, prefer):  # lines below only count as repeats
+        keys.update(headline_keys(lines, range(header_end, header), excluded, today)[1])
     counts = Counter(keys.values())
     repeated = {i for i, key in keys.items() if key and counts[key] > 1}
-    # Every keyed text is headline-shaped when repeated: only a single one is checked again.
-    candidates = [
-        i
-        for i in keys
-        if i < header_end
-        and (i in repeated or (is_title_like(texts[i]) and not is_short_label(texts[i])))
-    ]
-    preferred = [
-        i
-        for i in candidates
-        if i in repeated and len(texts[i]) <= REPEATED_TITLE_MAX and not is_short_label(texts[i])
-    ]
+    candidates = [i for i in keys if i < header_end and (i in repeated or i in alone)]
+    preferred = [i for i in candidates if i in repeated and i in prefer]
     return next(iter(preferred or candidates), None)
+
+
+def repeats_below_may_matter(keys: dict[int, str], alone: set[int], prefer: set[int]) -> bool:
+    """Whether a repeat below the prose may change find_title_index's answer from these keys.
+
+    ``keys`` are the keys of the lines above the prose, in order. A key seen once above becomes
+    repeated when a line below has it: that changes the answer only when the line may then be
+    preferred before the answer (or, with no preferred line, anywhere but at the answer), or may
+    become a candidate before the first candidate.
+    """
+    counts = Counter(keys.values())
+    once = [i for i, key in keys.items() if key and counts[key] == 1]
+    preferred = [i for i, key in keys.items() if key and counts[key] > 1 and i in prefer]
+    if preferred:
+        return any(i < preferred[0] for i in once if i in prefer)
+    first = next((i for i, key in keys.items() if (key and counts[key] > 1) or i in alone), None)
+    return any(
+        (i in prefer and i != first) or (i not in alone and (first is None or i < first))
+        for i in once
+    )
 
 
 def headline_keys(

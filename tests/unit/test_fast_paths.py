@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from unittest import mock
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -37,6 +38,7 @@ from dataset.build.metadata import (
     DIGIT,
     TITLE_SUFFIX,
     date_pattern_candidates,
+    find_title_index,
     may_end_with_title_suffix,
     parse_date_match,
 )
@@ -141,6 +143,32 @@ def test_each_date_pattern_is_kept_for_its_own_form():
         assert patterns[name].search(text), name
         assert name in candidate_names(text), name
     assert candidate_names("Armenia, 2023: no day here") == set()
+
+
+# Header lines: headlines with and without a full stop (same key), short labels, a list item,
+# an Armenian line ending with ":", whitespace, and prose (the first prose line ends the header).
+HEADER_PIECES = (
+    "Peace talks resume in Geneva",
+    "Переговоры возобновились в Женеве.",
+    "越南与柬埔寨举行边境会谈。",
+    "بيروت تستضيف مؤتمرا إقليميا للسلام",
+    "Հայաստանը հայտարարեց նոր ծրագրի մասին:",
+    "Мировые новости дня",  # a short label (three words)
+    "   ",
+    "The ministers met on Tuesday and agreed on a timetable for the next round of talks. " * 2,
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.lists(st.sampled_from(HEADER_PIECES), min_size=1, max_size=10),
+    st.frozensets(st.integers(0, 9), max_size=2),
+)
+def test_title_search_skips_lines_below_only_when_they_cannot_change_it(lines, excluded):
+    today = dt.date(2026, 1, 1)
+    found = find_title_index(lines, excluded, today)
+    with mock.patch("dataset.build.metadata.repeats_below_may_matter", return_value=True):
+        assert find_title_index(lines, excluded, today) == found
 
 
 @settings(max_examples=500, deadline=None)
