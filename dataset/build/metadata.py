@@ -219,8 +219,9 @@ DATE_HINT = re.compile(r"(?<!\d)\d{4}(?!\d)|\d\.\d{2}(?![\d.])")  # a year, or "
 DIGIT = re.compile(r"\d")  # DATE_HINT needs one; a lone class is searched 5x faster
 # Digit-shape pre-checks (see date_pattern_candidates): every pattern but short_year holds a
 # four-digit year and a day in another run of digits, the year before (YEAR_FIRST) or after
-# (YEAR_LAST) the day; numeric forms need a separator; Solar Hijri needs a month name's letter;
-# "Month 5, 2024" needs a day before the year with only an ordinal, a comma and spaces between.
+# (YEAR_LAST) the day; numeric forms need a separator between digits; Solar Hijri needs a month
+# name's letter; "Month 5, 2024" needs a day before the year with only an ordinal, a comma and
+# spaces between.
 YEAR_FIRST = frozenset({"iso", "cjk", "korean", "year_day_month_name", "year_month_name_day"})
 YEAR_LAST = frozenset(
     {
@@ -233,14 +234,22 @@ YEAR_LAST = frozenset(
         "jalali",
     }
 )
-DATE_SEPARATORS = {"iso": "-/.", "day_first": "-/.", "short_year": "."}
 FOUR_DIGITS = re.compile(r"\d{4}")
 DIGIT_RUN = re.compile(r"\d+")
 NEXT_DIGIT_RUN = re.compile(r"\D\d")
 JALALI_LETTER = re.compile("[{}]".format(re.escape("".join(sorted(set("".join(JALALI_MONTHS)))))))
 DAY_BEFORE_YEAR = re.compile(rf"\s\d{{1,2}}{ORDINAL}\s*[,،]?\s+\d{{4}}(?!\d)", re.IGNORECASE)
-DATE_PATTERN_GATES = {"jalali": JALALI_LETTER, "month_name_day": DAY_BEFORE_YEAR}
-# (name, pattern, year first, year last, words, separators, gate) of each DATE_PATTERNS entry.
+# A digit, a separator, a digit ("\d[-/.]\d"), found from the separator (a faster scan).
+NUMERIC_SEPARATOR = re.compile(r"[-/.](?<=\d[-/.])\d")
+DOTTED_NUMBER = re.compile(r"\.(?<=\d\.)\d")
+DATE_PATTERN_GATES = {
+    "iso": NUMERIC_SEPARATOR,
+    "day_first": NUMERIC_SEPARATOR,
+    "short_year": DOTTED_NUMBER,
+    "jalali": JALALI_LETTER,
+    "month_name_day": DAY_BEFORE_YEAR,
+}
+# (name, pattern, year first, year last, words, gate) of each DATE_PATTERNS entry.
 DATE_PATTERN_RULES = tuple(
     (
         name,
@@ -248,7 +257,6 @@ DATE_PATTERN_RULES = tuple(
         name in YEAR_FIRST,
         name in YEAR_LAST,
         DATE_PATTERN_WORDS.get(name, ()),
-        DATE_SEPARATORS.get(name, ""),
         DATE_PATTERN_GATES.get(name),
     )
     for name, pattern in DATE_PATTERNS
@@ -567,10 +575,10 @@ def find_date(line: str, today: dt.date | None = None) -> DateMatch | None:
 def date_pattern_candidates(text: str, first_digit: int) -> list[tuple[str, re.Pattern[str]]]:
     """The DATE_PATTERNS (in order) that may date ``text`` (first digit: ``first_digit``).
 
-    A pattern is left out only when it cannot give one: its words (DATE_PATTERN_WORDS), separators
-    (DATE_SEPARATORS) or gate (DATE_PATTERN_GATES) are missing, or the digits lack its shape: no
-    run of digits after the first four-digit run (YEAR_FIRST), no four digits after the first
-    run (YEAR_LAST).
+    A pattern is left out only when it cannot give one: its words (DATE_PATTERN_WORDS) are missing,
+    its gate (DATE_PATTERN_GATES, searched once a call) does not match, or the digits lack its
+    shape: no run of digits after the first four-digit run (YEAR_FIRST), no four digits after
+    the first run (YEAR_LAST).
     """
     four = FOUR_DIGITS.search(text, first_digit)
     year_first = four is not None and NEXT_DIGIT_RUN.search(text, four.end()) is not None
@@ -580,15 +588,17 @@ def date_pattern_candidates(text: str, first_digit: int) -> list[tuple[str, re.P
     )
     lowered = text.lower()
     candidates = []
-    for name, pattern, needs_first, needs_last, words, separators, gate in DATE_PATTERN_RULES:
+    gates: dict[re.Pattern[str], bool] = {}
+    for name, pattern, needs_first, needs_last, words, gate in DATE_PATTERN_RULES:
         if (needs_first and not year_first) or (needs_last and not year_last):
             continue
         if words and not any(word in lowered for word in words):
             continue
-        if separators and not any(sep in text for sep in separators):
-            continue
-        if gate is not None and gate.search(text) is None:
-            continue
+        if gate is not None:
+            if gate not in gates:
+                gates[gate] = gate.search(text) is not None
+            if not gates[gate]:
+                continue
         candidates.append((name, pattern))
     return candidates
 
