@@ -236,7 +236,6 @@ YEAR_LAST = frozenset(
 )
 FOUR_DIGITS = re.compile(r"\d{4}")
 DIGIT_RUN = re.compile(r"\d+")
-NEXT_DIGIT_RUN = re.compile(r"\D\d")
 JALALI_LETTER = re.compile("[{}]".format(re.escape("".join(sorted(set("".join(JALALI_MONTHS)))))))
 DAY_BEFORE_YEAR = re.compile(rf"\s\d{{1,2}}{ORDINAL}\s*[,،]?\s+\d{{4}}(?!\d)", re.IGNORECASE)
 # A digit, a separator, a digit ("\d[-/.]\d"), found from the separator (a faster scan).
@@ -580,20 +579,24 @@ def date_pattern_candidates(text: str, first_digit: int) -> list[tuple[str, re.P
     shape: no run of digits after the first four-digit run (YEAR_FIRST), no four digits after
     the first run (YEAR_LAST).
     """
-    four = FOUR_DIGITS.search(text, first_digit)
-    year_first = four is not None and NEXT_DIGIT_RUN.search(text, four.end()) is not None
-    year_last = (
-        four is not None
-        and FOUR_DIGITS.search(text, DIGIT_RUN.match(text, first_digit).end()) is not None
-    )
-    lowered = text.lower()
+    four = FOUR_DIGITS.search(text, first_digit)  # in the first run of four digits or more
+    if four is None:
+        year_first = year_last = False
+    else:
+        run_end = DIGIT_RUN.match(text, four.start()).end()
+        year_first = DIGIT.search(text, run_end) is not None
+        # Four digits past the first run: that run is shorter, or four more follow it.
+        year_last = four.start() != first_digit or FOUR_DIGITS.search(text, run_end) is not None
+    lowered = None
     candidates = []
     gates: dict[re.Pattern[str], bool] = {}
     for name, pattern, needs_first, needs_last, words, gate in DATE_PATTERN_RULES:
         if (needs_first and not year_first) or (needs_last and not year_last):
             continue
-        if words and not any(word in lowered for word in words):
-            continue
+        if words:
+            lowered = text.lower() if lowered is None else lowered
+            if not any(word in lowered for word in words):
+                continue
         if gate is not None:
             if gate not in gates:
                 gates[gate] = gate.search(text) is not None

@@ -143,6 +143,8 @@ def test_each_date_pattern_is_kept_for_its_own_form():
         assert patterns[name].search(text), name
         assert name in candidate_names(text), name
     assert candidate_names("Armenia, 2023: no day here") == set()
+    # a year before the date: the first run of digits is four long, the date's year comes later
+    assert {"day_first", "day_month_name"} <= candidate_names("1999 - 08.09.2023, 5 марта 2021")
 
 
 # Header lines: headlines with and without a full stop (same key), short labels, a list item,
