@@ -6,7 +6,9 @@ generated text rich in the characters the rules look at (mojibake pairs, Unicode
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
+from unittest import mock
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -35,7 +37,10 @@ from dataset.build.metadata import (
     DATE_PATTERNS,
     DIGIT,
     TITLE_SUFFIX,
+    date_pattern_candidates,
+    find_title_index,
     may_end_with_title_suffix,
+    parse_date_match,
 )
 from dataset.build.read import _CONTROL, count_controls
 
@@ -89,6 +94,83 @@ def test_date_patterns_skipped_only_without_their_words(text):
         words = DATE_PATTERN_WORDS.get(name)
         if words is not None and pattern.search(text):
             assert any(word in lowered for word in words), name
+
+
+# Numbers and words of dates in several calendars and scripts, and what may join them.
+DATE_TOKENS = ("5", "12", "31", "2023", "1399", "۱۸", "۱۳۹۹", "20231")
+DATE_TOKENS += ("Mai", "mars", "март", "مهر", "de", "st", "г.", "vom")
+DATE_JOINS = (" ", "/", "-", ".", ", ", "年", "月", "日", "년 ", "월 ", "일", " tháng ", "ngày ")
+ONE_DATE_PER_PATTERN = {
+    "iso": "Cập nhật 2023/9/20 10:00",
+    "day_first": "Publié le 08.09.2023",
+    "cjk": "发布时间：2023年9月20日",
+    "korean": "2023년 9월 20일",
+    "cjk_wordpress_dmy": "16 6 月, 2024",
+    "cjk_wordpress_mdy": "6 月 16, 2024",
+    "vietnamese": "ngày 20 tháng 9 năm 2023",
+    "day_month_name": "5 марта 2021 г.",
+    "month_name_day": "May 1st, 2024",
+    "jalali": "۱۸ مهر ۱۳۹۹",
+    "year_day_month_name": "2020 жылғы 12 желтоқсан",
+    "year_month_name_day": "2020. december 12.",
+    "short_year": "vom 27.10.20",
+}
+
+
+LATE_TODAY = dt.date(2100, 1, 1)  # every year of DATE_TOKENS is before it
+
+
+def candidate_names(text: str) -> set[str]:
+    """The names date_pattern_candidates keeps for a line (none without a digit)."""
+    digit = DIGIT.search(text)
+    return {name for name, _ in date_pattern_candidates(text, digit.start())} if digit else set()
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(DATE_TOKENS), st.sampled_from(DATE_JOINS)), max_size=6))
+def test_date_patterns_left_out_only_when_they_cannot_give_a_date(pieces):
+    text = "".join(token + join for token, join in pieces)
+    kept = candidate_names(text)
+    for name, pattern in DATE_PATTERNS:
+        if any(parse_date_match(name, m, LATE_TODAY) for m in pattern.finditer(text)):
+            assert name in kept, name
+
+
+def test_each_date_pattern_is_kept_for_its_own_form():
+    patterns = dict(DATE_PATTERNS)
+    assert set(ONE_DATE_PER_PATTERN) == set(patterns)
+    for name, text in ONE_DATE_PER_PATTERN.items():
+        assert patterns[name].search(text), name
+        assert name in candidate_names(text), name
+    assert candidate_names("Armenia, 2023: no day here") == set()
+    # a year before the date: the first run of digits is four long, the date's year comes later
+    assert {"day_first", "day_month_name"} <= candidate_names("1999 - 08.09.2023, 5 марта 2021")
+
+
+# Header lines: headlines with and without a full stop (same key), short labels, a list item,
+# an Armenian line ending with ":", whitespace, and prose (the first prose line ends the header).
+HEADER_PIECES = (
+    "Peace talks resume in Geneva",
+    "Переговоры возобновились в Женеве.",
+    "越南与柬埔寨举行边境会谈。",
+    "بيروت تستضيف مؤتمرا إقليميا للسلام",
+    "Հայաստանը հայտարարեց նոր ծրագրի մասին:",
+    "Мировые новости дня",  # a short label (three words)
+    "   ",
+    "The ministers met on Tuesday and agreed on a timetable for the next round of talks. " * 2,
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.lists(st.sampled_from(HEADER_PIECES), min_size=1, max_size=10),
+    st.frozensets(st.integers(0, 9), max_size=2),
+)
+def test_title_search_skips_lines_below_only_when_they_cannot_change_it(lines, excluded):
+    today = dt.date(2026, 1, 1)
+    found = find_title_index(lines, excluded, today)
+    with mock.patch("dataset.build.metadata.repeats_below_may_matter", return_value=True):
+        assert find_title_index(lines, excluded, today) == found
 
 
 @settings(max_examples=500, deadline=None)
