@@ -32,7 +32,7 @@ import importlib.util
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain, repeat
 from pathlib import Path
@@ -509,6 +509,63 @@ NOTICE_TRIGGER_FINDER = (
     else None
 )
 
+
+def build_phrase_finder(
+    tables: dict[str, Iterable[str]],
+) -> tuple[ahocorasick_rs.BytesAhoCorasick | None, tuple[frozenset[str], ...], frozenset[str]]:
+    """An automaton over the UTF-8 phrases of ``tables``, and the tables owning its patterns.
+
+    Returns the automaton (None without phrases), the tables holding each of its patterns, and
+    the tables holding an empty phrase (found in every text, as an empty regex branch is).
+    UTF-8 is self-synchronizing: the bytes of a phrase occur in the bytes of a text exactly
+    where the phrase occurs in the text. The bytes automaton skips the str one's offset
+    conversion.
+    """
+    owners: dict[str, set[str]] = {}
+    for name, phrases in tables.items():
+        for phrase in phrases:
+            owners.setdefault(phrase, set()).add(name)
+    always = frozenset(owners.pop("", ()))
+    patterns = sorted(owners)
+    if not patterns:
+        return None, (), always
+    finder = ahocorasick_rs.BytesAhoCorasick(
+        [utf8(p) for p in patterns], implementation=ahocorasick_rs.Implementation.DFA
+    )
+    return finder, tuple(frozenset(owners[p]) for p in patterns), always
+
+
+def utf8(text: str) -> bytes:
+    """The UTF-8 bytes of ``text``, lone surrogates included (as three bytes each)."""
+    return text.encode("utf-8", "surrogatepass")
+
+
+# The tables a rule searches anywhere in a line's match key, all found in one automaton pass over
+# a document's keys (``find_phrases``); their names are what ``found`` holds.
+KEY_PHRASE_FINDER, KEY_PHRASE_OWNERS, KEY_PHRASE_ALWAYS = build_phrase_finder(
+    {"follow": FOLLOW_PHRASES, "copyright": COPYRIGHT_PHRASES, "share": SHARE_MULTIWORD}
+)
+NOTICE_WORD_FINDER, NOTICE_WORD_OWNERS, _ = build_phrase_finder({"notice": NOTICE_TRIGGERS})
+# What a line must open with (case ignored) for READ_ALSO_CAPS, READ_ALSO_LABELLED, LABEL_LINE or
+# COPYRIGHT_OPENING to match it, after a line break: found for all lines of a document in one
+# search ("opening" in ``found``), so the other lines skip those four patterns.
+OPENING_HINT = re.compile(
+    "\n(?:{})".format(
+        alternation(
+            [
+                *_READ_LATIN,
+                *(p.upper() for p in _READ_LATIN),
+                *LEXICON["label_prefixes"],
+                *("©", "(c", "copyright"),
+            ]
+        )
+    ),
+    re.IGNORECASE,
+)
+OPENING_FOUND = frozenset({"opening"})
+NOTICE_FOUND = frozenset({"notice"})
+NOTHING_FOUND: frozenset[str] = frozenset()
+
 # Caption pairs: image alt text followed by the same text plus a credit (or the reverse).
 PAIR_MIN = 20  # the shorter line of a pair
 PAIR_TAIL_MAX = 80  # what the longer line adds: a credit or an "enlarge" button, not a sentence
@@ -559,47 +616,65 @@ def has_breadcrumb_separator(line: str) -> bool:
     )
 
 
-def is_label_line(line: str) -> bool:
-    """A short "Tags: ...", "Source: ...", "责任编辑：..." furniture line."""
-    return len(line) <= LABEL_LINE_MAX and LABEL_LINE.match(line) is not None
+def is_label_line(line: str, found: Collection[str]) -> bool:
+    """A short "Tags: ...", "Source: ...", "责任编辑：..." furniture line.
+
+    ``found``: the line's ``find_phrases`` tables ("opening": OPENING_HINT before it matches).
+    """
+    return len(line) <= LABEL_LINE_MAX and "opening" in found and LABEL_LINE.match(line) is not None
 
 
-def is_read_also(line: str, key: str | None) -> bool:
-    """A "READ <headline>" / "Lire aussi : <headline>" / "اقرأ أيضا <headline>" teaser."""
+def is_read_also(line: str, key: str | None, found: Collection[str]) -> bool:
+    """A "READ <headline>" / "Lire aussi : <headline>" / "اقرأ أيضا <headline>" teaser.
+
+    ``found``: the line's ``find_phrases`` tables ("opening": OPENING_HINT before it matches).
+    """
     if len(line) > READ_ALSO_MAX:
         return False
-    if READ_ALSO_CAPS.match(line) or READ_ALSO_LABELLED.match(line):
+    if "opening" in found and (READ_ALSO_CAPS.match(line) or READ_ALSO_LABELLED.match(line)):
         return True
     return key is not None and f"{key} ".startswith(READ_ALSO_KEY_PREFIXES)
 
 
-def is_copyright(line: str, key: str | None) -> bool:
-    """A site's copyright footer: "© 2024 Le Quotidien", "جميع الحقوق محفوظة 2020", "版权所有"."""
+def is_copyright(line: str, key: str | None, found: Collection[str]) -> bool:
+    """A site's copyright footer: "© 2024 Le Quotidien", "جميع الحقوق محفوظة 2020", "版权所有".
+
+    ``found``: the line's ``find_phrases`` tables ("copyright": a COPYRIGHT_PHRASES key in it,
+    "opening": OPENING_HINT before it matches).
+    """
     if len(line) > COPYRIGHT_LINE_MAX:
         return False
-    if COPYRIGHT_OPENING.match(line):
+    if "opening" in found and COPYRIGHT_OPENING.match(line):
         return True
-    return key is not None and COPYRIGHT_PHRASE.search(key) is not None
+    return key is not None and "copyright" in found
 
 
-def is_social_follow(line: str, key: str | None) -> bool:
-    """A "follow us on Telegram" call to action or a line carrying a channel link."""
+def is_social_follow(line: str, key: str | None, found: Collection[str]) -> bool:
+    """A "follow us on Telegram" call to action or a line carrying a channel link.
+
+    ``found``: the line's ``find_phrases`` tables ("follow": a FOLLOW_PHRASES key in it).
+    """
     if len(line) > FOLLOW_LINE_MAX:
         return False
     if "/" in line and any(host in line.lower() for host in CHANNEL_HOSTS):  # hosts end in "/"
         return True
     if len(line) <= CHANNEL_LINE_MAX and CHANNEL_NAME_LINE.search(line):
         return True
-    return key is not None and FOLLOW_PHRASE.search(key) is not None
+    return key is not None and "follow" in found
 
 
-def is_share_bar(key: str) -> bool:
-    """A line made only of share verbs and platform names."""
+def is_share_bar(key: str, found: Collection[str]) -> bool:
+    """A line made only of share verbs and platform names.
+
+    ``found``: the key's ``find_phrases`` tables ("share": a multi-word share phrase in it).
+    """
     if not key:
         return False
     words = key.split()
     if len(words) > 8:
         return False
+    if "share" not in found:
+        return all(word in SHARE_WORDS for word in words)
     rest = key
     for phrase in SHARE_MULTIWORD:
         rest = rest.replace(phrase, " ")
@@ -664,12 +739,100 @@ def classify_line(line: str) -> str | None:
     duplicates) are applied by ``label_lines``. Rules run in order: the line's shape first
     (``classify_shape``), then its phrases (``classify_phrases``).
     """
+    return classify_lines([line])[0]
+
+
+def classify_lines(lines: Sequence[str], skip: Collection[int] = ()) -> list[str | None]:
+    """``classify_line`` of every line (None for the indices in ``skip``, never classified).
+
+    The phrase tables searched anywhere in a line are searched once over the whole document
+    (``find_phrases``).
+    """
+    keys = [
+        match_key(line) if len(line) <= KEY_MAX and i not in skip else None
+        for i, line in enumerate(lines)
+    ]
+    found = find_phrases(lines, keys, skip)
+    return [
+        None if i in skip else classify_keyed_line(line, keys[i], found[i])
+        for i, line in enumerate(lines)
+    ]
+
+
+def classify_keyed_line(line: str, key: str | None, found: Collection[str]) -> str | None:
+    """``classify_line`` given the line's ``find_phrases`` tables and ``match_key``.
+
+    ``key`` is None for a line over KEY_MAX characters.
+    """
     if not has_letter(line):
         return "no_letters"
     shape = classify_shape(line)
     if shape is not None:
         return shape
-    return classify_phrases(line, match_key(line) if len(line) <= KEY_MAX else None)
+    return classify_phrases(line, key, found)
+
+
+def find_phrases(
+    lines: Sequence[str], keys: Sequence[str | None], skip: Collection[int] = ()
+) -> list[frozenset[str]]:
+    """Per line, the names of the phrase tables found in it, searched once over the document.
+
+    A phrase of KEY_PHRASE_FINDER in its match key (``keys``: None for a line without one),
+    "notice" for a NOTICE_TRIGGERS word in its casefolded text (lines of at most
+    NOTICE_LINE_MAX characters not in ``skip``), "opening" for a line OPENING_HINT matches.
+
+    Same answers as searching each line alone: no phrase holds a line break, so no match spans
+    two lines of the document searched at once.
+    """
+    found = [NOTHING_FOUND] * len(lines)
+    if KEY_PHRASE_FINDER is not None or KEY_PHRASE_ALWAYS:
+        hits = lines_with_phrases(KEY_PHRASE_FINDER, KEY_PHRASE_OWNERS, [k or "" for k in keys])
+        for i, key in enumerate(keys):
+            if key is not None and (KEY_PHRASE_ALWAYS or i in hits):
+                found[i] = KEY_PHRASE_ALWAYS.union(hits.get(i, ()))
+    if NOTICE_WORD_FINDER is not None:
+        folded = [
+            "" if len(line) > NOTICE_LINE_MAX or i in skip else line.casefold()
+            for i, line in enumerate(lines)
+        ]
+        for i in lines_with_phrases(NOTICE_WORD_FINDER, NOTICE_WORD_OWNERS, folded):
+            found[i] = found[i] | NOTICE_FOUND
+    for i in lines_with_opening(lines):
+        found[i] = found[i] | OPENING_FOUND
+    return found
+
+
+def lines_with_opening(lines: Sequence[str]) -> set[int]:
+    """The indices of the lines that OPENING_HINT matches after a line break, in one search."""
+    text = "\n" + "\n".join(lines)
+    if text.count("\n") != len(lines):  # a line holds a line break: each is searched alone
+        return {i for i, line in enumerate(lines) if OPENING_HINT.match("\n" + line)}
+    return {text.count("\n", 0, m.start()) for m in OPENING_HINT.finditer(text)}
+
+
+def lines_with_phrases(
+    finder: ahocorasick_rs.BytesAhoCorasick | None,
+    owners: Sequence[frozenset[str]],
+    texts: Sequence[str],
+) -> dict[int, set[str]]:
+    """The index of each text with a phrase of ``finder``, and the tables owning those phrases.
+
+    One overlapping pass over all texts; ``owners`` holds the tables of each pattern.
+    A text holding a line break is searched alone (in the texts joined by line breaks, the
+    number of breaks before a match is its text's index).
+    """
+    hits: dict[int, set[str]] = {}
+    if finder is None:
+        return hits
+    joined = utf8("\n".join(texts))
+    if joined.count(b"\n") != len(texts) - 1:
+        for i, text in enumerate(texts):
+            for pattern, _, _ in finder.find_matches_as_indexes(utf8(text), overlapping=True):
+                hits.setdefault(i, set()).update(owners[pattern])
+        return hits
+    for pattern, start, _ in finder.find_matches_as_indexes(joined, overlapping=True):
+        hits.setdefault(joined.count(b"\n", 0, start), set()).update(owners[pattern])
+    return hits
 
 
 def classify_shape(line: str) -> str | None:
@@ -689,10 +852,11 @@ def classify_shape(line: str) -> str | None:
     return None
 
 
-def classify_phrases(line: str, key: str | None) -> str | None:
+def classify_phrases(line: str, key: str | None, found: Collection[str]) -> str | None:
     """The rule a line's words decide (widgets, teasers, share bars, notices, captions...).
 
-    ``key`` is the line's ``match_key`` (None for lines too long to be a phrase of the lexicon).
+    ``key`` is the line's ``match_key`` (None for lines too long to be a phrase of the lexicon),
+    ``found`` its ``find_phrases`` tables.
     """
     if key is not None:
         if is_widget(key):
@@ -700,11 +864,11 @@ def classify_phrases(line: str, key: str | None) -> str | None:
         if key in RELATED_HEADERS:
             return "related_header"
     for name, applies in PHRASE_RULES:
-        if applies(line, key):
+        if applies(line, key, found):
             return name
     if line[-1].isdigit() and len(line) <= NEWS_ID_MAX and NEWS_ID_LINE.match(line):
         return "news_id"
-    if is_notice(line):
+    if is_notice(line, found):
         return "notice"
     if is_caption(line):
         return CAPTION
@@ -718,13 +882,19 @@ def is_markup(line: str) -> bool:
     return "<" in line and not has_letter(TAG.sub("", line))
 
 
-def is_notice(line: str) -> bool:
-    """A cookie, JavaScript, comment-form or old-article notice (a short line with its phrase)."""
+def is_notice(line: str, found: Collection[str] | None = None) -> bool:
+    """A cookie, JavaScript, comment-form or old-article notice (a short line with its phrase).
+
+    ``found``: the line's ``find_phrases`` tables ("notice": a trigger word in it); looked up
+    when None.
+    """
     if len(line) > NOTICE_LINE_MAX:
         return False
-    folded = line.casefold()
-    if NOTICE_TRIGGER_FINDER is None or not NOTICE_TRIGGER_FINDER.find_matches_as_indexes(folded):
+    if found is None:
+        found = find_phrases([line], [None])[0]
+    if "notice" not in found:
         return False
+    folded = line.casefold()
     words = folded.split()
     if NOTICE_TRIGGERS.isdisjoint(words) and NOTICE_TRIGGERS.isdisjoint(
         [w.strip(WORD_EDGE_PUNCTUATION) for w in words]
@@ -805,7 +975,8 @@ def label_lines(
     """Label every line BODY, CAPTION, SKIPPED or with the boilerplate rule that removed it."""
     skipped = frozenset(skip)
     labels = [
-        SKIPPED if i in skipped else (classify_line(line) or BODY) for i, line in enumerate(lines)
+        SKIPPED if i in skipped else (rule or BODY)
+        for i, rule in enumerate(classify_lines(lines, skipped))
     ]
     density = StopwordDensity(lines)
     mark_title_repeats(lines, labels, title)
@@ -1058,12 +1229,12 @@ def join_body(paragraphs: Iterable[Paragraph]) -> str:
     return "\n\n".join(p.text for p in paragraphs if not p.is_caption)
 
 
-# Phrase rules in the order classify_phrases tries them; each takes (line, match key).
+# Phrase rules in the order classify_phrases tries them; each takes (line, match key, found).
 PHRASE_RULES = (
     ("read_also", is_read_also),
     ("social_follow", is_social_follow),
     ("copyright", is_copyright),
-    ("share_bar", lambda line, key: key is not None and is_share_bar(key)),
-    ("breadcrumb", lambda line, key: is_breadcrumb(line)),
-    ("label_line", lambda line, key: is_label_line(line)),
+    ("share_bar", lambda line, key, found: key is not None and is_share_bar(key, found)),
+    ("breadcrumb", lambda line, key, found: is_breadcrumb(line)),
+    ("label_line", lambda line, key, found: is_label_line(line, found)),
 )

@@ -14,19 +14,31 @@ from hypothesis import strategies as st
 from dataset.build.clean import (
     BREADCRUMB_HINT,
     BREADCRUMB_SEPARATOR,
+    COPYRIGHT_OPENING,
+    COPYRIGHT_PHRASE,
+    FOLLOW_PHRASE,
     INVISIBLE,
+    LABEL_LINE,
     LEXICON,
     MOJIBAKE_HINT,
+    NOTICE_LINE_MAX,
     NOTICE_PHRASE_RAW,
     NOTICE_TRIGGERS,
     ODD_CHARACTER,
     OTHER_LINE_BREAKS,
     OTHER_SPACE,
+    READ_ALSO_CAPS,
+    READ_ALSO_LABELLED,
+    SHARE_MULTIWORD,
     WORD_EDGE_PUNCTUATION,
+    classify_line,
+    classify_lines,
+    find_phrases,
     has_breadcrumb_separator,
     has_irregular_spaces,
     is_notice,
     looks_like_mojibake,
+    match_key,
     normalize_text,
 )
 from dataset.build.metadata import (
@@ -151,3 +163,49 @@ def test_notice_trigger_finder_skips_only_lines_without_a_trigger_word(parts):
     line = "".join(parts).strip() or "x"
     expected = notice_words_hold_a_trigger(line) and NOTICE_PHRASE_RAW.search(line.casefold())
     assert is_notice(line) == bool(expected)
+
+
+# Pieces of furniture lines (phrases of every table, capitalised too), multilingual prose, and
+# what separates or ends them; joined they make lines that several rules look at.
+LINE_PARTS = [
+    *(sorted(LEXICON[name])[0] for name in LEXICON if name != "stoplist" and LEXICON[name]),
+    *sorted(LEXICON["follow"])[:4],
+    *sorted(LEXICON["copyright"])[:4],
+    *sorted(LEXICON["read_also"])[:4],
+    *sorted(LEXICON["label_prefixes"])[:4],
+    *sorted(NOTICE_TRIGGERS)[:4],
+    *SHARE_MULTIWORD,
+    *(p.upper() for p in sorted(LEXICON["read_also"])[:2]),
+    *["©", "(c) 2024", "Copyright", ": ", " | ", " › ", "/", "https://t.me/x", "<img>", "?"],
+    *["Ảnh: AP", "(Photo/AP)", "Hà Nội", "世界新闻", "الأخبار", "Новости", "Հայաստան", "ß"],
+    *[" ", " ", "\n", "2024", "x" * 120],
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(LINE_PARTS), max_size=6), max_size=8),
+    st.sets(st.integers(0, 7), max_size=3),
+)
+def test_classify_lines_answers_as_each_line_alone(parts, skip):
+    lines = ["".join(line).strip() or "x" for line in parts]
+    expected = [None if i in skip else classify_line(line) for i, line in enumerate(lines)]
+    assert classify_lines(lines, frozenset(skip)) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(LINE_PARTS), max_size=6), min_size=1, max_size=6))
+def test_found_phrases_are_those_the_patterns_find(parts):
+    lines = ["".join(line).strip() or "x" for line in parts]
+    keys = [match_key(line) for line in lines]
+    for line, key, found in zip(lines, keys, find_phrases(lines, keys), strict=True):
+        assert ("follow" in found) == (FOLLOW_PHRASE.search(key) is not None)
+        assert ("copyright" in found) == (COPYRIGHT_PHRASE.search(key) is not None)
+        assert ("share" in found) == any(phrase in key for phrase in SHARE_MULTIWORD)
+        folded = line.casefold()
+        assert ("notice" in found) == (
+            len(line) <= NOTICE_LINE_MAX and any(word in folded for word in NOTICE_TRIGGERS)
+        )
+        openers = (READ_ALSO_CAPS, READ_ALSO_LABELLED, LABEL_LINE, COPYRIGHT_OPENING)
+        if any(pattern.match(line) for pattern in openers):
+            assert "opening" in found
