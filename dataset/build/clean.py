@@ -546,22 +546,19 @@ KEY_PHRASE_FINDER, KEY_PHRASE_OWNERS, KEY_PHRASE_ALWAYS = build_phrase_finder(
     {"follow": FOLLOW_PHRASES, "copyright": COPYRIGHT_PHRASES, "share": SHARE_MULTIWORD}
 )
 NOTICE_WORD_FINDER, NOTICE_WORD_OWNERS, _ = build_phrase_finder({"notice": NOTICE_TRIGGERS})
-# What a line must open with (case ignored) for READ_ALSO_CAPS, READ_ALSO_LABELLED, LABEL_LINE or
-# COPYRIGHT_OPENING to match it, after a line break: found for all lines of a document in one
-# search ("opening" in ``found``), so the other lines skip those four patterns.
-OPENING_HINT = re.compile(
-    "\n(?:{})".format(
-        alternation(
-            [
-                *_READ_LATIN,
-                *(p.upper() for p in _READ_LATIN),
-                *LEXICON["label_prefixes"],
-                *("©", "(c", "copyright"),
-            ]
-        )
-    ),
-    re.IGNORECASE,
+# The first OPENING_CHARS characters (case ignored) a line must open with for READ_ALSO_CAPS,
+# READ_ALSO_LABELLED, LABEL_LINE, COPYRIGHT_OPENING or CREDIT_LINE to match it ("opening" in
+# ``found``): the other lines skip those long alternations. A pattern ignoring case matches one
+# character for one, so a line it matches opens with the first characters of a phrase.
+OPENING_CHARS = 4
+_OPENING_PHRASES = (
+    *_READ_LATIN,
+    *(p.upper() for p in _READ_LATIN),
+    *LEXICON["label_prefixes"],
+    *("©", "(c", "copyright"),
+    *("photo", "image", "picture", "video"),
 )
+OPENING_HINT = re.compile(alternation(p[:OPENING_CHARS] for p in _OPENING_PHRASES), re.IGNORECASE)
 OPENING_FOUND = frozenset({"opening"})
 NOTICE_FOUND = frozenset({"notice"})
 NOTHING_FOUND: frozenset[str] = frozenset()
@@ -619,7 +616,7 @@ def has_breadcrumb_separator(line: str) -> bool:
 def is_label_line(line: str, found: Collection[str]) -> bool:
     """A short "Tags: ...", "Source: ...", "责任编辑：..." furniture line.
 
-    ``found``: the line's ``find_phrases`` tables ("opening": OPENING_HINT before it matches).
+    ``found``: the line's ``find_phrases`` tables ("opening": OPENING_HINT matches it).
     """
     return len(line) <= LABEL_LINE_MAX and "opening" in found and LABEL_LINE.match(line) is not None
 
@@ -627,7 +624,7 @@ def is_label_line(line: str, found: Collection[str]) -> bool:
 def is_read_also(line: str, key: str | None, found: Collection[str]) -> bool:
     """A "READ <headline>" / "Lire aussi : <headline>" / "اقرأ أيضا <headline>" teaser.
 
-    ``found``: the line's ``find_phrases`` tables ("opening": OPENING_HINT before it matches).
+    ``found``: the line's ``find_phrases`` tables ("opening": OPENING_HINT matches it).
     """
     if len(line) > READ_ALSO_MAX:
         return False
@@ -640,7 +637,7 @@ def is_copyright(line: str, key: str | None, found: Collection[str]) -> bool:
     """A site's copyright footer: "© 2024 Le Quotidien", "جميع الحقوق محفوظة 2020", "版权所有".
 
     ``found``: the line's ``find_phrases`` tables ("copyright": a COPYRIGHT_PHRASES key in it,
-    "opening": OPENING_HINT before it matches).
+    "opening": OPENING_HINT matches it).
     """
     if len(line) > COPYRIGHT_LINE_MAX:
         return False
@@ -766,10 +763,53 @@ def classify_keyed_line(line: str, key: str | None, found: Collection[str]) -> s
     """
     if not has_letter(line):
         return "no_letters"
+    if not found and not may_be_furniture(line, key):
+        return None
     shape = classify_shape(line)
     if shape is not None:
         return shape
     return classify_phrases(line, key, found)
+
+
+def may_be_furniture(line: str, key: str | None) -> bool:
+    """False only when no rule can match a line in which ``find_phrases`` found nothing.
+
+    Each rule's cheapest necessary condition, so that most body lines skip all rules.
+
+    ``key`` is the line's ``match_key`` (None over KEY_MAX characters).
+    """
+    first, last, length = line[0], line[-1], len(line)
+    if (
+        first in "hHwW#©"  # link_only, hashtags, caption (CREDIT_OPENING)
+        or first.isdigit()  # ad_slot
+        or last in ">=?])）"  # markup, captcha, caption (bracket, photo and source credits)
+        or last.isdigit()  # news_id, caption (NUMBERED_PHOTO)
+        or "<" in line  # markup
+        or length <= CHANNEL_LINE_MAX  # locale code, social_follow (CHANNEL_NAME_LINE)
+    ):
+        return True
+    if key is not None and (
+        key in WIDGET_PHRASES
+        or key in RELATED_HEADERS
+        or f"{key} ".startswith(READ_ALSO_KEY_PREFIXES)
+        or (key.split(None, 1)[:1] and key.split(None, 1)[0] in SHARE_WORDS)
+    ):
+        return True
+    if length <= FOLLOW_LINE_MAX and "/" in line:  # social_follow (channel hosts)
+        return True
+    if length <= BREADCRUMB_MAX and has_breadcrumb_separator(line):
+        return True
+    tail = line[-CREDIT_VALUE_MAX:]
+    return (
+        length <= CAPTION_MAX
+        and (
+            "=" in line[-60:]  # KOREAN_CREDIT
+            or (last == "." and line[-2:-1].isdigit())  # NUMBERED_PHOTO
+            or "©" in line  # COPYRIGHT_CREDIT
+            or ":" in tail  # has_credit_label
+            or "：" in tail
+        )
+    )
 
 
 def find_phrases(
@@ -797,17 +837,16 @@ def find_phrases(
         ]
         for i in lines_with_phrases(NOTICE_WORD_FINDER, NOTICE_WORD_OWNERS, folded):
             found[i] = found[i] | NOTICE_FOUND
-    for i in lines_with_opening(lines):
-        found[i] = found[i] | OPENING_FOUND
+    for i, line in enumerate(lines):
+        if may_open_furniture(line[:OPENING_CHARS]):
+            found[i] = found[i] | OPENING_FOUND
     return found
 
 
-def lines_with_opening(lines: Sequence[str]) -> set[int]:
-    """The indices of the lines that OPENING_HINT matches after a line break, in one search."""
-    text = "\n" + "\n".join(lines)
-    if text.count("\n") != len(lines):  # a line holds a line break: each is searched alone
-        return {i for i, line in enumerate(lines) if OPENING_HINT.match("\n" + line)}
-    return {text.count("\n", 0, m.start()) for m in OPENING_HINT.finditer(text)}
+@functools.lru_cache(maxsize=8192)
+def may_open_furniture(opening: str) -> bool:
+    """True when OPENING_HINT matches ``opening``, a line's first OPENING_CHARS characters."""
+    return OPENING_HINT.match(opening) is not None
 
 
 def lines_with_phrases(
