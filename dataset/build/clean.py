@@ -212,9 +212,12 @@ def is_short_line(line: str) -> bool:
     return len(line) <= SHORT_LINE_MAX and not ends_sentence(line)
 
 
+MENU_ITEM_MAX = 30
+
+
 def is_menu_item(line: str) -> bool:
     """A navigation/category entry: one to three words (or a few CJK characters), no sentence."""
-    if len(line) > 30 or ends_sentence(line) or not is_mostly_letters(line):
+    if len(line) > MENU_ITEM_MAX or ends_sentence(line) or not is_mostly_letters(line):
         return False
     if _CJK.search(line):
         return len(line) <= 12
@@ -736,7 +739,8 @@ def classify_line(line: str) -> str | None:
     duplicates) are applied by ``label_lines``. Rules run in order: the line's shape first
     (``classify_shape``), then its phrases (``classify_phrases``).
     """
-    return classify_lines([line])[0]
+    key = match_key(line) if len(line) <= KEY_MAX else None
+    return classify_keyed_line(line, key, find_line_phrases(line, key))
 
 
 def classify_lines(lines: Sequence[str], skip: Collection[int] = ()) -> list[str | None]:
@@ -849,6 +853,23 @@ def may_open_furniture(opening: str) -> bool:
     return OPENING_HINT.match(opening) is not None
 
 
+def find_line_phrases(line: str, key: str | None) -> frozenset[str]:
+    """``find_phrases`` of one line, without the document joins (``key``: its match key)."""
+    found = set(KEY_PHRASE_ALWAYS) if key is not None else set()
+    if key is not None and KEY_PHRASE_FINDER is not None:
+        for pattern, _, _ in KEY_PHRASE_FINDER.find_matches_as_indexes(utf8(key), overlapping=True):
+            found |= KEY_PHRASE_OWNERS[pattern]
+    if (
+        NOTICE_WORD_FINDER is not None
+        and len(line) <= NOTICE_LINE_MAX
+        and NOTICE_WORD_FINDER.find_matches_as_indexes(utf8(line.casefold()))
+    ):
+        found |= NOTICE_FOUND
+    if may_open_furniture(line[:OPENING_CHARS]):
+        found |= OPENING_FOUND
+    return frozenset(found)
+
+
 def lines_with_phrases(
     finder: ahocorasick_rs.BytesAhoCorasick | None,
     owners: Sequence[frozenset[str]],
@@ -930,7 +951,7 @@ def is_notice(line: str, found: Collection[str] | None = None) -> bool:
     if len(line) > NOTICE_LINE_MAX:
         return False
     if found is None:
-        found = find_phrases([line], [None])[0]
+        found = find_line_phrases(line, None)
     if "notice" not in found:
         return False
     folded = line.casefold()
@@ -1071,6 +1092,8 @@ def mark_title_repeats(lines: Sequence[str], labels: list[str], title: str | Non
 
 def mark_image_captions(lines: Sequence[str], labels: list[str]) -> None:
     """The short unpunctuated line right after an image placeholder is its caption."""
+    if "markup" not in labels:
+        return
     for i in range(1, len(lines)):
         if (
             labels[i] == BODY
@@ -1088,8 +1111,11 @@ def mark_caption_pairs(lines: Sequence[str], labels: list[str]) -> None:
     A pair is two adjacent body or caption lines, one the other plus a short credit ("<alt>"
     then "<alt> AP / Jane Doe", or "<caption> enlarge" then "<caption>").
     """
+    heads = [line[:PAIR_MIN] for line in lines]
+    if len(set(heads)) == len(heads):  # no two lines open alike, so no two adjacent ones
+        return
     for i in range(len(lines) - 1):
-        if lines[i][:PAIR_MIN] != lines[i + 1][:PAIR_MIN]:
+        if heads[i] != heads[i + 1]:
             continue
         if labels[i] not in (BODY, CAPTION) or labels[i + 1] not in (BODY, CAPTION):
             continue
@@ -1134,6 +1160,8 @@ def mark_context_furniture(
 
 def mark_alt_text(lines: Sequence[str], labels: list[str]) -> None:
     """Image alt text: an unpunctuated line right before a caption belongs to the photo."""
+    if CAPTION not in labels:
+        return
     for i in range(len(lines) - 1):
         if (
             labels[i] == BODY
@@ -1146,6 +1174,8 @@ def mark_alt_text(lines: Sequence[str], labels: list[str]) -> None:
 
 def mark_related_lists(lines: Sequence[str], labels: list[str]) -> None:
     """After a related-articles header, drop the teaser run up to the next prose paragraph."""
+    if "related_header" not in labels:
+        return
     in_list = False
     for i, line in enumerate(lines):
         if labels[i] == "related_header":
@@ -1162,6 +1192,8 @@ def mark_menu_runs(lines: Sequence[str], labels: list[str]) -> None:
 
     The entries must differ: a name printed twice (a byline) is no menu.
     """
+    if sum(len(line) <= MENU_ITEM_MAX for line in lines) < MIN_MENU_RUN:
+        return
     run: list[int] = []
     for i in [*range(len(lines)), -1]:
         if i >= 0 and labels[i] == BODY and is_menu_item(lines[i]):
@@ -1241,6 +1273,8 @@ def mark_letter_buttons(lines: Sequence[str], labels: list[str]) -> None:
     Two or more such lines are furniture; a button already removed as a duplicate still counts
     as the neighbour of one kept.
     """
+    if min(map(len, lines), default=3) > 2:
+        return
     button = [
         label in (BODY, "duplicate") and len(line) <= 2 and SINGLE_LETTER.match(line) is not None
         for line, label in zip(lines, labels, strict=True)
@@ -1255,6 +1289,8 @@ def mark_letter_buttons(lines: Sequence[str], labels: list[str]) -> None:
 
 def mark_duplicates(lines: Sequence[str], labels: list[str]) -> None:
     """A paragraph identical to an earlier kept one is a scraping repeat."""
+    if len(set(lines)) == len(lines):
+        return
     seen: set[str] = set()
     for i, line in enumerate(lines):
         if labels[i] in (BODY, CAPTION):

@@ -37,6 +37,7 @@ from dataset.build.clean import (
     classify_lines,
     classify_phrases,
     classify_shape,
+    find_line_phrases,
     find_phrases,
     has_breadcrumb_separator,
     has_irregular_spaces,
@@ -205,6 +206,7 @@ def test_found_phrases_are_those_the_patterns_find(parts):
     lines = ["".join(line).strip() or "x" for line in parts]
     keys = [match_key(line) for line in lines]
     for line, key, found in zip(lines, keys, find_phrases(lines, keys), strict=True):
+        assert find_line_phrases(line, key) == found
         assert ("follow" in found) == (FOLLOW_PHRASE.search(key) is not None)
         assert ("copyright" in found) == (COPYRIGHT_PHRASE.search(key) is not None)
         assert ("share" in found) == any(phrase in key for phrase in SHARE_MULTIWORD)
