@@ -563,6 +563,8 @@ _OPENING_PHRASES = (
 )
 OPENING_HINT = re.compile(alternation(p[:OPENING_CHARS] for p in _OPENING_PHRASES), re.IGNORECASE)
 OPENING_FOUND = frozenset({"opening"})
+# The longest line those patterns' rules look at.
+OPENING_LINE_MAX = max(READ_ALSO_MAX, COPYRIGHT_LINE_MAX, LABEL_LINE_MAX, CAPTION_MAX)
 NOTICE_FOUND = frozenset({"notice"})
 NOTHING_FOUND: frozenset[str] = frozenset()
 
@@ -823,7 +825,8 @@ def find_phrases(
 
     A phrase of KEY_PHRASE_FINDER in its match key (``keys``: None for a line without one),
     "notice" for a NOTICE_TRIGGERS word in its casefolded text (lines of at most
-    NOTICE_LINE_MAX characters not in ``skip``), "opening" for a line OPENING_HINT matches.
+    NOTICE_LINE_MAX characters not in ``skip``), "opening" for a line OPENING_HINT matches
+    (lines of at most OPENING_LINE_MAX characters).
 
     Same answers as searching each line alone: no phrase holds a line break, so no match spans
     two lines of the document searched at once.
@@ -842,7 +845,7 @@ def find_phrases(
         for i in lines_with_phrases(NOTICE_WORD_FINDER, NOTICE_WORD_OWNERS, folded):
             found[i] = found[i] | NOTICE_FOUND
     for i, line in enumerate(lines):
-        if may_open_furniture(line[:OPENING_CHARS]):
+        if len(line) <= OPENING_LINE_MAX and may_open_furniture(line[:OPENING_CHARS]):
             found[i] = found[i] | OPENING_FOUND
     return found
 
@@ -865,7 +868,7 @@ def find_line_phrases(line: str, key: str | None) -> frozenset[str]:
         and NOTICE_WORD_FINDER.find_matches_as_indexes(utf8(line.casefold()))
     ):
         found |= NOTICE_FOUND
-    if may_open_furniture(line[:OPENING_CHARS]):
+    if len(line) <= OPENING_LINE_MAX and may_open_furniture(line[:OPENING_CHARS]):
         found |= OPENING_FOUND
     return frozenset(found)
 
@@ -1192,11 +1195,16 @@ def mark_menu_runs(lines: Sequence[str], labels: list[str]) -> None:
 
     The entries must differ: a name printed twice (a byline) is no menu.
     """
-    if sum(len(line) <= MENU_ITEM_MAX for line in lines) < MIN_MENU_RUN:
+    items = {
+        i
+        for i, line in enumerate(lines)
+        if len(line) <= MENU_ITEM_MAX and labels[i] == BODY and is_menu_item(line)
+    }
+    if len(items) < MIN_MENU_RUN:
         return
     run: list[int] = []
     for i in [*range(len(lines)), -1]:
-        if i >= 0 and labels[i] == BODY and is_menu_item(lines[i]):
+        if i in items:
             run.append(i)
             continue
         if i >= 0 and labels[i] not in (BODY, CAPTION):
