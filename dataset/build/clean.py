@@ -838,11 +838,10 @@ def find_phrases(
             if key is not None and (KEY_PHRASE_ALWAYS or i in hits):
                 found[i] = KEY_PHRASE_ALWAYS.union(hits.get(i, ()))
     if NOTICE_WORD_FINDER is not None:
-        folded = [
-            "" if len(line) > NOTICE_LINE_MAX or i in skip else line.casefold()
-            for i, line in enumerate(lines)
+        texts = [
+            "" if len(line) > NOTICE_LINE_MAX or i in skip else line for i, line in enumerate(lines)
         ]
-        for i in lines_with_phrases(NOTICE_WORD_FINDER, NOTICE_WORD_OWNERS, folded):
+        for i in lines_with_phrases(NOTICE_WORD_FINDER, NOTICE_WORD_OWNERS, texts, fold=True):
             found[i] = found[i] | NOTICE_FOUND
     for i, line in enumerate(lines):
         if len(line) <= OPENING_LINE_MAX and may_open_furniture(line[:OPENING_CHARS]):
@@ -877,20 +876,24 @@ def lines_with_phrases(
     finder: ahocorasick_rs.BytesAhoCorasick | None,
     owners: Sequence[frozenset[str]],
     texts: Sequence[str],
+    fold: bool = False,
 ) -> dict[int, set[str]]:
     """The index of each text with a phrase of ``finder``, and the tables owning those phrases.
 
-    One overlapping pass over all texts; ``owners`` holds the tables of each pattern.
-    A text holding a line break is searched alone (in the texts joined by line breaks, the
-    number of breaks before a match is its text's index).
+    One overlapping pass over all texts (casefolded with ``fold``); ``owners`` holds the tables
+    of each pattern. A text holding a line break is searched alone (in the texts joined by line
+    breaks, the number of breaks before a match is its text's index). Casefolding maps each
+    character alone and none but the line break to one, so the texts are folded joined.
     """
     hits: dict[int, set[str]] = {}
     if finder is None:
         return hits
-    joined = utf8("\n".join(texts))
+    text = "\n".join(texts)
+    joined = utf8(text.casefold() if fold else text)
     if joined.count(b"\n") != len(texts) - 1:
-        for i, text in enumerate(texts):
-            for pattern, _, _ in finder.find_matches_as_indexes(utf8(text), overlapping=True):
+        for i, piece in enumerate(texts):
+            searched = utf8(piece.casefold() if fold else piece)
+            for pattern, _, _ in finder.find_matches_as_indexes(searched, overlapping=True):
                 hits.setdefault(i, set()).update(owners[pattern])
         return hits
     for pattern, start, _ in finder.find_matches_as_indexes(joined, overlapping=True):
