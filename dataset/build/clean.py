@@ -90,6 +90,12 @@ INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 # Any character INVISIBLE, OTHER_LINE_BREAKS or OTHER_SPACE finds ("\r" included), in one scan:
 # most texts have none, and then one search replaces three.
 ODD_CHARACTER = re.compile(f"[{_INVISIBLE_CHARS}{_LINE_BREAK_CHARS}{_OTHER_SPACE_CHARS}]")
+ODD_CHARACTERS = frozenset(filter(ODD_CHARACTER.match, map(chr, range(0x10000))))
+# Any character ODD_CHARACTER or MOJIBAKE_TRAIL finds, or U+FFFD: both gates of normalize_text
+# answered in one scan (``needs_repair``).
+REPAIR_SIGNAL = re.compile(
+    f"[{_INVISIBLE_CHARS}{_LINE_BREAK_CHARS}{_OTHER_SPACE_CHARS}{_TRAIL}\ufffd]"
+)
 
 
 def normalize_text(text: str) -> str:
@@ -98,9 +104,11 @@ def normalize_text(text: str) -> str:
     Spaces: every run of Unicode whitespace inside a line (space, NBSP, tab, en/em/thin
     spaces, ideographic space...) becomes one ASCII space, and lines are stripped.
     """
-    if looks_like_mojibake(text):
+    mojibake, odd = needs_repair(text)
+    if mojibake:
         text = ftfy.fix_text(text, FTFY_CONFIG)
-    if ODD_CHARACTER.search(text) is None and unicodedata.is_normalized("NFC", text):
+        odd = ODD_CHARACTER.search(text) is not None
+    if not odd and unicodedata.is_normalized("NFC", text):
         return collapse_spaces(text) if has_irregular_spaces(text, odd=False) else text
     text = INVISIBLE.sub("", text)
     if not unicodedata.is_normalized("NFC", text):
@@ -140,15 +148,34 @@ def looks_like_mojibake(text: str) -> bool:
     """
     if "\ufffd" in text:
         return True
-    for trail in MOJIBAKE_TRAIL.finditer(text, 1):
-        lead = text[trail.start() - 1]
-        if "\u00c2" <= lead <= "\u00df":
-            return True
-        if "\u00e0" <= lead <= "\u00f4" and (
-            text.startswith("?", trail.end()) or MOJIBAKE_TRAIL.match(text, trail.end())
-        ):
-            return True
-    return False
+    return any(ends_mojibake(text, trail.start()) for trail in MOJIBAKE_TRAIL.finditer(text, 1))
+
+
+def ends_mojibake(text: str, trail: int) -> bool:
+    """True when the MOJIBAKE_TRAIL character at index ``trail`` ends a MOJIBAKE_HINT sequence."""
+    if trail == 0:
+        return False
+    lead = text[trail - 1]
+    if "\u00c2" <= lead <= "\u00df":
+        return True
+    return "\u00e0" <= lead <= "\u00f4" and (
+        text.startswith("?", trail + 1) or MOJIBAKE_TRAIL.match(text, trail + 1) is not None
+    )
+
+
+def needs_repair(text: str) -> tuple[bool, bool]:
+    """``(looks_like_mojibake(text), ODD_CHARACTER.search(text) is not None)``.
+
+    One scan of the text answers both unless it holds an odd character before any mojibake.
+    """
+    if "\ufffd" in text:
+        return True, ODD_CHARACTER.search(text) is not None
+    for signal in REPAIR_SIGNAL.finditer(text):
+        if signal.group() in ODD_CHARACTERS:
+            return looks_like_mojibake(text), True
+        if ends_mojibake(text, signal.start()):  # no odd character before this trail
+            return True, ODD_CHARACTER.search(text, signal.end()) is not None
+    return False, False
 
 
 def split_lines(text: str) -> list[str]:

@@ -46,6 +46,7 @@ from dataset.build.clean import (
     is_notice,
     looks_like_mojibake,
     match_key,
+    needs_repair,
     normalize_text,
 )
 from dataset.build.metadata import (
@@ -75,6 +76,13 @@ CONTROL_ALPHABET = "a\x00\x08\t\n\x0e\x1f\x7f\x80\x84\x85\x86\x9f\xa0\xc2é€�
 @given(st.text(alphabet=MOJIBAKE_ALPHABET, max_size=12))
 def test_mojibake_gate_agrees_with_the_signature_regex(text):
     assert looks_like_mojibake(text) == (MOJIBAKE_HINT.search(text) is not None)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=MOJIBAKE_ALPHABET + NORMALIZE_ALPHABET + "\x85\u00a0", max_size=12))
+def test_repair_scan_answers_both_gates(text):
+    expected = (looks_like_mojibake(text), ODD_CHARACTER.search(text) is not None)
+    assert needs_repair(text) == expected
 
 
 @settings(max_examples=500, deadline=None)
