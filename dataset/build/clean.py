@@ -148,7 +148,10 @@ def looks_like_mojibake(text: str) -> bool:
     """
     if "\ufffd" in text:
         return True
-    return any(ends_mojibake(text, trail.start()) for trail in MOJIBAKE_TRAIL.finditer(text, 1))
+    return any(
+        "\u00c2" <= text[trail.start() - 1] <= "\u00f4" and ends_mojibake(text, trail.start())
+        for trail in MOJIBAKE_TRAIL.finditer(text, 1)
+    )
 
 
 def ends_mojibake(text: str, trail: int) -> bool:
@@ -173,7 +176,8 @@ def needs_repair(text: str) -> tuple[bool, bool]:
     for signal in REPAIR_SIGNAL.finditer(text):
         if signal.group() in ODD_CHARACTERS:
             return looks_like_mojibake(text), True
-        if ends_mojibake(text, signal.start()):  # no odd character before this trail
+        trail = signal.start()  # a trail: no odd character before it
+        if "\u00c2" <= text[trail - 1] <= "\u00f4" and ends_mojibake(text, trail):
             return True, ODD_CHARACTER.search(text, signal.end()) is not None
     return False, False
 
