@@ -410,6 +410,12 @@ NEWS_ID_MAX = 60
 # of a messenger channel is a subscription prompt; in prose such a name is followed by more words.
 CHANNEL_NAME_LINE = re.compile(rf"(?:{alternation(LEXICON['channel_names'])})\s*$", re.IGNORECASE)
 CHANNEL_LINE_MAX = 40
+# The last characters of the channel names: a line ending (before spaces) with none of them, case
+# ignored as CHANNEL_NAME_LINE ignores it, ends with no channel name.
+CHANNEL_NAME_END = re.compile(
+    "[{}]".format("".join(re.escape(p.rstrip()[-1]) for p in LEXICON["channel_names"])),
+    re.IGNORECASE,
+)
 
 # Listing pages: every body line is a bulleted teaser ("- <summary of another article>"). The
 # hyphen and bullet signs only: an en or em dash opens dialogue and quoted posts.
@@ -822,9 +828,11 @@ def may_be_furniture(line: str, key: str | None) -> bool:
         or last in ">=?])）"  # markup, captcha, caption (bracket, photo and source credits)
         or last.isdigit()  # news_id, caption (NUMBERED_PHOTO)
         or "<" in line  # markup
-        or length <= CHANNEL_LINE_MAX  # locale code, social_follow (CHANNEL_NAME_LINE)
+        or length <= 6  # markup (LOCALE_CODE)
     ):
         return True
+    if length <= CHANNEL_LINE_MAX and may_end_channel_name(line.rstrip()[-1:]):
+        return True  # social_follow (CHANNEL_NAME_LINE)
     if key is not None and (
         key in WIDGET_PHRASES
         or key in RELATED_HEADERS
@@ -836,17 +844,21 @@ def may_be_furniture(line: str, key: str | None) -> bool:
         return True
     if length <= BREADCRUMB_MAX and has_breadcrumb_separator(line):
         return True
-    tail = line[-CREDIT_VALUE_MAX:]
     return (
         length <= CAPTION_MAX
         and (
             "=" in line[-60:]  # KOREAN_CREDIT
             or (last == "." and line[-2:-1].isdigit())  # NUMBERED_PHOTO
             or "©" in line  # COPYRIGHT_CREDIT
-            or ":" in tail  # has_credit_label
-            or "：" in tail
+            or has_credit_label(line)
         )
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def may_end_channel_name(last: str) -> bool:
+    """True when CHANNEL_NAME_END matches ``last``, a line's last character before spaces."""
+    return CHANNEL_NAME_END.match(last) is not None
 
 
 def find_phrases(

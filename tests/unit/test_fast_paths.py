@@ -193,6 +193,8 @@ LINE_PARTS = [
     *(p.upper() for p in sorted(LEXICON["read_also"])[:2]),
     *["©", "(c) 2024", "Copyright", ": ", " | ", " › ", "/", "https://t.me/x", "<img>", "?"],
     *["Ảnh: AP", "(Photo/AP)", "Hà Nội", "世界新闻", "الأخبار", "Новости", "Հայաստան", "ß"],
+    *(p.upper() for p in sorted(LEXICON["channel_names"])[:2]),
+    *sorted(LEXICON["channel_names"])[-2:],
     *["#Tin", "728 x 90", "en_US", " = ", "]", "）", "：", "Photo by ", "<b>", "사진=", "Ảnh 1."],
     *[" ", " ", "\n", "2024", "x" * 120],
 ]
