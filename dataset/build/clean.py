@@ -8,6 +8,11 @@ Contracts
     NBSP and other Unicode spaces) inside a line collapsed to one ASCII space. Never raises.
 ``split_lines(text) -> list[str]``
     The stripped, non-empty lines of normalized text. A line is the paragraph unit of the corpus.
+``classify_lines(lines, skip) -> list[str | None]``
+    ``classify_line`` of every line not in ``skip``: the rule that removes it on its own, or None.
+    The phrase tables are searched once over the document and a cheap gate
+    (``may_be_furniture``) spares most body lines the rules; the answers are those of each line
+    alone.
 ``label_lines(lines, skip, title) -> list[str]``
     One label per line: ``BODY``, ``CAPTION`` or the name of the boilerplate rule that removed it
     (``SKIPPED`` for lines the metadata stage already consumed). Tests assert on the rule names.
