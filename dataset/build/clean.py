@@ -1062,6 +1062,8 @@ class StopwordDensity:
 
     def __call__(self, line: str) -> float | None:
         """The density of ``line`` (``stopword_density``) with the document's stop list."""
+        if _HAN_OR_KANA.search(line):  # measured without a word list: no need to choose one
+            return stopword_density(line, None)
         if not self._chosen:
             self._stoplist = choose_stoplist(self._lines)
             self._chosen = True

@@ -34,6 +34,8 @@ from dataset.build.clean import (
     READ_ALSO_LABELLED,
     SHARE_MULTIWORD,
     WORD_EDGE_PUNCTUATION,
+    StopwordDensity,
+    choose_stoplist,
     classify_line,
     classify_lines,
     classify_phrases,
@@ -48,6 +50,7 @@ from dataset.build.clean import (
     match_key,
     needs_repair,
     normalize_text,
+    stopword_density,
 )
 from dataset.build.metadata import (
     DATE_HINT,
@@ -243,3 +246,17 @@ def classify_every_rule(line: str) -> str | None:
 def test_furniture_gate_skips_only_lines_no_rule_matches(parts):
     line = "".join(parts).strip() or "x"
     assert classify_line(line) == classify_every_rule(line)
+
+
+# Words of several stop lists, Han, kana and Hangul: lines measured with and without a list.
+DENSITY_PARTS = ["the", "and", "of", "le", "et", "của", "và", "في", "من", "и", "в"]
+DENSITY_PARTS += ["東京", "ひらがな", "カタカナ", "新闻", "한국", "word", "x", "1"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(DENSITY_PARTS), min_size=1, max_size=8), max_size=6))
+def test_density_skips_choosing_a_list_only_where_none_is_used(parts):
+    lines = [" ".join(words) for words in parts]
+    density = StopwordDensity(lines)
+    stoplist = choose_stoplist(lines)
+    assert [density(line) for line in lines] == [stopword_density(x, stoplist) for x in lines]
