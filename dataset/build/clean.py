@@ -39,7 +39,6 @@ import unicodedata
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import chain, repeat
 from pathlib import Path
 
 import ahocorasick_rs
@@ -1028,7 +1027,10 @@ def choose_stoplist(lines: Sequence[str]) -> frozenset[str] | None:
     None under STOPLIST_MIN_HITS hits; on a tie, the first list in lexicon order.
     """
     words = " ".join(lines)[:STOPLIST_SAMPLE_CHARS].lower().split()
-    hits = Counter(chain.from_iterable(map(STOPLIST_INDEX.get, words, repeat(()))))
+    hits: Counter[int] = Counter()
+    for numbers, count in Counter(map(STOPLIST_INDEX.get, words)).items():
+        for number in numbers or ():  # the lists holding the word (None: no list holds it)
+            hits[number] += count
     if not hits:
         return None
     number = min(hits, key=lambda n: (-hits[n], n))

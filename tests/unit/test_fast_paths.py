@@ -7,6 +7,8 @@ generated text rich in the characters the rules look at (mojibake pairs, Unicode
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
+from itertools import chain, repeat
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -33,6 +35,10 @@ from dataset.build.clean import (
     READ_ALSO_CAPS,
     READ_ALSO_LABELLED,
     SHARE_MULTIWORD,
+    STOPLIST_INDEX,
+    STOPLIST_MIN_HITS,
+    STOPLIST_SAMPLE_CHARS,
+    STOPLIST_VALUES,
     WORD_EDGE_PUNCTUATION,
     StopwordDensity,
     choose_stoplist,
@@ -260,3 +266,20 @@ def test_density_skips_choosing_a_list_only_where_none_is_used(parts):
     density = StopwordDensity(lines)
     stoplist = choose_stoplist(lines)
     assert [density(line) for line in lines] == [stopword_density(x, stoplist) for x in lines]
+
+
+def choose_stoplist_by_word(lines: list[str]) -> frozenset[str] | None:
+    """choose_stoplist counting each word's lists one word at a time (kept as the reference)."""
+    words = " ".join(lines)[:STOPLIST_SAMPLE_CHARS].lower().split()
+    hits = Counter(chain.from_iterable(map(STOPLIST_INDEX.get, words, repeat(()))))
+    if not hits:
+        return None
+    number = min(hits, key=lambda n: (-hits[n], n))
+    return STOPLIST_VALUES[number] if hits[number] >= STOPLIST_MIN_HITS else None
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(DENSITY_PARTS), min_size=1, max_size=12), max_size=8))
+def test_stoplist_counted_per_distinct_word_is_the_same_choice(parts):
+    lines = [" ".join(words) for words in parts]
+    assert choose_stoplist(lines) is choose_stoplist_by_word(lines)
