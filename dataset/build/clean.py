@@ -8,6 +8,11 @@ Contracts
     NBSP and other Unicode spaces) inside a line collapsed to one ASCII space. Never raises.
 ``split_lines(text) -> list[str]``
     The stripped, non-empty lines of normalized text. A line is the paragraph unit of the corpus.
+``classify_lines(lines, skip) -> list[str | None]``
+    ``classify_line`` of every line not in ``skip``: the rule that removes it on its own, or None.
+    The phrase tables are searched once over the document and a cheap gate
+    (``may_be_furniture``) spares most body lines the rules; the answers are those of each line
+    alone.
 ``label_lines(lines, skip, title) -> list[str]``
     One label per line: ``BODY``, ``CAPTION`` or the name of the boilerplate rule that removed it
     (``SKIPPED`` for lines the metadata stage already consumed). Tests assert on the rule names.
@@ -32,9 +37,8 @@ import importlib.util
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import chain, repeat
 from pathlib import Path
 
 import ahocorasick_rs
@@ -90,6 +94,12 @@ INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 # Any character INVISIBLE, OTHER_LINE_BREAKS or OTHER_SPACE finds ("\r" included), in one scan:
 # most texts have none, and then one search replaces three.
 ODD_CHARACTER = re.compile(f"[{_INVISIBLE_CHARS}{_LINE_BREAK_CHARS}{_OTHER_SPACE_CHARS}]")
+ODD_CHARACTERS = frozenset(filter(ODD_CHARACTER.match, map(chr, range(0x10000))))
+# Any character ODD_CHARACTER or MOJIBAKE_TRAIL finds, or U+FFFD: both gates of normalize_text
+# answered in one scan (``needs_repair``).
+REPAIR_SIGNAL = re.compile(
+    f"[{_INVISIBLE_CHARS}{_LINE_BREAK_CHARS}{_OTHER_SPACE_CHARS}{_TRAIL}\ufffd]"
+)
 
 
 def normalize_text(text: str) -> str:
@@ -98,9 +108,11 @@ def normalize_text(text: str) -> str:
     Spaces: every run of Unicode whitespace inside a line (space, NBSP, tab, en/em/thin
     spaces, ideographic space...) becomes one ASCII space, and lines are stripped.
     """
-    if looks_like_mojibake(text):
+    mojibake, odd = needs_repair(text)
+    if mojibake:
         text = ftfy.fix_text(text, FTFY_CONFIG)
-    if ODD_CHARACTER.search(text) is None and unicodedata.is_normalized("NFC", text):
+        odd = ODD_CHARACTER.search(text) is not None
+    if not odd and unicodedata.is_normalized("NFC", text):
         return collapse_spaces(text) if has_irregular_spaces(text, odd=False) else text
     text = INVISIBLE.sub("", text)
     if not unicodedata.is_normalized("NFC", text):
@@ -140,15 +152,38 @@ def looks_like_mojibake(text: str) -> bool:
     """
     if "\ufffd" in text:
         return True
-    for trail in MOJIBAKE_TRAIL.finditer(text, 1):
-        lead = text[trail.start() - 1]
-        if "\u00c2" <= lead <= "\u00df":
-            return True
-        if "\u00e0" <= lead <= "\u00f4" and (
-            text.startswith("?", trail.end()) or MOJIBAKE_TRAIL.match(text, trail.end())
-        ):
-            return True
-    return False
+    return any(
+        "\u00c2" <= text[trail.start() - 1] <= "\u00f4" and ends_mojibake(text, trail.start())
+        for trail in MOJIBAKE_TRAIL.finditer(text, 1)
+    )
+
+
+def ends_mojibake(text: str, trail: int) -> bool:
+    """True when the MOJIBAKE_TRAIL character at index ``trail`` ends a MOJIBAKE_HINT sequence."""
+    if trail == 0:
+        return False
+    lead = text[trail - 1]
+    if "\u00c2" <= lead <= "\u00df":
+        return True
+    return "\u00e0" <= lead <= "\u00f4" and (
+        text.startswith("?", trail + 1) or MOJIBAKE_TRAIL.match(text, trail + 1) is not None
+    )
+
+
+def needs_repair(text: str) -> tuple[bool, bool]:
+    """``(looks_like_mojibake(text), ODD_CHARACTER.search(text) is not None)``.
+
+    One scan of the text answers both unless it holds an odd character before any mojibake.
+    """
+    if "\ufffd" in text:
+        return True, ODD_CHARACTER.search(text) is not None
+    for signal in REPAIR_SIGNAL.finditer(text):
+        if signal.group() in ODD_CHARACTERS:
+            return looks_like_mojibake(text), True
+        trail = signal.start()  # a trail: no odd character before it
+        if "\u00c2" <= text[trail - 1] <= "\u00f4" and ends_mojibake(text, trail):
+            return True, ODD_CHARACTER.search(text, signal.end()) is not None
+    return False, False
 
 
 def split_lines(text: str) -> list[str]:
@@ -212,9 +247,12 @@ def is_short_line(line: str) -> bool:
     return len(line) <= SHORT_LINE_MAX and not ends_sentence(line)
 
 
+MENU_ITEM_MAX = 30
+
+
 def is_menu_item(line: str) -> bool:
     """A navigation/category entry: one to three words (or a few CJK characters), no sentence."""
-    if len(line) > 30 or ends_sentence(line) or not is_mostly_letters(line):
+    if len(line) > MENU_ITEM_MAX or ends_sentence(line) or not is_mostly_letters(line):
         return False
     if _CJK.search(line):
         return len(line) <= 12
@@ -376,6 +414,12 @@ NEWS_ID_MAX = 60
 # of a messenger channel is a subscription prompt; in prose such a name is followed by more words.
 CHANNEL_NAME_LINE = re.compile(rf"(?:{alternation(LEXICON['channel_names'])})\s*$", re.IGNORECASE)
 CHANNEL_LINE_MAX = 40
+# The last characters of the channel names: a line ending (before spaces) with none of them, case
+# ignored as CHANNEL_NAME_LINE ignores it, ends with no channel name.
+CHANNEL_NAME_END = re.compile(
+    "[{}]".format("".join(re.escape(p.rstrip()[-1]) for p in LEXICON["channel_names"])),
+    re.IGNORECASE,
+)
 
 # Listing pages: every body line is a bulleted teaser ("- <summary of another article>"). The
 # hyphen and bullet signs only: an en or em dash opens dialogue and quoted posts.
@@ -509,6 +553,62 @@ NOTICE_TRIGGER_FINDER = (
     else None
 )
 
+
+def build_phrase_finder(
+    tables: dict[str, Iterable[str]],
+) -> tuple[ahocorasick_rs.BytesAhoCorasick | None, tuple[frozenset[str], ...], frozenset[str]]:
+    """An automaton over the UTF-8 phrases of ``tables``, and the tables owning its patterns.
+
+    Returns the automaton (None without phrases), the tables holding each of its patterns, and
+    the tables holding an empty phrase (found in every text, as an empty regex branch is).
+    UTF-8 is self-synchronizing: the bytes of a phrase occur in the bytes of a text exactly
+    where the phrase occurs in the text. The bytes automaton skips the str one's offset
+    conversion.
+    """
+    owners: dict[str, set[str]] = {}
+    for name, phrases in tables.items():
+        for phrase in phrases:
+            owners.setdefault(phrase, set()).add(name)
+    always = frozenset(owners.pop("", ()))
+    patterns = sorted(owners)
+    if not patterns:
+        return None, (), always
+    finder = ahocorasick_rs.BytesAhoCorasick(
+        [utf8(p) for p in patterns], implementation=ahocorasick_rs.Implementation.DFA
+    )
+    return finder, tuple(frozenset(owners[p]) for p in patterns), always
+
+
+def utf8(text: str) -> bytes:
+    """The UTF-8 bytes of ``text``, lone surrogates included (as three bytes each)."""
+    return text.encode("utf-8", "surrogatepass")
+
+
+# The tables a rule searches anywhere in a line's match key, all found in one automaton pass over
+# a document's keys (``find_phrases``); their names are what ``found`` holds.
+KEY_PHRASE_FINDER, KEY_PHRASE_OWNERS, KEY_PHRASE_ALWAYS = build_phrase_finder(
+    {"follow": FOLLOW_PHRASES, "copyright": COPYRIGHT_PHRASES, "share": SHARE_MULTIWORD}
+)
+NOTICE_WORD_FINDER, NOTICE_WORD_OWNERS, _ = build_phrase_finder({"notice": NOTICE_TRIGGERS})
+# The first OPENING_CHARS characters (case ignored) a line must open with for READ_ALSO_CAPS,
+# READ_ALSO_LABELLED, LABEL_LINE, COPYRIGHT_OPENING or CREDIT_LINE to match it ("opening" in
+# ``found``): the other lines skip those long alternations. A pattern ignoring case matches one
+# character for one, so a line it matches opens with the first characters of a phrase.
+OPENING_CHARS = 4
+_OPENING_PHRASES = (
+    *_READ_LATIN,
+    *(p.upper() for p in _READ_LATIN),
+    *LEXICON["label_prefixes"],
+    *("©", "(c", "copyright"),
+    *("photo", "image", "picture", "video"),
+)
+OPENING_HINT = re.compile(alternation(p[:OPENING_CHARS] for p in _OPENING_PHRASES), re.IGNORECASE)
+OPENING_FOUND = frozenset({"opening"})
+# The longest line those patterns' rules look at.
+OPENING_LINE_MAX = max(READ_ALSO_MAX, COPYRIGHT_LINE_MAX, LABEL_LINE_MAX, CAPTION_MAX)
+NOTICE_FOUND = frozenset({"notice"})
+NOTHING_FOUND: frozenset[str] = frozenset()
+
 # Caption pairs: image alt text followed by the same text plus a credit (or the reverse).
 PAIR_MIN = 20  # the shorter line of a pair
 PAIR_TAIL_MAX = 80  # what the longer line adds: a credit or an "enlarge" button, not a sentence
@@ -559,47 +659,65 @@ def has_breadcrumb_separator(line: str) -> bool:
     )
 
 
-def is_label_line(line: str) -> bool:
-    """A short "Tags: ...", "Source: ...", "责任编辑：..." furniture line."""
-    return len(line) <= LABEL_LINE_MAX and LABEL_LINE.match(line) is not None
+def is_label_line(line: str, found: Collection[str]) -> bool:
+    """A short "Tags: ...", "Source: ...", "责任编辑：..." furniture line.
+
+    ``found``: the line's ``find_phrases`` tables ("opening": OPENING_HINT matches it).
+    """
+    return len(line) <= LABEL_LINE_MAX and "opening" in found and LABEL_LINE.match(line) is not None
 
 
-def is_read_also(line: str, key: str | None) -> bool:
-    """A "READ <headline>" / "Lire aussi : <headline>" / "اقرأ أيضا <headline>" teaser."""
+def is_read_also(line: str, key: str | None, found: Collection[str]) -> bool:
+    """A "READ <headline>" / "Lire aussi : <headline>" / "اقرأ أيضا <headline>" teaser.
+
+    ``found``: the line's ``find_phrases`` tables ("opening": OPENING_HINT matches it).
+    """
     if len(line) > READ_ALSO_MAX:
         return False
-    if READ_ALSO_CAPS.match(line) or READ_ALSO_LABELLED.match(line):
+    if "opening" in found and (READ_ALSO_CAPS.match(line) or READ_ALSO_LABELLED.match(line)):
         return True
     return key is not None and f"{key} ".startswith(READ_ALSO_KEY_PREFIXES)
 
 
-def is_copyright(line: str, key: str | None) -> bool:
-    """A site's copyright footer: "© 2024 Le Quotidien", "جميع الحقوق محفوظة 2020", "版权所有"."""
+def is_copyright(line: str, key: str | None, found: Collection[str]) -> bool:
+    """A site's copyright footer: "© 2024 Le Quotidien", "جميع الحقوق محفوظة 2020", "版权所有".
+
+    ``found``: the line's ``find_phrases`` tables ("copyright": a COPYRIGHT_PHRASES key in it,
+    "opening": OPENING_HINT matches it).
+    """
     if len(line) > COPYRIGHT_LINE_MAX:
         return False
-    if COPYRIGHT_OPENING.match(line):
+    if "opening" in found and COPYRIGHT_OPENING.match(line):
         return True
-    return key is not None and COPYRIGHT_PHRASE.search(key) is not None
+    return key is not None and "copyright" in found
 
 
-def is_social_follow(line: str, key: str | None) -> bool:
-    """A "follow us on Telegram" call to action or a line carrying a channel link."""
+def is_social_follow(line: str, key: str | None, found: Collection[str]) -> bool:
+    """A "follow us on Telegram" call to action or a line carrying a channel link.
+
+    ``found``: the line's ``find_phrases`` tables ("follow": a FOLLOW_PHRASES key in it).
+    """
     if len(line) > FOLLOW_LINE_MAX:
         return False
     if "/" in line and any(host in line.lower() for host in CHANNEL_HOSTS):  # hosts end in "/"
         return True
     if len(line) <= CHANNEL_LINE_MAX and CHANNEL_NAME_LINE.search(line):
         return True
-    return key is not None and FOLLOW_PHRASE.search(key) is not None
+    return key is not None and "follow" in found
 
 
-def is_share_bar(key: str) -> bool:
-    """A line made only of share verbs and platform names."""
+def is_share_bar(key: str, found: Collection[str]) -> bool:
+    """A line made only of share verbs and platform names.
+
+    ``found``: the key's ``find_phrases`` tables ("share": a multi-word share phrase in it).
+    """
     if not key:
         return False
     words = key.split()
     if len(words) > 8:
         return False
+    if "share" not in found:
+        return all(word in SHARE_WORDS for word in words)
     rest = key
     for phrase in SHARE_MULTIWORD:
         rest = rest.replace(phrase, " ")
@@ -664,12 +782,170 @@ def classify_line(line: str) -> str | None:
     duplicates) are applied by ``label_lines``. Rules run in order: the line's shape first
     (``classify_shape``), then its phrases (``classify_phrases``).
     """
+    key = match_key(line) if len(line) <= KEY_MAX else None
+    return classify_keyed_line(line, key, find_line_phrases(line, key))
+
+
+def classify_lines(lines: Sequence[str], skip: Collection[int] = ()) -> list[str | None]:
+    """``classify_line`` of every line (None for the indices in ``skip``, never classified).
+
+    The phrase tables searched anywhere in a line are searched once over the whole document
+    (``find_phrases``).
+    """
+    keys = [
+        match_key(line) if len(line) <= KEY_MAX and i not in skip else None
+        for i, line in enumerate(lines)
+    ]
+    found = find_phrases(lines, keys, skip)
+    return [
+        None if i in skip else classify_keyed_line(line, keys[i], found[i])
+        for i, line in enumerate(lines)
+    ]
+
+
+def classify_keyed_line(line: str, key: str | None, found: Collection[str]) -> str | None:
+    """``classify_line`` given the line's ``find_phrases`` tables and ``match_key``.
+
+    ``key`` is None for a line over KEY_MAX characters.
+    """
     if not has_letter(line):
         return "no_letters"
+    if not found and not may_be_furniture(line, key):
+        return None
     shape = classify_shape(line)
     if shape is not None:
         return shape
-    return classify_phrases(line, match_key(line) if len(line) <= KEY_MAX else None)
+    return classify_phrases(line, key, found)
+
+
+def may_be_furniture(line: str, key: str | None) -> bool:
+    """False only when no rule can match a line in which ``find_phrases`` found nothing.
+
+    Each rule's cheapest necessary condition, so that most body lines skip all rules.
+
+    ``key`` is the line's ``match_key`` (None over KEY_MAX characters).
+    """
+    first, last, length = line[0], line[-1], len(line)
+    if (
+        first in "hHwW#©"  # link_only, hashtags, caption (CREDIT_OPENING)
+        or first.isdigit()  # ad_slot
+        or last in ">=?])）"  # markup, captcha, caption (bracket, photo and source credits)
+        or last.isdigit()  # news_id, caption (NUMBERED_PHOTO)
+        or "<" in line  # markup
+        or length <= 6  # markup (LOCALE_CODE)
+    ):
+        return True
+    if length <= CHANNEL_LINE_MAX and may_end_channel_name(line.rstrip()[-1:]):
+        return True  # social_follow (CHANNEL_NAME_LINE)
+    if key is not None and (
+        key in WIDGET_PHRASES
+        or key in RELATED_HEADERS
+        or f"{key} ".startswith(READ_ALSO_KEY_PREFIXES)
+        or (key.split(None, 1)[:1] and key.split(None, 1)[0] in SHARE_WORDS)
+    ):
+        return True
+    if length <= FOLLOW_LINE_MAX and "/" in line:  # social_follow (channel hosts)
+        return True
+    if length <= BREADCRUMB_MAX and has_breadcrumb_separator(line):
+        return True
+    return (
+        length <= CAPTION_MAX
+        and (
+            "=" in line[-60:]  # KOREAN_CREDIT
+            or (last == "." and line[-2:-1].isdigit())  # NUMBERED_PHOTO
+            or "©" in line  # COPYRIGHT_CREDIT
+            or has_credit_label(line)
+        )
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def may_end_channel_name(last: str) -> bool:
+    """True when CHANNEL_NAME_END matches ``last``, a line's last character before spaces."""
+    return CHANNEL_NAME_END.match(last) is not None
+
+
+def find_phrases(
+    lines: Sequence[str], keys: Sequence[str | None], skip: Collection[int] = ()
+) -> list[frozenset[str]]:
+    """Per line, the names of the phrase tables found in it, searched once over the document.
+
+    A phrase of KEY_PHRASE_FINDER in its match key (``keys``: None for a line without one),
+    "notice" for a NOTICE_TRIGGERS word in its casefolded text (lines of at most
+    NOTICE_LINE_MAX characters not in ``skip``), "opening" for a line OPENING_HINT matches
+    (lines of at most OPENING_LINE_MAX characters).
+
+    Same answers as searching each line alone: no phrase holds a line break, so no match spans
+    two lines of the document searched at once.
+    """
+    found = [NOTHING_FOUND] * len(lines)
+    if KEY_PHRASE_FINDER is not None or KEY_PHRASE_ALWAYS:
+        hits = lines_with_phrases(KEY_PHRASE_FINDER, KEY_PHRASE_OWNERS, [k or "" for k in keys])
+        for i, key in enumerate(keys):
+            if key is not None and (KEY_PHRASE_ALWAYS or i in hits):
+                found[i] = KEY_PHRASE_ALWAYS.union(hits.get(i, ()))
+    if NOTICE_WORD_FINDER is not None:
+        texts = [
+            "" if len(line) > NOTICE_LINE_MAX or i in skip else line for i, line in enumerate(lines)
+        ]
+        for i in lines_with_phrases(NOTICE_WORD_FINDER, NOTICE_WORD_OWNERS, texts, fold=True):
+            found[i] = found[i] | NOTICE_FOUND
+    for i, line in enumerate(lines):
+        if len(line) <= OPENING_LINE_MAX and may_open_furniture(line[:OPENING_CHARS]):
+            found[i] = found[i] | OPENING_FOUND
+    return found
+
+
+@functools.lru_cache(maxsize=8192)
+def may_open_furniture(opening: str) -> bool:
+    """True when OPENING_HINT matches ``opening``, a line's first OPENING_CHARS characters."""
+    return OPENING_HINT.match(opening) is not None
+
+
+def find_line_phrases(line: str, key: str | None) -> frozenset[str]:
+    """``find_phrases`` of one line, without the document joins (``key``: its match key)."""
+    found = set(KEY_PHRASE_ALWAYS) if key is not None else set()
+    if key is not None and KEY_PHRASE_FINDER is not None:
+        for pattern, _, _ in KEY_PHRASE_FINDER.find_matches_as_indexes(utf8(key), overlapping=True):
+            found |= KEY_PHRASE_OWNERS[pattern]
+    if (
+        NOTICE_WORD_FINDER is not None
+        and len(line) <= NOTICE_LINE_MAX
+        and NOTICE_WORD_FINDER.find_matches_as_indexes(utf8(line.casefold()))
+    ):
+        found |= NOTICE_FOUND
+    if len(line) <= OPENING_LINE_MAX and may_open_furniture(line[:OPENING_CHARS]):
+        found |= OPENING_FOUND
+    return frozenset(found)
+
+
+def lines_with_phrases(
+    finder: ahocorasick_rs.BytesAhoCorasick | None,
+    owners: Sequence[frozenset[str]],
+    texts: Sequence[str],
+    fold: bool = False,
+) -> dict[int, set[str]]:
+    """The index of each text with a phrase of ``finder``, and the tables owning those phrases.
+
+    One overlapping pass over all texts (casefolded with ``fold``); ``owners`` holds the tables
+    of each pattern. A text holding a line break is searched alone (in the texts joined by line
+    breaks, the number of breaks before a match is its text's index). Casefolding maps each
+    character alone and none but the line break to one, so the texts are folded joined.
+    """
+    hits: dict[int, set[str]] = {}
+    if finder is None:
+        return hits
+    text = "\n".join(texts)
+    joined = utf8(text.casefold() if fold else text)
+    if joined.count(b"\n") != len(texts) - 1:
+        for i, piece in enumerate(texts):
+            searched = utf8(piece.casefold() if fold else piece)
+            for pattern, _, _ in finder.find_matches_as_indexes(searched, overlapping=True):
+                hits.setdefault(i, set()).update(owners[pattern])
+        return hits
+    for pattern, start, _ in finder.find_matches_as_indexes(joined, overlapping=True):
+        hits.setdefault(joined.count(b"\n", 0, start), set()).update(owners[pattern])
+    return hits
 
 
 def classify_shape(line: str) -> str | None:
@@ -689,10 +965,11 @@ def classify_shape(line: str) -> str | None:
     return None
 
 
-def classify_phrases(line: str, key: str | None) -> str | None:
+def classify_phrases(line: str, key: str | None, found: Collection[str]) -> str | None:
     """The rule a line's words decide (widgets, teasers, share bars, notices, captions...).
 
-    ``key`` is the line's ``match_key`` (None for lines too long to be a phrase of the lexicon).
+    ``key`` is the line's ``match_key`` (None for lines too long to be a phrase of the lexicon),
+    ``found`` its ``find_phrases`` tables.
     """
     if key is not None:
         if is_widget(key):
@@ -700,11 +977,11 @@ def classify_phrases(line: str, key: str | None) -> str | None:
         if key in RELATED_HEADERS:
             return "related_header"
     for name, applies in PHRASE_RULES:
-        if applies(line, key):
+        if applies(line, key, found):
             return name
     if line[-1].isdigit() and len(line) <= NEWS_ID_MAX and NEWS_ID_LINE.match(line):
         return "news_id"
-    if is_notice(line):
+    if is_notice(line, found):
         return "notice"
     if is_caption(line):
         return CAPTION
@@ -718,13 +995,19 @@ def is_markup(line: str) -> bool:
     return "<" in line and not has_letter(TAG.sub("", line))
 
 
-def is_notice(line: str) -> bool:
-    """A cookie, JavaScript, comment-form or old-article notice (a short line with its phrase)."""
+def is_notice(line: str, found: Collection[str] | None = None) -> bool:
+    """A cookie, JavaScript, comment-form or old-article notice (a short line with its phrase).
+
+    ``found``: the line's ``find_phrases`` tables ("notice": a trigger word in it); looked up
+    when None.
+    """
     if len(line) > NOTICE_LINE_MAX:
         return False
-    folded = line.casefold()
-    if NOTICE_TRIGGER_FINDER is None or not NOTICE_TRIGGER_FINDER.find_matches_as_indexes(folded):
+    if found is None:
+        found = find_line_phrases(line, None)
+    if "notice" not in found:
         return False
+    folded = line.casefold()
     words = folded.split()
     if NOTICE_TRIGGERS.isdisjoint(words) and NOTICE_TRIGGERS.isdisjoint(
         [w.strip(WORD_EDGE_PUNCTUATION) for w in words]
@@ -744,7 +1027,10 @@ def choose_stoplist(lines: Sequence[str]) -> frozenset[str] | None:
     None under STOPLIST_MIN_HITS hits; on a tie, the first list in lexicon order.
     """
     words = " ".join(lines)[:STOPLIST_SAMPLE_CHARS].lower().split()
-    hits = Counter(chain.from_iterable(map(STOPLIST_INDEX.get, words, repeat(()))))
+    hits: Counter[int] = Counter()
+    for numbers, count in Counter(map(STOPLIST_INDEX.get, words)).items():
+        for number in numbers or ():  # the lists holding the word (None: no list holds it)
+            hits[number] += count
     if not hits:
         return None
     number = min(hits, key=lambda n: (-hits[n], n))
@@ -778,6 +1064,8 @@ class StopwordDensity:
 
     def __call__(self, line: str) -> float | None:
         """The density of ``line`` (``stopword_density``) with the document's stop list."""
+        if _HAN_OR_KANA.search(line):  # measured without a word list: no need to choose one
+            return stopword_density(line, None)
         if not self._chosen:
             self._stoplist = choose_stoplist(self._lines)
             self._chosen = True
@@ -805,7 +1093,8 @@ def label_lines(
     """Label every line BODY, CAPTION, SKIPPED or with the boilerplate rule that removed it."""
     skipped = frozenset(skip)
     labels = [
-        SKIPPED if i in skipped else (classify_line(line) or BODY) for i, line in enumerate(lines)
+        SKIPPED if i in skipped else (rule or BODY)
+        for i, rule in enumerate(classify_lines(lines, skipped))
     ]
     density = StopwordDensity(lines)
     mark_title_repeats(lines, labels, title)
@@ -861,6 +1150,8 @@ def mark_title_repeats(lines: Sequence[str], labels: list[str], title: str | Non
 
 def mark_image_captions(lines: Sequence[str], labels: list[str]) -> None:
     """The short unpunctuated line right after an image placeholder is its caption."""
+    if "markup" not in labels:
+        return
     for i in range(1, len(lines)):
         if (
             labels[i] == BODY
@@ -878,8 +1169,11 @@ def mark_caption_pairs(lines: Sequence[str], labels: list[str]) -> None:
     A pair is two adjacent body or caption lines, one the other plus a short credit ("<alt>"
     then "<alt> AP / Jane Doe", or "<caption> enlarge" then "<caption>").
     """
+    heads = [line[:PAIR_MIN] for line in lines]
+    if len(set(heads)) == len(heads):  # no two lines open alike, so no two adjacent ones
+        return
     for i in range(len(lines) - 1):
-        if lines[i][:PAIR_MIN] != lines[i + 1][:PAIR_MIN]:
+        if heads[i] != heads[i + 1]:
             continue
         if labels[i] not in (BODY, CAPTION) or labels[i + 1] not in (BODY, CAPTION):
             continue
@@ -924,6 +1218,8 @@ def mark_context_furniture(
 
 def mark_alt_text(lines: Sequence[str], labels: list[str]) -> None:
     """Image alt text: an unpunctuated line right before a caption belongs to the photo."""
+    if CAPTION not in labels:
+        return
     for i in range(len(lines) - 1):
         if (
             labels[i] == BODY
@@ -936,6 +1232,8 @@ def mark_alt_text(lines: Sequence[str], labels: list[str]) -> None:
 
 def mark_related_lists(lines: Sequence[str], labels: list[str]) -> None:
     """After a related-articles header, drop the teaser run up to the next prose paragraph."""
+    if "related_header" not in labels:
+        return
     in_list = False
     for i, line in enumerate(lines):
         if labels[i] == "related_header":
@@ -952,9 +1250,16 @@ def mark_menu_runs(lines: Sequence[str], labels: list[str]) -> None:
 
     The entries must differ: a name printed twice (a byline) is no menu.
     """
+    items = {
+        i
+        for i, line in enumerate(lines)
+        if len(line) <= MENU_ITEM_MAX and labels[i] == BODY and is_menu_item(line)
+    }
+    if len(items) < MIN_MENU_RUN:
+        return
     run: list[int] = []
     for i in [*range(len(lines)), -1]:
-        if i >= 0 and labels[i] == BODY and is_menu_item(lines[i]):
+        if i in items:
             run.append(i)
             continue
         if i >= 0 and labels[i] not in (BODY, CAPTION):
@@ -1031,6 +1336,8 @@ def mark_letter_buttons(lines: Sequence[str], labels: list[str]) -> None:
     Two or more such lines are furniture; a button already removed as a duplicate still counts
     as the neighbour of one kept.
     """
+    if min(map(len, lines), default=3) > 2:
+        return
     button = [
         label in (BODY, "duplicate") and len(line) <= 2 and SINGLE_LETTER.match(line) is not None
         for line, label in zip(lines, labels, strict=True)
@@ -1045,6 +1352,8 @@ def mark_letter_buttons(lines: Sequence[str], labels: list[str]) -> None:
 
 def mark_duplicates(lines: Sequence[str], labels: list[str]) -> None:
     """A paragraph identical to an earlier kept one is a scraping repeat."""
+    if len(set(lines)) == len(lines):
+        return
     seen: set[str] = set()
     for i, line in enumerate(lines):
         if labels[i] in (BODY, CAPTION):
@@ -1058,12 +1367,12 @@ def join_body(paragraphs: Iterable[Paragraph]) -> str:
     return "\n\n".join(p.text for p in paragraphs if not p.is_caption)
 
 
-# Phrase rules in the order classify_phrases tries them; each takes (line, match key).
+# Phrase rules in the order classify_phrases tries them; each takes (line, match key, found).
 PHRASE_RULES = (
     ("read_also", is_read_also),
     ("social_follow", is_social_follow),
     ("copyright", is_copyright),
-    ("share_bar", lambda line, key: key is not None and is_share_bar(key)),
-    ("breadcrumb", lambda line, key: is_breadcrumb(line)),
-    ("label_line", lambda line, key: is_label_line(line)),
+    ("share_bar", lambda line, key, found: key is not None and is_share_bar(key, found)),
+    ("breadcrumb", lambda line, key, found: is_breadcrumb(line)),
+    ("label_line", lambda line, key, found: is_label_line(line, found)),
 )
