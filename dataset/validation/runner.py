@@ -713,15 +713,12 @@ class SuitePool:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        from dataset.runtime.engine import interrupts_ignored
-
-        with interrupts_ignored():  # workers inherit SIG_IGN from birth
-            self.pool = ProcessPoolExecutor(
-                self.workers,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=start_suite_worker,
-                initargs=(str(self.root), self.batch_rows),
-            )
+        self.pool = ProcessPoolExecutor(
+            self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=start_suite_worker,
+            initargs=(str(self.root), self.batch_rows),
+        )
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -729,11 +726,14 @@ class SuitePool:
 
     def run(self, units: list[SplitRun], plan: ValidationPlan) -> list[list[MergedResult]]:
         """The merged results of each unit (one per suite of its config), in order."""
+        from dataset.runtime.engine import interrupts_ignored
+
         tasks = [(where, i) for where in units for i in range(len(plan.suites[where.config]))]
-        futures = {
-            (where.config, where.split, i): self.pool.submit(run_suite_task, where, i)
-            for where, i in sorted(tasks, key=lambda task: -plan.rows(task[0]))
-        }
+        with interrupts_ignored():  # the pool spawns its workers on submit: SIG_IGN from birth
+            futures = {
+                (where.config, where.split, i): self.pool.submit(run_suite_task, where, i)
+                for where, i in sorted(tasks, key=lambda task: -plan.rows(task[0]))
+            }
         return [
             [futures[(w.config, w.split, i)].result() for i in range(len(plan.suites[w.config]))]
             for w in units
