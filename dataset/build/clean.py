@@ -465,14 +465,12 @@ READ_ALSO_MAX = 250
 # Copyright footers: a short line holding a "rights reserved" phrase, or opening with "©" or
 # "Copyright". "© AFP" at the END of a line is a photo credit (a caption), not a footer.
 COPYRIGHT_PHRASES = tuple(sorted(keys(LEXICON["copyright"])))
-COPYRIGHT_PHRASE = re.compile(alternation(COPYRIGHT_PHRASES))
 COPYRIGHT_OPENING = re.compile(r"(?:©|\(c\)\s*\d{4}|copyright\b)", re.IGNORECASE)
 COPYRIGHT_LINE_MAX = 200  # a phrase is looked for in lines up to KEY_MAX characters only
 
 # Calls to follow/subscribe, and channel links. Only first-person-plural calls to action
 # ("follow us", "لمتابعتنا") count, so prose such as "Russia is following the situation" stays.
 FOLLOW_PHRASES = tuple(sorted(keys(LEXICON["follow"])))
-FOLLOW_PHRASE = re.compile(alternation(FOLLOW_PHRASES))
 FOLLOW_LINE_MAX = 150
 CHANNEL_HOSTS = ("t.me/", "telegram.me/", "wa.me/", "chat.whatsapp.com/", "whatsapp.com/channel")
 LINK_ONLY = re.compile(r"^(?:(?:https?://|www\.)\S+\s*)+$", re.IGNORECASE)

@@ -7,6 +7,7 @@ generated text rich in the characters the rules look at (mojibake pairs, Unicode
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from collections import Counter
 from itertools import chain, repeat
@@ -19,9 +20,9 @@ from dataset.build.clean import (
     BREADCRUMB_HINT,
     BREADCRUMB_SEPARATOR,
     COPYRIGHT_OPENING,
-    COPYRIGHT_PHRASE,
+    COPYRIGHT_PHRASES,
     CREDIT_LINE,
-    FOLLOW_PHRASE,
+    FOLLOW_PHRASES,
     INVISIBLE,
     KEY_MAX,
     LABEL_LINE,
@@ -43,6 +44,7 @@ from dataset.build.clean import (
     STOPLIST_VALUES,
     WORD_EDGE_PUNCTUATION,
     StopwordDensity,
+    alternation,
     choose_stoplist,
     classify_line,
     classify_lines,
@@ -72,6 +74,10 @@ from dataset.build.metadata import (
     parse_date_match,
 )
 from dataset.build.read import _CONTROL, count_controls
+
+# The phrase regexes the byte-level search in find_phrases replaced: the reference it must equal.
+FOLLOW_PHRASE = re.compile(alternation(FOLLOW_PHRASES))
+COPYRIGHT_PHRASE = re.compile(alternation(COPYRIGHT_PHRASES))
 
 MOJIBAKE_ALPHABET = "abéÂÃßàâïôõ©\u0080¿«»’“—€™\ufffd ?\n"
 SPACE_ALPHABET = "ab \n\t\r\u00a0\u2003\u3000\u202f\u0085\x1c\x1f"
