@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import sys
 import traceback
 from pathlib import Path
@@ -229,12 +228,11 @@ def validate(release_dir: Path, write: bool, workers: int) -> None:
     read-only copy works), unless --write is given.
     """
     from dataset.report import format_validation_report
+    from dataset.runtime.engine import processes
     from dataset.validation.runner import validate_release
 
     with naming_damaged_files(release_dir):
-        report = validate_release(
-            release_dir, write_results=write, workers=workers or os.cpu_count() or 1
-        )
+        report = validate_release(release_dir, write_results=write, workers=processes(workers))
     click.echo(format_validation_report(report))
     if not report.success:
         sys.exit(1)

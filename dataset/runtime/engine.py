@@ -35,7 +35,12 @@ BATCH_SIZE = 128
 
 def worker_count(config: BuildConfig) -> int:
     """Processes to use: ``config.workers``, or one per CPU core when it is 0."""
-    return config.workers or os.cpu_count() or 1
+    return processes(config.workers)
+
+
+def processes(requested: int) -> int:
+    """``requested`` processes, or one per CPU core when it is 0."""
+    return requested or os.cpu_count() or 1
 
 
 def run_stage(stage: Stage, items: Sequence[Any], config: BuildConfig) -> Iterator[Any]:
