@@ -112,6 +112,7 @@ from dataset.validation.rules import (
     ReleaseIndex,
     Rule,
     add_helper_columns,
+    arrow_regex_kwargs,
     load_domain_rules,
     release_languages,
     resolve_kwargs,
@@ -1671,7 +1672,7 @@ def build_expectation(rule: Rule, params: dict[str, Any]):
 
     try:
         cls = get_expectation_impl(rule.expectation)
-        kwargs = resolve_kwargs(rule.kwargs, params)
+        kwargs = arrow_regex_kwargs(resolve_kwargs(rule.kwargs, params))
         return cls(**kwargs, meta=rule.meta(), severity=rule.severity)
     except Exception as exc:
         first = (str(exc).splitlines() or [""])[0]
