@@ -450,36 +450,35 @@ def arrow_regex(pattern: str) -> str:
     while i < len(pattern):
         char = pattern[i]
         if char == "\\" and i + 1 < len(pattern):
-            escaped = pattern[i + 1]
-            if escaped == "s":
-                out.append(python_space_class() if klass >= 0 else f"[{python_space_class()}]")
-            elif escaped == "S":
-                if klass >= 0:
-                    return pattern
-                out.append(f"[^{python_space_class()}]")
-            else:
-                out.append(pattern[i : i + 2])
+            piece = rewrite_escape(pattern[i + 1], klass >= 0)
+            if piece is None:
+                return pattern
+            out.append(piece)
             i += 2
             continue
         if klass >= 0:
-            opens = pattern[klass + 1 : i] in ("", "^")  # "]" first in a class is literal
-            if char == "]" and not opens:
+            if char == "]" and pattern[klass + 1 : i] not in ("", "^"):  # "]" first is literal
                 klass = -1
         elif char == "[":
             klass = i
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
+        elif char in "()":
+            depth += 1 if char == "(" else -1
         elif char == "$":
             if depth or pattern[i + 1 : i + 2] not in ("", "|"):
                 return pattern
-            out.append("\\n?\\Z")
-            i += 1
-            continue
+            char = "\\n?\\Z"
         out.append(char)
         i += 1
     return pattern if klass >= 0 else "".join(out)
+
+
+def rewrite_escape(escaped: str, in_class: bool) -> str | None:
+    """The ``arrow_regex`` spelling of a backslash and ``escaped``; None when it has none."""
+    if escaped == "s":
+        return python_space_class() if in_class else f"[{python_space_class()}]"
+    if escaped == "S":
+        return None if in_class else f"[^{python_space_class()}]"
+    return "\\" + escaped
 
 
 def arrow_regex_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -495,7 +494,6 @@ def arrow_regex_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:
     """A column as a plain object Series (None for nulls); raises KeyError when it is absent."""
     return frame[name].astype(object).where(frame[name].notna(), None)
-
 
 
 @dataclass(frozen=True)
