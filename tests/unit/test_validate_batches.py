@@ -20,8 +20,9 @@ from dataset.release.layout import read_layout
 from dataset.release.manifest import read_manifest
 from dataset.report import format_validation_report
 from dataset.validation import runner as runner_module
-from dataset.validation.rules import Rule
+from dataset.validation.rules import DOMAIN_SUITE, Rule
 from dataset.validation.runner import (
+    MAX_STRING_CHARS,
     GreatExpectationsRunner,
     ValidationReport,
     check_accounting,
@@ -202,6 +203,23 @@ def test_merged_results_equal_unbatched_results(tmp_path):
     for key, outcome in whole.items():
         assert batched[key].to_json() == outcome.to_json(), key
         assert batched[key].result_json == outcome.result_json, key
+
+
+def test_a_long_index_query_merges_the_same_at_any_batch_size(tmp_path):
+    """A rule failing on more rows than a result string keeps (its GE query is longer than
+    MAX_STRING_CHARS): the query lists the failing rows' positions whatever the batch size,
+    up to MAX_UNEXPECTED_KEPT of them."""
+    rows = [row(n, title=" " if n % 3 else "Xung đột") for n in range(1, 121)]
+    release = write_release(tmp_path / "long", {("vi", "train"): [rows[:50], rows[50:]]})
+    whole = validate(release, batch_rows=1000)
+    item = result_item(whole[(DOMAIN_SUITE, "all", "train")], "title_trimmed")
+    positions = [n - 1 for n in range(1, 121) if n % 3]
+    assert item["result"]["unexpected_index_query"] == f"df.filter(items={positions}, axis=0)"
+    assert len(item["result"]["unexpected_index_query"]) > MAX_STRING_CHARS
+    for batch_rows in (7, 50, 80):
+        batched = validate(release, batch_rows)
+        for key, outcome in whole.items():
+            assert batched[key].result_json == outcome.result_json, (batch_rows, key)
 
 
 def broken_release(root: Path) -> Path:
