@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator, Sequence
 import numpy as np
 import rensa
 
+from dataset.build.casefold import casefold
 from dataset.build.clean import has_irregular_spaces
 
 MINHASH_SEED = 1
@@ -40,7 +41,7 @@ _LSH_TIE = 1e-6
 
 def canonical_text(text: str) -> str:
     """The form both dedupe keys read: NFC, case-folded, whitespace runs collapsed."""
-    return collapse_whitespace(unicodedata.normalize("NFC", text).casefold())
+    return collapse_whitespace(casefold(unicodedata.normalize("NFC", text)))
 
 
 def fingerprint_text(text: str) -> str:
