@@ -2,25 +2,38 @@
 
 A body is casefolded twice per document: by ``dataset.build.entities.annotate`` (matching) and
 by ``dataset.build.dedupe.canonical_text`` (dedupe keys), one batch step later. ``casefold``
-keeps the last MEMO_SIZE answers, so the second asks for what the first computed (a third of
-the cost of the dedupe keys of a 3 KB body).
+keeps its last answers, up to MEMO_CHARS characters of texts, so the second asks for what the
+first computed (a fifth of the cost of the dedupe keys of a 3 KB body).
 """
 
 from __future__ import annotations
 
-# Texts remembered: a batch is 128 documents, two texts each (title and body) are folded.
-MEMO_SIZE = 1024
-MEMO_MAX_CHARS = 1 << 20  # longer texts are folded, not kept
-_MEMO: dict[str, str] = {}
+# Characters of texts kept, oldest forgotten first: a batch (dataset.runtime.engine.BATCH_SIZE,
+# 128 documents of 1-10 KB, title and body) needs about a million; the answers take as much
+# again, so at most ~16-32 MB.
+MEMO_CHARS = 1 << 22
+
+
+class _Memo(dict[str, str]):
+    """Answers by text, in the order they came, with the characters of the texts kept."""
+
+    chars = 0
+
+
+_MEMO = _Memo()
 
 
 def casefold(text: str) -> str:
-    """``text.casefold()``; the last MEMO_SIZE texts' answers are kept, first in first out."""
-    folded = _MEMO.get(text)
+    """``text.casefold()``; recent answers are kept (see MEMO_CHARS), the oldest dropped first."""
+    memo = _MEMO
+    folded = memo.get(text)
     if folded is None:
         folded = text.casefold()
-        if len(text) <= MEMO_MAX_CHARS:
-            if len(_MEMO) >= MEMO_SIZE:
-                del _MEMO[next(iter(_MEMO))]
-            _MEMO[text] = folded
+        if len(text) <= MEMO_CHARS:
+            memo[text] = folded
+            memo.chars += len(text)
+            while memo.chars > MEMO_CHARS:
+                oldest = next(iter(memo))
+                memo.chars -= len(oldest)
+                del memo[oldest]
     return folded

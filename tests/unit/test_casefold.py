@@ -27,18 +27,20 @@ def test_casefold_answers_as_str_casefold(texts):
 
 
 def test_casefold_forgets_the_oldest_first_and_still_answers(monkeypatch):
-    monkeypatch.setattr(casefold_module, "MEMO_SIZE", 3)
-    monkeypatch.setattr(casefold_module, "_MEMO", {})
+    monkeypatch.setattr(casefold_module, "MEMO_CHARS", 40)
+    monkeypatch.setattr(casefold_module, "_MEMO", casefold_module._Memo())
     for text in TEXTS:
         assert casefold(text) == text.casefold()
-    assert list(casefold_module._MEMO) == TEXTS[-3:]
+    kept = casefold_module._MEMO
+    assert sum(map(len, kept)) == kept.chars <= 40
+    assert list(kept) == TEXTS[-len(kept):]  # the most recent ones
     assert casefold(TEXTS[0]) == TEXTS[0].casefold()
-    assert list(casefold_module._MEMO) == [*TEXTS[-2:], TEXTS[0]]
+    assert list(kept)[-1] == TEXTS[0] and kept.chars <= 40
 
 
-def test_casefold_does_not_keep_very_long_texts(monkeypatch):
-    monkeypatch.setattr(casefold_module, "_MEMO", {})
-    monkeypatch.setattr(casefold_module, "MEMO_MAX_CHARS", 10)
+def test_casefold_does_not_keep_a_text_longer_than_the_memo(monkeypatch):
+    monkeypatch.setattr(casefold_module, "MEMO_CHARS", 10)
+    monkeypatch.setattr(casefold_module, "_MEMO", casefold_module._Memo())
     long_text = "ԱԲԳ" * 10
     assert casefold(long_text) == long_text.casefold()
-    assert casefold_module._MEMO == {}
+    assert casefold_module._MEMO == {} and casefold_module._MEMO.chars == 0
