@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 import rensa
 
+from dataset.build.casefold import casefold
 from dataset.build.clean import has_irregular_spaces
 
 MINHASH_SEED = 1
@@ -31,6 +32,7 @@ SIGNATURE_DTYPE = np.dtype(np.uint32)
 # Everything below shapes signature values; it enters the per-document cache's code version.
 _POLY = np.uint64(0x100000001B3)
 _VERIFY_CHUNK = 8_192
+_HASH_CHUNK = 16_384  # characters hashed together by dedupe_keys_many (uint64: 128 KiB a column)
 _LSH_WEIGHTS = (0.2, 0.8)  # (false positive, false negative)
 # Weighted errors closer than this are a tie for lsh_bands: scipy's quad (datasketch) is only
 # asked for 1.5e-8, so nearer rivals are left to datasketch itself.
@@ -39,7 +41,7 @@ _LSH_TIE = 1e-6
 
 def canonical_text(text: str) -> str:
     """The form both dedupe keys read: NFC, case-folded, whitespace runs collapsed."""
-    return collapse_whitespace(unicodedata.normalize("NFC", text).casefold())
+    return collapse_whitespace(casefold(unicodedata.normalize("NFC", text)))
 
 
 def fingerprint_text(text: str) -> str:
@@ -60,18 +62,57 @@ def dedupe_keys(text: str, size: int, permutations: int) -> tuple[str, np.ndarra
     )
 
 
+def dedupe_keys_many(
+    texts: Sequence[str], size: int, permutations: int
+) -> list[tuple[str, np.ndarray]]:
+    """``[dedupe_keys(text, size, permutations) for text in texts]``, same values.
+
+    The shingles of texts that add up to about _HASH_CHUNK characters are hashed by the same
+    few numpy calls and signed by one rensa call: per call, numpy costs more than the arithmetic
+    of a 3 KB document, and a larger chunk no longer fits the CPU caches.
+    """
+    canonicals = [canonical_text(text) for text in texts]
+    signatures: list[np.ndarray] = []
+    for chunk in _chunks(canonicals, _HASH_CHUNK):
+        hashes, offsets = _shingle_hashes_many(chunk, size)
+        matrix = rensa.RMinHash.digest_matrix_from_flat_token_hashes(
+            hashes, offsets, permutations, MINHASH_SEED
+        )
+        signatures.extend(np.asarray(matrix.to_rows(), dtype=SIGNATURE_DTYPE))
+    return [
+        (fingerprint_canonical(canonical), signature)
+        for canonical, signature in zip(canonicals, signatures, strict=True)
+    ]
+
+
+def _chunks(texts: list[str], limit: int) -> Iterator[list[str]]:
+    """Consecutive runs of ``texts`` of at most ``limit`` characters (or one longer text)."""
+    start, total = 0, 0
+    for end, text in enumerate(texts):
+        if total and total + len(text) > limit:
+            yield texts[start:end]
+            start, total = end, 0
+        total += len(text)
+    if start < len(texts):
+        yield texts[start:]
+
+
 def collapse_whitespace(text: str) -> str:
     r"""Runs of whitespace as one space, stripped at both ends.
 
     Same result as ``re.sub(r"\s+", " ", text).strip()`` (``str.split`` and ``re``'s ``\s`` use
     the same Unicode whitespace set; checked over every code point) at a quarter of the cost.
     A released body (single spaces, paragraphs joined by a blank line) takes a path that makes no
-    word list: half the cost again.
+    word list: half the cost again. Its check starts with ``str.isprintable``: every whitespace
+    character but the space is unprintable, so a printable text can hold no other (a third of
+    the cost of searching them).
     """
     joined = text.replace("\n\n", " ")
-    if "\n" in joined or has_irregular_spaces(joined):
-        return " ".join(text.split())
-    return joined
+    if joined.isprintable():
+        irregular = "  " in joined or joined.startswith(" ") or joined.endswith(" ")
+    else:
+        irregular = "\n" in joined or has_irregular_spaces(joined)
+    return " ".join(text.split()) if irregular else joined
 
 
 def fingerprint_words(fingerprint: str) -> tuple[int, int]:
@@ -111,6 +152,43 @@ def _shingle_hashes(canonical: str, size: int) -> np.ndarray:
         return _mix64(hashes)
 
 
+def _shingle_hashes_many(canonicals: Sequence[str], size: int) -> tuple[np.ndarray, np.ndarray]:
+    """``_shingle_hashes`` of each text, end to end, and the offsets of each text's run.
+
+    One rolling hash runs over the texts joined; each text keeps the windows that lie inside it
+    (a text shorter than ``size`` gets its one whole-text hash, as in ``_shingle_hashes``).
+    """
+    lengths = [len(canonical) for canonical in canonicals]
+    points = np.frombuffer("".join(canonicals).encode("utf-32-le"), dtype=np.uint32)
+    points = points.astype(np.uint64)
+    count = len(points) - size + 1
+    rolling = np.full(max(count, 0), size, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for offset in range(size if count > 0 else 0):
+            np.multiply(rolling, _POLY, out=rolling)
+            np.add(rolling, points[offset : offset + count], out=rolling)
+    runs, start = [], 0
+    for length in lengths:
+        if length >= size:
+            runs.append(rolling[start : start + length - size + 1])
+        else:
+            runs.append(_short_hash(points[start : start + length]))
+        start += length
+    hashes = np.concatenate(runs)
+    offsets = np.zeros(len(runs) + 1, dtype=np.uint64)
+    np.cumsum([len(run) for run in runs], out=offsets[1:])
+    return _mix64(hashes), offsets
+
+
+def _short_hash(points: np.ndarray) -> np.ndarray:
+    """The one unmixed hash of a text shorter than the shingle size (see ``_shingle_hashes``)."""
+    value = len(points)
+    for point in points.tolist():
+        value = (value * int(_POLY) + point) & _MASK64
+    return np.array([value], dtype=np.uint64)
+
+
+_MASK64 = (1 << 64) - 1
 _MIX_SHIFT = np.uint64(33)
 _MIX_FACTORS = (np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53))
 

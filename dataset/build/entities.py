@@ -75,6 +75,7 @@ from typing import Any
 import ahocorasick_rs
 import yaml
 
+from dataset.build.casefold import casefold
 from dataset.paths import PACKAGE_DIR
 
 LEXICON_DIR = PACKAGE_DIR / "lexicon"
@@ -87,13 +88,18 @@ MIN_OUTLET_PREFIX = 3
 OUTLET_MEMO = 4096
 CHAR_TABLE_LIMIT = 65_536  # characters whose class is kept (_CharTable)
 
-# One-to-one replacements before casefolding (str.replace per pair: str.translate with a dict
-# costs ~100 ns per character on non-ASCII text, ten times more).
+# One-to-one replacements (str.replace per pair: str.translate with a dict costs ~100 ns per
+# character on non-ASCII text, ten times more). _FOLD_PAIRS is the definition, applied before
+# casefolding; _fold_nfc applies the same map as İ -> i before casefolding (casefold alone
+# reads İ as i + combining dot) and _FOLDED_PAIRS after it, which lets the casefold of the
+# body be shared with the dedupe keys (dataset.build.casefold). A unit test checks that the two
+# orders agree on every code point.
 _FOLD_PAIRS = (
     ("İ", "i"), ("ё", "е"), ("Ё", "е"), ("أ", "ا"), ("إ", "ا"), ("آ", "ا"),
     ("ي", "ی"), ("ى", "ی"), ("ك", "ک"), ("\u00a0", " "), ("\u2019", "'"),
     ("\u05f3", "'"), ("\u05f4", '"'),  # Hebrew geresh and gershayim, typed either way
 )
+_FOLDED_PAIRS = tuple(pair for pair in _FOLD_PAIRS if pair[0] not in "İЁ")  # casefold: Ё -> ё
 _EXPANDING = re.compile("[" + "".join(
     re.escape(chr(c)) for c in range(0x80, 0x10000) if len(chr(c).casefold()) > 1) + "]")
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # same result, 30x faster
@@ -208,10 +214,12 @@ def _nfc(text: str) -> str:
 
 def _fold_nfc(text: str) -> str:
     """``fold`` of a text already in NFC."""
-    for old, new in _FOLD_PAIRS:
+    if "İ" in text:
+        text = text.replace("İ", "i")
+    text = casefold(text)
+    for old, new in _FOLDED_PAIRS:
         if old in text:
             text = text.replace(old, new)
-    text = text.casefold()
     # Armenian: casefold turns the ligature և into ե + ւ; its capital is ԵՎ and the reformed
     # spelling writes եվ, so every spelling meets at եվ.
     return text.replace("եւ", "եվ") if "ւ" in text else text

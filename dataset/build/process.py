@@ -27,7 +27,7 @@ import numpy as np
 from tqdm import tqdm
 
 from dataset.build.corpus import Corpus, ProcessedDocument, collect_processed, open_corpus
-from dataset.build.dedupe import dedupe_keys
+from dataset.build.dedupe import dedupe_keys_many
 from dataset.build.document import parse_documents
 from dataset.build.filters import FILTERS
 from dataset.build.read import (
@@ -199,15 +199,26 @@ def extract_documents(raws: Sequence[RawDocument], config: BuildConfig) -> list[
 def compute_dedupe_keys(
     docs: Sequence[ExtractedDocument], config: BuildConfig
 ) -> list[ExtractedDocument]:
-    """Each document with its dedupe keys (``dataset.build.dedupe``): fingerprint, MinHash."""
-    return [doc if doc.fingerprint is not None else with_dedupe_keys(doc, config) for doc in docs]
+    """Each document with its dedupe keys (``dataset.build.dedupe``): fingerprint, MinHash.
 
-
-def with_dedupe_keys(doc: ExtractedDocument, config: BuildConfig) -> ExtractedDocument:
-    """``doc`` with the fingerprint and signature of its cleaned text."""
-    fingerprint, signature = dedupe_keys(
-        doc.extraction.text, config.shingle_size, config.minhash_permutations
+    The documents without keys (not from the cache) get theirs in one ``dedupe_keys_many`` call.
+    """
+    keys = iter(
+        dedupe_keys_many(
+            [doc.extraction.text for doc in docs if doc.fingerprint is None],
+            config.shingle_size,
+            config.minhash_permutations,
+        )
     )
+    return [
+        doc if doc.fingerprint is not None else with_dedupe_keys(doc, *next(keys)) for doc in docs
+    ]
+
+
+def with_dedupe_keys(
+    doc: ExtractedDocument, fingerprint: str, signature: np.ndarray
+) -> ExtractedDocument:
+    """``doc`` with the fingerprint and signature of its cleaned text."""
     return dataclasses.replace(doc, fingerprint=fingerprint, signature=signature.tobytes())
 
 

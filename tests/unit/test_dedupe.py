@@ -15,6 +15,8 @@ from dataset.build.dedupe import (
     cluster_near_duplicates,
     collapse_whitespace,
     compute_signature,
+    dedupe_keys,
+    dedupe_keys_many,
     estimate_jaccard,
     fingerprint_text,
     group_exact_duplicates,
@@ -65,9 +67,54 @@ def test_collapse_whitespace_matches_the_regex_it_replaces(text):
     assert collapse_whitespace(text) == re.sub(r"\s+", " ", text).strip()
 
 
-@given(st.text(alphabet=st.sampled_from(["a", "é", "闻", " ", "\n", "\t", "\u00a0", "\u3000"])))
+# Letters of five scripts, the space, the line break, other whitespace and an unprintable joiner.
+SPACES_AND_LETTERS = "aé闻بՀ \n\t\u00a0\u3000\u2028\x85\u200d"
+
+
+@given(st.text(alphabet=st.sampled_from(SPACES_AND_LETTERS)))
 def test_collapse_whitespace_fast_path_never_differs(text):
     assert collapse_whitespace(text) == " ".join(text.split())
+
+
+def test_every_whitespace_but_the_space_is_unprintable():
+    # collapse_whitespace takes a printable text for one without tabs, breaks or odd spaces.
+    printable_spaces = [
+        c for c in map(chr, range(0x110000)) if c.isspace() and c.isprintable() and c != " "
+    ]
+    assert printable_spaces == []
+
+
+MULTILINGUAL = [
+    *TEXTS.values(),
+    "Հայաստանի և Ադրբեջանի բանակցությունները շարունակվում են Երևանում։",
+    "Переговоры в Баку\n\nпродолжатся завтра.",
+    "Hội nghị ở Hà Nội kéo dài ba ngày.",
+    "",
+    "   ",
+    "\n\n",
+    "ab",
+    "阿塞拜",
+    "abcde",
+]
+
+
+@given(st.lists(st.sampled_from(MULTILINGUAL), max_size=12), st.integers(1, 7))
+def test_dedupe_keys_many_equals_one_text_at_a_time(texts, size):
+    many = dedupe_keys_many(texts, size, 32)
+    single = [dedupe_keys(text, size, 32) for text in texts]
+    assert [fp for fp, _ in many] == [fp for fp, _ in single]
+    for (_, got), (_, want) in zip(many, single, strict=True):
+        assert got.dtype == want.dtype and got.tobytes() == want.tobytes()
+
+
+def test_dedupe_keys_many_is_the_same_in_chunks_of_any_size(monkeypatch):
+    whole = dedupe_keys_many(MULTILINGUAL, 5, 64)
+    for limit in (1, 40, 300):
+        monkeypatch.setattr("dataset.build.dedupe._HASH_CHUNK", limit)
+        chunked = dedupe_keys_many(MULTILINGUAL, 5, 64)
+        assert [(fp, sig.tobytes()) for fp, sig in chunked] == [
+            (fp, sig.tobytes()) for fp, sig in whole
+        ]
 
 
 def test_fingerprint_ignores_case_whitespace_and_normalization_form():

@@ -150,6 +150,27 @@ def test_fold_keeps_length_for_common_scripts() -> None:
     assert len(fold(text)) == len(text)
 
 
+def fold_by_definition(text: str) -> str:
+    """The fold as the Definitions state it: the pairs, then casefolding, then Armenian եւ."""
+    for old, new in entities_module._FOLD_PAIRS:
+        text = text.replace(old, new)
+    return text.casefold().replace("եւ", "եվ")
+
+
+def test_fold_with_the_pairs_after_casefolding_agrees_on_every_code_point() -> None:
+    # The pairs map code points one by one: "\0" (folded to itself) keeps each one's image apart.
+    every = "\0".join(map(chr, range(1, 0x110000)))
+    assert entities_module._fold_nfc(every).split("\0") == fold_by_definition(every).split("\0")
+
+
+@pytest.mark.parametrize("text", [
+    "İSTANBUL Əliyev", "ЁЛКА Ёж ёлка", "أذربيجان إيران آراء كيف على", "Ա ԵՎ Բ, և, եւ",
+    "阿塞拜疆 Hà Nội", "l\u2019Arménie\u00a0d\u05f3x\u05f4", "", " \n ",
+])
+def test_fold_equals_its_definition(text: str) -> None:
+    assert fold(text) == fold_by_definition(text)
+
+
 # --- events ---------------------------------------------------------------------------------------
 
 def test_a_later_repost_of_the_offensive_gets_the_offensive() -> None:

@@ -328,14 +328,14 @@ def test_a_document_whose_processing_raises_is_a_reject_and_the_batch_goes_on(
     texts = {"ar.txt": ARABIC, "boom.txt": VIETNAMESE, "zh.txt": CHINESE}
     for name, text in texts.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
-    real = process.dedupe_keys
+    real = process.dedupe_keys_many
 
-    def fail_on_vietnamese(text, *args):
-        if VIETNAMESE.split()[1] in text:
+    def fail_on_vietnamese(texts, *args):
+        if any(VIETNAMESE.split()[1] in text for text in texts):
             raise RuntimeError("injected fault\nsecond line")
-        return real(text, *args)
+        return real(texts, *args)
 
-    monkeypatch.setattr(process, "dedupe_keys", fail_on_vietnamese)
+    monkeypatch.setattr(process, "dedupe_keys_many", fail_on_vietnamese)
     config = BuildConfig(raw_dir=tmp_path, out_dir=tmp_path.parent / "o", cache=False)
     jobs = [(i, str(tmp_path / name)) for i, name in enumerate(texts)]
     results = process_paths_safely(jobs, config.with_reference_date())
