@@ -82,7 +82,6 @@ import datetime as dt
 import functools
 import re
 import warnings
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -432,6 +431,7 @@ TITLE_SUFFIX = re.compile(
 TITLE_SUFFIX_MAX = 40  # TITLE_SUFFIX's {1,40}: the longest suffix it drops
 # TITLE_SUFFIX's separator without its whitespace runs: every separator it accepts holds one.
 TITLE_SEPARATOR = re.compile(r"[|｜]|\s[-–—]\s|\s[–—]|[–—]\s")
+TITLE_SEPARATOR_CHAR = re.compile(r"[|｜\-–—]")  # its bar or dash: a 2.5x faster search
 SHORT_LABEL_WORDS, SHORT_LABEL_CHARS, SHORT_LABEL_CJK = 3, 30, 8
 PREMIUM_LABEL_MAX = 8
 PREMIUM_LABEL = re.compile(r"^[A-ZÆØÅ]{1,6}\+\s+")  # "XY+ Headline": a subscriber-only label
@@ -985,6 +985,8 @@ def may_end_with_title_suffix(text: str) -> bool:
     start = max(len(text) - TITLE_SUFFIX_MAX - 4, 0)
     while start > 0 and text[start].isspace():
         start -= 1
+    if TITLE_SEPARATOR_CHAR.search(text, start) is None:
+        return False  # most lines: no bar or dash in the tail
     return TITLE_SEPARATOR.search(text, start) is not None
 
 
@@ -1017,7 +1019,13 @@ def headline_text(line: str, today: dt.date) -> str:
     first, _, rest = text.partition(" ")
     if rest[:1].isupper() and match_key(first) in SECTION_LABELS and is_title_like(rest):
         text = rest  # "World Headline ...": a section word glued before the headline
-    stamp = find_date(text[: LINE_SCAN_MAX + 1], today) if TIME_IN_RAW.search(text) else None
+    # The stamp ends the text and find_date reads LINE_SCAN_MAX characters: none in a longer one.
+    stamp = (
+        find_date(text[: LINE_SCAN_MAX + 1], today)
+        if (len(text) <= LINE_SCAN_MAX or len(text.rstrip()) <= LINE_SCAN_MAX)
+        and TIME_IN_RAW.search(text)
+        else None
+    )
     if (
         stamp is not None
         and stamp.end >= len(text.rstrip())
@@ -1110,7 +1118,7 @@ def find_title_index(
     }
     if repeats_below_may_matter(keys, alone, prefer):  # lines below only count as repeats
         keys.update(headline_keys(lines, range(header_end, header), excluded, today)[1])
-    counts = Counter(keys.values())
+    counts = count_keys(keys)
     repeated = {i for i, key in keys.items() if key and counts[key] > 1}
     candidates = [i for i in keys if i < header_end and (i in repeated or i in alone)]
     preferred = [i for i in candidates if i in repeated and i in prefer]
@@ -1125,7 +1133,7 @@ def repeats_below_may_matter(keys: dict[int, str], alone: set[int], prefer: set[
     preferred before the answer (or, with no preferred line, anywhere but at the answer), or may
     become a candidate before the first candidate.
     """
-    counts = Counter(keys.values())
+    counts = count_keys(keys)
     once = [i for i, key in keys.items() if key and counts[key] == 1]
     preferred = [i for i, key in keys.items() if key and counts[key] > 1 and i in prefer]
     if preferred:
@@ -1135,6 +1143,14 @@ def repeats_below_may_matter(keys: dict[int, str], alone: set[int], prefer: set[
         (i in prefer and i != first) or (i not in alone and (first is None or i < first))
         for i in once
     )
+
+
+def count_keys(keys: dict[int, str]) -> dict[str, int]:
+    """How many times each key occurs (``Counter(keys.values())``, without its overhead)."""
+    counts: dict[str, int] = {}
+    for key in keys.values():
+        counts[key] = counts.get(key, 0) + 1
+    return counts
 
 
 def headline_keys(
