@@ -378,10 +378,12 @@ TWEET_HANDLE = re.compile(r"\(@\w{1,30}\)")
 # "(EFE).-", "(VOVWORLD) -", "(PLO)-": a bracketed name followed by a dash, at the start of the
 # lead or after a short dateline.
 DATELINE_CREDIT = re.compile(r"^(?:[^()\n]{0,60}?[\s,])?\((?P<name>[^()]{2,30})\)\s*\.?\s*[-–—]")
+DATELINE_OPEN_MAX = 62  # DATELINE_CREDIT's "(" is among a line's first 62 characters
 # "ЕРЕВАН, 8 апреля – Sputnik. ...": a capitalised place, a comma, a short date, a dash, a name.
 DATELINE_DASH_CREDIT = re.compile(
     r"^[^\W\d_][^,.\n]{1,30},\s[^,.\n–—]{1,25}\s[–—]\s(?P<name>[^\s.,]{2,30}(?:\s[^\s.,]{2,30})?)\.\s"
 )
+DATELINE_COMMA_MAX = 32  # DATELINE_DASH_CREDIT's first comma is among a line's first 32 characters
 
 
 def wire_dateline_pattern(formula: str) -> str:
@@ -401,8 +403,24 @@ def wire_dateline_pattern(formula: str) -> str:
     return pattern
 
 
-# "新华社巴库9月20日电": a wire agency's dateline, the first thing in the lead.
-WIRE_DATELINES = tuple(re.compile("^" + wire_dateline_pattern(f)) for f in PHRASES["wire_dateline"])
+def wire_dateline_literals(formula: str) -> tuple[str, ...]:
+    """What a line holds when the formula's regex matches it: its literal text, 月 with a date."""
+    parts = tuple(p for p in re.split(r"\{outlet\}|\{place\}|\{date\}", formula) if p)
+    return (*parts, "月") if "{date}" in formula else parts
+
+
+# "新华社巴库9月20日电": a wire agency's dateline, the first thing in the lead; each regex runs only
+# on a line holding its literals.
+WIRE_DATELINES = tuple(
+    (wire_dateline_literals(f), re.compile("^" + wire_dateline_pattern(f)))
+    for f in PHRASES["wire_dateline"]
+)
+# The literals of every formula: a line without them holds no wire dateline.
+WIRE_DATELINE_COMMON = (
+    tuple(sorted(set.intersection(*(set(literals) for literals, _ in WIRE_DATELINES))))
+    if WIRE_DATELINES
+    else ()
+)
 
 
 def self_credit_pattern(formula: str) -> tuple[tuple[str, ...], re.Pattern[str]]:
@@ -846,7 +864,7 @@ def credit_name(text: str) -> str | None:
 def find_source_credit(lines: Sequence[str]) -> str | None:
     """Return X from a "Source: X" line among the last lines, when X is a name."""
     for line in reversed(lines[-SOURCE_CREDIT_WINDOW:]):
-        credit = SOURCE_CREDIT.match(line)
+        credit = SOURCE_CREDIT.match(line) if ":" in line or "：" in line else None
         if credit and (name := credit_name(credit["name"])):
             return name
     return None
@@ -859,7 +877,9 @@ def find_dateline_credit(lines: Sequence[str], start: int) -> str | None:
     PRESS) -", "CITY, 8 April – Sputnik. ...".
     """
     for line in lines[start : start + DATELINE_WINDOW]:
-        credit = DATELINE_CREDIT.match(line) or DATELINE_DASH_CREDIT.match(line)
+        credit = (DATELINE_CREDIT.match(line) if "(" in line[:DATELINE_OPEN_MAX] else None) or (
+            DATELINE_DASH_CREDIT.match(line) if "," in line[:DATELINE_COMMA_MAX] else None
+        )
         name = credit_name(credit["name"]) if credit else None
         if name and not any(word[0].islower() for word in name.split()):
             return name
@@ -870,8 +890,10 @@ def find_wire_dateline(lines: Sequence[str], start: int) -> str | None:
     """The wire agency whose dateline opens the lead ("新华社巴库9月20日电（记者 X）...")."""
     for line in lines[start : start + DATELINE_WINDOW]:
         head = line.lstrip("（(【[ ")
-        for pattern in WIRE_DATELINES:
-            if credit := pattern.match(head):
+        if not all(map(head.__contains__, WIRE_DATELINE_COMMON)):
+            continue
+        for literals, pattern in WIRE_DATELINES:
+            if all(map(head.__contains__, literals)) and (credit := pattern.match(head)):
                 return credit.group("outlet")
     return None
 

@@ -66,8 +66,15 @@ from dataset.build.metadata import (
     DATE_HINT,
     DATE_PATTERN_WORDS,
     DATE_PATTERNS,
+    DATELINE_COMMA_MAX,
+    DATELINE_CREDIT,
+    DATELINE_DASH_CREDIT,
+    DATELINE_OPEN_MAX,
     DIGIT,
+    SOURCE_CREDIT,
     TITLE_SUFFIX,
+    WIRE_DATELINE_COMMON,
+    WIRE_DATELINES,
     date_pattern_candidates,
     find_title_index,
     may_end_with_title_suffix,
@@ -237,6 +244,37 @@ def test_title_suffix_window_reaches_a_bar_before_a_run_of_spaces():
     assert not may_end_with_title_suffix("Armenia - Azerbaijan talks" + " continue" * 6)
     assert not may_end_with_title_suffix("")
     assert not may_end_with_title_suffix("越南 — " + "长" * 50)
+
+
+# Pieces of lead datelines and credit lines in several scripts, and what joins them.
+CREDIT_PIECES = (
+    "Shusha", "ЕРЕВАН", "Hà Nội", "بغداد", "巴库", "Երևան", ", ", ",", " ", "(", ")", "（", "）",
+    "(EFE)", "(VOVWORLD)", " – ", " — ", "-", ".", ". ", "Sputnik", "8 апреля", "Jan 16", ":", "：",
+    "Source", "Nguồn", "来源", "新华社", "中新社", "巴库", "9月20日", "2023年", "电", "消息",
+    "x" * 35,
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(CREDIT_PIECES), max_size=10))
+def test_credit_regexes_are_skipped_only_on_lines_they_cannot_match(pieces):
+    line = "".join(pieces)
+    if DATELINE_CREDIT.match(line):
+        assert "(" in line[:DATELINE_OPEN_MAX]
+    if DATELINE_DASH_CREDIT.match(line):
+        assert "," in line[:DATELINE_COMMA_MAX]
+    if SOURCE_CREDIT.match(line):
+        assert ":" in line or "：" in line
+    for literals, pattern in WIRE_DATELINES:
+        if pattern.match(line):
+            assert all(part in line for part in (*literals, *WIRE_DATELINE_COMMON))
+
+
+def test_each_credit_form_passes_its_pre_check():
+    assert DATELINE_CREDIT.match("Shusha, Jan 16 (EFE).- Texto")
+    assert DATELINE_DASH_CREDIT.match("ЕРЕВАН, 8 апреля – Sputnik. Текст")
+    assert any(pattern.match("新华社巴库9月20日电（记者）") for _, pattern in WIRE_DATELINES)
+    assert WIRE_DATELINE_COMMON == ("月",)
 
 
 @settings(max_examples=500, deadline=None)
