@@ -234,6 +234,12 @@ YEAR_LAST = frozenset(
     }
 )
 FOUR_DIGITS = re.compile(r"\d{4}")
+# Patterns whose match starts with a digit (a lookbehind before it), or with the four digits of
+# the year (in the first run of four digits or more): none starts before the first one.
+STARTS_WITH_DIGIT = frozenset(
+    {"day_first", "cjk_wordpress_dmy", "cjk_wordpress_mdy", "day_month_name", "jalali"}
+)
+STARTS_WITH_YEAR = frozenset({"iso", "cjk", "korean", "year_day_month_name", "year_month_name_day"})
 DIGIT_RUN = re.compile(r"\d+")
 JALALI_LETTER = re.compile("[{}]".format(re.escape("".join(sorted(set("".join(JALALI_MONTHS)))))))
 DAY_BEFORE_YEAR = re.compile(rf"\s\d{{1,2}}{ORDINAL}\s*[,،]?\s+\d{{4}}(?!\d)", re.IGNORECASE)
@@ -543,6 +549,7 @@ def jalali_to_gregorian(year: int, month_name: str, day: int, today: dt.date) ->
     return build_date(*persian.to_gregorian(year, month, day), today)
 
 
+@functools.lru_cache(maxsize=4096)
 def month_number(name: str) -> int | None:
     """The month a name means.
 
@@ -568,11 +575,19 @@ def find_date(line: str, today: dt.date | None = None) -> DateMatch | None:
     today = today or dt.date.today()
     text = line[:LINE_SCAN_MAX]
     digit = DIGIT.search(text)
-    if digit is None or not DATE_HINT.search(text):
+    if digit is None or not DATE_HINT.search(text, digit.start()):
         return None
+    first = digit.start()
+    year = None  # where the first four digits start, once a pattern needs it
     best: tuple[int, int, dt.date] | None = None
-    for name, pattern in date_pattern_candidates(text, digit.start()):
-        for match in pattern.finditer(text):
+    for name, pattern in date_pattern_candidates(text, first):
+        # Each pattern is searched from where its match may start (the same matches, less scan).
+        if name in STARTS_WITH_YEAR:
+            year = FOUR_DIGITS.search(text, first).start() if year is None else year
+            position = year
+        else:
+            position = first if name in STARTS_WITH_DIGIT else 0
+        for match in pattern.finditer(text, position):
             date = parse_date_match(name, match, today)
             if date is not None:
                 start = match.start("d") if name == "short_year" else match.start()
@@ -716,6 +731,8 @@ def find_published_date(
     """Return (line index, date) of the document's publication date, or None."""
     today = today or dt.date.today()
     for i, line in enumerate(lines[:HEADER_LINES]):
+        if DIGIT.search(line, 0, LINE_SCAN_MAX) is None:
+            continue  # find_date's first test, without the call
         match = find_date(line, today)
         if match is not None and is_date_line(line, match):
             return i, match
@@ -1017,9 +1034,20 @@ def breaking_label(line: str) -> re.Match[str] | None:
 
     The tatweel-free copy is made only when the first letter may start a label.
     """
+    if not may_open_breaking_label(line[:1]):
+        return None
     if line.lstrip(ARABIC_TATWEEL)[:1].casefold()[:1] not in BREAKING_LABEL.firsts:
         return None
     return BREAKING_LABEL.pattern.match(line.replace(ARABIC_TATWEEL, ""))
+
+
+@functools.lru_cache(maxsize=4096)
+def may_open_breaking_label(first: str) -> bool:
+    """False when a line opening with ``first`` (one character or none) has no breaking label.
+
+    A tatweel may come before the label's first letter. Cached: a line's first characters are few.
+    """
+    return first == ARABIC_TATWEEL or first.casefold()[:1] in BREAKING_LABEL.firsts
 
 
 @functools.lru_cache(maxsize=4096)
@@ -1209,7 +1237,9 @@ def extract_metadata(lines: Sequence[str], today: dt.date | None = None) -> Meta
     header = range(min(len(lines), HEADER_LINES))
     consumed: set[int] = set()
 
-    breaking = {i for i in header if has_breaking_label(lines[i])}
+    breaking = {
+        i for i in header if may_open_breaking_label(lines[i][:1]) and has_breaking_label(lines[i])
+    }
     consumed |= {i for i in header if len(lines[i]) <= BREADCRUMB_MAX and is_nav_trail(lines[i])}
 
     dated = (0, stamp) if stamp is not None else find_published_date(lines, today)

@@ -63,6 +63,7 @@ from dataset.build.clean import (
     stopword_density,
 )
 from dataset.build.metadata import (
+    BREAKING_LABEL,
     DATE_HINT,
     DATE_PATTERN_WORDS,
     DATE_PATTERNS,
@@ -71,10 +72,16 @@ from dataset.build.metadata import (
     DATELINE_DASH_CREDIT,
     DATELINE_OPEN_MAX,
     DIGIT,
+    FOUR_DIGITS,
+    PHRASES,
     SOURCE_CREDIT,
+    STARTS_WITH_DIGIT,
+    STARTS_WITH_YEAR,
     TITLE_SUFFIX,
     WIRE_DATELINE_COMMON,
     WIRE_DATELINES,
+    YEAR_FIRST,
+    breaking_label,
     date_pattern_candidates,
     find_title_index,
     may_end_with_title_suffix,
@@ -185,6 +192,27 @@ def test_date_patterns_left_out_only_when_they_cannot_give_a_date(pieces):
             assert name in kept, name
 
 
+SEARCH_TOKENS = ("ngày", "x", "9999", "٣")  # a word before the digits, a long year, Arabic digit
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(DATE_TOKENS + SEARCH_TOKENS), st.sampled_from(DATE_JOINS)),
+        max_size=6,
+    )
+)
+def test_date_patterns_searched_from_the_first_digit_find_every_match(pieces):
+    text = "".join(token + join for token, join in pieces)
+    assert STARTS_WITH_YEAR <= YEAR_FIRST  # find_date relies on the four digits being there
+    for name, pattern in DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            if name in STARTS_WITH_DIGIT:
+                assert DIGIT.match(text, match.start()), name
+            if name in STARTS_WITH_YEAR:
+                assert FOUR_DIGITS.match(text, match.start()), name
+
+
 def test_each_date_pattern_is_kept_for_its_own_form():
     patterns = dict(DATE_PATTERNS)
     assert set(ONE_DATE_PER_PATTERN) == set(patterns)
@@ -244,6 +272,22 @@ def test_title_suffix_window_reaches_a_bar_before_a_run_of_spaces():
     assert not may_end_with_title_suffix("Armenia - Azerbaijan talks" + " continue" * 6)
     assert not may_end_with_title_suffix("")
     assert not may_end_with_title_suffix("越南 — " + "长" * 50)
+
+
+BREAKING_PIECES = (
+    *sorted(PHRASES["breaking_labels"])[:6],
+    *(p.upper() for p in sorted(PHRASES["breaking_labels"])[:3]),
+    "\u0640", ":", " : ", "!", " - ", " ", "Ünal", "ß", "Шуша", "Հայաստան", "越南", "عاجل", "x",
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(BREAKING_PIECES), max_size=6))
+def test_breaking_label_gate_keeps_every_label(pieces):
+    line = "".join(pieces)
+    expected = BREAKING_LABEL.pattern.match(line.replace("\u0640", ""))
+    found = breaking_label(line)
+    assert (found and found.span()) == (expected and expected.span())
 
 
 # Pieces of lead datelines and credit lines in several scripts, and what joins them.
