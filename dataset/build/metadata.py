@@ -265,6 +265,17 @@ DATE_PATTERN_RULES = tuple(
     )
     for name, pattern in DATE_PATTERNS
 )
+# The (name, pattern, words, gate) of the DATE_PATTERN_RULES a line's digit shape allows, by
+# (year first, year last): the shape test done once for all of them.
+DATE_RULES_BY_SHAPE = {
+    (year_first, year_last): tuple(
+        (name, pattern, words, gate)
+        for name, pattern, needs_first, needs_last, words, gate in DATE_PATTERN_RULES
+        if (year_first or not needs_first) and (year_last or not needs_last)
+    )
+    for year_first in (False, True)
+    for year_last in (False, True)
+}
 
 
 @dataclass(frozen=True)
@@ -623,12 +634,10 @@ def date_pattern_candidates(text: str, first_digit: int) -> list[tuple[str, re.P
     lowered = None
     candidates = []
     gates: dict[re.Pattern[str], bool] = {}
-    for name, pattern, needs_first, needs_last, words, gate in DATE_PATTERN_RULES:
-        if (needs_first and not year_first) or (needs_last and not year_last):
-            continue
+    for name, pattern, words, gate in DATE_RULES_BY_SHAPE[year_first, year_last]:
         if words:
             lowered = text.lower() if lowered is None else lowered
-            if not any(word in lowered for word in words):
+            if not any(map(lowered.__contains__, words)):
                 continue
         if gate is not None:
             if gate not in gates:
