@@ -63,11 +63,25 @@ from dataset.build.clean import (
     stopword_density,
 )
 from dataset.build.metadata import (
+    BREAKING_LABEL,
     DATE_HINT,
     DATE_PATTERN_WORDS,
     DATE_PATTERNS,
+    DATELINE_COMMA_MAX,
+    DATELINE_CREDIT,
+    DATELINE_DASH_CREDIT,
+    DATELINE_OPEN_MAX,
     DIGIT,
+    FOUR_DIGITS,
+    PHRASES,
+    SOURCE_CREDIT,
+    STARTS_WITH_DIGIT,
+    STARTS_WITH_YEAR,
     TITLE_SUFFIX,
+    WIRE_DATELINE_COMMON,
+    WIRE_DATELINES,
+    YEAR_FIRST,
+    breaking_label,
     date_pattern_candidates,
     find_title_index,
     may_end_with_title_suffix,
@@ -178,6 +192,27 @@ def test_date_patterns_left_out_only_when_they_cannot_give_a_date(pieces):
             assert name in kept, name
 
 
+SEARCH_TOKENS = ("ngày", "x", "9999", "٣")  # a word before the digits, a long year, Arabic digit
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(DATE_TOKENS + SEARCH_TOKENS), st.sampled_from(DATE_JOINS)),
+        max_size=6,
+    )
+)
+def test_date_patterns_searched_from_the_first_digit_find_every_match(pieces):
+    text = "".join(token + join for token, join in pieces)
+    assert STARTS_WITH_YEAR <= YEAR_FIRST  # find_date relies on the four digits being there
+    for name, pattern in DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            if name in STARTS_WITH_DIGIT:
+                assert DIGIT.match(text, match.start()), name
+            if name in STARTS_WITH_YEAR:
+                assert FOUR_DIGITS.match(text, match.start()), name
+
+
 def test_each_date_pattern_is_kept_for_its_own_form():
     patterns = dict(DATE_PATTERNS)
     assert set(ONE_DATE_PER_PATTERN) == set(patterns)
@@ -237,6 +272,53 @@ def test_title_suffix_window_reaches_a_bar_before_a_run_of_spaces():
     assert not may_end_with_title_suffix("Armenia - Azerbaijan talks" + " continue" * 6)
     assert not may_end_with_title_suffix("")
     assert not may_end_with_title_suffix("越南 — " + "长" * 50)
+
+
+BREAKING_PIECES = (
+    *sorted(PHRASES["breaking_labels"])[:6],
+    *(p.upper() for p in sorted(PHRASES["breaking_labels"])[:3]),
+    "\u0640", ":", " : ", "!", " - ", " ", "Ünal", "ß", "Шуша", "Հայաստան", "越南", "عاجل", "x",
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(BREAKING_PIECES), max_size=6))
+def test_breaking_label_gate_keeps_every_label(pieces):
+    line = "".join(pieces)
+    expected = BREAKING_LABEL.pattern.match(line.replace("\u0640", ""))
+    found = breaking_label(line)
+    assert (found and found.span()) == (expected and expected.span())
+
+
+# Pieces of lead datelines and credit lines in several scripts, and what joins them.
+CREDIT_PIECES = (
+    "Shusha", "ЕРЕВАН", "Hà Nội", "بغداد", "巴库", "Երևան", ", ", ",", " ", "(", ")", "（", "）",
+    "(EFE)", "(VOVWORLD)", " – ", " — ", "-", ".", ". ", "Sputnik", "8 апреля", "Jan 16", ":", "：",
+    "Source", "Nguồn", "来源", "新华社", "中新社", "巴库", "9月20日", "2023年", "电", "消息",
+    "x" * 35,
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(CREDIT_PIECES), max_size=10))
+def test_credit_regexes_are_skipped_only_on_lines_they_cannot_match(pieces):
+    line = "".join(pieces)
+    if DATELINE_CREDIT.match(line):
+        assert "(" in line[:DATELINE_OPEN_MAX]
+    if DATELINE_DASH_CREDIT.match(line):
+        assert "," in line[:DATELINE_COMMA_MAX]
+    if SOURCE_CREDIT.match(line):
+        assert ":" in line or "：" in line
+    for literals, pattern in WIRE_DATELINES:
+        if pattern.match(line):
+            assert all(part in line for part in (*literals, *WIRE_DATELINE_COMMON))
+
+
+def test_each_credit_form_passes_its_pre_check():
+    assert DATELINE_CREDIT.match("Shusha, Jan 16 (EFE).- Texto")
+    assert DATELINE_DASH_CREDIT.match("ЕРЕВАН, 8 апреля – Sputnik. Текст")
+    assert any(pattern.match("新华社巴库9月20日电（记者）") for _, pattern in WIRE_DATELINES)
+    assert WIRE_DATELINE_COMMON == ("月",)
 
 
 @settings(max_examples=500, deadline=None)
