@@ -43,6 +43,8 @@ class ProcessedDocument:
 
     ``index`` is the document's index in ``DocumentNames`` (path order). ``cached`` holds the
     values to store in the per-document cache when they were freshly computed (None on a hit).
+    ``paragraphs`` are the article's ``paragraph_records`` (``dataset.build.repeated_lines``),
+    computed by the worker so that the driver only appends them.
     """
 
     index: int
@@ -55,6 +57,7 @@ class ProcessedDocument:
     encoding: str | None = None
     decoded_from: str | None = None
     warnings: tuple[str, ...] = ()
+    paragraphs: bytes = b""
 
 
 @dataclass
@@ -141,7 +144,7 @@ def open_corpus(names: DocumentNames, config: BuildConfig, staging: Path) -> Cor
             SPILL_BATCH_ROWS,
         ),
         signatures=SignatureSpill(work / "signatures.u32", config.minhash_permutations),
-        line_hashes=LineHashSpill(work / "line_hashes", config.repeated_line_max_chars),
+        line_hashes=LineHashSpill(work / "line_hashes"),
         raw_sha256=np.zeros((len(names), 32), dtype=np.uint8),
         raw_bytes=np.full(len(names), -1, dtype=np.int64),
         decodings=np.zeros(len(names), dtype=np.uint16),
@@ -187,7 +190,7 @@ def collect_processed(corpus: Corpus, done: ProcessedDocument, config: BuildConf
     corpus.fingerprints.extend(fingerprint_words(outcome.text_fingerprint))
     corpus.language_codes.append(corpus.languages.setdefault(language, len(corpus.languages)))
     corpus.signatures.append(done.signature)
-    corpus.line_hashes.append(position, outcome.extraction.text)
+    corpus.line_hashes.append(position, done.paragraphs)
     row = outcome.to_row()
     row[POSITION] = position
     corpus.articles.append(row)

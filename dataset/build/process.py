@@ -38,6 +38,7 @@ from dataset.build.read import (
     safe_name,
     source_id,
 )
+from dataset.build.repeated_lines import paragraph_records
 from dataset.build.steps import (
     ExtractedDocument,
     batch_step,
@@ -168,7 +169,7 @@ def process_paths(jobs: Sequence[tuple[int, str]], config: BuildConfig) -> list[
     """
     traced = trace_batch([Path(path) for _, path in jobs], DOCUMENT_STEPS, config)
     return [
-        package_document(index, Path(path), last, outcome)
+        package_document(index, Path(path), last, outcome, config)
         for (index, path), (last, outcome) in zip(jobs, traced, strict=True)
     ]
 
@@ -224,14 +225,15 @@ DOCUMENT_STEPS = (
 
 
 def package_document(
-    index: int, path: Path, last: object, outcome: ExtractedDocument | Reject
+    index: int, path: Path, last: object, outcome: ExtractedDocument | Reject, config: BuildConfig
 ) -> ProcessedDocument:
     """What the pipeline made of one raw file, as the ``ProcessedDocument`` the driver collects.
 
     ``last`` is the record the final step was given (``trace_batch``). A document that passed
     every filter becomes its ``Article``, its id from the source identity (``source_id``), never
-    from its bytes. Once a document was extracted, its decoding is kept, rejected or not, and
-    freshly computed values go in ``cached`` for the driver to store.
+    from its bytes, with the ``paragraph_records`` of its text. Once a document was extracted,
+    its decoding is kept, rejected or not, and freshly computed values go in ``cached`` for the
+    driver to store.
     """
     rejected = isinstance(outcome, Reject)
     size = path.stat().st_size if not rejected or outcome.raw_sha256 else None
@@ -258,8 +260,17 @@ def package_document(
         text_fingerprint=outcome.fingerprint,
     )
     signature = np.frombuffer(outcome.signature, dtype=np.uint32)
+    paragraphs = paragraph_records(outcome.extraction.text, config.repeated_line_max_chars)
     return ProcessedDocument(
-        index, raw.source_file, raw.raw_sha256, size, article, signature, cached, **decoding
+        index,
+        raw.source_file,
+        raw.raw_sha256,
+        size,
+        article,
+        signature,
+        cached,
+        **decoding,
+        paragraphs=paragraphs,
     )
 
 

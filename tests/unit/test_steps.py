@@ -14,6 +14,7 @@ from dataset.build.process import (
     read_raw,
 )
 from dataset.build.read import hash_file
+from dataset.build.repeated_lines import PARAGRAPH, paragraph_records
 from dataset.build.steps import (
     ExtractedDocument,
     batch_step,
@@ -26,6 +27,7 @@ from dataset.config import BuildConfig
 from dataset.records import Extraction, RawDocument, Reject
 from dataset.runtime.cache import ResultCache, cache_path
 from dataset.schema import reject_reasons
+from tests.bad_inputs import ARABIC, CHINESE, VIETNAMESE
 
 CONFIG = BuildConfig(min_text_chars=20, max_text_chars=200, language_score_threshold=0.5)
 
@@ -251,3 +253,32 @@ def test_the_pipeline_reuses_cached_values_and_hands_fresh_ones_to_the_driver(tm
     assert again[0].cached is None and again[0].outcome.extraction.title == "Քեշից"
     assert again[1].cached is not None  # not in the cache: computed, handed to the driver
     assert again[0].outcome.id == first[0].outcome.id  # the id is the source identity
+
+
+def processed_multilingual(tmp_path):
+    """``process_paths`` over Chinese, Arabic and Vietnamese pages with short label paragraphs,
+    an empty and a whitespace-only file: the config and the results, in job order."""
+    pages = {
+        "zh.txt": CHINESE + "\n\n分享到微信\n\n相关新闻",
+        "ar.txt": ARABIC + "\n\nمشاركة عبر فيسبوك\n\nالتعليقات (4)",
+        "vi.txt": VIETNAMESE + "\n\nChia sẻ bài viết\n\nBình luận (5)",
+        "empty.txt": "",
+        "blank.txt": " \n\n\t \n",
+    }
+    for name, text in pages.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    config = BuildConfig(raw_dir=tmp_path, out_dir=tmp_path.parent / "o", cache=False)
+    config = config.with_reference_date()
+    jobs = [(i, str(tmp_path / name)) for i, name in enumerate(pages)]
+    return config, process_paths(jobs, config)
+
+
+def test_the_worker_hands_each_article_its_paragraph_records(tmp_path):
+    config, results = processed_multilingual(tmp_path)
+    articles = [done for done in results if not isinstance(done.outcome, Reject)]
+    assert [done.source_file for done in articles] == ["zh.txt", "ar.txt", "vi.txt"]
+    for done in articles:
+        text = done.outcome.extraction.text
+        assert done.paragraphs == paragraph_records(text, config.repeated_line_max_chars)
+    assert all(len(done.paragraphs) >= 2 * PARAGRAPH.itemsize for done in articles)
+    assert [done.paragraphs for done in results[3:]] == [b"", b""]
