@@ -23,10 +23,15 @@ import dataclasses
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-import numpy as np
 from tqdm import tqdm
 
-from dataset.build.corpus import Corpus, ProcessedDocument, collect_processed, open_corpus
+from dataset.build.corpus import (
+    Corpus,
+    ProcessedDocument,
+    collect_processed,
+    open_corpus,
+    with_article_rows,
+)
 from dataset.build.dedupe import dedupe_keys
 from dataset.build.document import parse_documents
 from dataset.build.filters import FILTERS
@@ -168,10 +173,12 @@ def process_paths(jobs: Sequence[tuple[int, str]], config: BuildConfig) -> list[
     (see ``parse_documents``).
     """
     traced = trace_batch([Path(path) for _, path in jobs], DOCUMENT_STEPS, config)
-    return [
-        package_document(index, Path(path), last, outcome, config)
-        for (index, path), (last, outcome) in zip(jobs, traced, strict=True)
-    ]
+    return with_article_rows(
+        [
+            package_document(index, Path(path), last, outcome, config)
+            for (index, path), (last, outcome) in zip(jobs, traced, strict=True)
+        ]
+    )
 
 
 @batch_step
@@ -233,7 +240,8 @@ def package_document(
     every filter becomes its ``Article``, its id from the source identity (``source_id``), never
     from its bytes, with the ``paragraph_records`` of its text. Once a document was extracted,
     its decoding is kept, rejected or not, and freshly computed values go in ``cached`` for the
-    driver to store.
+    driver to store (only when ``config.cache`` is on: they would cross the process boundary
+    for nothing).
     """
     rejected = isinstance(outcome, Reject)
     size = path.stat().st_size if not rejected or outcome.raw_sha256 else None
@@ -245,7 +253,7 @@ def package_document(
             "decoded_from": raw.decoded_from,
             "warnings": raw.warnings,
         }
-        if not last.from_cache:
+        if config.cache and not last.from_cache:
             cached = (last.extraction, last.fingerprint, last.signature)
     if rejected:
         return ProcessedDocument(
@@ -259,7 +267,6 @@ def package_document(
         extraction=outcome.extraction,
         text_fingerprint=outcome.fingerprint,
     )
-    signature = np.frombuffer(outcome.signature, dtype=np.uint32)
     paragraphs = paragraph_records(outcome.extraction.text, config.repeated_line_max_chars)
     return ProcessedDocument(
         index,
@@ -267,7 +274,7 @@ def package_document(
         raw.raw_sha256,
         size,
         article,
-        signature,
+        outcome.signature,
         cached,
         **decoding,
         paragraphs=paragraphs,
