@@ -70,7 +70,8 @@ class ProcessedDocument:
     ``index`` is the document's index in ``DocumentNames`` (path order). ``outcome`` is the
     ``Reject``, or the ``Article`` until ``with_article_rows`` makes it an ``ArticleRow``.
     ``signature`` is the article's MinHash signature (uint32 bytes). ``cached`` holds the
-    values to store in the per-document cache when they were freshly computed (None on a hit).
+    values to store in the per-document cache when they were freshly computed, packed
+    (``dataset.runtime.cache.pack_value``; None on a hit or with the cache off).
     ``paragraphs`` are the article's ``paragraph_records`` (``dataset.build.repeated_lines``),
     computed by the worker so that the driver only appends them.
     """
@@ -81,7 +82,7 @@ class ProcessedDocument:
     raw_bytes: int | None
     outcome: ArticleRow | Article | Reject
     signature: bytes | None = None
-    cached: tuple | None = None
+    cached: bytes | None = None
     encoding: str | None = None
     decoded_from: str | None = None
     warnings: tuple[str, ...] = ()

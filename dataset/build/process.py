@@ -53,7 +53,7 @@ from dataset.build.steps import (
 )
 from dataset.config import BuildConfig
 from dataset.records import Article, RawDocument, Reject
-from dataset.runtime.cache import cache_path, cache_reader, open_cache
+from dataset.runtime.cache import cache_path, cache_reader, open_cache, pack_value
 from dataset.runtime.engine import run_stage
 from dataset.runtime.timing import timed_stage
 
@@ -71,7 +71,7 @@ def process_documents(
     corpus = open_corpus(names, config, staging)
     location = cache_path(config)
     cache = open_cache(location) if location else None
-    fresh: list[tuple[str, tuple]] = []
+    fresh: list[tuple[str, bytes]] = []
     results = iterate_processed(names, config)
     try:
         for done in tqdm(
@@ -86,10 +86,10 @@ def process_documents(
             if cache and done.cached is not None:
                 fresh.append((done.raw_sha256, done.cached))
                 if len(fresh) >= CACHE_WRITE_ROWS:
-                    cache.put_many(fresh)
+                    cache.put_packed(fresh)
                     fresh.clear()
         if cache:
-            cache.put_many(fresh)
+            cache.put_packed(fresh)
     finally:
         results.close()  # stops the engine now (an error or --strict): no worker is left behind
         if cache:
@@ -240,8 +240,8 @@ def package_document(
     every filter becomes its ``Article``, its id from the source identity (``source_id``), never
     from its bytes, with the ``paragraph_records`` of its text. Once a document was extracted,
     its decoding is kept, rejected or not, and freshly computed values go in ``cached`` for the
-    driver to store (only when ``config.cache`` is on: they would cross the process boundary
-    for nothing).
+    driver to store, already packed (``pack_value``: the driver writes bytes, it neither
+    unpickles nor pickles records), and only when ``config.cache`` is on.
     """
     rejected = isinstance(outcome, Reject)
     size = path.stat().st_size if not rejected or outcome.raw_sha256 else None
@@ -254,7 +254,7 @@ def package_document(
             "warnings": raw.warnings,
         }
         if config.cache and not last.from_cache:
-            cached = (last.extraction, last.fingerprint, last.signature)
+            cached = pack_value((last.extraction, last.fingerprint, last.signature))
     if rejected:
         return ProcessedDocument(
             index, outcome.source_file, outcome.raw_sha256, size, outcome, None, cached, **decoding

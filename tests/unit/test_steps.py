@@ -29,7 +29,7 @@ from dataset.build.steps import (
 from dataset.build.write import POSITION
 from dataset.config import BuildConfig
 from dataset.records import Article, Extraction, RawDocument, Reject
-from dataset.runtime.cache import ResultCache, cache_path
+from dataset.runtime.cache import ResultCache, cache_path, unpack_value
 from dataset.schema import reject_reasons
 from tests.bad_inputs import ARABIC, CHINESE, VIETNAMESE
 
@@ -245,7 +245,7 @@ def test_the_pipeline_reuses_cached_values_and_hands_fresh_ones_to_the_driver(tm
     jobs = [(0, str(raw / "hy.txt")), (1, str(raw / "hy2.txt"))]
     first = process_paths(jobs, config)
     assert all(done.cached is not None for done in first)
-    extraction, fingerprint, signature = first[0].cached
+    extraction, fingerprint, signature = unpack_value(first[0].cached)
     marked = (
         extraction.__class__(**{**extraction.__dict__, "title": "Քեշից"}),
         fingerprint,
@@ -259,9 +259,10 @@ def test_the_pipeline_reuses_cached_values_and_hands_fresh_ones_to_the_driver(tm
     assert again[0].outcome.id == first[0].outcome.id  # the id is the source identity
 
 
-def processed_multilingual(tmp_path):
+def processed_multilingual(tmp_path, cache_dir=None):
     """``process_paths`` over Chinese, Arabic and Vietnamese pages with short label paragraphs,
-    an empty and a whitespace-only file: the config and the results, in job order."""
+    an empty and a whitespace-only file: the config, the jobs and the results, in job order.
+    The cache is on when ``cache_dir`` is given."""
     pages = {
         "zh.txt": CHINESE + "\n\n分享到微信\n\n相关新闻",
         "ar.txt": "URL: https://news.example.ae/ar/1\n\n"
@@ -271,9 +272,15 @@ def processed_multilingual(tmp_path):
         "empty.txt": "",
         "blank.txt": " \n\n\t \n",
     }
+    tmp_path.mkdir(exist_ok=True)
     for name, text in pages.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
-    config = BuildConfig(raw_dir=tmp_path, out_dir=tmp_path.parent / "o", cache=False)
+    config = BuildConfig(
+        raw_dir=tmp_path,
+        out_dir=tmp_path.parent / "o",
+        cache=cache_dir is not None,
+        cache_dir=cache_dir,
+    )
     config = config.with_reference_date()
     jobs = [(i, str(tmp_path / name)) for i, name in enumerate(pages)]
     return config, jobs, process_paths(jobs, config)
@@ -317,3 +324,13 @@ def test_the_worker_hands_each_article_as_its_row_of_one_batch_table(tmp_path):
     assert [done.outcome.has_url for done in results[:3]] == [False, True, False]
     assert len({id(done.outcome.rows) for done in results[:3]}) == 1  # one table, pickled once
     assert results[1].outcome.to_row()["domain"] == "example.ae"
+
+
+def test_the_worker_packs_the_values_the_driver_stores_in_the_cache(tmp_path):
+    config, jobs, results = processed_multilingual(tmp_path / "raw", tmp_path / "cache")
+    traced = trace_batch([Path(path) for _, path in jobs], DOCUMENT_STEPS, config)
+    for (last, _), done in zip(traced[:3], results[:3], strict=True):
+        assert unpack_value(done.cached) == (last.extraction, last.fingerprint, last.signature)
+    assert [done.cached for done in results[3:]] == [None, None]  # rejected on reading
+    _, _, uncached = processed_multilingual(tmp_path / "raw")
+    assert [done.cached for done in uncached] == [None] * 5
