@@ -3,7 +3,7 @@
 The pipeline is one list, ``DOCUMENT_STEPS``; each step follows ``dataset.build.steps``
 (record -> record or a Reject with a declared reason; batch steps take the whole batch):
 
-1. ``READ_STEPS``          Path -> RawDocument: read_file, attach_source (dataset.build.read)
+1. ``READ_STEPS``          path -> RawDocument: read_file, attach_source (dataset.build.read)
 2. ``extract_documents``   RawDocument -> ExtractedDocument (dataset.build.document), batch;
                            cached values reused by raw sha256
 3. ``compute_dedupe_keys`` fingerprint and MinHash signature (dataset.build.dedupe), batch
@@ -20,6 +20,7 @@ raises becomes a ``processing_error`` reject.
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -172,10 +173,10 @@ def process_paths(jobs: Sequence[tuple[int, str]], config: BuildConfig) -> list[
     time (``dataset.build.steps.run_batch``); each step runs over the whole batch before the next
     (see ``parse_documents``).
     """
-    traced = trace_batch([Path(path) for _, path in jobs], DOCUMENT_STEPS, config)
+    traced = trace_batch([path for _, path in jobs], DOCUMENT_STEPS, config)
     return with_article_rows(
         [
-            package_document(index, Path(path), last, outcome, config)
+            package_document(index, path, last, outcome, config)
             for (index, path), (last, outcome) in zip(jobs, traced, strict=True)
         ]
     )
@@ -221,7 +222,7 @@ def with_dedupe_keys(doc: ExtractedDocument, config: BuildConfig) -> ExtractedDo
 
 # The per-document pipeline: each step takes a record and gives the next step's record or a
 # Reject with a declared reason (dataset.build.steps); batch steps take the whole batch.
-READ_STEPS = (read_file, attach_source)  # Path -> RawDocument
+READ_STEPS = (read_file, attach_source)  # path (str or Path) -> RawDocument
 FILTER_STEPS = FILTERS  # ExtractedDocument -> ExtractedDocument
 DOCUMENT_STEPS = (
     *READ_STEPS,
@@ -232,7 +233,11 @@ DOCUMENT_STEPS = (
 
 
 def package_document(
-    index: int, path: Path, last: object, outcome: ExtractedDocument | Reject, config: BuildConfig
+    index: int,
+    path: str | Path,
+    last: object,
+    outcome: ExtractedDocument | Reject,
+    config: BuildConfig,
 ) -> ProcessedDocument:
     """What the pipeline made of one raw file, as the ``ProcessedDocument`` the driver collects.
 
@@ -244,7 +249,7 @@ def package_document(
     unpickles nor pickles records), and only when ``config.cache`` is on.
     """
     rejected = isinstance(outcome, Reject)
-    size = path.stat().st_size if not rejected or outcome.raw_sha256 else None
+    size = os.stat(path).st_size if not rejected or outcome.raw_sha256 else None
     decoding, cached = {}, None
     if isinstance(last, ExtractedDocument):
         raw = last.raw
