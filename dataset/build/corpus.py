@@ -213,7 +213,9 @@ def with_article_rows(processed: list[ProcessedDocument]) -> list[ProcessedDocum
     """``processed`` with each ``Article`` outcome made its ``ArticleRow`` in one shared table.
 
     Run by the worker over its batch: converting the articles to Arrow there takes that work,
-    and the unpickling of each article's records, off the driver.
+    and the unpickling of each article's records, off the driver. The price: pyarrow imports
+    pandas on its first conversion of Python values, once per worker process (0.4 s of CPU
+    measured with bytecode cached), where before only the driver did.
     """
     articles = [k for k, done in enumerate(processed) if isinstance(done.outcome, Article)]
     if not articles:

@@ -10,11 +10,14 @@ The pipeline is one list, ``DOCUMENT_STEPS``; each step follows ``dataset.build.
 4. ``FILTER_STEPS``        ExtractedDocument -> ExtractedDocument (dataset.build.filters)
 
 Then ``package_document`` makes the ``Article`` (its id from the source identity, ``source_id``)
-or keeps the ``Reject``. ``process_documents`` runs ``process_batch`` on the configured engine
-(local processes or Ray Data) and streams each ``ProcessedDocument`` into the ``Corpus``
-(``dataset.build.corpus``). The per-document cache (``dataset.runtime.cache``) holds the
-extraction, fingerprint and signature of already-seen raw bytes; a document whose processing
-raises becomes a ``processing_error`` reject.
+or keeps the ``Reject``, and ``with_article_rows`` turns the batch's articles into one Arrow
+table. Everything per document that the driver would otherwise do (paragraph hashes, Arrow rows,
+cache values) is done here, in the workers: the driver is one process for all of them.
+``process_documents`` runs ``process_batch`` on the configured engine (local processes or Ray
+Data) and streams each ``ProcessedDocument`` into the ``Corpus`` (``dataset.build.corpus``).
+The per-document cache (``dataset.runtime.cache``) holds the extraction, fingerprint and
+signature of already-seen raw bytes; a document whose processing raises becomes a
+``processing_error`` reject.
 """
 
 from __future__ import annotations
