@@ -3,30 +3,40 @@
 The pipeline is one list, ``DOCUMENT_STEPS``; each step follows ``dataset.build.steps``
 (record -> record or a Reject with a declared reason; batch steps take the whole batch):
 
-1. ``READ_STEPS``          Path -> RawDocument: read_file, attach_source (dataset.build.read)
+1. ``READ_STEPS``          path -> RawDocument: read_file, attach_source (dataset.build.read)
 2. ``extract_documents``   RawDocument -> ExtractedDocument (dataset.build.document), batch;
                            cached values reused by raw sha256
 3. ``compute_dedupe_keys`` fingerprint and MinHash signature (dataset.build.dedupe), batch
 4. ``FILTER_STEPS``        ExtractedDocument -> ExtractedDocument (dataset.build.filters)
 
 Then ``package_document`` makes the ``Article`` (its id from the source identity, ``source_id``)
-or keeps the ``Reject``. ``process_documents`` runs ``process_batch`` on the configured engine
-(local processes or Ray Data) and streams each ``ProcessedDocument`` into the ``Corpus``
-(``dataset.build.corpus``). The per-document cache (``dataset.runtime.cache``) holds the
-extraction, fingerprint and signature of already-seen raw bytes; a document whose processing
-raises becomes a ``processing_error`` reject.
+or keeps the ``Reject``, and ``with_article_rows`` turns the batch's articles into one Arrow
+table. Everything per document that the driver would otherwise do (paragraph hashes, Arrow rows,
+cache values) is done here, in the workers: the driver is one process for all of them.
+``process_documents`` runs ``process_batch`` on the configured engine (local processes or Ray
+Data) and streams each ``ProcessedDocument`` into the ``Corpus`` (``dataset.build.corpus``).
+The per-document cache (``dataset.runtime.cache``) holds the extraction, fingerprint and
+signature of already-seen raw bytes; a document whose processing raises becomes a
+``processing_error`` reject.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
 from tqdm import tqdm
 
-from dataset.build.corpus import Corpus, ProcessedDocument, collect_processed, open_corpus
+from dataset.build.corpus import (
+    Corpus,
+    ProcessedDocument,
+    collect_processed,
+    open_corpus,
+    with_article_rows,
+)
 from dataset.build.dedupe import dedupe_keys_many
 from dataset.build.document import parse_documents
 from dataset.build.filters import FILTERS
@@ -38,6 +48,7 @@ from dataset.build.read import (
     safe_name,
     source_id,
 )
+from dataset.build.repeated_lines import paragraph_records
 from dataset.build.steps import (
     ExtractedDocument,
     batch_step,
@@ -47,7 +58,7 @@ from dataset.build.steps import (
 )
 from dataset.config import BuildConfig
 from dataset.records import Article, RawDocument, Reject
-from dataset.runtime.cache import cache_path, cache_reader, open_cache
+from dataset.runtime.cache import cache_path, cache_reader, open_cache, pack_value
 from dataset.runtime.engine import run_stage
 from dataset.runtime.timing import timed_stage
 
@@ -65,7 +76,7 @@ def process_documents(
     corpus = open_corpus(names, config, staging)
     location = cache_path(config)
     cache = open_cache(location) if location else None
-    fresh: list[tuple[str, tuple]] = []
+    fresh: list[tuple[str, bytes]] = []
     results = iterate_processed(names, config)
     try:
         for done in tqdm(
@@ -80,10 +91,10 @@ def process_documents(
             if cache and done.cached is not None:
                 fresh.append((done.raw_sha256, done.cached))
                 if len(fresh) >= CACHE_WRITE_ROWS:
-                    cache.put_many(fresh)
+                    cache.put_packed(fresh)
                     fresh.clear()
         if cache:
-            cache.put_many(fresh)
+            cache.put_packed(fresh)
     finally:
         results.close()  # stops the engine now (an error or --strict): no worker is left behind
         if cache:
@@ -166,11 +177,13 @@ def process_paths(jobs: Sequence[tuple[int, str]], config: BuildConfig) -> list[
     time (``dataset.build.steps.run_batch``); each step runs over the whole batch before the next
     (see ``parse_documents``).
     """
-    traced = trace_batch([Path(path) for _, path in jobs], DOCUMENT_STEPS, config)
-    return [
-        package_document(index, Path(path), last, outcome)
-        for (index, path), (last, outcome) in zip(jobs, traced, strict=True)
-    ]
+    traced = trace_batch([path for _, path in jobs], DOCUMENT_STEPS, config)
+    return with_article_rows(
+        [
+            package_document(index, path, last, outcome, config)
+            for (index, path), (last, outcome) in zip(jobs, traced, strict=True)
+        ]
+    )
 
 
 @batch_step
@@ -224,7 +237,7 @@ def with_dedupe_keys(
 
 # The per-document pipeline: each step takes a record and gives the next step's record or a
 # Reject with a declared reason (dataset.build.steps); batch steps take the whole batch.
-READ_STEPS = (read_file, attach_source)  # Path -> RawDocument
+READ_STEPS = (read_file, attach_source)  # path (str or Path) -> RawDocument
 FILTER_STEPS = FILTERS  # ExtractedDocument -> ExtractedDocument
 DOCUMENT_STEPS = (
     *READ_STEPS,
@@ -235,17 +248,23 @@ DOCUMENT_STEPS = (
 
 
 def package_document(
-    index: int, path: Path, last: object, outcome: ExtractedDocument | Reject
+    index: int,
+    path: str | Path,
+    last: object,
+    outcome: ExtractedDocument | Reject,
+    config: BuildConfig,
 ) -> ProcessedDocument:
     """What the pipeline made of one raw file, as the ``ProcessedDocument`` the driver collects.
 
     ``last`` is the record the final step was given (``trace_batch``). A document that passed
     every filter becomes its ``Article``, its id from the source identity (``source_id``), never
-    from its bytes. Once a document was extracted, its decoding is kept, rejected or not, and
-    freshly computed values go in ``cached`` for the driver to store.
+    from its bytes, with the ``paragraph_records`` of its text. Once a document was extracted,
+    its decoding is kept, rejected or not, and freshly computed values go in ``cached`` for the
+    driver to store, already packed (``pack_value``: the driver writes bytes, it neither
+    unpickles nor pickles records), and only when ``config.cache`` is on.
     """
     rejected = isinstance(outcome, Reject)
-    size = path.stat().st_size if not rejected or outcome.raw_sha256 else None
+    size = os.stat(path).st_size if not rejected or outcome.raw_sha256 else None
     decoding, cached = {}, None
     if isinstance(last, ExtractedDocument):
         raw = last.raw
@@ -254,8 +273,8 @@ def package_document(
             "decoded_from": raw.decoded_from,
             "warnings": raw.warnings,
         }
-        if not last.from_cache:
-            cached = (last.extraction, last.fingerprint, last.signature)
+        if config.cache and not last.from_cache:
+            cached = pack_value((last.extraction, last.fingerprint, last.signature))
     if rejected:
         return ProcessedDocument(
             index, outcome.source_file, outcome.raw_sha256, size, outcome, None, cached, **decoding
@@ -268,9 +287,17 @@ def package_document(
         extraction=outcome.extraction,
         text_fingerprint=outcome.fingerprint,
     )
-    signature = np.frombuffer(outcome.signature, dtype=np.uint32)
+    paragraphs = paragraph_records(outcome.extraction.text, config.repeated_line_max_chars)
     return ProcessedDocument(
-        index, raw.source_file, raw.raw_sha256, size, article, signature, cached, **decoding
+        index,
+        raw.source_file,
+        raw.raw_sha256,
+        size,
+        article,
+        outcome.signature,
+        cached,
+        **decoding,
+        paragraphs=paragraphs,
     )
 
 

@@ -247,23 +247,53 @@ def hash_file(path: Path) -> str | None:
         return None
 
 
-def read_document(path: Path, raw_dir: Path, max_file_bytes: int) -> RawDocument | Reject:
+def read_document(path: str | Path, raw_dir: Path, max_file_bytes: int) -> RawDocument | Reject:
     """Read and decode one raw file. Never raises for a bad file: returns a ``Reject`` instead.
 
-    The policies (regular files only, symlinks, size limit) are in the module docstring.
+    The policies (regular files only, symlinks, size limit) are in the module docstring. One
+    ``lstat`` tells a symlink and, for any other path, the kind of file (no second ``stat``).
     """
-    name = safe_name(path.relative_to(raw_dir).as_posix())
-    target = resolve_document(path, raw_dir)
-    if isinstance(target, str):
-        return Reject(name, None, "unreadable", f"{name} {target}")
-    data = read_bytes_bounded(target, max_file_bytes)
+    name = safe_name(relative_name(path, raw_dir))
+    try:
+        mode: int | None = os.lstat(path).st_mode
+    except OSError as exc:
+        return Reject(
+            name, None, "unreadable", f"{name} could not be read: {exc.strerror}; check it"
+        )
+    target: str | Path = path
+    if stat.S_ISLNK(mode):
+        target = resolve_document(Path(path), raw_dir)
+        if isinstance(target, str):
+            return Reject(name, None, "unreadable", f"{name} {target}")
+        mode = None  # the target's kind is not known yet
+    data = read_bytes_bounded(target, max_file_bytes, mode)
     if isinstance(data, Reject):
         return Reject(name, None, data.reason, f"{name} {data.detail}")
     return decode_document(name, data)
 
 
+def relative_name(path: str | Path, raw_dir: Path) -> str:
+    """``path`` relative to ``raw_dir``, POSIX separators: ``Path.relative_to``'s ``as_posix``.
+
+    A plain ``raw_dir/name`` string (what the build hands its workers) is cut as a string; any
+    other spelling goes through ``pathlib``. Raises ValueError when ``path`` is not inside.
+    """
+    text, root = os.fspath(path), os.fspath(raw_dir)
+    rest = text[len(root) + 1 :]
+    wrapped = f"/{rest}/"  # no empty or "." component in it: the spelling pathlib would give
+    if (
+        os.sep == "/"
+        and text.startswith(root)
+        and text[len(root) : len(root) + 1] == "/"
+        and "//" not in wrapped
+        and "/./" not in wrapped
+    ):
+        return rest
+    return Path(path).relative_to(raw_dir).as_posix()
+
+
 @declares("not_utf8", "binary", "empty", "too_large", "unreadable", "not_a_file")
-def read_file(path: Path, config: BuildConfig) -> RawDocument | Reject:
+def read_file(path: str | Path, config: BuildConfig) -> RawDocument | Reject:
     """Step: read and decode one file of ``config.raw_dir`` (``read_document``)."""
     return read_document(path, config.raw_dir, config.max_file_bytes)
 
@@ -303,13 +333,16 @@ def resolve_document(path: Path, raw_dir: Path) -> Path | str:
     return target
 
 
-def read_bytes_bounded(path: Path, max_file_bytes: int) -> bytes | Reject:
+def read_bytes_bounded(
+    path: str | Path, max_file_bytes: int, mode: int | None = None
+) -> bytes | Reject:
     """The bytes of a regular file of at most ``max_file_bytes``; otherwise a partial Reject.
 
+    ``mode`` is the path's ``st_mode`` when the caller already has it (None: ``os.stat`` it).
     The Reject's ``detail`` is a phrase that follows the file name (the caller prefixes it).
     """
     try:
-        kind = file_kind(os.stat(path).st_mode)
+        kind = file_kind(os.stat(path).st_mode if mode is None else mode)
         if kind != "regular file":
             return Reject("", None, "not_a_file", f"is a {kind}, not a regular file; remove it")
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)

@@ -13,10 +13,14 @@ Contracts
     first 8 bytes of BLAKE2b over the paragraph's ``match_key`` (casefolded, accents, digits and
     punctuation dropped: "Comments (12)" and "COMMENTS (3)" hash alike); ``sentences`` (bool)
     says the paragraph ends with sentence punctuation. A pure function of its arguments.
+``paragraph_records(text, max_chars) -> bytes``
+    ``paragraph_hashes`` packed as ``PARAGRAPH`` records (hash, sentence): what a worker hands
+    the driver with each article (``dataset.build.process.package_document``), so that the driver
+    never splits or hashes a text. One small ``bytes`` pickles faster than two arrays.
 ``LineHashSpill(folder)``
-    ``append(position, text)`` writes ``(hash, position, sentence)`` records of one article to
-    bucket files picked by the hash's top bits; ``close()`` flushes. Bucket files are read back
-    one at a time by ``find_repeated_lines``.
+    ``append(position, paragraphs)`` writes the ``(hash, position, sentence)`` records of one
+    article (its ``paragraph_records``) to bucket files picked by the hash's top bits;
+    ``close()`` flushes. Bucket files are read back one at a time by ``find_repeated_lines``.
 ``find_repeated_lines(spill, groups, active, line_min, sentence_min) -> np.ndarray``
     The sorted unique hashes found in at least ``line_min`` distinct groups (``sentence_min``
     for paragraphs that end a sentence; None: never), counting only records whose position is
@@ -51,6 +55,7 @@ recomputing them after this step would need a second pass over every document.
 from __future__ import annotations
 
 import hashlib
+from array import array
 from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -67,6 +72,7 @@ if TYPE_CHECKING:
     from dataset.build.corpus import Corpus
 
 RECORD = np.dtype([("hash", "<u8"), ("position", "<u8"), ("sentence", "u1")])
+PARAGRAPH = np.dtype([("hash", "<u8"), ("sentence", "u1")])  # a RECORD before its position
 BUCKET_BITS = 6  # 64 bucket files: one holds about 1/64 of the corpus's candidate paragraphs
 BUFFER_RECORDS = 65_536
 PARAGRAPH_SEPARATOR = "\n\n"
@@ -91,23 +97,37 @@ def paragraph_hashes(text: str, max_chars: int) -> tuple[np.ndarray, np.ndarray]
     return hashes, sentences
 
 
+def paragraph_records(text: str, max_chars: int) -> bytes:
+    """``paragraph_hashes(text, max_chars)`` packed as ``PARAGRAPH`` records, in order."""
+    hashes, sentences = paragraph_hashes(text, max_chars)
+    records = np.empty(len(hashes), dtype=PARAGRAPH)
+    records["hash"], records["sentence"] = hashes, sentences
+    return records.tobytes()
+
+
 class LineHashSpill:
     """``(hash, position, sentence)`` records in bucket files by the hash's top BUCKET_BITS."""
 
-    def __init__(self, folder: Path, max_chars: int):
+    def __init__(self, folder: Path):
         self.folder = folder
-        self.max_chars = max_chars
-        self._pending: list[np.ndarray] = []
+        self._pending: list[bytes] = []
+        self._positions = array("Q")
+        self._counts = array("Q")
         self._buffered = 0
         folder.mkdir(parents=True, exist_ok=True)
 
-    def append(self, position: int, text: str) -> None:
-        """Record the candidate paragraphs of the article spilled at ``position``."""
-        hashes, sentences = paragraph_hashes(text, self.max_chars)
-        records = np.empty(len(hashes), dtype=RECORD)
-        records["hash"], records["position"], records["sentence"] = hashes, position, sentences
-        self._pending.append(records)
-        self._buffered += len(records)
+    def append(self, position: int, paragraphs: bytes) -> None:
+        """Record the candidate paragraphs (``paragraph_records``) of the article at ``position``.
+
+        Only buffered here: the records are built for the whole buffer at once in ``flush``.
+        """
+        count = len(paragraphs) // PARAGRAPH.itemsize
+        if not count:
+            return
+        self._pending.append(paragraphs)
+        self._positions.append(position)
+        self._counts.append(count)
+        self._buffered += count
         if self._buffered >= BUFFER_RECORDS:
             self.flush()
 
@@ -115,8 +135,13 @@ class LineHashSpill:
         """Append the buffered records to their bucket files."""
         if not self._buffered:
             return
-        records = np.concatenate(self._pending)
-        self._pending, self._buffered = [], 0
+        paragraphs = np.frombuffer(b"".join(self._pending), dtype=PARAGRAPH)
+        records = np.empty(len(paragraphs), dtype=RECORD)
+        records["hash"], records["sentence"] = paragraphs["hash"], paragraphs["sentence"]
+        counts = np.frombuffer(self._counts, np.uint64).astype(np.intp)
+        records["position"] = np.repeat(np.frombuffer(self._positions, np.uint64), counts)
+        self._pending, self._positions, self._counts = [], array("Q"), array("Q")
+        self._buffered = 0
         buckets = records["hash"] >> np.uint64(64 - BUCKET_BITS)
         for bucket in np.unique(buckets).tolist():
             with self.bucket_path(bucket).open("ab") as sink:

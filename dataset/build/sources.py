@@ -263,7 +263,7 @@ def _sidecar_index(raw_dir: str, stamp: tuple[int, int]) -> dict[str, tuple[int,
 def sidecar_index(raw_dir: Path) -> dict[str, tuple[int, dict]]:
     """``read_sidecar``'s entries, read once per process (workers call it for every batch)."""
     try:
-        info = os.stat(raw_dir / SIDECAR_NAME)
+        info = os.stat(os.path.join(raw_dir, SIDECAR_NAME))  # per document: no Path built
     except OSError:
         return {}
     return _sidecar_index(str(raw_dir), (info.st_mtime_ns, info.st_size))
@@ -275,10 +275,10 @@ def read_document_sidecar(raw_dir: Path, source_file: str) -> tuple[dict | None,
     ``(None, None)`` when there is none, or ``(None, detail)`` when it is unreadable or not a JSON
     object.
     """
-    path = raw_dir / (source_file.removesuffix(".txt") + DOCUMENT_SIDECAR_SUFFIX)
-    if not path.is_file():
+    name = source_file.removesuffix(".txt") + DOCUMENT_SIDECAR_SUFFIX
+    if not os.path.isfile(os.path.join(raw_dir, name)):  # per document: no Path built
         return None, None
-    name = path.relative_to(raw_dir).as_posix()
+    path = raw_dir / name
     try:
         if path.stat().st_size > MAX_SIDECAR_BYTES:
             return None, f"{name} is over {MAX_SIDECAR_BYTES} bytes; it must hold one small object"

@@ -247,6 +247,16 @@ def warn_cache_off(path: Path, exc: BaseException) -> None:
     )
 
 
+def pack_value(value: object) -> bytes:
+    """A cache value as the bytes stored for it (a pickle of plain records)."""
+    return pickle.dumps(value, protocol=5)
+
+
+def unpack_value(packed: bytes) -> object:
+    """The value of ``pack_value``'s bytes."""
+    return pickle.loads(packed)
+
+
 class ResultCache:
     """Cached per-document values by raw sha256, in one SQLite file (one code version).
 
@@ -279,20 +289,24 @@ class ResultCache:
             ).fetchone()
         except sqlite3.Error:
             return None
-        return pickle.loads(row[0]) if row else None
+        return unpack_value(row[0]) if row else None
 
     def put_many(self, items: list[tuple[str, object]]) -> None:
-        """Store values in one transaction.
+        """Store values in one transaction (``put_packed`` of their ``pack_value``)."""
+        self.put_packed([(sha, pack_value(value)) for sha, value in items])
 
-        When the write fails (a full disk, an I/O error) the cache switches itself off with one
-        warning: it is optional, the build goes on.
+    def put_packed(self, items: list[tuple[str, bytes]]) -> None:
+        """Store values already packed (``pack_value``) in one transaction.
+
+        Workers pack the values they computed, so the driver only writes bytes. When the write
+        fails (a full disk, an I/O error) the cache switches itself off with one warning: it is
+        optional, the build goes on.
         """
         if self._db is None or not items:
             return
-        rows = [(sha, pickle.dumps(value, protocol=5)) for sha, value in items]
         try:
             self._db.execute("BEGIN")
-            self._db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?)", rows)
+            self._db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?)", items)
             self._db.execute("COMMIT")
         except (OSError, sqlite3.Error) as exc:
             warn_cache_off(self.path, exc)

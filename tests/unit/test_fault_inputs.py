@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dataset.build import process
-from dataset.build.corpus import spill_schema
+from dataset.build.corpus import ArticleRow, spill_schema
 from dataset.build.filters import require_columns, require_script
 from dataset.build.process import process_paths_safely
 from dataset.build.read import find_document_names, safe_name
@@ -30,7 +30,7 @@ from dataset.build.steps import ExtractedDocument
 from dataset.build.write import POSITION
 from dataset.config import EARLIEST_PUBLISHED_DATE, BuildConfig, load_config
 from dataset.errors import ConfigError, InputError
-from dataset.records import Article, Extraction, RawDocument, Reject
+from dataset.records import Extraction, RawDocument, Reject
 from dataset.release.hub import check_repo_id
 from dataset.release.integrity import CHECKSUMS_NAME, read_checksums, verify_checksums
 from dataset.release.manifest import MANIFEST, read_manifest, release_problem
@@ -293,7 +293,7 @@ def test_a_khmer_article_is_an_unknown_script_reject_not_a_failed_build(tmp_path
     assert_every_outcome_fits(results, ["km.txt", "fr.txt"])
     assert results[0].outcome.reason == "unknown_script", results[0].outcome
     assert "language km" in results[0].outcome.detail
-    assert isinstance(results[1].outcome, Article)
+    assert isinstance(results[1].outcome, ArticleRow)
 
 
 def extraction(**changes) -> Extraction:
@@ -340,7 +340,8 @@ def test_a_document_whose_processing_raises_is_a_reject_and_the_batch_goes_on(
     jobs = [(i, str(tmp_path / name)) for i, name in enumerate(texts)]
     results = process_paths_safely(jobs, config.with_reference_date())
     assert_every_outcome_fits(results, list(texts))
-    assert [type(done.outcome).__name__ for done in results] == ["Article", "Reject", "Article"]
+    kinds = [type(done.outcome).__name__ for done in results]
+    assert kinds == ["ArticleRow", "Reject", "ArticleRow"]
     reject = results[1].outcome
     assert reject.reason == "processing_error" and reject.raw_sha256 == results[1].raw_sha256
     assert reject.detail == (

@@ -7,6 +7,7 @@ import os
 import signal
 import socket
 import tracemalloc
+from pathlib import Path
 
 import pytest
 
@@ -20,6 +21,7 @@ from dataset.build.read import (
     lock_path_for,
     read_document,
     read_up_to,
+    relative_name,
     source_id,
 )
 from dataset.errors import InputError
@@ -396,3 +398,34 @@ def test_lock_check_never_opens_special_files(tmp_path, no_hang):
     lock_path_for(raw).write_text(f"{'0' * 64}  fifo.txt\n")
     with pytest.raises(InputError, match=r"fifo\.txt changed since .*not a readable file"):
         check_lock(raw)
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    ["{root}/vi/tin.txt", "{root}//vi/tin.txt", "{root}/./vi/tin.txt", "{root}/vi//tin.txt",
+     "{root}/ar/خبر.txt", "{root}/新闻.txt", "{root}/ Հայ .txt", "{root}/a/../b.txt",
+     "{root}/vi/", "{root}/./", "{root}/vi/."],
+)  # fmt: skip
+def test_relative_name_is_the_posix_relative_path_of_any_spelling(tmp_path, spelling):
+    path = spelling.format(root=tmp_path)
+    expected = Path(path).relative_to(tmp_path).as_posix()
+    assert relative_name(path, tmp_path) == expected
+    assert relative_name(Path(path), tmp_path) == expected
+
+
+def test_relative_name_refuses_a_path_outside_the_folder(tmp_path):
+    with pytest.raises(ValueError):
+        relative_name(f"{tmp_path}-other/a.txt", tmp_path)
+    with pytest.raises(ValueError):
+        relative_name("/", tmp_path)
+    assert relative_name(f"{tmp_path}/", tmp_path) == "."  # as pathlib says
+
+
+@pytest.mark.parametrize("text", [CHINESE, ARABIC, VIETNAMESE, "", " \n\t\n"])
+def test_a_str_path_reads_like_its_path(tmp_path, text):
+    (tmp_path / "ar").mkdir()
+    path = tmp_path / "ar" / "خبر.txt"
+    path.write_text(text, encoding="utf-8")
+    (tmp_path / "link.txt").symlink_to(path)
+    for target in (path, tmp_path / "link.txt", tmp_path / "missing.txt"):
+        assert read_document(str(target), tmp_path, MAX) == read_document(target, tmp_path, MAX)

@@ -9,6 +9,8 @@ import pyarrow as pa
 import pytest
 
 from dataset.build.repeated_lines import (
+    PARAGRAPH,
+    RECORD,
     LineHashSpill,
     drop_corpus_repeats,
     drop_repeated_lines,
@@ -16,6 +18,7 @@ from dataset.build.repeated_lines import (
     find_repeats_and_holders,
     paragraph_hash,
     paragraph_hashes,
+    paragraph_records,
 )
 
 MAX = 200
@@ -32,9 +35,9 @@ def text_of(*paragraphs: str) -> str:
 
 
 def spill_of(tmp_path, texts: list[str]) -> LineHashSpill:
-    spill = LineHashSpill(tmp_path / "lines", MAX)
+    spill = LineHashSpill(tmp_path / "lines")
     for position, text in enumerate(texts):
-        spill.append(position, text)
+        spill.append(position, paragraph_records(text, MAX))
     spill.close()
     return spill
 
@@ -62,6 +65,37 @@ def test_only_short_paragraphs_with_a_letter_are_candidates():
     assert sentences.tolist() == [False, True]
     empty_hashes, empty_sentences = paragraph_hashes("", MAX)
     assert len(empty_hashes) == 0 and len(empty_sentences) == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        text_of("新闻 | 国际", "分享到微信", ARTICLE, "点击查看更多。"),
+        text_of("مشاركة عبر فيسبوك", "أرمينيا وأذربيجان توقعان اتفاق سلام.", "التعليقات (4)"),
+        text_of("Chia sẻ bài viết", "Bình luận (5)", "Quan điểm của tác giả."),
+        "",
+        "   \n\n\t\n\n ",
+    ],
+)
+def test_packed_records_are_the_hashes_and_flags_of_the_candidates(text):
+    hashes, sentences = paragraph_hashes(text, MAX)
+    packed = np.frombuffer(paragraph_records(text, MAX), dtype=PARAGRAPH)
+    assert packed["hash"].tolist() == hashes.tolist()
+    assert packed["sentence"].astype(bool).tolist() == sentences.tolist()
+
+
+def test_spill_records_are_hash_position_and_flag_of_each_appended_article(tmp_path):
+    texts = [text_of("Главная | Новости", ARTICLE, "Читайте также."), "", text_of("分享到微信")]
+    spill = spill_of(tmp_path, texts)
+    records = np.concatenate([np.fromfile(path, dtype=RECORD) for path in spill.bucket_files()])
+    expected = sorted(
+        (h, position, s)
+        for position, text in enumerate(texts)
+        for h, s in zip(*(a.tolist() for a in paragraph_hashes(text, MAX)), strict=True)
+    )
+    fields = (records[f].tolist() for f in ("hash", "position", "sentence"))
+    found = sorted(zip(*fields, strict=True))
+    assert found == expected and len(found) == 3
 
 
 def test_a_label_in_three_articles_is_repeated_in_two_it_is_not(tmp_path):

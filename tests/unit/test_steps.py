@@ -1,19 +1,23 @@
 """The per-document step contract: record -> record or a Reject with a declared reason code."""
 
 import json
+from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
-from dataset.build.corpus import NON_FATAL_REASONS
+from dataset.build.corpus import NON_FATAL_REASONS, spill_schema
 from dataset.build.filters import FILTERS
 from dataset.build.process import (
     DOCUMENT_STEPS,
     FILTER_STEPS,
     READ_STEPS,
+    package_document,
     process_paths,
     read_raw,
 )
 from dataset.build.read import hash_file
+from dataset.build.repeated_lines import PARAGRAPH, paragraph_records
 from dataset.build.steps import (
     ExtractedDocument,
     batch_step,
@@ -22,10 +26,12 @@ from dataset.build.steps import (
     run_steps,
     trace_batch,
 )
+from dataset.build.write import POSITION
 from dataset.config import BuildConfig
-from dataset.records import Extraction, RawDocument, Reject
-from dataset.runtime.cache import ResultCache, cache_path
+from dataset.records import Article, Extraction, RawDocument, Reject
+from dataset.runtime.cache import ResultCache, cache_path, unpack_value
 from dataset.schema import reject_reasons
+from tests.bad_inputs import ARABIC, CHINESE, VIETNAMESE
 
 CONFIG = BuildConfig(min_text_chars=20, max_text_chars=200, language_score_threshold=0.5)
 
@@ -239,7 +245,7 @@ def test_the_pipeline_reuses_cached_values_and_hands_fresh_ones_to_the_driver(tm
     jobs = [(0, str(raw / "hy.txt")), (1, str(raw / "hy2.txt"))]
     first = process_paths(jobs, config)
     assert all(done.cached is not None for done in first)
-    extraction, fingerprint, signature = first[0].cached
+    extraction, fingerprint, signature = unpack_value(first[0].cached)
     marked = (
         extraction.__class__(**{**extraction.__dict__, "title": "Քեշից"}),
         fingerprint,
@@ -248,6 +254,83 @@ def test_the_pipeline_reuses_cached_values_and_hands_fresh_ones_to_the_driver(tm
     store = ResultCache(cache_path(config), writable=True)
     store.put_many([(hash_file(raw / "hy.txt"), marked)])
     again = process_paths(jobs, config)
-    assert again[0].cached is None and again[0].outcome.extraction.title == "Քեշից"
+    assert again[0].cached is None and again[0].outcome.to_row()["title"] == "Քեշից"
     assert again[1].cached is not None  # not in the cache: computed, handed to the driver
     assert again[0].outcome.id == first[0].outcome.id  # the id is the source identity
+
+
+def processed_multilingual(tmp_path, cache_dir=None):
+    """``process_paths`` over Chinese, Arabic and Vietnamese pages with short label paragraphs,
+    an empty and a whitespace-only file: the config, the jobs and the results, in job order.
+    The cache is on when ``cache_dir`` is given."""
+    pages = {
+        "zh.txt": CHINESE + "\n\n分享到微信\n\n相关新闻",
+        "ar.txt": "URL: https://news.example.ae/ar/1\n\n"
+        + ARABIC
+        + "\n\nمشاركة عبر فيسبوك\n\nالتعليقات (4)",
+        "vi.txt": VIETNAMESE + "\n\nChia sẻ bài viết\n\nBình luận (5)",
+        "empty.txt": "",
+        "blank.txt": " \n\n\t \n",
+    }
+    tmp_path.mkdir(exist_ok=True)
+    for name, text in pages.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    config = BuildConfig(
+        raw_dir=tmp_path,
+        out_dir=tmp_path.parent / "o",
+        cache=cache_dir is not None,
+        cache_dir=cache_dir,
+    )
+    config = config.with_reference_date()
+    jobs = [(i, str(tmp_path / name)) for i, name in enumerate(pages)]
+    return config, jobs, process_paths(jobs, config)
+
+
+def test_the_worker_hands_each_article_its_paragraph_records(tmp_path):
+    config, _, results = processed_multilingual(tmp_path)
+    articles = [done for done in results if not isinstance(done.outcome, Reject)]
+    assert [done.source_file for done in articles] == ["zh.txt", "ar.txt", "vi.txt"]
+    for done in articles:
+        text = done.outcome.to_row()["text"]
+        assert done.paragraphs == paragraph_records(text, config.repeated_line_max_chars)
+    assert all(len(done.paragraphs) >= 2 * PARAGRAPH.itemsize for done in articles)
+    assert [done.paragraphs for done in results[3:]] == [b"", b""]
+
+
+def test_the_worker_hands_each_article_as_its_row_of_one_batch_table(tmp_path):
+    """The row equals what the driver made of the ``Article`` before (its dict in the spill's
+    schema), and the compact values equal the Article's."""
+    config, jobs, results = processed_multilingual(tmp_path)
+    traced = trace_batch([Path(path) for _, path in jobs], DOCUMENT_STEPS, config)
+    before = [
+        package_document(index, Path(path), last, outcome, config)
+        for (index, path), (last, outcome) in zip(jobs, traced, strict=True)
+    ]
+    articles = [done for done in before if isinstance(done.outcome, Article)]
+    assert len(articles) == 3 and [done.outcome for done in before[3:]] == [
+        done.outcome for done in results[3:]
+    ]
+    for old, new in zip(before[:3], results[:3], strict=True):
+        article, row = old.outcome, new.outcome
+        driver_row = pa.Table.from_pylist([article.to_row() | {POSITION: 0}], spill_schema())
+        assert row.rows.slice(row.row, 1).equals(driver_row.drop_columns([POSITION]))
+        assert (row.id, row.fingerprint, row.language, row.has_url) == (
+            article.id,
+            article.text_fingerprint,
+            article.extraction.language,
+            article.source.url is not None,
+        )
+        assert new.signature == old.signature and len(new.signature) == 4 * 128
+    assert [done.outcome.has_url for done in results[:3]] == [False, True, False]
+    assert len({id(done.outcome.rows) for done in results[:3]}) == 1  # one table, pickled once
+    assert results[1].outcome.to_row()["domain"] == "example.ae"
+
+
+def test_the_worker_packs_the_values_the_driver_stores_in_the_cache(tmp_path):
+    config, jobs, results = processed_multilingual(tmp_path / "raw", tmp_path / "cache")
+    traced = trace_batch([Path(path) for _, path in jobs], DOCUMENT_STEPS, config)
+    for (last, _), done in zip(traced[:3], results[:3], strict=True):
+        assert unpack_value(done.cached) == (last.extraction, last.fingerprint, last.signature)
+    assert [done.cached for done in results[3:]] == [None, None]  # rejected on reading
+    _, _, uncached = processed_multilingual(tmp_path / "raw")
+    assert [done.cached for done in uncached] == [None] * 5
