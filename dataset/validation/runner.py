@@ -130,7 +130,8 @@ MAX_STRING_CHARS = 200
 INDEX_COLUMN = "id"
 # Rows validated at a time (per config and split); tests lower it to split the seed release.
 # GE's cost per call is high: on the 20k benchmark release 5,000 rows took 11.9 CPU s and 477 MB
-# peak, 10,000 rows 10.5 s and 519-531 MB, 20,000 rows 10.0-11.0 s and 570 MB.
+# peak, 10,000 rows 10.5 s and 519-531 MB, 20,000 rows 10.0-11.0 s and 570 MB; on the 200k one
+# 5,000 rows 74.6 s and 628 MB, 10,000 rows 54.0 s and 837 MB.
 VALIDATION_BATCH_ROWS = 10_000
 # Merged results keep this many unexpected values and indices per expectation (counts stay exact).
 MAX_UNEXPECTED_KEPT = 1_000
