@@ -142,6 +142,14 @@ def shingle_hashes(text: str, size: int) -> np.ndarray:
 
 def _shingle_hashes(canonical: str, size: int) -> np.ndarray:
     points = np.frombuffer(canonical.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    return _mix64(_rolling_hashes(points, size))
+
+
+def _rolling_hashes(points: np.ndarray, size: int) -> np.ndarray:
+    """The unmixed polynomial hash of every ``size``-window of ``points`` (uint64 code points).
+
+    Fewer than ``size`` points give one hash, of all of them.
+    """
     width = min(size, len(points))
     count = len(points) - width + 1
     hashes = np.full(count, width, dtype=np.uint64)
@@ -149,7 +157,7 @@ def _shingle_hashes(canonical: str, size: int) -> np.ndarray:
         for offset in range(width):
             np.multiply(hashes, _POLY, out=hashes)
             np.add(hashes, points[offset : offset + count], out=hashes)
-        return _mix64(hashes)
+    return hashes
 
 
 def _shingle_hashes_many(canonicals: Sequence[str], size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -161,18 +169,13 @@ def _shingle_hashes_many(canonicals: Sequence[str], size: int) -> tuple[np.ndarr
     lengths = [len(canonical) for canonical in canonicals]
     points = np.frombuffer("".join(canonicals).encode("utf-32-le"), dtype=np.uint32)
     points = points.astype(np.uint64)
-    count = len(points) - size + 1
-    rolling = np.full(max(count, 0), size, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for offset in range(size if count > 0 else 0):
-            np.multiply(rolling, _POLY, out=rolling)
-            np.add(rolling, points[offset : offset + count], out=rolling)
+    rolling = _rolling_hashes(points, size)  # windows across two texts are never taken
     runs, start = [], 0
     for length in lengths:
         if length >= size:
             runs.append(rolling[start : start + length - size + 1])
         else:
-            runs.append(_short_hash(points[start : start + length]))
+            runs.append(_rolling_hashes(points[start : start + length], size))
         start += length
     hashes = np.concatenate(runs)
     offsets = np.zeros(len(runs) + 1, dtype=np.uint64)
@@ -180,15 +183,6 @@ def _shingle_hashes_many(canonicals: Sequence[str], size: int) -> tuple[np.ndarr
     return _mix64(hashes), offsets
 
 
-def _short_hash(points: np.ndarray) -> np.ndarray:
-    """The one unmixed hash of a text shorter than the shingle size (see ``_shingle_hashes``)."""
-    value = len(points)
-    for point in points.tolist():
-        value = (value * int(_POLY) + point) & _MASK64
-    return np.array([value], dtype=np.uint64)
-
-
-_MASK64 = (1 << 64) - 1
 _MIX_SHIFT = np.uint64(33)
 _MIX_FACTORS = (np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53))
 
