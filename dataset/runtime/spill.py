@@ -21,6 +21,16 @@ import pyarrow as pa
 BucketOf = Callable[[pa.Table], np.ndarray]
 
 
+def rows_to_table(rows: list[dict], schema: pa.Schema) -> pa.Table:
+    """``pa.Table.from_pylist(rows, schema)``: a key missing from a row is a null.
+
+    Column lists convert about 3x faster than from_pylist's row dicts; same table.
+    """
+    return pa.Table.from_pydict(
+        {name: [row.get(name) for row in rows] for name in schema.names}, schema=schema
+    )
+
+
 class BucketSpill:
     """Rows appended as dicts, written batch by batch into per-bucket Arrow IPC stream files."""
 
@@ -57,7 +67,7 @@ class BucketSpill:
             return
         rows, self._rows = self._rows, []
         picked, self._picked = self._picked, []
-        parts = [self._table_of(rows)] if rows else []
+        parts = [rows_to_table(rows, self.schema)] if rows else []
         for _, group in itertools.groupby(picked, key=lambda pick: id(pick[0])):
             parts.append(self._taken(list(group)))
         table = parts[0] if len(parts) == 1 else pa.concat_tables(parts)
@@ -68,13 +78,6 @@ class BucketSpill:
         ends = np.r_[starts[1:], len(buckets)]
         for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
             self._writer(int(buckets[start])).write_table(table.slice(start, end - start))
-
-    def _table_of(self, rows: list[dict]) -> pa.Table:
-        # Column lists convert about 3x faster than from_pylist's row dicts; same table.
-        return pa.Table.from_pydict(
-            {name: [row.get(name) for row in rows] for name in self.schema.names},
-            schema=self.schema,
-        )
 
     def _taken(self, picks: list[tuple[pa.Table, int, dict]]) -> pa.Table:
         """The picked rows of one table, with their ``values`` columns, in the spill's schema."""
