@@ -1693,20 +1693,19 @@ def clean_result(result: dict[str, Any]) -> dict[str, Any]:
     meta = result.get("meta", {})
     for key in ("batch_markers", "run_id", "validation_time", "checkpoint_id"):
         meta.pop(key, None)
-    queries = {}
     for item in result.get("results", []):
         item["expectation_config"].pop("id", None)
         item["exception_info"] = simplify_exception_info(item.get("exception_info") or {})
-        query = (item.get("result") or {}).pop("unexpected_index_query", None)
-        if query is not None:
-            queries[id(item)] = query
     result["results"] = sorted(
         result.get("results", []), key=lambda r: r["expectation_config"]["meta"].get("name", "")
     )
+    queries = [
+        (item.get("result") or {}).pop("unexpected_index_query", None) for item in result["results"]
+    ]
     cleaned = truncate_strings(result)
-    for item, original in zip(cleaned["results"], result["results"], strict=True):
-        if id(original) in queries:
-            item["result"]["unexpected_index_query"] = cap_index_query(queries[id(original)])
+    for item, query in zip(cleaned["results"], queries, strict=True):
+        if query is not None:
+            item["result"]["unexpected_index_query"] = cap_index_query(query)
     return cleaned
 
 
