@@ -3,10 +3,10 @@
 Run by ``benchmarks.run``; prints one JSON object on the last line of stdout:
 ``{"total": {...}, "stages": {name: {...}}}`` where each entry has ``seconds``, ``cpu_seconds``
 (this process and every descendant it had, including pool and Ray workers; see ``Meter._cpu``)
-and ``peak_rss_mb`` (the
-largest sum of resident memory of this process tree, sampled every SAMPLE_SECONDS) plus
-``driver_peak_rss_mb`` (this process alone: the kernel's high-water mark ``VmHWM``, exact, reset
-at every stage boundary through ``/proc/self/clear_refs``; sampled where that is unavailable).
+and ``peak_rss_mb`` (the largest sum of resident memory of this process tree, sampled every
+SAMPLE_SECONDS) plus ``driver_peak_rss_mb`` (this process alone: the kernel's high-water mark
+``VmHWM``, exact, reset at every stage boundary through ``/proc/self/clear_refs``; sampled where
+that is unavailable).
 
 The meter must not slow what it measures: a sample walks ``/proc`` for the process tree (about
 1 ms of CPU, holding the GIL), so it runs five times a second. Sampling every 20 ms made a
@@ -54,7 +54,7 @@ class Meter:
         self._thread.join()
 
     def event(self, kind: str, name: str) -> None:
-        rss, driver = self._rss()
+        rss, driver = self._sample_tree()
         with self._lock:
             # The mark since the last boundary belongs to the stages open before this one.
             high = max(driver, self._take_high_water_mark())
@@ -86,7 +86,7 @@ class Meter:
             return 0
         return int(line.split()[1]) * 1024
 
-    def _rss(self) -> tuple[float, float]:
+    def _sample_tree(self) -> tuple[float, float]:
         """Resident bytes of the tree and of this process; notes each descendant's CPU too."""
         driver = self.process.memory_info().rss
         total = driver
@@ -108,13 +108,13 @@ class Meter:
         most the CPU of its last SAMPLE_SECONDS; one that lives less than that may be missed.
         """
         times = os.times()
-        self._rss()
+        self._sample_tree()
         with self._lock:
             return times.user + times.system + sum(self._descendant_cpu.values())
 
     def _sample(self) -> None:
         while not self._stop.wait(SAMPLE_SECONDS):
-            rss, driver = self._rss()
+            rss, driver = self._sample_tree()
             with self._lock:
                 for peaks in self._peaks.values():
                     peaks[0] = max(peaks[0], rss)
