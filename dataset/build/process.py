@@ -23,6 +23,7 @@ signature of already-seen raw bytes; a document whose processing raises becomes 
 from __future__ import annotations
 
 import dataclasses
+import gc
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -178,12 +179,32 @@ def process_paths(jobs: Sequence[tuple[int, str]], config: BuildConfig) -> list[
     (see ``parse_documents``).
     """
     traced = trace_batch([path for _, path in jobs], DOCUMENT_STEPS, config)
-    return with_article_rows(
+    processed = with_article_rows(
         [
             package_document(index, path, last, outcome, config)
             for (index, path), (last, outcome) in zip(jobs, traced, strict=True)
         ]
     )
+    freeze_loaded_objects()
+    return processed
+
+
+_FROZEN = False
+
+
+def freeze_loaded_objects() -> None:
+    """Once per process, after its first batch: move every live object out of the cyclic GC.
+
+    The first batch loads what lives as long as the process (lexicons, automata, the fastText
+    model, compiled patterns: ~100,000 objects) and every full collection after it would walk
+    them again. Frozen (``gc.freeze``), they are still freed by reference counting; only cycles
+    among them would stay. Measured on 6,000 benchmark documents in one process: collector time
+    0.57 -> 0.20 CPU s (4.3% -> 1.5% of the stage).
+    """
+    global _FROZEN
+    if not _FROZEN:
+        gc.freeze()
+        _FROZEN = True
 
 
 @batch_step

@@ -334,3 +334,42 @@ def test_the_worker_packs_the_values_the_driver_stores_in_the_cache(tmp_path):
     assert [done.cached for done in results[3:]] == [None, None]  # rejected on reading
     _, _, uncached = processed_multilingual(tmp_path / "raw")
     assert [done.cached for done in uncached] == [None] * 5
+
+
+FREEZE_PROBE = """
+import gc, sys
+from dataset.build.process import process_paths
+from dataset.config import BuildConfig
+from pathlib import Path
+raw = Path(sys.argv[1])
+config = BuildConfig(raw_dir=raw, out_dir=raw.parent / "o", cache=False).with_reference_date()
+jobs = [(i, str(p)) for i, p in enumerate(sorted(raw.glob("*.txt")))]
+before = gc.get_freeze_count()
+first = process_paths(jobs, config)
+after_first = gc.get_freeze_count()
+gc.collect()
+again = process_paths(jobs, config)
+rows = [[d.outcome.to_row() if hasattr(d.outcome, "to_row") else d.outcome for d in run]
+        for run in (first, again)]
+print(before, after_first > 10_000, gc.get_freeze_count() <= after_first, rows[0] == rows[1])
+"""
+
+
+def test_the_first_batch_freezes_what_the_process_loaded_and_results_do_not_change(tmp_path):
+    """In a fresh interpreter (a worker): frozen once, after the first batch; same results."""
+    import subprocess
+    import sys
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    pages = {"zh.txt": CHINESE, "ar.txt": ARABIC, "vi.txt": VIETNAMESE, "blank.txt": " \n\t\n"}
+    for name, text in pages.items():
+        (raw / name).write_text(text, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", FREEZE_PROBE, str(raw)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert done.stdout.split() == ["0", "True", "True", "True"]
