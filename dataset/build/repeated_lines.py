@@ -14,12 +14,14 @@ Contracts
     punctuation dropped: "Comments (12)" and "COMMENTS (3)" hash alike); ``sentences`` (bool)
     says the paragraph ends with sentence punctuation. A pure function of its arguments.
 ``paragraph_records(text, max_chars) -> bytes``
-    ``paragraph_hashes`` packed as ``PARAGRAPH`` records (hash, sentence): what a worker hands
-    the driver with each article (``dataset.build.process.package_document``), so that the driver
-    never splits or hashes a text. One small ``bytes`` pickles faster than two arrays.
+    ``paragraph_hashes`` packed as ``PARAGRAPH`` records (hash, paragraph, sentence), where
+    ``paragraph`` is the candidate's index among all the paragraphs of ``text`` (its place in
+    ``text.split(PARAGRAPH_SEPARATOR)``): what a worker hands the driver with each article
+    (``dataset.build.process.package_document``), so that the driver never splits or hashes a
+    text to find or to drop a paragraph. One small ``bytes`` pickles faster than three arrays.
 ``LineHashSpill(folder)``
-    ``append(position, paragraphs)`` writes the ``(hash, position, sentence)`` records of one
-    article (its ``paragraph_records``) to bucket files picked by the hash's top bits;
+    ``append(position, paragraphs)`` writes the ``(hash, position, paragraph, sentence)`` records
+    of one article (its ``paragraph_records``) to bucket files picked by the hash's top bits;
     ``close()`` flushes. Bucket files are read back one at a time by ``find_repeated_lines``.
 ``find_repeated_lines(spill, groups, active, line_min, sentence_min) -> np.ndarray``
     The sorted unique hashes found in at least ``line_min`` distinct groups (``sentence_min``
@@ -34,7 +36,15 @@ Contracts
 ``drop_repeated_lines(text, repeated, max_chars, min_chars) -> str``
     The text without its candidate paragraphs whose hash is in ``repeated``; the text unchanged
     when that would leave fewer than ``min_chars`` characters (corpus evidence never turns an
-    accepted article into a reject).
+    accepted article into a reject). The definition of the step; the build gets the same text
+    from ``drop_paragraphs`` without hashing.
+``find_repeats_and_drops(...) -> (hashes, ParagraphDrops)``
+    ``find_repeated_lines``, and the ``(position, paragraph)`` of every record holding one of
+    those hashes, read from the same bucket files.
+``drop_paragraphs(text, paragraphs, min_chars) -> str``
+    The text without the paragraphs at the indexes ``paragraphs``, unchanged under the same
+    ``min_chars`` rule: given the article's dropped indexes from ``ParagraphDrops``, it equals
+    ``drop_repeated_lines`` of the text the records were made of.
 
 Precision: only paragraphs up to ``max_chars`` characters are candidates (article paragraphs
 are longer; a site's furniture is short), and a paragraph that ends a sentence needs its own,
@@ -56,7 +66,7 @@ from __future__ import annotations
 
 import hashlib
 from array import array
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -71,8 +81,9 @@ from dataset.runtime.timing import timed_stage
 if TYPE_CHECKING:
     from dataset.build.corpus import Corpus
 
-RECORD = np.dtype([("hash", "<u8"), ("position", "<u8"), ("sentence", "u1")])
-PARAGRAPH = np.dtype([("hash", "<u8"), ("sentence", "u1")])  # a RECORD before its position
+RECORD = np.dtype([("hash", "<u8"), ("position", "<u8"), ("paragraph", "<u4"), ("sentence", "u1")])
+# A RECORD before its position.
+PARAGRAPH = np.dtype([("hash", "<u8"), ("paragraph", "<u4"), ("sentence", "u1")])
 BUCKET_BITS = 6  # 64 bucket files: one holds about 1/64 of the corpus's candidate paragraphs
 BUFFER_RECORDS = 65_536
 PARAGRAPH_SEPARATOR = "\n\n"
@@ -89,19 +100,34 @@ def is_candidate(paragraph: str, max_chars: int) -> bool:
     return len(paragraph) <= max_chars and has_letter(paragraph)
 
 
+def candidate_paragraphs(text: str, max_chars: int) -> tuple[list[int], list[str]]:
+    """The candidate paragraphs of ``text`` in order, and their indexes among all paragraphs."""
+    indexes, candidates = [], []
+    for index, paragraph in enumerate(text.split(PARAGRAPH_SEPARATOR)):
+        if is_candidate(paragraph, max_chars):
+            indexes.append(index)
+            candidates.append(paragraph)
+    return indexes, candidates
+
+
 def paragraph_hashes(text: str, max_chars: int) -> tuple[np.ndarray, np.ndarray]:
     """Hashes and sentence flags of the candidate paragraphs of ``text``, in order."""
-    candidates = [p for p in text.split(PARAGRAPH_SEPARATOR) if is_candidate(p, max_chars)]
+    return hashes_and_sentences(candidate_paragraphs(text, max_chars)[1])
+
+
+def hashes_and_sentences(candidates: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The hashes and sentence flags of ``candidates``."""
     hashes = np.fromiter((paragraph_hash(p) for p in candidates), np.uint64, len(candidates))
     sentences = np.fromiter((ends_sentence(p) for p in candidates), np.bool_, len(candidates))
     return hashes, sentences
 
 
 def paragraph_records(text: str, max_chars: int) -> bytes:
-    """``paragraph_hashes(text, max_chars)`` packed as ``PARAGRAPH`` records, in order."""
-    hashes, sentences = paragraph_hashes(text, max_chars)
-    records = np.empty(len(hashes), dtype=PARAGRAPH)
-    records["hash"], records["sentence"] = hashes, sentences
+    """The candidate paragraphs of ``text`` as ``PARAGRAPH`` records, in order (see module)."""
+    indexes, candidates = candidate_paragraphs(text, max_chars)
+    records = np.empty(len(candidates), dtype=PARAGRAPH)
+    records["hash"], records["sentence"] = hashes_and_sentences(candidates)
+    records["paragraph"] = indexes
     return records.tobytes()
 
 
@@ -137,7 +163,8 @@ class LineHashSpill:
             return
         paragraphs = np.frombuffer(b"".join(self._pending), dtype=PARAGRAPH)
         records = np.empty(len(paragraphs), dtype=RECORD)
-        records["hash"], records["sentence"] = paragraphs["hash"], paragraphs["sentence"]
+        for name in PARAGRAPH.names:
+            records[name] = paragraphs[name]
         counts = np.frombuffer(self._counts, np.uint64).astype(np.intp)
         records["position"] = np.repeat(np.frombuffer(self._positions, np.uint64), counts)
         self._pending, self._positions, self._counts = [], array("Q"), array("Q")
@@ -175,32 +202,63 @@ def find_repeated_lines(
     ``position``; records of positions where ``active`` is False (dropped duplicates) are
     ignored.
     """
-    return find_repeats_and_holders(spill, groups, active, line_min, sentence_min)[0]
+    return find_repeats_and_drops(spill, groups, active, line_min, sentence_min)[0]
 
 
-def find_repeats_and_holders(
+class ParagraphDrops:
+    """The paragraphs to drop, as ``(position, paragraph index)`` pairs, sorted and unique.
+
+    ``positions`` (int64) and ``paragraphs`` (uint32) are parallel arrays sorted by position,
+    then paragraph. Positions may include inactive articles (``find_repeats_and_drops``).
+    """
+
+    def __init__(self, positions: np.ndarray, paragraphs: np.ndarray):
+        order = np.lexsort((paragraphs, positions))
+        self.positions = np.asarray(positions, np.int64)[order]
+        self.paragraphs = np.asarray(paragraphs, np.uint32)[order]
+
+    def holders(self) -> np.ndarray:
+        """The sorted unique positions that have a paragraph to drop."""
+        return np.unique(self.positions)
+
+    def of(self, positions: np.ndarray) -> list[list[int]]:
+        """The sorted paragraph indexes to drop of each of ``positions`` (empty: none)."""
+        positions = np.asarray(positions, np.int64)
+        starts = np.searchsorted(self.positions, positions, "left").tolist()
+        ends = np.searchsorted(self.positions, positions, "right").tolist()
+        return [
+            self.paragraphs[start:end].tolist() if end > start else []
+            for start, end in zip(starts, ends, strict=True)
+        ]
+
+
+def find_repeats_and_drops(
     spill: LineHashSpill,
     groups: np.ndarray,
     active: np.ndarray,
     line_min: int,
     sentence_min: int | None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """``find_repeated_lines``, and the sorted unique positions that hold one of those hashes.
+) -> tuple[np.ndarray, ParagraphDrops]:
+    """``find_repeated_lines``, and the paragraphs of every position that hold those hashes.
 
-    The holders are read from the same bucket records, so the texts of all other positions are
-    known to have no repeated paragraph without looking at them (the records are of the text
-    that is written: ``dataset.build.corpus.collect_processed``). Inactive positions may be
-    among the holders.
+    The drops are read from the same bucket records, so the texts of all other positions are
+    known to have no repeated paragraph without looking at them, and the holders' texts need no
+    hashing (the records are of the text that is written:
+    ``dataset.build.corpus.collect_processed``). Inactive positions may be among them.
     """
-    found, holders = [], []
+    found, positions, paragraphs = [], [], []
     for path in spill.bucket_files():
         records = np.fromfile(path, dtype=RECORD)
         repeated = repeated_in_bucket(records, groups, active, line_min, sentence_min)
         found.append(repeated)
-        holders.append(records["position"][np.isin(records["hash"], repeated)])
+        holding = records[np.isin(records["hash"], repeated)]
+        positions.append(holding["position"].astype(np.int64))
+        paragraphs.append(holding["paragraph"])
     if not found:
-        return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
-    return np.sort(np.concatenate(found)), np.unique(np.concatenate(holders)).astype(np.int64)
+        empty = ParagraphDrops(np.empty(0, np.int64), np.empty(0, np.uint32))
+        return np.empty(0, dtype=np.uint64), empty
+    drops = ParagraphDrops(np.concatenate(positions), np.concatenate(paragraphs))
+    return np.sort(np.concatenate(found)), drops
 
 
 def repeated_in_bucket(
@@ -246,15 +304,35 @@ def drop_repeated_lines(
     return result if len(result) >= min_chars else text
 
 
+def drop_paragraphs(text: str, paragraphs: Collection[int], min_chars: int) -> str:
+    """``text`` without the paragraphs at the indexes ``paragraphs`` (see module).
+
+    ``text`` unchanged when ``paragraphs`` is empty or the result would be shorter than
+    ``min_chars``. Raises ValueError when an index is past the last paragraph: the indexes were
+    not made from this text.
+    """
+    if not paragraphs:
+        return text
+    parts = text.split(PARAGRAPH_SEPARATOR)
+    if max(paragraphs) >= len(parts):
+        raise ValueError(
+            f"paragraph index {max(paragraphs)} past the {len(parts)} paragraphs of a text: "
+            "the paragraph records were not made from the text being written"
+        )
+    dropped = set(paragraphs)
+    result = PARAGRAPH_SEPARATOR.join(p for k, p in enumerate(parts) if k not in dropped)
+    return result if len(result) >= min_chars else text
+
+
 @timed_stage("repeated_lines")
 def find_corpus_repeats(corpus: Corpus, config: BuildConfig) -> None:
     """Fill ``corpus.repeated_lines`` with the hashes of the repeated paragraphs.
 
     A paragraph is repeated when it recurs across the near-duplicate clusters of the kept
-    articles (thresholds from ``config``). ``corpus.repeat_holders`` gets the positions of the
-    articles that hold one (``find_repeats_and_holders``).
+    articles (thresholds from ``config``). ``corpus.repeat_drops`` gets the paragraphs of each
+    article that hold one (``find_repeats_and_drops``).
     """
-    found, holders = find_repeats_and_holders(
+    found, drops = find_repeats_and_drops(
         corpus.line_hashes,
         corpus.clusters,
         corpus.keeper_of < 0,
@@ -262,31 +340,26 @@ def find_corpus_repeats(corpus: Corpus, config: BuildConfig) -> None:
         config.repeated_sentence_min_documents,
     )
     corpus.repeated_lines = frozenset(found.tolist())
-    corpus.repeat_holders = holders
+    corpus.repeat_drops = drops
 
 
 def drop_corpus_repeats(
-    table: pa.Table,
-    repeated: Collection[int],
-    config: BuildConfig,
-    holders: np.ndarray | None = None,
+    table: pa.Table, paragraphs: Sequence[Collection[int]], min_chars: int
 ) -> pa.Table:
-    """``table`` with the repeated paragraphs dropped from every ``text``.
+    """``table`` with the paragraphs at the indexes ``paragraphs[row]`` dropped from each ``text``.
 
-    ``holders`` (bool, one per row) marks the rows that may hold a repeated paragraph; the
-    others are left as they are without being read. None: every row may.
+    Rows whose ``paragraphs`` are empty are left as they are without being read; each other
+    row's text as ``drop_paragraphs`` makes it.
     """
-    if not repeated:
-        return table
-    index = table.schema.get_field_index("text")
-    texts = table.column(index).combine_chunks()
-    rows = np.ones(len(texts), dtype=bool) if holders is None else np.asarray(holders, bool)
+    rows = np.fromiter((len(p) > 0 for p in paragraphs), bool, len(paragraphs))
     picked = np.flatnonzero(rows)
     if not len(picked):
         return table
+    index = table.schema.get_field_index("text")
+    texts = table.column(index).combine_chunks()
     edited = [
-        drop_repeated_lines(text, repeated, config.repeated_line_max_chars, config.min_text_chars)
-        for text in texts.take(pa.array(picked)).to_pylist()
+        drop_paragraphs(text, paragraphs[row], min_chars)
+        for row, text in zip(picked.tolist(), texts.take(pa.array(picked)).to_pylist(), strict=True)
     ]
     column = pc.replace_with_mask(texts, pa.array(rows), pa.array(edited, pa.string()))
     return table.set_column(index, table.schema.field(index), column)

@@ -500,9 +500,6 @@ def split_buckets(
     Each bucket's rows sorted by id, corpus-wide repeated lines dropped, clusters filled in.
     """
     languages = np.frombuffer(corpus.language_codes, dtype=np.uint16)
-    holders = np.zeros(len(corpus.ids), dtype=bool)
-    if corpus.repeat_holders is not None:
-        holders[corpus.repeat_holders] = True
     for table in corpus.articles.buckets():
         positions = table.column(POSITION).to_numpy()
         keep = corpus.keeper_of[positions] < 0
@@ -510,7 +507,9 @@ def split_buckets(
         order = np.argsort(np.frombuffer(corpus.ids, dtype=np.uint64)[positions], kind="stable")
         table, positions = table.take(pa.array(order)), positions[order]
         clusters = pa.array([int_to_id(c) for c in corpus.clusters[positions]], pa.string())
-        table = drop_corpus_repeats(table, corpus.repeated_lines, config, holders[positions])
+        if corpus.repeat_drops is not None:
+            drops = corpus.repeat_drops.of(positions)
+            table = drop_corpus_repeats(table, drops, config.min_text_chars)
         table = table.set_column(
             table.schema.get_field_index("duplicate_cluster"), "duplicate_cluster", clusters
         )
