@@ -79,14 +79,25 @@ def language_name(code: str) -> str:
     a code the registry does not hold is returned as it is.
     """
     from langcodes.data_dicts import LANGUAGE_ALPHA3
-    from langcodes.registry_parser import parse_registry
 
     alpha2 = {alpha3: tag for tag, alpha3 in LANGUAGE_ALPHA3.items() if "-" not in tag}
     subtag = alpha2.get(code, code)
+    return registry_language_names().get(subtag, code)
+
+
+@functools.cache
+def registry_language_names() -> dict[str, str]:
+    """``{language subtag: its first description}`` of the IANA registry shipped with langcodes.
+
+    Parsed once per process (the registry is about 9,000 entries: 40 ms a parse).
+    """
+    from langcodes.registry_parser import parse_registry
+
+    names: dict[str, str] = {}
     for entry in parse_registry():
-        if entry.get("Type") == "language" and entry.get("Subtag") == subtag:
-            return entry["Description"][0]
-    return code
+        if entry.get("Type") == "language" and "Subtag" in entry:
+            names.setdefault(entry["Subtag"], entry["Description"][0])
+    return names
 
 
 def date_range(dates: list, rows: int) -> str:

@@ -19,7 +19,7 @@ from dataset.release.card import (
     split_card,
 )
 from dataset.release.facts import LIBRARIES, validation_facts
-from dataset.release.prose import render
+from dataset.release.prose import registry_language_names, render
 from dataset.schema import article_schema
 
 
@@ -148,6 +148,23 @@ def test_language_detail_uses_the_dominant_real_script():
         "Hebrew",
     ]
     assert language_name("hbs") == "Serbo-Croatian"  # ISO 639-3 beside the 639-1 `sh`
+
+
+def test_language_names_parse_the_registry_once(monkeypatch):
+    import langcodes.registry_parser as parser
+
+    calls = []
+    real = parser.parse_registry
+    monkeypatch.setattr(parser, "parse_registry", lambda: calls.append(1) or real())
+    registry_language_names.cache_clear()
+    language_name.cache_clear()
+    try:
+        names = [language_name(c) for c in ("hy", "ar", "zh", "vi", "xx", "arb")]
+    finally:
+        registry_language_names.cache_clear()
+        language_name.cache_clear()
+    assert names == ["Armenian", "Arabic", "Chinese", "Vietnamese", "xx", "Standard Arabic"]
+    assert len(calls) == 1
 
 
 def test_card_yaml_has_no_anchors(tmp_path):
