@@ -450,10 +450,10 @@ def write_articles(
 
     Buckets are id ranges in id order and each is sorted by id alone, so every shard is sorted by
     id with bounded memory (one bucket plus one row group per open language/split). With more
-    than one worker, the shards are encoded and compressed in threads beside the reading (pyarrow
-    releases the GIL there): one thread takes the rows in order while the next bucket is read,
-    then the shards' last row groups are written side by side. Each shard gets the same rows in
-    the same order either way, so the bytes are the same.
+    than one worker, the shards are encoded and compressed in WRITE_THREADS threads beside the
+    reading (pyarrow releases the GIL there): each language/split has its lane, one thread that
+    takes its rows in order, the lanes balanced by rows. Each shard gets the same rows in the
+    same order either way, so the bytes are the same.
     """
     schema = article_arrow_schema(config.content_hash(), release_version)
     names = corpus.language_names()
@@ -472,12 +472,12 @@ def write_articles(
         )
         for (lang, split), rows in sorted(groups.items())
     }
-    threaded = worker_count(config) > 1
-    with writing_threads(1 if threaded else 0) as submit:  # one thread: each shard's rows in order
-        for (lang, split), rows in split_buckets(corpus, config):
-            submit(writers[(lang, split)].write, rows)
-    with writing_threads(WRITE_THREADS if threaded else 0) as submit:
-        closed = [submit(writer.close) for writer in writers.values()]
+    threads = WRITE_THREADS if worker_count(config) > 1 else 0
+    lanes = balanced_lanes(dict(sorted(groups.items())), max(threads, 1))
+    with writing_lanes(threads) as submit:
+        for key, rows in split_buckets(corpus, config):
+            submit(lanes[key], writers[key].write, rows)
+        closed = [submit(lanes[key], writer.close) for key, writer in writers.items()]
     files: dict[str, int] = {}
     for written in closed:
         files.update(written.result())
@@ -490,17 +490,32 @@ WRITE_THREADS = 2
 MAX_PENDING_WRITES = 8
 
 
-@contextlib.contextmanager
-def writing_threads(threads: int) -> Iterator[Callable[..., Future]]:
-    """``submit(function, *args)`` runs the call in one of ``threads`` threads, or here (0).
+def balanced_lanes(sizes: dict[Any, int], lanes: int) -> dict[Any, int]:
+    """``{key: lane}``: the largest sizes first, each to the lane with the least so far.
 
-    One thread runs the calls in submission order; with more, they must be independent. At most
-    ``MAX_PENDING_WRITES`` calls wait at a time (``submit`` blocks). Leaving the block waits for
-    every call and raises the first error.
+    Ties go to the lower lane, and keys of equal size keep the order of ``sizes``.
+    """
+    loads = [0] * lanes
+    result = {}
+    for key in sorted(sizes, key=lambda k: -sizes[k]):
+        lane = loads.index(min(loads))
+        loads[lane] += sizes[key]
+        result[key] = lane
+    return result
+
+
+@contextlib.contextmanager
+def writing_lanes(threads: int) -> Iterator[Callable[..., Future]]:
+    """``submit(lane, function, *args)`` runs the call in thread ``lane`` of ``threads``, or here.
+
+    With 0 threads every call runs at once, here. Otherwise each lane (``0 <= lane < threads``)
+    is one thread that runs its calls in submission order; calls of different lanes must be
+    independent. At most ``MAX_PENDING_WRITES`` calls wait at a time (``submit`` blocks).
+    Leaving the block waits for every call and raises the first error.
     """
     if threads < 1:
 
-        def run_here(function: Callable, *args: Any) -> Future:
+        def run_here(lane: int, function: Callable, *args: Any) -> Future:
             done: Future = Future()
             done.set_result(function(*args))
             return done
@@ -508,12 +523,16 @@ def writing_threads(threads: int) -> Iterator[Callable[..., Future]]:
         yield run_here
         return
     pending: collections.deque[Future] = collections.deque()
-    with ThreadPoolExecutor(threads, thread_name_prefix="write") as pool:
+    with contextlib.ExitStack() as stack:
+        pools = [
+            stack.enter_context(ThreadPoolExecutor(1, thread_name_prefix=f"write-{lane}"))
+            for lane in range(threads)
+        ]
 
-        def submit(function: Callable, *args: Any) -> Future:
+        def submit(lane: int, function: Callable, *args: Any) -> Future:
             while len(pending) >= MAX_PENDING_WRITES:
                 pending.popleft().result()
-            future = pool.submit(function, *args)
+            future = pools[lane].submit(function, *args)
             pending.append(future)
             return future
 
