@@ -36,15 +36,15 @@ Contracts
 ``drop_repeated_lines(text, repeated, max_chars, min_chars) -> str``
     The text without its candidate paragraphs whose hash is in ``repeated``; the text unchanged
     when that would leave fewer than ``min_chars`` characters (corpus evidence never turns an
-    accepted article into a reject). The definition of the step; the build gets the same text
-    from ``drop_paragraphs`` without hashing.
+    accepted article into a reject). The definition of the step, one text at a time; the build
+    gets the same texts from ``drop_corpus_repeats`` without hashing.
 ``find_repeats_and_drops(...) -> (hashes, ParagraphDrops)``
     ``find_repeated_lines``, and the ``(position, paragraph)`` of every record holding one of
     those hashes, read from the same bucket files.
-``drop_paragraphs(text, paragraphs, min_chars) -> str``
-    The text without the paragraphs at the indexes ``paragraphs``, unchanged under the same
-    ``min_chars`` rule: given the article's dropped indexes from ``ParagraphDrops``, it equals
-    ``drop_repeated_lines`` of the text the records were made of.
+``drop_corpus_repeats(table, rows, paragraphs, min_chars) -> pa.Table``
+    The table with the paragraphs at the given indexes dropped from its texts, by Arrow kernels,
+    under the same ``min_chars`` rule: given the rows' ``ParagraphDrops``, each text equals
+    ``drop_repeated_lines`` of it.
 
 Precision: only paragraphs up to ``max_chars`` characters are candidates (article paragraphs
 are longer; a site's furniture is short), and a paragraph that ends a sentence needs its own,
@@ -66,7 +66,7 @@ from __future__ import annotations
 
 import hashlib
 from array import array
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -221,15 +221,19 @@ class ParagraphDrops:
         """The sorted unique positions that have a paragraph to drop."""
         return np.unique(self.positions)
 
-    def of(self, positions: np.ndarray) -> list[list[int]]:
-        """The sorted paragraph indexes to drop of each of ``positions`` (empty: none)."""
+    def of(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(rows, paragraphs)``: the paragraphs to drop of the articles at ``positions``.
+
+        ``rows[k]`` is an index into ``positions`` and ``paragraphs[k]`` one of that article's
+        paragraph indexes, sorted by row then paragraph; an article with none has no entry.
+        """
         positions = np.asarray(positions, np.int64)
-        starts = np.searchsorted(self.positions, positions, "left").tolist()
-        ends = np.searchsorted(self.positions, positions, "right").tolist()
-        return [
-            self.paragraphs[start:end].tolist() if end > start else []
-            for start, end in zip(starts, ends, strict=True)
-        ]
+        starts = np.searchsorted(self.positions, positions, "left")
+        counts = np.searchsorted(self.positions, positions, "right") - starts
+        rows = np.repeat(np.arange(len(positions)), counts)
+        # Each row's entries are the run starts[row] ... starts[row] + counts[row] - 1.
+        first = np.repeat(starts - (np.cumsum(counts) - counts), counts)
+        return rows, self.paragraphs[first + np.arange(len(rows))]
 
 
 def find_repeats_and_drops(
@@ -304,26 +308,6 @@ def drop_repeated_lines(
     return result if len(result) >= min_chars else text
 
 
-def drop_paragraphs(text: str, paragraphs: Collection[int], min_chars: int) -> str:
-    """``text`` without the paragraphs at the indexes ``paragraphs`` (see module).
-
-    ``text`` unchanged when ``paragraphs`` is empty or the result would be shorter than
-    ``min_chars``. Raises ValueError when an index is past the last paragraph: the indexes were
-    not made from this text.
-    """
-    if not paragraphs:
-        return text
-    parts = text.split(PARAGRAPH_SEPARATOR)
-    if max(paragraphs) >= len(parts):
-        raise ValueError(
-            f"paragraph index {max(paragraphs)} past the {len(parts)} paragraphs of a text: "
-            "the paragraph records were not made from the text being written"
-        )
-    dropped = set(paragraphs)
-    result = PARAGRAPH_SEPARATOR.join(p for k, p in enumerate(parts) if k not in dropped)
-    return result if len(result) >= min_chars else text
-
-
 @timed_stage("repeated_lines")
 def find_corpus_repeats(corpus: Corpus, config: BuildConfig) -> None:
     """Fill ``corpus.repeated_lines`` with the hashes of the repeated paragraphs.
@@ -344,22 +328,41 @@ def find_corpus_repeats(corpus: Corpus, config: BuildConfig) -> None:
 
 
 def drop_corpus_repeats(
-    table: pa.Table, paragraphs: Sequence[Collection[int]], min_chars: int
+    table: pa.Table, rows: np.ndarray, paragraphs: np.ndarray, min_chars: int
 ) -> pa.Table:
-    """``table`` with the paragraphs at the indexes ``paragraphs[row]`` dropped from each ``text``.
+    """``table`` with paragraph ``paragraphs[k]`` of row ``rows[k]`` dropped from its ``text``.
 
-    Rows whose ``paragraphs`` are empty are left as they are without being read; each other
-    row's text as ``drop_paragraphs`` makes it.
+    ``(rows, paragraphs)`` as ``ParagraphDrops.of`` gives them: sorted, unique pairs. Each
+    edited text equals ``drop_repeated_lines`` of it with the hashes the drops were found for
+    (unchanged when the result would be shorter than ``min_chars``), computed by Arrow kernels
+    over the rows that have a paragraph to drop; the other rows are left as they are. Raises
+    ValueError when an index is past the last paragraph of its text.
     """
-    rows = np.fromiter((len(p) > 0 for p in paragraphs), bool, len(paragraphs))
-    picked = np.flatnonzero(rows)
-    if not len(picked):
+    if not len(rows):
         return table
     index = table.schema.get_field_index("text")
     texts = table.column(index).combine_chunks()
-    edited = [
-        drop_paragraphs(text, paragraphs[row], min_chars)
-        for row, text in zip(picked.tolist(), texts.take(pa.array(picked)).to_pylist(), strict=True)
-    ]
-    column = pc.replace_with_mask(texts, pa.array(rows), pa.array(edited, pa.string()))
+    picked, local = np.unique(rows, return_inverse=True)
+    chosen = texts.take(pa.array(picked))
+    parts = pc.split_pattern(chosen, PARAGRAPH_SEPARATOR)
+    offsets = parts.offsets.to_numpy()
+    counts = np.diff(offsets)
+    if np.any(paragraphs >= counts[local]):
+        k = int(np.flatnonzero(paragraphs >= counts[local])[0])
+        raise ValueError(
+            f"paragraph index {paragraphs[k]} past the {counts[local[k]]} paragraphs of a text: "
+            "the paragraph records were not made from the text being written"
+        )
+    keep = np.ones(offsets[-1] - offsets[0], dtype=bool)
+    keep[offsets[local] - offsets[0] + paragraphs] = False
+    kept = counts - np.bincount(local, minlength=len(picked))
+    lists = pa.ListArray.from_arrays(
+        pa.array(np.concatenate(([0], np.cumsum(kept))), pa.int32()),
+        parts.flatten().filter(pa.array(keep)),
+    )
+    joined = pc.binary_join(lists, PARAGRAPH_SEPARATOR)
+    edited = pc.if_else(pc.greater_equal(pc.utf8_length(joined), min_chars), joined, chosen)
+    mask = np.zeros(len(texts), dtype=bool)
+    mask[picked] = True
+    column = pc.replace_with_mask(texts, pa.array(mask), edited.cast(texts.type))
     return table.set_column(index, table.schema.field(index), column)

@@ -559,8 +559,8 @@ def split_buckets(
         table, positions = table.take(pa.array(order)), positions[order]
         clusters = pa.array([int_to_id(c) for c in corpus.clusters[positions]], pa.string())
         if corpus.repeat_drops is not None:
-            drops = corpus.repeat_drops.of(positions)
-            table = drop_corpus_repeats(table, drops, config.min_text_chars)
+            rows, paragraphs = corpus.repeat_drops.of(positions)
+            table = drop_corpus_repeats(table, rows, paragraphs, config.min_text_chars)
         table = table.set_column(
             table.schema.get_field_index("duplicate_cluster"), "duplicate_cluster", clusters
         )

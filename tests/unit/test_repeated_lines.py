@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import numpy as np
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dataset.build.repeated_lines import (
     PARAGRAPH,
@@ -12,7 +17,6 @@ from dataset.build.repeated_lines import (
     LineHashSpill,
     ParagraphDrops,
     drop_corpus_repeats,
-    drop_paragraphs,
     drop_repeated_lines,
     find_repeated_lines,
     find_repeats_and_drops,
@@ -200,20 +204,52 @@ def drops_of(tmp_path, texts, active=None) -> tuple[np.ndarray, ParagraphDrops]:
     return find_repeats_and_drops(spill, groups, active, 2, None)
 
 
+def dropped_texts(texts: list[str], drops: ParagraphDrops, min_chars: int) -> list[str]:
+    """The texts as the writer makes them: ``drop_corpus_repeats`` over one table of them."""
+    table = pa.table({"id": [str(k) for k in range(len(texts))], "text": texts})
+    rows, paragraphs = drops.of(np.arange(len(texts)))
+    dropped = drop_corpus_repeats(table, rows, paragraphs, min_chars)
+    assert dropped.column("id").equals(table.column("id"))
+    return dropped.column("text").to_pylist()
+
+
 @pytest.mark.parametrize("min_chars", [1, 40, 100, 10_000])
 def test_dropping_by_index_equals_dropping_by_hash(tmp_path, min_chars):
     found, drops = drops_of(tmp_path, MULTILINGUAL)
     repeated = frozenset(found.tolist())
     assert len(repeated) >= 5
-    by_index = [
-        drop_paragraphs(text, paragraphs, min_chars)
-        for text, paragraphs in zip(
-            MULTILINGUAL, drops.of(np.arange(len(MULTILINGUAL))), strict=True
-        )
-    ]
+    by_index = dropped_texts(MULTILINGUAL, drops, min_chars)
     by_hash = [drop_repeated_lines(text, repeated, MAX, min_chars) for text in MULTILINGUAL]
     assert by_index == by_hash
     assert (by_index != MULTILINGUAL) == (min_chars < 10_000)
+
+
+PIECES = [
+    "\n",
+    "\n\n",
+    "\n\n\n",
+    " ",
+    "\t",
+    "Chia sẻ",
+    "分享",
+    "مشاركة",
+    "Читайте",
+    "x" * (MAX + 1),
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(PIECES), max_size=8).map("".join), min_size=1, max_size=6),
+    st.integers(1, 30),
+)
+def test_dropping_by_index_equals_dropping_by_hash_on_any_layout(texts, min_chars):
+    """Runs of blank lines, blank and over-long paragraphs, texts with none: same texts."""
+    with tempfile.TemporaryDirectory() as folder:
+        found, drops = drops_of(Path(folder), texts * 2)
+    repeated = frozenset(found.tolist())
+    by_hash = [drop_repeated_lines(text, repeated, MAX, min_chars) for text in texts * 2]
+    assert dropped_texts(texts * 2, drops, min_chars) == by_hash
 
 
 def test_drops_list_each_holder_and_its_repeated_paragraphs_only(tmp_path):
@@ -234,26 +270,32 @@ def test_drops_list_each_holder_and_its_repeated_paragraphs_only(tmp_path):
     assert set(found.tolist()) == {paragraph_hash(menu), paragraph_hash(share)}
     assert found.tolist() == find_repeated_lines(spill, groups, active, 3, None).tolist()
     assert drops.holders().tolist() == [0, 1, 2, 3, 5, 6]  # an inactive holder is listed too
-    assert drops.of(np.array([6, 4, 0, 5, 2])) == [[1], [], [0], [0, 2], [2]]
-    table = pa.table({"id": [str(i) for i in range(len(texts))], "text": texts})
-    dropped = drop_corpus_repeats(table, drops.of(np.arange(len(texts))), 1)
+    rows, paragraphs = drops.of(np.array([6, 4, 0, 5, 2]))
+    assert list(zip(rows.tolist(), paragraphs.tolist(), strict=True)) == [
+        (0, 1),
+        (2, 0),
+        (3, 0),
+        (3, 2),
+        (4, 2),
+    ]
     expected = [drop_repeated_lines(t, frozenset(found.tolist()), MAX, 1) for t in texts]
-    assert dropped.column("text").to_pylist() == expected
-    assert dropped.column("text").to_pylist()[0] == ARTICLE
-    assert dropped.column("id").equals(table.column("id"))
-    assert drop_corpus_repeats(table, [[]] * len(texts), 1).equals(table)
+    assert dropped_texts(texts, drops, 1) == expected
+    assert expected[0] == ARTICLE and expected[4] == ""
+    table = pa.table({"text": texts})
+    assert drop_corpus_repeats(table, np.empty(0, np.int64), np.empty(0, np.uint32), 1) is table
 
 
 def test_drops_are_sorted_whatever_order_the_pairs_come_in():
     drops = ParagraphDrops(np.array([5, 2, 5, 9, 2]), np.array([3, 0, 1, 4, 7], np.uint32))
     assert drops.positions.tolist() == [2, 2, 5, 5, 9]
     assert drops.paragraphs.tolist() == [0, 7, 1, 3, 4]
-    assert drops.of(np.array([9, 5, 3])) == [[4], [1, 3], []]
+    rows, paragraphs = drops.of(np.array([9, 5, 3]))
+    assert rows.tolist() == [0, 1, 1] and paragraphs.tolist() == [4, 1, 3]
 
 
 def test_an_index_past_the_text_is_refused():
-    text = text_of("Chia sẻ", "Bình luận")
-    assert drop_paragraphs(text, [1], 1) == "Chia sẻ"
-    assert drop_paragraphs(text, [], 1) == text
-    with pytest.raises(ValueError, match="paragraph index 2 past the 2 paragraphs"):
-        drop_paragraphs(text, [2], 1)
+    table = pa.table({"text": [text_of("Chia sẻ", "Bình luận"), "分享"]})
+    kept = drop_corpus_repeats(table, np.array([0]), np.array([1], np.uint32), 1)
+    assert kept.column("text").to_pylist() == ["Chia sẻ", "分享"]
+    with pytest.raises(ValueError, match="paragraph index 1 past the 1 paragraphs"):
+        drop_corpus_repeats(table, np.array([0, 1]), np.array([0, 1], np.uint32), 1)
