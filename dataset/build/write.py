@@ -403,14 +403,17 @@ class _JsonSink:
         indent = self.line[: len(self.line) - len(self.line.lstrip(" "))]
         item_indent = "\n" + indent + " " * JSON_OPTIONS["indent"]
         encode = indented_encoder(item_indent)
-        opening = "["
-        for item in items:
-            self._emit(opening + item_indent + encode(item))
-            opening = ","
-        self._emit("[]" if opening == "[" else "\n" + indent + "]")
+        separator = "," + item_indent
+        chunks = iter(items)
+        written = False
+        while batch := list(itertools.islice(chunks, JSON_CHUNKS)):
+            text = separator.join(map(encode, batch))
+            self._emit((separator if written else "[" + item_indent) + text)
+            written = True
+        self._emit("\n" + indent + "]" if written else "[]")
 
 
-JSON_SCALARS = (str, int, float, bool, type(None))
+JSON_SCALARS = frozenset((str, int, float, bool, type(None)))
 
 
 def indented_encoder(item_indent: str) -> Callable[[Any], str]:
@@ -433,8 +436,8 @@ def indented_encoder(item_indent: str) -> Callable[[Any], str]:
         if (
             type(item) is dict
             and item
+            and JSON_SCALARS.issuperset(map(type, item.values()))
             and all(type(key) is str for key in item)
-            and all(type(value) in JSON_SCALARS for value in item.values())
         ):
             return "{" + key_indent + flat.encode(item)[1:-1] + item_indent + "}"
         return nested.encode(item).replace("\n", item_indent)
