@@ -25,7 +25,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dataset import __version__
-from dataset.build.dedupe import int_to_id
 from dataset.build.repeated_lines import drop_corpus_repeats
 from dataset.config import SPLIT_NAMES, BuildConfig
 from dataset.runtime.engine import worker_count
@@ -554,13 +553,13 @@ def split_buckets(
     Each bucket's rows sorted by id, corpus-wide repeated lines dropped, clusters filled in.
     """
     languages = np.frombuffer(corpus.language_codes, dtype=np.uint16)
+    ids = np.frombuffer(corpus.ids, dtype=np.uint64)
     for table in corpus.articles.buckets():
         positions = table.column(POSITION).to_numpy()
-        keep = corpus.keeper_of[positions] < 0
-        table, positions = table.filter(pa.array(keep)), positions[keep]
-        order = np.argsort(np.frombuffer(corpus.ids, dtype=np.uint64)[positions], kind="stable")
+        kept = np.flatnonzero(corpus.keeper_of[positions] < 0)
+        order = kept[np.argsort(ids[positions[kept]], kind="stable")]
         table, positions = table.take(pa.array(order)), positions[order]
-        clusters = pa.array([int_to_id(c) for c in corpus.clusters[positions]], pa.string())
+        clusters = ints_to_ids(corpus.clusters[positions])
         if corpus.repeat_drops is not None:
             rows, paragraphs = corpus.repeat_drops.of(positions)
             table = drop_corpus_repeats(table, rows, paragraphs, config.min_text_chars)
@@ -570,6 +569,18 @@ def split_buckets(
         keys = languages[positions].astype(np.int64) * len(SPLIT_NAMES) + corpus.splits[positions]
         for key in np.unique(keys).tolist():
             yield divmod(key, len(SPLIT_NAMES)), table.filter(pa.array(keys == key))
+
+
+def ints_to_ids(values: np.ndarray) -> pa.StringArray:
+    """``int_to_id`` of each uint64 of ``values``, as one Arrow string array.
+
+    Cut every 16 characters from the hex text of the big-endian bytes: no Python string per
+    value.
+    """
+    count = len(values)
+    text = np.asarray(values, dtype=">u8").tobytes().hex().encode("ascii")
+    offsets = np.arange(0, 16 * (count + 1), 16, dtype=np.int32)
+    return pa.StringArray.from_buffers(count, pa.py_buffer(offsets), pa.py_buffer(text))
 
 
 @timed_stage("write_rejects")

@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -228,3 +229,16 @@ def test_balanced_lanes_give_the_largest_first_to_the_least_loaded(lanes):
     loads = [sum(sizes[k] for k, lane in result.items() if lane == n) for n in range(lanes)]
     expected = {1: [2190], 2: [1150, 1040], 3: [900, 700, 590]}[lanes]
     assert loads == expected
+
+
+def test_ints_to_ids_are_the_ids_int_to_id_gives():
+    from dataset.build.dedupe import int_to_id
+    from dataset.build.write import ints_to_ids
+
+    values = np.array([0, 1, 0xABCDEF, 2**63, 2**64 - 1, 0x0123456789ABCDEF], dtype=np.uint64)
+    made = ints_to_ids(values)
+    made.validate(full=True)
+    assert made.type == pa.string()
+    assert made.to_pylist() == [int_to_id(v) for v in values.tolist()]
+    assert ints_to_ids(values[2:4]).to_pylist() == [int_to_id(v) for v in values[2:4].tolist()]
+    assert ints_to_ids(np.empty(0, np.uint64)).to_pylist() == []
