@@ -420,8 +420,8 @@ def indented_encoder(item_indent: str) -> Callable[[Any], str]:
 
     An item in a list whose items start at ``item_indent`` (a newline and spaces). A flat object
     (string keys, scalar values: a raw file's entry) is encoded by the json module's C encoder,
-    its separator carrying the newline and indent: 10x faster than the pure-Python encoder that
-    ``indent`` selects, same text. Anything else takes that encoder.
+    its separator carrying the newline and indent: half the time of the pure-Python encoder that
+    ``indent`` selects (20,000 entries), same text. Anything else takes that encoder.
     """
     nested = json.JSONEncoder(**JSON_OPTIONS)
     key_indent = item_indent + " " * JSON_OPTIONS["indent"]
