@@ -46,6 +46,7 @@ from dataset.runtime.transaction import (
     lock_out_dir,
     make_staging_dir,
     publish_staging,
+    remove_in_background,
     unlock_out_dir,
 )
 
@@ -78,6 +79,7 @@ def build_release(
     except BaseException:
         unlock_out_dir(build_lock, config.out_dir)
         raise
+    scratch = None
     try:
         corpus = process_documents(names, config, staging, show_progress)
         add_warnings(corpus, sidecar_warnings(config.raw_dir, names))
@@ -87,6 +89,7 @@ def build_release(
         assign_splits(corpus, config)
         files = write_articles(corpus, staging, config, version)
         write_rejects_table(corpus, staging, config, version)
+        scratch = remove_in_background(corpus.work_dir)  # the spill files were read a last time
         summary = summarize(corpus, files, config, len(names), started)
         summary.manifest = make_manifest(corpus, summary, config, lock_checked, git_commit)
         summary.manifest["release_version"] = version
@@ -94,9 +97,12 @@ def build_release(
         check_every_file_accounted(names, staging)
         write_json(summary.manifest, staging / "build_manifest.json")
         record_release_history(staging, previous, config.release_version, summary.manifest)
+        scratch.join()
         finalize_release(staging, config.validate_release, worker_count(config))
         publish_staging(staging, config.out_dir)
     finally:
+        if scratch is not None:
+            scratch.join()
         shutil.rmtree(staging, ignore_errors=True)
         unlock_out_dir(build_lock, config.out_dir)
     summary.seconds = time.perf_counter() - started

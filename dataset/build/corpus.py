@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from dataset.build.dedupe import fingerprint_words, id_to_int
 from dataset.build.read import DocumentNames
-from dataset.build.repeated_lines import LineHashSpill
+from dataset.build.repeated_lines import LineHashSpill, ParagraphDrops
 from dataset.build.write import POSITION
 from dataset.config import BuildConfig
 from dataset.errors import BuildError
@@ -102,7 +102,7 @@ class Corpus:
     Per document (by index): raw sha256 and size. Per spilled article (by arrival position): its
     document index, id, fingerprint and language code; its signature row in ``signatures``; its
     short paragraphs' hashes in ``line_hashes``. The global stages fill ``keeper_of`` (exact
-    duplicates), ``clusters``, ``repeated_lines`` (and ``repeat_holders``) and ``splits``.
+    duplicates), ``clusters``, ``repeated_lines`` (and ``repeat_drops``) and ``splits``.
     """
 
     work_dir: Path
@@ -127,7 +127,7 @@ class Corpus:
     keeper_of: np.ndarray | None = None
     clusters: np.ndarray | None = None
     repeated_lines: frozenset[int] = frozenset()
-    repeat_holders: np.ndarray | None = None
+    repeat_drops: ParagraphDrops | None = None
     splits: np.ndarray | None = None
 
     def iter_raw_files(self) -> Iterator[dict]:

@@ -14,12 +14,14 @@ Contracts
     punctuation dropped: "Comments (12)" and "COMMENTS (3)" hash alike); ``sentences`` (bool)
     says the paragraph ends with sentence punctuation. A pure function of its arguments.
 ``paragraph_records(text, max_chars) -> bytes``
-    ``paragraph_hashes`` packed as ``PARAGRAPH`` records (hash, sentence): what a worker hands
-    the driver with each article (``dataset.build.process.package_document``), so that the driver
-    never splits or hashes a text. One small ``bytes`` pickles faster than two arrays.
+    ``paragraph_hashes`` packed as ``PARAGRAPH`` records (hash, paragraph, sentence), where
+    ``paragraph`` is the candidate's index among all the paragraphs of ``text`` (its place in
+    ``text.split(PARAGRAPH_SEPARATOR)``): what a worker hands the driver with each article
+    (``dataset.build.process.package_document``), so that the driver never splits or hashes a
+    text to find or to drop a paragraph. One small ``bytes`` pickles faster than three arrays.
 ``LineHashSpill(folder)``
-    ``append(position, paragraphs)`` writes the ``(hash, position, sentence)`` records of one
-    article (its ``paragraph_records``) to bucket files picked by the hash's top bits;
+    ``append(position, paragraphs)`` writes the ``(hash, position, paragraph, sentence)`` records
+    of one article (its ``paragraph_records``) to bucket files picked by the hash's top bits;
     ``close()`` flushes. Bucket files are read back one at a time by ``find_repeated_lines``.
 ``find_repeated_lines(spill, groups, active, line_min, sentence_min) -> np.ndarray``
     The sorted unique hashes found in at least ``line_min`` distinct groups (``sentence_min``
@@ -34,7 +36,15 @@ Contracts
 ``drop_repeated_lines(text, repeated, max_chars, min_chars) -> str``
     The text without its candidate paragraphs whose hash is in ``repeated``; the text unchanged
     when that would leave fewer than ``min_chars`` characters (corpus evidence never turns an
-    accepted article into a reject).
+    accepted article into a reject). The definition of the step, one text at a time; the build
+    gets the same texts from ``drop_corpus_repeats`` without hashing.
+``find_repeats_and_drops(...) -> (hashes, ParagraphDrops)``
+    ``find_repeated_lines``, and the ``(position, paragraph)`` of every record holding one of
+    those hashes, read from the same bucket files.
+``drop_corpus_repeats(table, rows, paragraphs, min_chars) -> pa.Table``
+    The table with the paragraphs at the given indexes dropped from its texts, by Arrow kernels,
+    under the same ``min_chars`` rule: given the rows' ``ParagraphDrops``, each text equals
+    ``drop_repeated_lines`` of it.
 
 Precision: only paragraphs up to ``max_chars`` characters are candidates (article paragraphs
 are longer; a site's furniture is short), and a paragraph that ends a sentence needs its own,
@@ -71,8 +81,9 @@ from dataset.runtime.timing import timed_stage
 if TYPE_CHECKING:
     from dataset.build.corpus import Corpus
 
-RECORD = np.dtype([("hash", "<u8"), ("position", "<u8"), ("sentence", "u1")])
-PARAGRAPH = np.dtype([("hash", "<u8"), ("sentence", "u1")])  # a RECORD before its position
+RECORD = np.dtype([("hash", "<u8"), ("position", "<u8"), ("paragraph", "<u4"), ("sentence", "u1")])
+# A RECORD before its position.
+PARAGRAPH = np.dtype([("hash", "<u8"), ("paragraph", "<u4"), ("sentence", "u1")])
 BUCKET_BITS = 6  # 64 bucket files: one holds about 1/64 of the corpus's candidate paragraphs
 BUFFER_RECORDS = 65_536
 PARAGRAPH_SEPARATOR = "\n\n"
@@ -89,19 +100,34 @@ def is_candidate(paragraph: str, max_chars: int) -> bool:
     return len(paragraph) <= max_chars and has_letter(paragraph)
 
 
+def candidate_paragraphs(text: str, max_chars: int) -> tuple[list[int], list[str]]:
+    """The candidate paragraphs of ``text`` in order, and their indexes among all paragraphs."""
+    indexes, candidates = [], []
+    for index, paragraph in enumerate(text.split(PARAGRAPH_SEPARATOR)):
+        if is_candidate(paragraph, max_chars):
+            indexes.append(index)
+            candidates.append(paragraph)
+    return indexes, candidates
+
+
 def paragraph_hashes(text: str, max_chars: int) -> tuple[np.ndarray, np.ndarray]:
     """Hashes and sentence flags of the candidate paragraphs of ``text``, in order."""
-    candidates = [p for p in text.split(PARAGRAPH_SEPARATOR) if is_candidate(p, max_chars)]
+    return hashes_and_sentences(candidate_paragraphs(text, max_chars)[1])
+
+
+def hashes_and_sentences(candidates: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The hashes and sentence flags of ``candidates``."""
     hashes = np.fromiter((paragraph_hash(p) for p in candidates), np.uint64, len(candidates))
     sentences = np.fromiter((ends_sentence(p) for p in candidates), np.bool_, len(candidates))
     return hashes, sentences
 
 
 def paragraph_records(text: str, max_chars: int) -> bytes:
-    """``paragraph_hashes(text, max_chars)`` packed as ``PARAGRAPH`` records, in order."""
-    hashes, sentences = paragraph_hashes(text, max_chars)
-    records = np.empty(len(hashes), dtype=PARAGRAPH)
-    records["hash"], records["sentence"] = hashes, sentences
+    """The candidate paragraphs of ``text`` as ``PARAGRAPH`` records, in order (see module)."""
+    indexes, candidates = candidate_paragraphs(text, max_chars)
+    records = np.empty(len(candidates), dtype=PARAGRAPH)
+    records["hash"], records["sentence"] = hashes_and_sentences(candidates)
+    records["paragraph"] = indexes
     return records.tobytes()
 
 
@@ -137,7 +163,8 @@ class LineHashSpill:
             return
         paragraphs = np.frombuffer(b"".join(self._pending), dtype=PARAGRAPH)
         records = np.empty(len(paragraphs), dtype=RECORD)
-        records["hash"], records["sentence"] = paragraphs["hash"], paragraphs["sentence"]
+        for name in PARAGRAPH.names:
+            records[name] = paragraphs[name]
         counts = np.frombuffer(self._counts, np.uint64).astype(np.intp)
         records["position"] = np.repeat(np.frombuffer(self._positions, np.uint64), counts)
         self._pending, self._positions, self._counts = [], array("Q"), array("Q")
@@ -175,32 +202,67 @@ def find_repeated_lines(
     ``position``; records of positions where ``active`` is False (dropped duplicates) are
     ignored.
     """
-    return find_repeats_and_holders(spill, groups, active, line_min, sentence_min)[0]
+    return find_repeats_and_drops(spill, groups, active, line_min, sentence_min)[0]
 
 
-def find_repeats_and_holders(
+class ParagraphDrops:
+    """The paragraphs to drop, as ``(position, paragraph index)`` pairs, sorted and unique.
+
+    ``positions`` (int64) and ``paragraphs`` (uint32) are parallel arrays sorted by position,
+    then paragraph. Positions may include inactive articles (``find_repeats_and_drops``).
+    """
+
+    def __init__(self, positions: np.ndarray, paragraphs: np.ndarray):
+        order = np.lexsort((paragraphs, positions))
+        self.positions = np.asarray(positions, np.int64)[order]
+        self.paragraphs = np.asarray(paragraphs, np.uint32)[order]
+
+    def holders(self) -> np.ndarray:
+        """The sorted unique positions that have a paragraph to drop."""
+        return np.unique(self.positions)
+
+    def of(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(rows, paragraphs)``: the paragraphs to drop of the articles at ``positions``.
+
+        ``rows[k]`` is an index into ``positions`` and ``paragraphs[k]`` one of that article's
+        paragraph indexes, sorted by row then paragraph; an article with none has no entry.
+        """
+        positions = np.asarray(positions, np.int64)
+        starts = np.searchsorted(self.positions, positions, "left")
+        counts = np.searchsorted(self.positions, positions, "right") - starts
+        rows = np.repeat(np.arange(len(positions)), counts)
+        # Each row's entries are the run starts[row] ... starts[row] + counts[row] - 1.
+        first = np.repeat(starts - (np.cumsum(counts) - counts), counts)
+        return rows, self.paragraphs[first + np.arange(len(rows))]
+
+
+def find_repeats_and_drops(
     spill: LineHashSpill,
     groups: np.ndarray,
     active: np.ndarray,
     line_min: int,
     sentence_min: int | None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """``find_repeated_lines``, and the sorted unique positions that hold one of those hashes.
+) -> tuple[np.ndarray, ParagraphDrops]:
+    """``find_repeated_lines``, and the paragraphs of every position that hold those hashes.
 
-    The holders are read from the same bucket records, so the texts of all other positions are
-    known to have no repeated paragraph without looking at them (the records are of the text
-    that is written: ``dataset.build.corpus.collect_processed``). Inactive positions may be
-    among the holders.
+    The drops are read from the same bucket records, so the texts of all other positions are
+    known to have no repeated paragraph without looking at them, and the holders' texts need no
+    hashing (the records are of the text that is written:
+    ``dataset.build.corpus.collect_processed``). Inactive positions may be among them.
     """
-    found, holders = [], []
+    found, positions, paragraphs = [], [], []
     for path in spill.bucket_files():
         records = np.fromfile(path, dtype=RECORD)
         repeated = repeated_in_bucket(records, groups, active, line_min, sentence_min)
         found.append(repeated)
-        holders.append(records["position"][np.isin(records["hash"], repeated)])
+        holding = records[np.isin(records["hash"], repeated)]
+        positions.append(holding["position"].astype(np.int64))
+        paragraphs.append(holding["paragraph"])
     if not found:
-        return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
-    return np.sort(np.concatenate(found)), np.unique(np.concatenate(holders)).astype(np.int64)
+        empty = ParagraphDrops(np.empty(0, np.int64), np.empty(0, np.uint32))
+        return np.empty(0, dtype=np.uint64), empty
+    drops = ParagraphDrops(np.concatenate(positions), np.concatenate(paragraphs))
+    return np.sort(np.concatenate(found)), drops
 
 
 def repeated_in_bucket(
@@ -251,10 +313,10 @@ def find_corpus_repeats(corpus: Corpus, config: BuildConfig) -> None:
     """Fill ``corpus.repeated_lines`` with the hashes of the repeated paragraphs.
 
     A paragraph is repeated when it recurs across the near-duplicate clusters of the kept
-    articles (thresholds from ``config``). ``corpus.repeat_holders`` gets the positions of the
-    articles that hold one (``find_repeats_and_holders``).
+    articles (thresholds from ``config``). ``corpus.repeat_drops`` gets the paragraphs of each
+    article that hold one (``find_repeats_and_drops``).
     """
-    found, holders = find_repeats_and_holders(
+    found, drops = find_repeats_and_drops(
         corpus.line_hashes,
         corpus.clusters,
         corpus.keeper_of < 0,
@@ -262,31 +324,45 @@ def find_corpus_repeats(corpus: Corpus, config: BuildConfig) -> None:
         config.repeated_sentence_min_documents,
     )
     corpus.repeated_lines = frozenset(found.tolist())
-    corpus.repeat_holders = holders
+    corpus.repeat_drops = drops
 
 
 def drop_corpus_repeats(
-    table: pa.Table,
-    repeated: Collection[int],
-    config: BuildConfig,
-    holders: np.ndarray | None = None,
+    table: pa.Table, rows: np.ndarray, paragraphs: np.ndarray, min_chars: int
 ) -> pa.Table:
-    """``table`` with the repeated paragraphs dropped from every ``text``.
+    """``table`` with paragraph ``paragraphs[k]`` of row ``rows[k]`` dropped from its ``text``.
 
-    ``holders`` (bool, one per row) marks the rows that may hold a repeated paragraph; the
-    others are left as they are without being read. None: every row may.
+    ``(rows, paragraphs)`` as ``ParagraphDrops.of`` gives them: sorted, unique pairs. Each
+    edited text equals ``drop_repeated_lines`` of it with the hashes the drops were found for
+    (unchanged when the result would be shorter than ``min_chars``), computed by Arrow kernels
+    over the rows that have a paragraph to drop; the other rows are left as they are. Raises
+    ValueError when an index is past the last paragraph of its text.
     """
-    if not repeated:
+    if not len(rows):
         return table
     index = table.schema.get_field_index("text")
     texts = table.column(index).combine_chunks()
-    rows = np.ones(len(texts), dtype=bool) if holders is None else np.asarray(holders, bool)
-    picked = np.flatnonzero(rows)
-    if not len(picked):
-        return table
-    edited = [
-        drop_repeated_lines(text, repeated, config.repeated_line_max_chars, config.min_text_chars)
-        for text in texts.take(pa.array(picked)).to_pylist()
-    ]
-    column = pc.replace_with_mask(texts, pa.array(rows), pa.array(edited, pa.string()))
+    picked, local = np.unique(rows, return_inverse=True)
+    chosen = texts.take(pa.array(picked))
+    parts = pc.split_pattern(chosen, PARAGRAPH_SEPARATOR)
+    offsets = parts.offsets.to_numpy()
+    counts = np.diff(offsets)
+    if np.any(paragraphs >= counts[local]):
+        k = int(np.flatnonzero(paragraphs >= counts[local])[0])
+        raise ValueError(
+            f"paragraph index {paragraphs[k]} past the {counts[local[k]]} paragraphs of a text: "
+            "the paragraph records were not made from the text being written"
+        )
+    keep = np.ones(offsets[-1] - offsets[0], dtype=bool)
+    keep[offsets[local] - offsets[0] + paragraphs] = False
+    kept = counts - np.bincount(local, minlength=len(picked))
+    lists = pa.ListArray.from_arrays(
+        pa.array(np.concatenate(([0], np.cumsum(kept))), pa.int32()),
+        parts.flatten().filter(pa.array(keep)),
+    )
+    joined = pc.binary_join(lists, PARAGRAPH_SEPARATOR)
+    edited = pc.if_else(pc.greater_equal(pc.utf8_length(joined), min_chars), joined, chosen)
+    mask = np.zeros(len(texts), dtype=bool)
+    mask[picked] = True
+    column = pc.replace_with_mask(texts, pa.array(mask), edited.cast(texts.type))
     return table.set_column(index, table.schema.field(index), column)

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from dataset.build.write import REJECTS_PATH
@@ -447,6 +448,7 @@ class ReleaseFacts:
             counts.setdefault(language, LanguageCounts()).add(split_stats.entities)
         return entities_facts(self.layout, counts)
 
+
 def example_row(layout: ReleaseLayout) -> dict[str, Any] | None:
     """A real row of the release, as a dict of its columns; None for an empty release.
 
@@ -459,11 +461,36 @@ def example_row(layout: ReleaseLayout) -> dict[str, Any] | None:
     first = None
     for relative in sorted(layout.files(ALL_CONFIG, splits[0])):
         for table in row_groups(layout.root / relative):
-            for row in table.to_pylist():
-                first = first or row
-                if row.get("title") and row.get("published_date") and row.get("publisher"):
-                    return row
+            if first is None and table.num_rows:
+                first = table.slice(0, 1).to_pylist()[0]
+            stated = first_stated_row(table)
+            if stated is not None:
+                return table.slice(stated, 1).to_pylist()[0]
     return first
+
+
+STATED_COLUMNS = ("title", "published_date", "publisher")
+
+
+def first_stated_row(table: pa.Table) -> int | None:
+    """Index of the first row whose title, published date and publisher are all truthy.
+
+    Truthy as Python sees the values (a non-empty string, any date); None when no row is.
+    Computed by Arrow kernels: only the chosen row becomes Python values.
+    """
+    if not table.num_rows or not all(name in table.column_names for name in STATED_COLUMNS):
+        return None
+    stated = None
+    for name in STATED_COLUMNS:
+        column = table.column(name)
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            truthy = pc.greater(pc.utf8_length(column), 0)
+        else:
+            truthy = pc.is_valid(column)
+        truthy = pc.fill_null(truthy, False)
+        stated = truthy if stated is None else pc.and_(stated, truthy)
+    index = pc.index(stated, True).as_py()
+    return None if index < 0 else index
 
 
 def validation_facts(summary: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -10,6 +10,7 @@ rest. A manifest laid out any other way is parsed whole and the list dropped aft
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,9 @@ MANIFEST = "build_manifest.json"
 OBJECT_KEYS = ("raw", "counts", "config", "files")
 _RAW = '  "raw": {\n'
 _RAW_FILES = '    "files": [\n'
+# The raw object's first line, its lines (4 spaces deeper) up to its "files" line.
+_RAW_FILES_LIST = re.compile("^" + re.escape(_RAW) + "(?:    .*\n)*?" + re.escape(_RAW_FILES), re.M)
+_LIST_END = "\n    ]"
 
 
 def read_manifest(release_dir: Path, raw_files: bool = False) -> dict[str, Any]:
@@ -33,7 +37,7 @@ def read_manifest(release_dir: Path, raw_files: bool = False) -> dict[str, Any]:
         if raw_files:
             manifest = json.loads(path.read_text(encoding="utf-8"))
         else:
-            manifest = json.loads("".join(skip_raw_files(path)))
+            manifest = json.loads(skip_raw_files(path))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "not UTF-8"
         raise InputError(
@@ -49,27 +53,22 @@ def read_manifest(release_dir: Path, raw_files: bool = False) -> dict[str, Any]:
     return manifest
 
 
-def skip_raw_files(path: Path):
-    """The manifest's lines, with the lines of the ``raw.files`` list replaced by ``[]``.
+def skip_raw_files(path: Path) -> str:
+    """The manifest's text, with the lines of the ``raw.files`` list replaced by ``[]``.
 
     Only a line ``    "files": [`` inside the top-level ``"raw"`` object starts the list; it ends
     at the next line indented by 4 spaces (``    ]`` or ``    ],``): JSON strings hold no raw
-    newline, so every line of the list's items is indented deeper.
+    newline, so every line of the list's items is indented deeper. A list that never ends
+    leaves out everything from its first line. Found by searching the text, not line by line.
     """
-    in_raw = skipping = False
-    with path.open(encoding="utf-8") as lines:
-        for line in lines:
-            if skipping:
-                if line.startswith("    ]"):
-                    skipping = False
-                    yield '    "files": []' + line[len("    ]") :]
-                continue
-            if line.startswith('  "'):  # a key of the top-level object
-                in_raw = line == _RAW
-            elif in_raw and line == _RAW_FILES:
-                skipping = True
-                continue
-            yield line
+    text = path.read_text(encoding="utf-8")
+    found = _RAW_FILES_LIST.search(text)
+    if found is None:
+        return text
+    close = text.find(_LIST_END, found.end() - 1)
+    if close < 0:
+        return text[: found.end() - len(_RAW_FILES)]
+    return text[: found.end() - len("[\n")] + "[]" + text[close + len(_LIST_END) :]
 
 
 def check_manifest_shape(manifest: Any, path: Path) -> None:

@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import sys
+import threading
 from pathlib import Path
 
 import psutil
@@ -175,3 +176,21 @@ def sync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def remove_in_background(folder: Path) -> threading.Thread:
+    """Start removing ``folder`` and everything in it (errors ignored) in a thread.
+
+    For scratch files no step reads again (the build's spill): unlinking them is kernel work
+    that runs beside the next steps. ``join()`` the thread before anything lists the folder
+    holding ``folder`` (the checksums), and before leaving.
+    """
+    thread = threading.Thread(
+        target=shutil.rmtree,
+        args=(folder,),
+        kwargs={"ignore_errors": True},
+        name="remove-scratch",
+        daemon=True,
+    )
+    thread.start()
+    return thread

@@ -19,7 +19,7 @@ from dataset.release.card import (
     split_card,
 )
 from dataset.release.facts import LIBRARIES, validation_facts
-from dataset.release.prose import render
+from dataset.release.prose import registry_language_names, render
 from dataset.schema import article_schema
 
 
@@ -148,6 +148,79 @@ def test_language_detail_uses_the_dominant_real_script():
         "Hebrew",
     ]
     assert language_name("hbs") == "Serbo-Croatian"  # ISO 639-3 beside the 639-1 `sh`
+
+
+def parser_language_names() -> dict[str, str]:
+    """The definition: langcodes' own parser, first description of each language subtag."""
+    from langcodes.registry_parser import parse_registry
+
+    names: dict[str, str] = {}
+    for entry in parse_registry():
+        if entry.get("Type") == "language" and "Subtag" in entry:
+            names.setdefault(entry["Subtag"], entry["Description"][0])
+    return names
+
+
+def test_language_names_read_the_registry_once_as_langcodes_parses_it(monkeypatch):
+    import langcodes.util
+
+    calls = []
+    real = langcodes.util.data_filename
+    monkeypatch.setattr(langcodes.util, "data_filename", lambda name: calls.append(1) or real(name))
+    registry_language_names.cache_clear()
+    language_name.cache_clear()
+    try:
+        names = [language_name(c) for c in ("hy", "ar", "zh", "vi", "xx", "arb")]
+        assert registry_language_names() == parser_language_names()
+    finally:
+        registry_language_names.cache_clear()
+        language_name.cache_clear()
+    assert names == ["Armenian", "Arabic", "Chinese", "Vietnamese", "xx", "Standard Arabic"]
+    assert len(calls) == 1
+
+
+REGISTRY = """File-Date: 2021-08-06
+%%
+Type: language
+Subtag: hy
+Description: Armenian
+Description: Second name
+  of it
+Added: 2005-10-16
+%%
+Type: language
+Subtag: cu
+Description: Church Slavic
+  Old Slavonic
+%%
+Type: script
+Subtag: Armn
+Description: Armenian script
+%%
+"""
+
+
+@pytest.mark.parametrize("reordered", [False, True], ids=["as shipped", "fields reordered"])
+def test_language_names_of_any_registry_layout_are_langcodes_own(monkeypatch, tmp_path, reordered):
+    import langcodes.registry_parser
+    import langcodes.util
+
+    text = REGISTRY
+    if reordered:
+        text += "Subtag: vi\nType: language\nDescription: Vietnamese\n  (Việt)\n%%\n"
+    (tmp_path / "registry.txt").write_text(text, encoding="utf-8")
+    monkeypatch.setattr(langcodes.util, "data_filename", lambda name: tmp_path / "registry.txt")
+    monkeypatch.setattr(
+        langcodes.registry_parser, "data_filename", lambda name: tmp_path / "registry.txt"
+    )
+    registry_language_names.cache_clear()
+    try:
+        names = registry_language_names()
+    finally:
+        registry_language_names.cache_clear()
+    assert names == parser_language_names()
+    expected = {"hy": "Armenian", "cu": "Church Slavic Old Slavonic"}
+    assert names == (expected | {"vi": "Vietnamese (Việt)"} if reordered else expected)
 
 
 def test_card_yaml_has_no_anchors(tmp_path):

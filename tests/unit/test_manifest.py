@@ -44,7 +44,7 @@ def test_read_manifest_leaves_out_the_raw_files_and_keeps_everything_else(tmp_pa
 
 def test_the_raw_files_lines_are_skipped_before_parsing(tmp_path):
     write_json(manifest(RAW_FILES), tmp_path / MANIFEST)
-    text = "".join(skip_raw_files(tmp_path / MANIFEST))
+    text = skip_raw_files(tmp_path / MANIFEST)
     assert "sha256" not in text and "新闻" not in text
     assert json.loads(text)["raw"]["files"] == []
 
@@ -54,6 +54,18 @@ def test_a_streamed_manifest_reads_like_a_written_one(tmp_path):
     data["raw"]["files"] = StreamedList(lambda: iter(RAW_FILES), len(RAW_FILES))
     write_json(data, tmp_path / MANIFEST)
     assert read_manifest(tmp_path) == without_raw_files(manifest(RAW_FILES))
+
+
+def test_only_the_raw_objects_files_list_is_skipped(tmp_path):
+    data = manifest(RAW_FILES)
+    data["raw"]["a_first"] = {"nested": ["Ереван", {"files": ["x"]}]}  # sorted before "files"
+    data["archive"] = {"files": ["中文/新闻.txt"], "sha256": "ef" * 32}  # a list at the same depth
+    data["stats"] = {"files": [{"source_file": "عربي.txt"}], "zz": 1}
+    write_json(data, tmp_path / MANIFEST)
+    text = skip_raw_files(tmp_path / MANIFEST)
+    assert "ab" * 32 not in text and "cd" * 32 not in text
+    assert read_manifest(tmp_path) == without_raw_files(data)
+    assert read_manifest(tmp_path, raw_files=True) == data
 
 
 @pytest.mark.parametrize("indent", [None, 4], ids=["compact", "indent 4"])

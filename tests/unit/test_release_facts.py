@@ -22,7 +22,15 @@ from dataset.records import Reject
 from dataset.release.card import card_problems, render_card
 from dataset.release.citation import load_citation
 from dataset.release.croissant import build_croissant, croissant_problems
-from dataset.release.facts import LANGUAGE_MODEL, LIBRARIES, OUR_LICENCE, ReleaseFacts
+from dataset.release.facts import (
+    LANGUAGE_MODEL,
+    LIBRARIES,
+    OUR_LICENCE,
+    ReleaseFacts,
+    example_row,
+    first_stated_row,
+)
+from dataset.release.layout import ReleaseLayout
 from dataset.release.prose import environment, render
 from dataset.schema import article_schema, reject_reasons, reject_schema
 from dataset.validation.rules import load_domain_rules
@@ -233,3 +241,57 @@ def test_croissant_context_is_the_one_mlcroissant_writes_for_croissant_1_1():
     expected = make_context(Context(conforms_to=CroissantVersion.V_1_1))
     assert croissant_context() == expected
     assert list(croissant_context()) == list(expected)
+
+
+def python_first_stated(rows: list[dict]) -> int | None:
+    """The definition: the first row whose title, date and publisher Python finds truthy."""
+    return next(
+        (k for k, r in enumerate(rows) if r["title"] and r["published_date"] and r["publisher"]),
+        None,
+    )
+
+
+STATED_ROWS = [
+    {"id": "a", "title": "", "published_date": dt.date(2023, 9, 19), "publisher": "示例新闻社"},
+    {"id": "b", "title": "ثلاثة", "published_date": None, "publisher": "صحيفة المثال"},
+    {"id": "c", "title": "Tin tức", "published_date": dt.date(2020, 9, 27), "publisher": None},
+    {"id": "d", "title": " ", "published_date": dt.date(2020, 10, 1), "publisher": "Пример-Инфо"},
+    {
+        "id": "e",
+        "title": "Հայերեն",
+        "published_date": dt.date(2021, 1, 2),
+        "publisher": "Օրինակ լուր",
+    },
+]
+STATED_SCHEMA = pa.schema(
+    [
+        ("id", pa.string()),
+        ("title", pa.string()),
+        ("published_date", pa.date32()),
+        ("publisher", pa.string()),
+    ]
+)
+
+
+@pytest.mark.parametrize("start", range(len(STATED_ROWS) + 1))
+def test_first_stated_row_is_the_first_row_python_finds_stated(start):
+    rows = STATED_ROWS[start:]
+    table = pa.Table.from_pylist(rows, schema=STATED_SCHEMA)
+    assert first_stated_row(table) == python_first_stated(rows)
+
+
+def test_example_row_is_the_first_stated_row_across_files_and_row_groups(tmp_path):
+    unstated = [dict(r, publisher=None) for r in STATED_ROWS]
+    files = {
+        "data/ar/train-00000-of-00001.parquet": unstated[:3],
+        "data/zh/train-00000-of-00001.parquet": unstated[3:] + STATED_ROWS[2:],
+    }
+    for relative, rows in files.items():
+        (tmp_path / relative).parent.mkdir(parents=True)
+        pq.write_table(
+            pa.Table.from_pylist(rows, schema=STATED_SCHEMA), tmp_path / relative, row_group_size=2
+        )
+    shards = {relative.split("/")[1]: {"train": [relative]} for relative in files}
+    assert example_row(ReleaseLayout(tmp_path, shards)) == STATED_ROWS[3]
+    only_unstated = {"ar": {"train": ["data/ar/train-00000-of-00001.parquet"]}}
+    assert example_row(ReleaseLayout(tmp_path, only_unstated)) == unstated[0]

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dataset.build.repeated_lines import (
     PARAGRAPH,
     RECORD,
     LineHashSpill,
+    ParagraphDrops,
     drop_corpus_repeats,
     drop_repeated_lines,
     find_repeated_lines,
-    find_repeats_and_holders,
+    find_repeats_and_drops,
     paragraph_hash,
     paragraph_hashes,
     paragraph_records,
@@ -77,11 +81,15 @@ def test_only_short_paragraphs_with_a_letter_are_candidates():
         "   \n\n\t\n\n ",
     ],
 )
-def test_packed_records_are_the_hashes_and_flags_of_the_candidates(text):
+def test_packed_records_are_the_hashes_flags_and_places_of_the_candidates(text):
     hashes, sentences = paragraph_hashes(text, MAX)
     packed = np.frombuffer(paragraph_records(text, MAX), dtype=PARAGRAPH)
     assert packed["hash"].tolist() == hashes.tolist()
     assert packed["sentence"].astype(bool).tolist() == sentences.tolist()
+    paragraphs = text.split("\n\n")
+    places = packed["paragraph"].tolist()
+    assert [paragraph_hash(paragraphs[k]) for k in places] == hashes.tolist()
+    assert places == sorted(set(places))
 
 
 def test_spill_records_are_hash_position_and_flag_of_each_appended_article(tmp_path):
@@ -89,13 +97,20 @@ def test_spill_records_are_hash_position_and_flag_of_each_appended_article(tmp_p
     spill = spill_of(tmp_path, texts)
     records = np.concatenate([np.fromfile(path, dtype=RECORD) for path in spill.bucket_files()])
     expected = sorted(
-        (h, position, s)
+        (h, position, k, s)
         for position, text in enumerate(texts)
-        for h, s in zip(*(a.tolist() for a in paragraph_hashes(text, MAX)), strict=True)
+        for h, k, s in np.frombuffer(paragraph_records(text, MAX), dtype=PARAGRAPH).tolist()
     )
-    fields = (records[f].tolist() for f in ("hash", "position", "sentence"))
+    fields = (records[f].tolist() for f in ("hash", "position", "paragraph", "sentence"))
     found = sorted(zip(*fields, strict=True))
     assert found == expected and len(found) == 3
+    assert [(h, k) for h, _, k, _ in found] == sorted(
+        [
+            (paragraph_hash("Главная | Новости"), 0),
+            (paragraph_hash("Читайте также."), 2),
+            (paragraph_hash("分享到微信"), 0),
+        ]
+    )
 
 
 def test_a_label_in_three_articles_is_repeated_in_two_it_is_not(tmp_path):
@@ -168,7 +183,76 @@ def test_texts_without_candidates_record_nothing(tmp_path, text):
     assert repeated(tmp_path, [text] * 4, line_min=2, sentence_min=2) == set()
 
 
-def test_holders_are_the_articles_with_a_repeated_paragraph_and_only_they_change(tmp_path):
+MULTILINGUAL = [
+    text_of("Главная | Новости", ARTICLE, "Читайте также", "", "Главная | Новости"),
+    text_of("نص المقال " + ARTICLE, "مشاركة عبر فيسبوك", "   ", "التعليقات (4)"),
+    text_of("分享到微信", "国际新闻 " + ARTICLE, "分享到微信", "点击查看更多"),
+    text_of("Chia sẻ bài viết", "Bình luận (5)", "Việt Nam " + ARTICLE, "\t"),
+    text_of("Հայերեն " + ARTICLE, "Chia sẻ bài viết", "Читайте также"),
+    "",
+    "   \n\n\t\n\n ",
+    text_of("", "", "分享到微信"),
+    text_of("Bình luận (5)", "Chia sẻ bài viết", "Главная | Новости"),
+    text_of(ARTICLE, "点击查看更多", "مشاركة عبر فيسبوك"),
+]
+
+
+def drops_of(tmp_path, texts, active=None) -> tuple[np.ndarray, ParagraphDrops]:
+    spill = spill_of(tmp_path, texts)
+    groups = np.arange(len(texts), dtype=np.uint64)
+    active = np.ones(len(texts), dtype=bool) if active is None else np.array(active)
+    return find_repeats_and_drops(spill, groups, active, 2, None)
+
+
+def dropped_texts(texts: list[str], drops: ParagraphDrops, min_chars: int) -> list[str]:
+    """The texts as the writer makes them: ``drop_corpus_repeats`` over one table of them."""
+    table = pa.table({"id": [str(k) for k in range(len(texts))], "text": texts})
+    rows, paragraphs = drops.of(np.arange(len(texts)))
+    dropped = drop_corpus_repeats(table, rows, paragraphs, min_chars)
+    assert dropped.column("id").equals(table.column("id"))
+    return dropped.column("text").to_pylist()
+
+
+@pytest.mark.parametrize("min_chars", [1, 40, 100, 10_000])
+def test_dropping_by_index_equals_dropping_by_hash(tmp_path, min_chars):
+    found, drops = drops_of(tmp_path, MULTILINGUAL)
+    repeated = frozenset(found.tolist())
+    assert len(repeated) >= 5
+    by_index = dropped_texts(MULTILINGUAL, drops, min_chars)
+    by_hash = [drop_repeated_lines(text, repeated, MAX, min_chars) for text in MULTILINGUAL]
+    assert by_index == by_hash
+    assert (by_index != MULTILINGUAL) == (min_chars < 10_000)
+
+
+PIECES = [
+    "\n",
+    "\n\n",
+    "\n\n\n",
+    " ",
+    "\t",
+    "Chia sẻ",
+    "分享",
+    "مشاركة",
+    "Читайте",
+    "x" * (MAX + 1),
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(PIECES), max_size=8).map("".join), min_size=1, max_size=6),
+    st.integers(1, 30),
+)
+def test_dropping_by_index_equals_dropping_by_hash_on_any_layout(texts, min_chars):
+    """Runs of blank lines, blank and over-long paragraphs, texts with none: same texts."""
+    with tempfile.TemporaryDirectory() as folder:
+        found, drops = drops_of(Path(folder), texts * 2)
+    repeated = frozenset(found.tolist())
+    by_hash = [drop_repeated_lines(text, repeated, MAX, min_chars) for text in texts * 2]
+    assert dropped_texts(texts * 2, drops, min_chars) == by_hash
+
+
+def test_drops_list_each_holder_and_its_repeated_paragraphs_only(tmp_path):
     menu, share = "Главная | Новости", "分享到微信"
     texts = [
         text_of(menu, ARTICLE),
@@ -182,17 +266,36 @@ def test_holders_are_the_articles_with_a_repeated_paragraph_and_only_they_change
     spill = spill_of(tmp_path, texts)
     groups = np.arange(len(texts), dtype=np.uint64)
     active = np.array([True, True, True, True, True, True, False])
-    found, holders = find_repeats_and_holders(spill, groups, active, 3, None)
+    found, drops = find_repeats_and_drops(spill, groups, active, 3, None)
     assert set(found.tolist()) == {paragraph_hash(menu), paragraph_hash(share)}
     assert found.tolist() == find_repeated_lines(spill, groups, active, 3, None).tolist()
-    assert holders.tolist() == [0, 1, 2, 3, 5, 6]  # an inactive holder is listed too
-    config = SimpleNamespace(repeated_line_max_chars=MAX, min_text_chars=1)
-    table = pa.table({"id": [str(i) for i in range(len(texts))], "text": texts})
-    mask = np.isin(np.arange(len(texts)), holders)
-    every_row = drop_corpus_repeats(table, frozenset(found.tolist()), config)
-    only_holders = drop_corpus_repeats(table, frozenset(found.tolist()), config, mask)
-    assert only_holders.equals(every_row)
-    assert only_holders.column("text").to_pylist()[4] == ""
-    assert only_holders.column("text").to_pylist()[0] == ARTICLE
-    none = drop_corpus_repeats(table, frozenset(found.tolist()), config, np.zeros(7, bool))
-    assert none.equals(table)
+    assert drops.holders().tolist() == [0, 1, 2, 3, 5, 6]  # an inactive holder is listed too
+    rows, paragraphs = drops.of(np.array([6, 4, 0, 5, 2]))
+    assert list(zip(rows.tolist(), paragraphs.tolist(), strict=True)) == [
+        (0, 1),
+        (2, 0),
+        (3, 0),
+        (3, 2),
+        (4, 2),
+    ]
+    expected = [drop_repeated_lines(t, frozenset(found.tolist()), MAX, 1) for t in texts]
+    assert dropped_texts(texts, drops, 1) == expected
+    assert expected[0] == ARTICLE and expected[4] == ""
+    table = pa.table({"text": texts})
+    assert drop_corpus_repeats(table, np.empty(0, np.int64), np.empty(0, np.uint32), 1) is table
+
+
+def test_drops_are_sorted_whatever_order_the_pairs_come_in():
+    drops = ParagraphDrops(np.array([5, 2, 5, 9, 2]), np.array([3, 0, 1, 4, 7], np.uint32))
+    assert drops.positions.tolist() == [2, 2, 5, 5, 9]
+    assert drops.paragraphs.tolist() == [0, 7, 1, 3, 4]
+    rows, paragraphs = drops.of(np.array([9, 5, 3]))
+    assert rows.tolist() == [0, 1, 1] and paragraphs.tolist() == [4, 1, 3]
+
+
+def test_an_index_past_the_text_is_refused():
+    table = pa.table({"text": [text_of("Chia sẻ", "Bình luận"), "分享"]})
+    kept = drop_corpus_repeats(table, np.array([0]), np.array([1], np.uint32), 1)
+    assert kept.column("text").to_pylist() == ["Chia sẻ", "分享"]
+    with pytest.raises(ValueError, match="paragraph index 1 past the 1 paragraphs"):
+        drop_corpus_repeats(table, np.array([0, 1]), np.array([0, 1], np.uint32), 1)

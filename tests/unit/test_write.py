@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -96,6 +97,9 @@ STREAMED_ITEMS = [
     {"source_file": "عربي.txt", "sha256": None, "bytes": None, "decoded_from": "bom"},
     {"source_file": 'Tiếng Việt "quoted" \\ back.txt', "nested": {"list": [1, [], {}]}},
     {"source_file": "line\nbreak\t\x01.txt", "empty": [], "blank": "   "},
+    {"score": 0.973599970340728, "tiny": 1e-07, "big": 1e300, "flag": True, "no": False},
+    {"Հայերեն": "Ереван \u2028 \U0001f600", "": "", "z": -3, "a": None},
+    {"nan": float("nan"), "inf": float("-inf")},
     "a plain string",
     7,
     [],
@@ -179,29 +183,62 @@ def test_hf_feature_of_nested_types_equals_datasets_and_an_unknown_type_is_named
         hf_feature(pa.uint8())
 
 
-@pytest.mark.parametrize("threads", [0, 1])
-def test_writing_threads_run_calls_in_order_and_raise_the_first_error(threads):
-    """Zero threads run each call at once; one thread runs them in submission order, more than
-    MAX_PENDING_WRITES of them (submit waits); leaving the block raises a call's error."""
+@pytest.mark.parametrize("threads", [0, 1, 2])
+def test_writing_lanes_run_each_lanes_calls_in_order_and_raise_the_first_error(threads):
+    """Zero threads run each call at once; otherwise each lane is one thread that runs its calls
+    in submission order, more than MAX_PENDING_WRITES of them (submit waits); leaving the block
+    raises a call's error."""
     import threading
 
-    from dataset.build.write import MAX_PENDING_WRITES, writing_threads
+    from dataset.build.write import MAX_PENDING_WRITES, writing_lanes
 
-    seen: list[tuple[int, bool]] = []
+    seen: list[tuple[int, int, str]] = []
 
-    def record(number: int) -> int:
-        seen.append((number, threading.current_thread() is threading.main_thread()))
+    def record(lane: int, number: int) -> int:
+        seen.append((lane, number, threading.current_thread().name))
         return number * 2
 
     count = 3 * MAX_PENDING_WRITES
-    with writing_threads(threads) as submit:
-        futures = [submit(record, n) for n in range(count)]
+    lanes = [n % max(threads, 1) for n in range(count)]
+    with writing_lanes(threads) as submit:
+        futures = [submit(lane, record, lane, n) for n, lane in enumerate(lanes)]
     assert [f.result() for f in futures] == [2 * n for n in range(count)]
-    assert [n for n, _ in seen] == list(range(count))
-    assert {in_main for _, in_main in seen} == {threads == 0}
+    for lane in set(lanes):
+        assert [n for k, n, _ in seen if k == lane] == [n for n in range(count) if lanes[n] == lane]
+    names = {lane: {name for k, _, name in seen if k == lane} for lane in set(lanes)}
+    if threads == 0:
+        assert names == {0: {threading.main_thread().name}}
+    else:
+        assert all(len(found) == 1 for found in names.values())  # one thread per lane
+        assert len(set.union(*names.values())) == threads
 
     def fail(text: str) -> None:
         raise ValueError(text)
 
-    with pytest.raises(ValueError, match="disk full: 中文"), writing_threads(threads) as submit:
-        submit(fail, "disk full: 中文")
+    with pytest.raises(ValueError, match="disk full: 中文"), writing_lanes(threads) as submit:
+        submit(0, fail, "disk full: 中文")
+
+
+@pytest.mark.parametrize("lanes", [1, 2, 3])
+def test_balanced_lanes_give_the_largest_first_to_the_least_loaded(lanes):
+    from dataset.build.write import balanced_lanes
+
+    sizes = {("zh", 0): 900, ("ar", 0): 700, ("vi", 1): 300, ("hy", 2): 250, ("ru", 0): 40}
+    result = balanced_lanes(sizes, lanes)
+    assert set(result) == set(sizes) and set(result.values()) == set(range(min(lanes, 5)))
+    loads = [sum(sizes[k] for k, lane in result.items() if lane == n) for n in range(lanes)]
+    expected = {1: [2190], 2: [1150, 1040], 3: [900, 700, 590]}[lanes]
+    assert loads == expected
+
+
+def test_ints_to_ids_are_the_ids_int_to_id_gives():
+    from dataset.build.dedupe import int_to_id
+    from dataset.build.write import ints_to_ids
+
+    values = np.array([0, 1, 0xABCDEF, 2**63, 2**64 - 1, 0x0123456789ABCDEF], dtype=np.uint64)
+    made = ints_to_ids(values)
+    made.validate(full=True)
+    assert made.type == pa.string()
+    assert made.to_pylist() == [int_to_id(v) for v in values.tolist()]
+    assert ints_to_ids(values[2:4]).to_pylist() == [int_to_id(v) for v in values[2:4].tolist()]
+    assert ints_to_ids(np.empty(0, np.uint64)).to_pylist() == []
