@@ -817,40 +817,32 @@ class InProcess:
 
 
 class SuitePool:
-    """Runs the suites of config/split units as tasks of a spawn process pool.
+    """Runs the suites of config/split units as tasks of a process pool.
 
-    ``start`` spawns the workers at once; each imports GE and makes its context
-    (``start_suite_worker``), which takes seconds, so a build starts its pool before writing the
-    release and the workers get ready meanwhile. A worker reads the release (its
-    ``ValidationPlan``) on its first task (``worker_plan``): the release need not exist yet when
-    the pool starts. A task is a suite, or a piece of a costly suite's rules
-    (``ValidationPlan.tasks``), and returns one ``MergedResult``, which is what the same rules
-    give in this process (a rule's result never depends on another rule's); the pieces of a suite
-    are joined in order (``MergedResult.join``), so the results are those of ``InProcess``. The
-    costliest tasks are submitted first; results come back in unit order. Workers ignore Ctrl-C;
-    ``close`` (leaving the block) always shuts the pool down.
+    ``start`` only starts, without waiting, a fork server that imports GE (``preload``, seconds
+    of CPU): a build starts its pool before writing the release, which leaves a core idle, so the
+    import is done by the time the release is validated. The workers are forked from that server
+    on the first ``run``, each with GE imported; each makes its GE context and, on its first
+    task, reads the release (its ``ValidationPlan``, ``worker_plan``). Where the platform has no
+    fork server, the workers are spawned on the first ``run`` and import GE themselves. A task is a
+    suite, or a piece of a costly suite's rules (``ValidationPlan.tasks``), and returns one
+    ``MergedResult``, which is what the same rules give in this process (a rule's result never
+    depends on another rule's); the pieces of a suite are joined in order
+    (``MergedResult.join``), so the results are those of ``InProcess``. The costliest tasks are
+    submitted first; results come back in unit order. Workers (and the fork server) ignore
+    Ctrl-C; ``close`` (leaving the block) always shuts the pool down. The fork server, idle and
+    small, lives on with this process (``multiprocessing``'s own rule), for the next pool.
     """
 
     def __init__(self, workers: int):
         self.workers = workers
+        self.context: Any = None
         self.pool: Any = None
 
     def start(self) -> SuitePool:
-        """Spawn the workers now (they ignore SIGINT from birth); idempotent."""
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        from dataset.runtime.engine import interrupts_ignored
-
-        if self.pool is None:
-            self.pool = ProcessPoolExecutor(
-                self.workers,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=start_suite_worker,
-            )
-            with interrupts_ignored():  # a spawn pool starts one worker a submit, until full
-                for _ in range(self.workers):
-                    self.pool.submit(os.getpid)
+        """Start the fork server importing GE for the workers, without waiting; idempotent."""
+        if self.context is None:
+            self.context = preloading_context()
         return self
 
     def close(self) -> None:
@@ -865,16 +857,26 @@ class SuitePool:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def executor(self) -> Any:
+        """The process pool, made on first use (workers ignore SIGINT from birth)."""
+        from concurrent.futures import ProcessPoolExecutor
+
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(
+                self.workers, mp_context=self.start().context, initializer=start_suite_worker
+            )
+        return self.pool
+
     def run(self, units: list[SplitRun], plan: ValidationPlan) -> list[list[MergedResult]]:
         """The merged results of each unit (one per suite of its config), in order."""
         from dataset.runtime.engine import interrupts_ignored
 
-        self.start()
         tasks = plan.tasks(units, self.workers)
         root = str(plan.layout.root)
-        with interrupts_ignored():
+        with interrupts_ignored():  # workers start on submit: SIG_IGN from birth
+            pool = self.executor()
             futures = {
-                id(task): self.pool.submit(run_suite_task, root, plan.batch_rows, task)
+                id(task): pool.submit(run_suite_task, root, plan.batch_rows, task)
                 for task in sorted(tasks, key=lambda task: -task.cost)
             }
         merged = {
@@ -896,12 +898,37 @@ def worth_a_pool(workers: int, rows: int) -> bool:
     return workers > 1 and rows >= PARALLEL_MIN_ROWS
 
 
+# The module the fork server imports for the workers (GE, with this module's tweaks).
+WORKER_PRELOAD = "dataset.validation.preload"
+
+
+def preloading_context() -> Any:
+    """A multiprocessing context whose fork server imports ``WORKER_PRELOAD``, started now.
+
+    The server is started (not awaited: it imports while this process goes on) with SIGINT
+    ignored, which it and the workers forked from it keep. Without fork servers (Windows), the
+    spawn context. A fork server already running in this process is used as it is.
+    """
+    import multiprocessing
+    from multiprocessing import forkserver
+
+    from dataset.runtime.engine import interrupts_ignored
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([WORKER_PRELOAD])
+    with interrupts_ignored():
+        forkserver.ensure_running()
+    return context
+
+
 _RUNNER: GreatExpectationsRunner | None = None
 _PLANS: dict[tuple[str, int], ValidationPlan] = {}
 
 
 def start_suite_worker() -> None:
-    """Pool initializer: ignore Ctrl-C, import GE and make this worker's context."""
+    """Pool initializer: ignore Ctrl-C, make this worker's GE context (importing GE if needed)."""
     from dataset.runtime.engine import ignore_interrupts
 
     ignore_interrupts()

@@ -544,19 +544,26 @@ def test_pool_tasks_cut_the_costly_suites_and_run_every_rule_once(clean_release)
     assert [t.rules for t in plan.tasks([taking], workers=2)] == [None, None]
 
 
-def test_an_early_pool_is_shut_down_when_the_build_fails_before_validating(monkeypatch):
-    """``validation_pool`` spawns its workers at once and, whatever ends the block, shuts them
-    down; it starts none when nothing will be validated, in one process or not in a pool."""
+def test_an_early_pool_validates_like_one_process_and_always_shuts_down(tmp_path, monkeypatch):
+    """``validation_pool`` starts only its fork server (importing GE) before the release exists;
+    the workers forked when it is validated give the results of one process; an error after
+    that still shuts them down. No pool when nothing is validated, in one process, or few rows."""
     for validate, workers, rows in ((False, 2, 10**9), (True, 1, 10**9), (True, 2, 1)):
         with validation_pool(validate, workers, rows) as pool:
             assert pool is None
+    release = broken_release(tmp_path / "broken")
+    layout, manifest = read_layout(release), read_manifest(release)
+    alone = run_suites(layout, manifest, 2)
     monkeypatch.setattr(runner_module, "PARALLEL_MIN_ROWS", 0)
-    with pytest.raises(BuildError, match="write failed"), validation_pool(True, 2, 1) as pool:
+    with pytest.raises(BuildError, match="card failed"), validation_pool(True, 2, 9) as pool:
+        assert pool.pool is None
+        pooled = run_suites(layout, manifest, 2, pool=pool)
         processes = list(pool.pool._processes.values())
-        assert len(processes) == 2
-        raise BuildError("write failed")
-    assert pool.pool is None
+        raise BuildError("card failed")
+    assert pool.pool is None and processes
     assert not any(process.is_alive() for process in processes)
+    assert [o.to_json() for o in pooled] == [o.to_json() for o in alone]
+    assert [o.result_json for o in pooled] == [o.result_json for o in alone]
 
 
 def record_call(calls: list[str], name: str):
