@@ -581,6 +581,8 @@ def run_suites(
     """
     if batch_rows < 1:
         raise ValueError(f"batch_rows must be at least 1, got {batch_rows}")
+    if pool is not None:
+        pool.prepare(layout.root, batch_rows)  # its workers read the release as this process does
     plan = plan_validation(layout, manifest, batch_rows)
     rows = sum(table.num_rows for table in plan.keys.values())
     if pool is not None:
@@ -690,14 +692,17 @@ class ValidationPlan:
         A suite estimated (``rule_costs``) above an even share of all of them (their total over
         ``TASKS_PER_WORKER * workers``) is cut into as many pieces as it holds shares, each
         a set of its batch rules balanced by cost (``cut_rules``); a unit with taken results runs
-        whole suites. Tasks come unit by unit, suite by suite, piece by piece: the order their
-        results are joined in (``MergedResult.join``).
+        whole suites, and the rules it takes cost nothing. Tasks come unit by unit, suite by
+        suite, piece by piece: the order their results are joined in (``MergedResult.join``).
         """
         costed = []
         for where in units:
             widths = self.column_widths(where)
             for number, suite in enumerate(self.suites[where.config]):
-                costed.append((where, number, rule_costs(suite.rules, self.rows(where), widths)))
+                costs = rule_costs(suite.rules, self.rows(where), widths)
+                taken = where.reused[number].names if where.reused else frozenset()
+                costs = {name: 0.0 if name in taken else c for name, c in costs.items()}
+                costed.append((where, number, costs))
         total = sum(cost for *_, costs in costed for cost in costs.values())
         share = max(total / (TASKS_PER_WORKER * workers), 1.0)
         tasks = []
@@ -867,6 +872,19 @@ class SuitePool:
             )
         return self.pool
 
+    def prepare(self, root: Path, batch_rows: int) -> None:
+        """Fork the workers and have each read the release at ``root`` now (``worker_plan``).
+
+        For a pool started early, whose fork server has imported GE by then: the workers read
+        the release while this process does, not after. Waits for the fork server, not for them.
+        """
+        from dataset.runtime.engine import interrupts_ignored
+
+        with interrupts_ignored():
+            pool = self.executor()
+            for _ in range(self.workers):
+                pool.submit(read_release_plan, str(root), batch_rows)
+
     def run(self, units: list[SplitRun], plan: ValidationPlan) -> list[list[MergedResult]]:
         """The merged results of each unit (one per suite of its config), in order."""
         from dataset.runtime.engine import interrupts_ignored
@@ -944,6 +962,12 @@ def worker_plan(root: str, batch_rows: int) -> ValidationPlan:
         layout = read_layout(Path(root))
         _PLANS[key] = plan_validation(layout, read_manifest(Path(root)), batch_rows)
     return _PLANS[key]
+
+
+def read_release_plan(root: str, batch_rows: int) -> None:
+    """Pool task: make this worker's ``worker_plan`` now (an error shows in the first task)."""
+    with contextlib.suppress(Exception):
+        worker_plan(root, batch_rows)
 
 
 def run_suite_task(root: str, batch_rows: int, task: SuiteTask) -> MergedResult:
