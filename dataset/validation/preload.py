@@ -5,6 +5,7 @@ of importing it itself: seconds of CPU once per validation, not once per worker,
 the build writes the release. Nothing else happens here.
 """
 
+import gc
 import os
 
 from dataset.validation.runner import import_great_expectations, skip_batch_fingerprints
@@ -12,3 +13,4 @@ from dataset.validation.runner import import_great_expectations, skip_batch_fing
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")  # as GreatExpectationsRunner sets it
 import_great_expectations()
 skip_batch_fingerprints()
+gc.freeze()  # the imported objects stay out of the workers' collections (and their pages shared)

@@ -56,10 +56,16 @@ unchanged (a test runs both ways on clean and failing releases); 31.1 to 24.1 CP
 5,000-document benchmark release.
 
 A release of ``PARALLEL_MIN_ROWS`` rows or more is validated in ``workers`` processes
-(``SuitePool``; the build passes its worker count, ``validate --workers``): each suite on each
-config/split is one task, the ``all`` config's first, then the languages' (which take from
-them). Each worker imports GE and reads the release's keys once; the driver imports no GE and
-only folds results, which equal those of one process (a test compares them).
+(``SuitePool``; the build passes its worker count, ``validate --workers``). The workers are forked
+from a fork server that imports GE once (``dataset/validation/preload.py``); the build starts it
+before writing the release (``dataset.release.finalize.validation_pool``), so GE is imported on
+the core the write leaves idle, and the workers read the release's keys while the driver does.
+Each suite on each config/split is a task, the ``all`` config's first, then the languages'
+(which take from them); a suite estimated above an even share of the work (by rows and the
+bytes of the columns its rules read) is cut into pieces of its rules, balanced by that estimate
+(``ValidationPlan.tasks``), and their results are joined (``MergedResult.join``). The driver
+imports no GE and only folds results, which equal those of one process byte for byte (tests
+compare them, rule pieces included).
 
 Results go to ``<release>/validation/{config}/{split}.{structural|domain}.json`` (GE's result
 JSON without run ids, timestamps or tracebacks, so re-validating an unchanged release writes the
@@ -622,10 +628,15 @@ def run_suites(
 
 
 # Rows of a release below which ``run_suites`` validates in this process whatever ``workers``
-# says: the pool's start (each worker imports the runner and GE: ~7 s before its first task on 2
-# cores) costs what the parallel suites save. Measured on the benchmark releases (2 cores, quiet):
-# 18,600 rows 16.6 s pooled vs 15.6-16.9 s in one process; 186,000 rows 66.4 vs 100.1 s.
-PARALLEL_MIN_ROWS = 50_000
+# says. The pool's workers are forked from one fork server that imports GE (``SuitePool``), so GE
+# is imported once either way, and in a build while the release is written; what the pool adds is
+# small (forks, one plan per worker, the rule pieces' extra GE calls). Measured on the 2-core
+# machine shared with other jobs (load 4-6: CPU seconds, since wall times there show only the
+# share this job got), the pool's GE imported ahead as in a build: 1,859 rows, one process 14.7
+# (7.5 of them importing GE), pool 1.1 in the driver and 4.1 + 4.3 in the workers (wall 22.1 vs
+# 9.8 s); 18,646 rows, one process 18.2, pool 1.3 + 6.5 + 6.8. A 5-document build validated in
+# 15.3 s pooled, 14.0 s alone: below 1,000 rows one process is kept, for fewer processes.
+PARALLEL_MIN_ROWS = 1_000
 
 
 @dataclass(frozen=True)
