@@ -40,7 +40,7 @@ from dataset.release.changelog import (
     provisional_version,
     record_release_history,
 )
-from dataset.release.finalize import finalize_release
+from dataset.release.finalize import finalize_release, validation_pool
 from dataset.runtime.engine import worker_count
 from dataset.runtime.transaction import (
     lock_out_dir,
@@ -87,18 +87,20 @@ def build_release(
         cluster_corpus(corpus, config)
         find_corpus_repeats(corpus, config)
         assign_splits(corpus, config)
-        files = write_articles(corpus, staging, config, version)
-        write_rejects_table(corpus, staging, config, version)
-        scratch = remove_in_background(corpus.work_dir)  # the spill files were read a last time
-        summary = summarize(corpus, files, config, len(names), started)
-        summary.manifest = make_manifest(corpus, summary, config, lock_checked, git_commit)
-        summary.manifest["release_version"] = version
-        check_accounting(summary)
-        check_every_file_accounted(names, staging)
-        write_json(summary.manifest, staging / "build_manifest.json")
-        record_release_history(staging, previous, config.release_version, summary.manifest)
-        scratch.join()
-        finalize_release(staging, config.validate_release, worker_count(config))
+        workers, rows = worker_count(config), len(corpus.kept_positions())
+        with validation_pool(config.validate_release, workers, rows) as pool:
+            files = write_articles(corpus, staging, config, version)
+            write_rejects_table(corpus, staging, config, version)
+            scratch = remove_in_background(corpus.work_dir)  # the spill files were read a last time
+            summary = summarize(corpus, files, config, len(names), started)
+            summary.manifest = make_manifest(corpus, summary, config, lock_checked, git_commit)
+            summary.manifest["release_version"] = version
+            check_accounting(summary)
+            check_every_file_accounted(names, staging)
+            write_json(summary.manifest, staging / "build_manifest.json")
+            record_release_history(staging, previous, config.release_version, summary.manifest)
+            scratch.join()
+            finalize_release(staging, config.validate_release, workers, pool)
         publish_staging(staging, config.out_dir)
     finally:
         if scratch is not None:

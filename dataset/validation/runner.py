@@ -56,10 +56,16 @@ unchanged (a test runs both ways on clean and failing releases); 31.1 to 24.1 CP
 5,000-document benchmark release.
 
 A release of ``PARALLEL_MIN_ROWS`` rows or more is validated in ``workers`` processes
-(``SuitePool``; the build passes its worker count, ``validate --workers``): each suite on each
-config/split is one task, the ``all`` config's first, then the languages' (which take from
-them). Each worker imports GE and reads the release's keys once; the driver imports no GE and
-only folds results, which equal those of one process (a test compares them).
+(``SuitePool``; the build passes its worker count, ``validate --workers``). The workers are forked
+from a fork server that imports GE once (``dataset/validation/preload.py``); the build starts it
+before writing the release (``dataset.release.finalize.validation_pool``), so GE is imported on
+the core the write leaves idle, and the workers read the release's keys while the driver does.
+Each suite on each config/split is a task, the ``all`` config's first, then the languages'
+(which take from them); a suite estimated above an even share of the work (by rows and the
+bytes of the columns its rules read) is cut into pieces of its rules, balanced by that estimate
+(``ValidationPlan.tasks``), and their results are joined (``MergedResult.join``). The driver
+imports no GE and only folds results, which equal those of one process byte for byte (tests
+compare them, rule pieces included).
 
 Results go to ``<release>/validation/{config}/{split}.{structural|domain}.json`` (GE's result
 JSON without run ids, timestamps or tracebacks, so re-validating an unchanged release writes the
@@ -75,10 +81,12 @@ directly.
 from __future__ import annotations
 
 import ast
+import contextlib
 import functools
 import importlib
 import importlib.util
 import json
+import math
 import os
 import re
 import sys
@@ -383,6 +391,7 @@ def validate_release(
     write_results: bool = False,
     batch_rows: int = VALIDATION_BATCH_ROWS,
     workers: int = 1,
+    pool: SuitePool | None = None,
 ) -> ValidationReport:
     """Validate a release folder; see the module docstring for the order of checks.
 
@@ -391,14 +400,14 @@ def validate_release(
     checksums, the results go into the release atomically (``rewrite_release_validation``);
     results are written only when the checksums (if checked) match. The suites see at most
     ``batch_rows`` rows at a time; with ``workers`` above 1 a big release's suites run in that many
-    processes (``run_suites``); the results depend on neither. Raises InputError when the folder
-    is not a release.
+    processes (``run_suites``), or in ``pool`` when one is given (its owner shuts it down); the
+    results depend on none of them. Raises InputError when the folder is not a release.
     """
     layout = read_layout(release_dir)
     manifest = read_manifest(release_dir)
     problems = verify_checksums(release_dir) if check_checksums else None
     outcomes = check_parquet_schemas(layout) + check_accounting(layout, manifest)
-    outcomes += run_suites(layout, manifest, batch_rows, workers=workers)
+    outcomes += run_suites(layout, manifest, batch_rows, workers=workers, pool=pool)
     report = ValidationReport(
         release_dir, manifest.get("release_version", __version__), outcomes, problems
     )
@@ -558,6 +567,7 @@ def run_suites(
     reuse: bool = True,
     narrow: bool = True,
     workers: int = 1,
+    pool: SuitePool | None = None,
 ) -> list[SuiteOutcome]:
     """Run the structural and domain suites on every config and split, in batches of rows.
 
@@ -570,16 +580,22 @@ def run_suites(
     run of the ``all`` config's rows, so that result, with the language's row and null counts,
     is what running the rule again would give. With ``narrow``, each rule is given only the
     columns it reads (``validate_columns``; a split whose rules read no text is read without
-    it). With ``workers`` above 1 and a release of at least ``PARALLEL_MIN_ROWS`` rows, each
-    suite on each config/split is one task of a process pool (``SuitePool``). The results depend
-    on none of ``reuse``, ``narrow`` and ``workers``; only the time does.
+    it). With ``workers`` above 1 and a release of at least ``PARALLEL_MIN_ROWS`` rows, the
+    suites run as tasks of a process pool (``SuitePool``), or of ``pool`` when one is given
+    (started early by the caller, which also shuts it down). The results depend on none of
+    ``reuse``, ``narrow``, ``workers`` and ``pool``; only the time does.
     """
     if batch_rows < 1:
         raise ValueError(f"batch_rows must be at least 1, got {batch_rows}")
+    if pool is not None:
+        pool.prepare(layout.root, batch_rows)  # its workers read the release as this process does
     plan = plan_validation(layout, manifest, batch_rows)
     rows = sum(table.num_rows for table in plan.keys.values())
-    parallel = workers > 1 and rows >= PARALLEL_MIN_ROWS
-    with SuitePool(layout.root, batch_rows, workers) if parallel else InProcess() as runs:
+    if pool is not None:
+        runs: Any = contextlib.nullcontext(pool)
+    else:
+        runs = SuitePool(workers) if worth_a_pool(workers, rows) else InProcess()
+    with runs as runs:
         on_all: dict[str, AllRun] = {}
         first = [
             SplitRun(ALL_CONFIG, split, narrow=narrow, ranges=ranges)
@@ -612,10 +628,15 @@ def run_suites(
 
 
 # Rows of a release below which ``run_suites`` validates in this process whatever ``workers``
-# says: the pool's start (each worker imports the runner and GE: ~7 s before its first task on 2
-# cores) costs what the parallel suites save. Measured on the benchmark releases (2 cores, quiet):
-# 18,600 rows 16.6 s pooled vs 15.6-16.9 s in one process; 186,000 rows 66.4 vs 100.1 s.
-PARALLEL_MIN_ROWS = 50_000
+# says. The pool's workers are forked from one fork server that imports GE (``SuitePool``), so GE
+# is imported once either way, and in a build while the release is written; what the pool adds is
+# small (forks, one plan per worker, the rule pieces' extra GE calls). Measured on the 2-core
+# machine shared with other jobs (load 4-6: CPU seconds, since wall times there show only the
+# share this job got), the pool's GE imported ahead as in a build: 1,859 rows, one process 14.7
+# (7.5 of them importing GE), pool 1.1 in the driver and 4.1 + 4.3 in the workers (wall 22.1 vs
+# 9.8 s); 18,646 rows, one process 18.2, pool 1.3 + 6.5 + 6.8. A 5-document build validated in
+# 15.3 s pooled, 14.0 s alone: below 1,000 rows one process is kept, for fewer processes.
+PARALLEL_MIN_ROWS = 1_000
 
 
 @dataclass(frozen=True)
@@ -647,23 +668,75 @@ class ValidationPlan:
         return sum(self.keys[f].num_rows for f in self.layout.files(where.config, where.split))
 
     def run_split(
-        self, runner: GreatExpectationsRunner, where: SplitRun, suites: list[int] | None = None
+        self,
+        runner: GreatExpectationsRunner,
+        where: SplitRun,
+        suites: list[int] | None = None,
+        rules: frozenset[str] | None = None,
     ) -> list[MergedResult]:
         """``validate_split`` of ``where``'s config/split, for the suites numbered ``suites``.
 
-        None: every suite. ``where.reused`` holds one entry per suite of the config.
+        None: every suite. ``rules``: only the rules of those suites with these names (None:
+        all); a unit with taken results (``where.reused``, one entry per suite of the config)
+        runs whole suites.
         """
         chosen = range(len(self.suites[where.config])) if suites is None else suites
         files = self.layout.files(where.config, where.split)
         reused = [where.reused[i] for i in chosen] if where.reused else None
+        if rules is not None and reused:
+            raise ValueError("a unit that takes results from the all config runs whole suites")
+        picked = [self.suites[where.config][i] for i in chosen]
+        if rules is not None:
+            picked = [replace(s, rules=[r for r in s.rules if r.name in rules]) for s in picked]
         return validate_split(
             runner,
-            [self.suites[where.config][i] for i in chosen],
+            picked,
             functools.partial(stream_batches, self.layout.root, files, self.batch_rows),
             key_frame([self.keys[f] for f in files]),
             self.index,
             replace(where, reused=reused),
         )
+
+    def tasks(self, units: list[SplitRun], workers: int) -> list[SuiteTask]:
+        """Every suite of every unit as pool tasks, a costly suite cut into pieces of its rules.
+
+        A suite estimated (``rule_costs``) above an even share of all of them (their total over
+        ``TASKS_PER_WORKER * workers``) is cut into as many pieces as it holds shares, each
+        a set of its batch rules balanced by cost (``cut_rules``); a unit with taken results runs
+        whole suites, and the rules it takes cost nothing. Tasks come unit by unit, suite by
+        suite, piece by piece: the order their results are joined in (``MergedResult.join``).
+        """
+        costed = []
+        for where in units:
+            widths = self.column_widths(where)
+            for number, suite in enumerate(self.suites[where.config]):
+                costs = rule_costs(suite.rules, self.rows(where), widths)
+                taken = where.reused[number].names if where.reused else frozenset()
+                costs = {name: 0.0 if name in taken else c for name, c in costs.items()}
+                costed.append((where, number, costs))
+        total = sum(cost for *_, costs in costed for cost in costs.values())
+        share = max(total / (TASKS_PER_WORKER * workers), 1.0)
+        tasks = []
+        for where, number, costs in costed:
+            pieces = 1 if where.reused else math.ceil(sum(costs.values()) / share)
+            for names in cut_rules(self.suites[where.config][number].rules, costs, pieces):
+                cost = sum(costs[n] for n in names) if names else sum(costs.values())
+                tasks.append(SuiteTask(where, number, names, cost))
+        return tasks
+
+    def column_widths(self, where: SplitRun) -> dict[str, float]:
+        """Uncompressed Parquet bytes a row of each top-level column of ``where``'s split."""
+        sizes: Counter = Counter()
+        rows = 0
+        for relative in self.layout.files(where.config, where.split):
+            metadata = pq.ParquetFile(self.layout.root / relative).metadata
+            rows += metadata.num_rows
+            for group in range(metadata.num_row_groups):
+                row_group = metadata.row_group(group)
+                for number in range(row_group.num_columns):
+                    column = row_group.column(number)
+                    sizes[column.path_in_schema.split(".")[0]] += column.total_uncompressed_size
+        return {name: size / rows for name, size in sizes.items()} if rows else {}
 
 
 def plan_validation(
@@ -678,6 +751,66 @@ def plan_validation(
         config: config_suites(layout, domain.rules, params, config) for config in layout.configs
     }
     return ValidationPlan(layout, suites, keys, index, batch_rows)
+
+
+# A pool run's suites are cut so that each worker gets about this many tasks' worth of work:
+# more pieces balance the workers better, but each piece reads its batches again.
+TASKS_PER_WORKER = 2
+
+
+@dataclass(frozen=True)
+class SuiteTask:
+    """Suite number ``suite`` of ``where``'s config/split, or only its rules named ``rules``.
+
+    ``rules`` None: the whole suite. ``cost``: the estimate it is scheduled by (``rule_costs``).
+    """
+
+    where: SplitRun
+    suite: int
+    rules: frozenset[str] | None = None
+    cost: float = 0.0
+
+
+def rule_costs(rules: list[Rule], rows: int, widths: dict[str, float]) -> dict[str, float]:
+    """The estimated cost of each rule on a split of ``rows`` rows, by name.
+
+    A rule costs its rows times one plus the bytes a row of the columns it reads
+    (``columns_read``; a table rule reads them all, ``widths`` gives the bytes) in units of
+    ``WIDE_COLUMN_BYTES_PER_ROW``: GE copies what it validates, so a rule on the bodies costs
+    about ten of one on a date. A whole-split rule reads only the short key columns.
+    """
+    costs = {}
+    for rule in rules:
+        if rule.expectation in WHOLE_SPLIT_EXPECTATIONS:
+            costs[rule.name] = float(rows)
+            continue
+        read = columns_read([rule])
+        width = sum(w for column, w in widths.items() if read is None or column in read)
+        costs[rule.name] = rows * (1 + width / WIDE_COLUMN_BYTES_PER_ROW)
+    return costs
+
+
+def cut_rules(
+    rules: list[Rule], costs: dict[str, float], pieces: int
+) -> list[frozenset[str] | None]:
+    """``rules``' names in at most ``pieces`` sets of about equal cost, or ``[None]`` (uncut).
+
+    Batch rules go, costliest first, to the piece with the least cost so far; the whole-split
+    rules join the cheapest piece at the end (a piece of them alone would run GE on no batch
+    rule). Deterministic: ties go by name and piece order.
+    """
+    batch_rules, split_rules = plan_rules(rules)
+    pieces = min(pieces, len(batch_rules))
+    if pieces <= 1:
+        return [None]
+    names: list[list[str]] = [[] for _ in range(pieces)]
+    loads = [0.0] * pieces
+    for rule in sorted(batch_rules, key=lambda r: (-costs[r.name], r.name)):
+        lightest = loads.index(min(loads))
+        names[lightest].append(rule.name)
+        loads[lightest] += costs[rule.name]
+    names[loads.index(min(loads))] += [rule.name for rule in split_rules]
+    return [frozenset(piece) for piece in names]
 
 
 class InProcess:
@@ -700,68 +833,158 @@ class InProcess:
 
 
 class SuitePool:
-    """Runs each suite of each config/split unit as one task of a spawn process pool.
+    """Runs the suites of config/split units as tasks of a process pool.
 
-    A worker makes its own ``ValidationPlan`` and GE context once (``start_suite_worker``); a
-    task returns one ``MergedResult``, which is what the same suite gives in this process (a
-    suite's result never depends on another suite's), so the results are those of
-    ``InProcess``. The units with the most rows are submitted first; results come back in unit
-    order. Workers ignore Ctrl-C; leaving the block shuts the pool down.
+    ``start`` only starts, without waiting, a fork server that imports GE (``preload``, seconds
+    of CPU): a build starts its pool before writing the release, which leaves a core idle, so the
+    import is done by the time the release is validated. The workers are forked from that server
+    on the first ``run``, each with GE imported; each makes its GE context and, on its first
+    task, reads the release (its ``ValidationPlan``, ``worker_plan``). Where the platform has no
+    fork server, the workers are spawned on the first ``run`` and import GE themselves. A task is a
+    suite, or a piece of a costly suite's rules (``ValidationPlan.tasks``), and returns one
+    ``MergedResult``, which is what the same rules give in this process (a rule's result never
+    depends on another rule's); the pieces of a suite are joined in order
+    (``MergedResult.join``), so the results are those of ``InProcess``. The costliest tasks are
+    submitted first; results come back in unit order. Workers (and the fork server) ignore
+    Ctrl-C; ``close`` (leaving the block) always shuts the pool down. The fork server, idle and
+    small, lives on with this process (``multiprocessing``'s own rule), for the next pool.
     """
 
-    def __init__(self, root: Path, batch_rows: int, workers: int):
-        self.root, self.batch_rows, self.workers = root, batch_rows, workers
+    def __init__(self, workers: int):
+        self.workers = workers
+        self.context: Any = None
         self.pool: Any = None
 
-    def __enter__(self) -> SuitePool:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        self.pool = ProcessPoolExecutor(
-            self.workers,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=start_suite_worker,
-            initargs=(str(self.root), self.batch_rows),
-        )
+    def start(self) -> SuitePool:
+        """Start the fork server importing GE for the workers, without waiting; idempotent."""
+        if self.context is None:
+            self.context = preloading_context()
         return self
 
+    def close(self) -> None:
+        """Cancel the tasks not started, wait for the running ones and the workers; idempotent."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+    def __enter__(self) -> SuitePool:
+        return self.start()
+
     def __exit__(self, *exc: object) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        self.close()
+
+    def executor(self) -> Any:
+        """The process pool, made on first use (workers ignore SIGINT from birth)."""
+        from concurrent.futures import ProcessPoolExecutor
+
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(
+                self.workers, mp_context=self.start().context, initializer=start_suite_worker
+            )
+        return self.pool
+
+    def prepare(self, root: Path, batch_rows: int) -> None:
+        """Fork the workers and have each read the release at ``root`` now (``worker_plan``).
+
+        For a pool started early, whose fork server has imported GE by then: the workers read
+        the release while this process does, not after. Waits for the fork server, not for them.
+        """
+        from dataset.runtime.engine import interrupts_ignored
+
+        with interrupts_ignored():
+            pool = self.executor()
+            for _ in range(self.workers):
+                pool.submit(read_release_plan, str(root), batch_rows)
 
     def run(self, units: list[SplitRun], plan: ValidationPlan) -> list[list[MergedResult]]:
         """The merged results of each unit (one per suite of its config), in order."""
         from dataset.runtime.engine import interrupts_ignored
 
-        tasks = [(where, i) for where in units for i in range(len(plan.suites[where.config]))]
-        with interrupts_ignored():  # the pool spawns its workers on submit: SIG_IGN from birth
+        tasks = plan.tasks(units, self.workers)
+        root = str(plan.layout.root)
+        with interrupts_ignored():  # workers start on submit: SIG_IGN from birth
+            pool = self.executor()
             futures = {
-                (where.config, where.split, i): self.pool.submit(run_suite_task, where, i)
-                for where, i in sorted(tasks, key=lambda task: -plan.rows(task[0]))
+                id(task): pool.submit(run_suite_task, root, plan.batch_rows, task)
+                for task in sorted(tasks, key=lambda task: -task.cost)
             }
+        merged = {
+            (where.config, where.split, number): MergedResult()
+            for where in units
+            for number in range(len(plan.suites[where.config]))
+        }
+        for task in tasks:
+            key = (task.where.config, task.where.split, task.suite)
+            merged[key].join(futures[id(task)].result())
         return [
-            [futures[(w.config, w.split, i)].result() for i in range(len(plan.suites[w.config]))]
+            [merged[(w.config, w.split, n)] for n in range(len(plan.suites[w.config]))]
             for w in units
         ]
 
 
-_WORKER: tuple[ValidationPlan, GreatExpectationsRunner] | None = None
+def worth_a_pool(workers: int, rows: int) -> bool:
+    """True when a release of ``rows`` rows is validated faster in ``workers`` processes."""
+    return workers > 1 and rows >= PARALLEL_MIN_ROWS
 
 
-def start_suite_worker(root: str, batch_rows: int) -> None:
-    """Pool initializer: this worker's ``ValidationPlan`` of the release and GE context."""
+# The module the fork server imports for the workers (GE, with this module's tweaks).
+WORKER_PRELOAD = "dataset.validation.preload"
+
+
+def preloading_context() -> Any:
+    """A multiprocessing context whose fork server imports ``WORKER_PRELOAD``, started now.
+
+    The server is started (not awaited: it imports while this process goes on) with SIGINT
+    ignored, which it and the workers forked from it keep. Without fork servers (Windows), the
+    spawn context. A fork server already running in this process is used as it is.
+    """
+    import multiprocessing
+    from multiprocessing import forkserver
+
+    from dataset.runtime.engine import interrupts_ignored
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([WORKER_PRELOAD])
+    with interrupts_ignored():
+        forkserver.ensure_running()
+    return context
+
+
+_RUNNER: GreatExpectationsRunner | None = None
+_PLANS: dict[tuple[str, int], ValidationPlan] = {}
+
+
+def start_suite_worker() -> None:
+    """Pool initializer: ignore Ctrl-C, make this worker's GE context (importing GE if needed)."""
     from dataset.runtime.engine import ignore_interrupts
 
     ignore_interrupts()
-    global _WORKER
-    layout = read_layout(Path(root))
-    plan = plan_validation(layout, read_manifest(Path(root)), batch_rows)
-    _WORKER = (plan, GreatExpectationsRunner())
+    global _RUNNER
+    _RUNNER = GreatExpectationsRunner()
 
 
-def run_suite_task(where: SplitRun, suite: int) -> MergedResult:
-    """Pool task: suite number ``suite`` of ``where``'s config/split, merged over its batches."""
-    plan, runner = _WORKER
-    return plan.run_split(runner, where, [suite])[0]
+def worker_plan(root: str, batch_rows: int) -> ValidationPlan:
+    """This worker's ``ValidationPlan`` of the release at ``root``, made on its first task."""
+    key = (root, batch_rows)
+    if key not in _PLANS:
+        _PLANS.clear()
+        layout = read_layout(Path(root))
+        _PLANS[key] = plan_validation(layout, read_manifest(Path(root)), batch_rows)
+    return _PLANS[key]
+
+
+def read_release_plan(root: str, batch_rows: int) -> None:
+    """Pool task: make this worker's ``worker_plan`` now (an error shows in the first task)."""
+    with contextlib.suppress(Exception):
+        worker_plan(root, batch_rows)
+
+
+def run_suite_task(root: str, batch_rows: int, task: SuiteTask) -> MergedResult:
+    """Pool task: ``task``'s suite (or rules of it) on its config/split, merged over batches."""
+    plan = worker_plan(root, batch_rows)
+    return plan.run_split(_RUNNER, task.where, [task.suite], task.rules)[0]
 
 
 def config_suites(
@@ -1300,6 +1523,26 @@ class MergedResult:
                     "results": sorted_results(self.result["results"] + result["results"]),
                 }
             )
+
+    def join(self, other: MergedResult) -> None:
+        """Fold in the merged result of other rules of the same suite on the same config/split.
+
+        What one run of both rule sets gives (results in name order, statistics recounted):
+        each rule's ids, helper problems and null counts are its own, so they are united
+        (the null count of a column two rule sets read is the same in both).
+        """
+        if self.result is None:
+            self.result = other.result
+        elif other.result is not None:
+            self.result = with_statistics(
+                {
+                    **self.result,
+                    "results": sorted_results(self.result["results"] + other.result["results"]),
+                }
+            )
+        self.ids.update(other.ids)
+        self.problems = {**other.problems, **self.problems}
+        self.missing.update({key: n for key, n in other.missing.items() if key not in self.missing})
 
     def outcome(self, suite: Suite, config: str, split: str) -> SuiteOutcome:
         """The merged result as a SuiteOutcome; a failing helper rule names the helper's problem."""

@@ -12,12 +12,14 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from dataset import pipeline
 from dataset.build import corpus as corpus_state
 from dataset.build import process
 from dataset.config import load_config
 from dataset.errors import BuildError
 from dataset.pipeline import build_release
 from dataset.records import Reject
+from dataset.validation import runner as runner_module
 from tests.bad_inputs import write_bad_corpus
 from tests.conftest import SEED_DIR, run_cli
 
@@ -184,3 +186,54 @@ def test_counts_that_add_up_with_the_wrong_files_still_fail(seed_copy_with_relea
     monkeypatch.setattr(process, "collect_processed", swap)
     with pytest.raises(BuildError, match=rf"1 file\(s\) neither kept nor rejected \['{names[0]}'"):
         build_release(config, show_progress=False)
+
+
+def record_pool(monkeypatch) -> list[str]:
+    """The names of the ``SuitePool`` methods ``start`` and ``close`` as they are called."""
+    calls: list[str] = []
+    for name in ("start", "close"):
+        method = getattr(runner_module.SuitePool, name)
+
+        def recorded(self, _method=method, _name=name):
+            calls.append(_name)
+            return _method(self)
+
+        monkeypatch.setattr(runner_module.SuitePool, name, recorded)
+    monkeypatch.setattr(runner_module, "PARALLEL_MIN_ROWS", 0)
+    return calls
+
+
+def test_a_build_validates_in_its_early_pool_as_in_one_process(seed_copy_with_release, monkeypatch):
+    """Two workers: the pool starts before the release is written, its results are those of the
+    one-worker build byte for byte, and it is shut down."""
+    config = seed_copy_with_release
+    calls = record_pool(monkeypatch)
+    pooled = load_config(raw_dir=config.raw_dir, out_dir=config.out_dir.parent / "w2", workers=2)
+    build_release(pooled, show_progress=False)
+    assert calls[0] == "start" and calls[-1] == "close" and calls.count("close") == 1
+    results = {
+        name: data for name, data in release_bytes(config.out_dir).items() if "validation/" in name
+    }
+    assert len(results) > 3
+    assert {n: d for n, d in release_bytes(pooled.out_dir).items() if "validation/" in n} == results
+
+
+def test_an_early_pool_is_shut_down_when_the_build_fails(tmp_path, monkeypatch):
+    """A failure after the pool started (here the accounting check, before validation) shuts it
+    down and publishes nothing; a build without validation starts no pool."""
+    raw = tmp_path / "raw"
+    shutil.copytree(SEED_DIR, raw)
+    calls = record_pool(monkeypatch)
+
+    def fail(summary):
+        raise BuildError("accounting mismatch: injected")
+
+    monkeypatch.setattr(pipeline, "check_accounting", fail)
+    for validate, expected in ((True, ["start", "close"]), (False, [])):
+        calls.clear()
+        out = tmp_path / f"release-{validate}"
+        config = load_config(raw_dir=raw, out_dir=out, workers=2, validate_release=validate)
+        with pytest.raises(BuildError, match="injected"):
+            build_release(config, show_progress=False)
+        assert calls == expected
+        assert not out.exists()

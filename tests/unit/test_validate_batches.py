@@ -16,6 +16,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from dataset.build.write import article_arrow_schema
+from dataset.errors import BuildError
+from dataset.release.finalize import validation_pool
 from dataset.release.layout import read_layout
 from dataset.release.manifest import read_manifest
 from dataset.report import format_validation_report
@@ -24,10 +26,16 @@ from dataset.validation.rules import DOMAIN_SUITE, Rule
 from dataset.validation.runner import (
     MAX_STRING_CHARS,
     GreatExpectationsRunner,
+    MergedResult,
+    Reused,
+    SplitRun,
     ValidationReport,
     check_accounting,
+    cut_rules,
     plan_rules,
+    plan_validation,
     result_name,
+    rule_costs,
     run_suites,
     stream_batches,
 )
@@ -470,6 +478,92 @@ def test_a_process_pool_gives_the_results_of_one_process(tmp_path, monkeypatch, 
     assert [o.to_json() for o in pooled] == [o.to_json() for o in alone]
     assert [o.result_json for o in pooled] == [o.result_json for o in alone]
     assert sum(o.failed + o.warned for o in alone) >= 1
+
+
+PIECES = {
+    "clean": lambda root: None,
+    "broken": broken_release,
+    "nulls": release_with_nulls,
+    "missing_text": release_missing_text,
+}
+
+
+@pytest.mark.parametrize("make", list(PIECES))
+def test_a_suite_cut_into_rule_pieces_joins_into_the_whole_suites_result(
+    tmp_path, clean_release, make
+):
+    """What the pool does with a costly suite, here in one process: its batch rules cut in three
+    pieces (the whole-split rules with the cheapest), each run alone and joined in order, give
+    the whole suite's result JSON (same bytes), failing ids, helper problems and null counts per
+    language, on clean and failing releases, a shard without a helper's input and one without
+    the bodies (the table rules still see every column)."""
+    release = PIECES[make](tmp_path / make) or clean_release
+    plan = plan_validation(read_layout(release), read_manifest(release), 2)
+    runner = GreatExpectationsRunner()
+    failing = 0
+    for split, ranges in plan.grouped_splits(reuse=True):
+        where = SplitRun("all", split, ranges=ranges)
+        whole = plan.run_split(runner, where)
+        widths = plan.column_widths(where)
+        for number, suite in enumerate(plan.suites["all"]):
+            pieces = cut_rules(suite.rules, rule_costs(suite.rules, plan.rows(where), widths), 3)
+            names = sorted(name for piece in pieces for name in piece)
+            assert len(pieces) == 3 and names == sorted(r.name for r in suite.rules)
+            joined = MergedResult()
+            for piece in pieces:
+                joined.join(plan.run_split(runner, where, [number], piece)[0])
+            expected = whole[number]
+            assert json.dumps(joined.result) == json.dumps(expected.result)
+            assert (joined.ids, joined.problems) == (expected.ids, expected.problems)
+            assert joined.missing == expected.missing
+            assert joined.outcome(suite, "all", split) == expected.outcome(suite, "all", split)
+            failing += len(expected.ids)
+    assert (failing > 0) == (make != "clean")
+
+
+def test_pool_tasks_cut_the_costly_suites_and_run_every_rule_once(clean_release):
+    """Rules on the bodies are estimated dearer than rules on a date; with two workers the
+    ``all`` config's costliest suites come in pieces, together every rule of each suite once;
+    a language unit that takes results from ``all`` runs whole suites."""
+    plan = plan_validation(read_layout(clean_release), read_manifest(clean_release), 2)
+    units = [SplitRun("all", split, ranges=r) for split, r in plan.grouped_splits(reuse=True)]
+    train = units[[u.split for u in units].index("train")]
+    structural = plan.suites["all"][0]
+    costs = rule_costs(structural.rules, plan.rows(train), plan.column_widths(train))
+    assert costs["text_not_null"] > 2 * costs["published_date_type"]
+    tasks = plan.tasks(units, workers=2)
+    cut = 0
+    for where in units:
+        for number, suite in enumerate(plan.suites["all"]):
+            pieces = [t.rules for t in tasks if (t.where, t.suite) == (where, number)]
+            rules = [name for piece in pieces for name in (piece or [r.name for r in suite.rules])]
+            assert sorted(rules) == sorted(r.name for r in suite.rules)
+            cut += len(pieces) > 1
+    assert cut >= 1
+    taking = SplitRun("vi", "train", reused=[Reused(), Reused()])
+    assert [t.rules for t in plan.tasks([taking], workers=2)] == [None, None]
+
+
+def test_an_early_pool_validates_like_one_process_and_always_shuts_down(tmp_path, monkeypatch):
+    """``validation_pool`` starts only its fork server (importing GE) before the release exists;
+    the workers forked when it is validated give the results of one process; an error after
+    that still shuts them down. No pool when nothing is validated, in one process, or few rows."""
+    for validate, workers, rows in ((False, 2, 10**9), (True, 1, 10**9), (True, 2, 1)):
+        with validation_pool(validate, workers, rows) as pool:
+            assert pool is None
+    release = broken_release(tmp_path / "broken")
+    layout, manifest = read_layout(release), read_manifest(release)
+    alone = run_suites(layout, manifest, 2)
+    monkeypatch.setattr(runner_module, "PARALLEL_MIN_ROWS", 0)
+    with pytest.raises(BuildError, match="card failed"), validation_pool(True, 2, 9) as pool:
+        assert pool.pool is None
+        pooled = run_suites(layout, manifest, 2, pool=pool)
+        processes = list(pool.pool._processes.values())
+        raise BuildError("card failed")
+    assert pool.pool is None and processes
+    assert not any(process.is_alive() for process in processes)
+    assert [o.to_json() for o in pooled] == [o.to_json() for o in alone]
+    assert [o.result_json for o in pooled] == [o.result_json for o in alone]
 
 
 def record_call(calls: list[str], name: str):
