@@ -102,7 +102,7 @@ class Corpus:
     Per document (by index): raw sha256 and size. Per spilled article (by arrival position): its
     document index, id, fingerprint and language code; its signature row in ``signatures``; its
     short paragraphs' hashes in ``line_hashes``. The global stages fill ``keeper_of`` (exact
-    duplicates), ``clusters``, ``repeated_lines`` (and ``repeat_drops``) and ``splits``.
+    duplicates), ``clusters``, ``repeat_drops`` (the repeated paragraphs to drop) and ``splits``.
     """
 
     work_dir: Path
@@ -126,7 +126,6 @@ class Corpus:
     languages: dict[str, int] = field(default_factory=dict)
     keeper_of: np.ndarray | None = None
     clusters: np.ndarray | None = None
-    repeated_lines: frozenset[int] = frozenset()
     repeat_drops: ParagraphDrops | None = None
     splits: np.ndarray | None = None
 

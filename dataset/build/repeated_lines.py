@@ -310,20 +310,18 @@ def drop_repeated_lines(
 
 @timed_stage("repeated_lines")
 def find_corpus_repeats(corpus: Corpus, config: BuildConfig) -> None:
-    """Fill ``corpus.repeated_lines`` with the hashes of the repeated paragraphs.
+    """Fill ``corpus.repeat_drops`` with the repeated paragraphs of every article holding one.
 
     A paragraph is repeated when it recurs across the near-duplicate clusters of the kept
-    articles (thresholds from ``config``). ``corpus.repeat_drops`` gets the paragraphs of each
-    article that hold one (``find_repeats_and_drops``).
+    articles (thresholds from ``config``; ``find_repeats_and_drops``).
     """
-    found, drops = find_repeats_and_drops(
+    _, drops = find_repeats_and_drops(
         corpus.line_hashes,
         corpus.clusters,
         corpus.keeper_of < 0,
         config.repeated_line_min_documents,
         config.repeated_sentence_min_documents,
     )
-    corpus.repeated_lines = frozenset(found.tolist())
     corpus.repeat_drops = drops
 
 
