@@ -905,17 +905,17 @@ class SuitePool:
         with interrupts_ignored():  # workers start on submit: SIG_IGN from birth
             pool = self.executor()
             futures = {
-                id(task): pool.submit(run_suite_task, root, plan.batch_rows, task)
-                for task in sorted(tasks, key=lambda task: -task.cost)
+                number: pool.submit(run_suite_task, root, plan.batch_rows, tasks[number])
+                for number in sorted(range(len(tasks)), key=lambda number: -tasks[number].cost)
             }
         merged = {
             (where.config, where.split, number): MergedResult()
             for where in units
             for number in range(len(plan.suites[where.config]))
         }
-        for task in tasks:
+        for number, task in enumerate(tasks):
             key = (task.where.config, task.where.split, task.suite)
-            merged[key].join(futures[id(task)].result())
+            merged[key].join(futures[number].result())
         return [
             [merged[(w.config, w.split, n)] for n in range(len(plan.suites[w.config]))]
             for w in units
