@@ -6,6 +6,10 @@ import pytest
 
 from dataset.build.clean import Paragraph
 from dataset.build.language import (
+    LEAD_BYTE_SCRIPTS,
+    PREFIX_SCRIPTS,
+    SIMPLIFIED_ONLY,
+    TRADITIONAL_ONLY,
     LanguageResult,
     count_scripts,
     detect_languages,
@@ -224,3 +228,35 @@ def test_han_variant(text, variant):
 )
 def test_arabic_script_kazakh_is_not_uyghur(sample, code):
     assert predict_language(sample)[0] == code
+
+
+def _scripts_by_utf8_bytes(text: str) -> dict[str, int]:
+    """What ``count_scripts`` defines, read the slow way: each character's UTF-8 lead bytes."""
+    counts: dict[str, int] = {}
+    for char in text:
+        data = char.encode("utf-8", "replace")
+        if len(data) == 1:
+            script = "Latn" if char.isascii() and char.isalpha() else None
+        else:
+            script = LEAD_BYTE_SCRIPTS.get(data[0]) or PREFIX_SCRIPTS.get(data[:2])
+        if script:
+            counts[script] = counts.get(script, 0) + 1
+    return counts
+
+
+def test_count_scripts_reads_every_code_point_as_its_utf8_lead_bytes():
+    """The code-point table agrees with the byte definition on all of Unicode (in 4 KB slices).
+
+    Lone surrogates (which UTF-8 "replace" turns into "?") and astral letters are not counted.
+    """
+    points = [chr(c) for c in range(0x110000)]
+    for start in range(0, len(points), 4096):
+        text = "".join(points[start : start + 4096])
+        assert count_scripts(text) == _scripts_by_utf8_bytes(text), hex(start)
+
+
+def test_han_variant_counts_each_listed_character():
+    """Repeats count: three traditional-only characters outvote two simplified-only ones."""
+    assert han_variant("国国 國國國 ") == "Hant"
+    assert han_variant("国国国 國國 — Hangul 한국 ignored") == "Hans"
+    assert set(count_scripts(SIMPLIFIED_ONLY + TRADITIONAL_ONLY)) == {"Hani"}
