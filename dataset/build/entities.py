@@ -64,6 +64,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 import re
 import unicodedata
 from collections import Counter
@@ -146,21 +147,70 @@ class _Pattern:
 
 
 class _Scanner:
-    """An Aho-Corasick automaton over ``keys``.
+    """The keys of one matcher and what each stands for (``patterns[i]`` for ``keys[i]``).
 
-    ``overlapping``: report every occurrence of every key (event cues, which all count);
-    otherwise leftmost-longest, non-overlapping occurrences ("Nagorno-Karabakh" once, not
-    also its "Karabakh").
+    ``overlapping``: every occurrence of every key counts (event cues); otherwise
+    leftmost-longest, non-overlapping occurrences ("Nagorno-Karabakh" once, not also its
+    "Karabakh"). Both are found by the one automaton of ``_Matcher``.
     """
 
     def __init__(self, keys: list[str], patterns: list[Any], overlapping: bool) -> None:
+        self.keys = keys
         self.patterns = patterns
         self.overlapping = overlapping
-        kind = ahocorasick_rs.MatchKind.Standard if overlapping \
-            else ahocorasick_rs.MatchKind.LeftmostLongest
+
+
+_Hit = tuple[int, int, int]  # (key index, start, end) of an automaton hit
+_START = operator.itemgetter(1)
+
+
+class _Matcher:
+    """One Aho-Corasick automaton over the gazetteer names and every event cue.
+
+    It reports every occurrence of every key (``find``), once per text instead of one pass
+    per scanner; ``names[i]`` is the name pattern of key i (or None) and ``cues[i]`` its cue
+    patterns (possibly none). Name hits are reduced to leftmost-longest ones (``name_hits``).
+    """
+
+    def __init__(self, names: _Scanner, cues: _Scanner) -> None:
+        keys = list(dict.fromkeys([*names.keys, *cues.keys]))
+        number = {key: i for i, key in enumerate(keys)}
+        self.names: list[_Pattern | None] = [None] * len(keys)
+        self.cues: list[tuple[_Pattern, ...]] = [()] * len(keys)
+        for key, pattern in zip(names.keys, names.patterns, strict=True):
+            self.names[number[key]] = pattern
+        for key, patterns in zip(cues.keys, cues.patterns, strict=True):
+            self.cues[number[key]] = patterns
         self.automaton = ahocorasick_rs.AhoCorasick(
-            keys, matchkind=kind, implementation=ahocorasick_rs.Implementation.DFA) \
-            if keys else None
+            keys, matchkind=ahocorasick_rs.MatchKind.Standard,
+            implementation=ahocorasick_rs.Implementation.DFA) if keys else None
+
+    def find(self, folded: str) -> list[_Hit]:
+        """``(key index, start, end)`` of every occurrence of every key in ``folded``."""
+        if self.automaton is None:
+            return []
+        return self.automaton.find_matches_as_indexes(folded, overlapping=True)
+
+    def name_hits(self, hits: Iterable[_Hit]) -> list[tuple[_Pattern, int, int]]:
+        """The leftmost-longest, non-overlapping name hits among ``hits``, in text order.
+
+        What a leftmost-longest automaton over the names alone reports: the hit that starts
+        first, the longest of those starting there, then the same after its end.
+        """
+        names = self.names
+        chosen: list[tuple[_Pattern, int, int]] = []
+        last_start, last_end = -1, 0
+        for index, start, end in sorted(hits, key=_START):  # stable: the same start stays together
+            pattern = names[index]
+            if pattern is None:
+                continue
+            if start >= last_end:
+                chosen.append((pattern, start, end))
+                last_start, last_end = start, end
+            elif start == last_start and end > last_end:  # a longer name at the same start
+                chosen[-1] = (pattern, start, end)
+                last_end = end
+        return chosen
 
 
 @dataclass(frozen=True)
@@ -201,6 +251,7 @@ class Lexicon:
     # normalize_outlet's answers per name as written (at most OUTLET_MEMO, then cleared)
     outlet_memo: dict[str, tuple[str, str | None] | None] = field(
         default_factory=dict, compare=False, repr=False)
+    matcher: _Matcher | None = field(default=None, compare=False, repr=False)
 
 
 def fold(text: str) -> str:
@@ -526,7 +577,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
     for event in events.values():
         by_context[event.context] = (*by_context.get(event.context, ()), event)
     return Lexicon(entries, names, events, cues, context_cues, linked, _outlets(directory),
-                   context_languages, rows, by_context)
+                   context_languages, rows, by_context, matcher=_Matcher(names, context_cues))
 
 
 def _raw_position(raw: str, folded_position: int) -> int:
@@ -543,20 +594,17 @@ def _raw_position(raw: str, folded_position: int) -> int:
     return position
 
 
-def _count_mentions(raw: str, folded: str, scanner: _Scanner, counts: dict[str, int]) -> None:
-    """Add to ``counts`` the mentions per key: leftmost-longest hits at word boundaries.
+def _count_mentions(raw: str, folded: str, hits: Iterable[tuple[_Pattern, int, int]],
+                    counts: dict[str, int]) -> None:
+    """Add to ``counts`` the mentions per key: the name ``hits`` at word boundaries.
 
-    ``raw`` is in NFC and ``folded`` is its fold. The common hit, with a space or punctuation
-    on both sides, is accepted without looking further; acronyms must also read exactly so in
-    the unfolded text.
+    ``raw`` is in NFC and ``folded`` is its fold; ``hits`` are ``_Matcher.name_hits`` of
+    ``folded``. The common hit, with a space or punctuation on both sides, is accepted without
+    looking further; acronyms must also read exactly so in the unfolded text.
     """
-    if scanner.automaton is None:
-        return
-    size, patterns, clear = len(folded), scanner.patterns, _CLEAR
+    size, clear = len(folded), _CLEAR
     same_length = len(raw) == size
-    for index, start, end in scanner.automaton.find_matches_as_indexes(
-            folded, overlapping=scanner.overlapping):
-        pattern = patterns[index]
+    for pattern, start, end in hits:
         exact = pattern.exact
         if exact is not None and same_length and raw[start:end] != exact:
             continue  # most folded acronym hits are inside words ("ue" in "militaire")
@@ -579,12 +627,33 @@ def _prepared(parts: Iterable[str | None]) -> list[tuple[str, str]]:
     return [(nfc, _fold_nfc(nfc)) for nfc in map(_nfc, filter(None, parts))]
 
 
-def _entity_counts(prepared: Iterable[tuple[str, str]], lexicon: Lexicon) -> dict[str, int]:
+def _entity_counts(prepared: Iterable[tuple[str, str]], lexicon: Lexicon,
+                   hits: Iterable[list[_Hit]] | None = None) -> dict[str, int]:
+    """Mentions per gazetteer key in the ``(raw, folded)`` parts.
+
+    ``hits``: ``_Matcher.find`` of each folded part, when already found.
+    """
     # Title and text are scanned apart (a line break separates them anyway).
+    matcher = _matcher(lexicon)
     counts: dict[str, int] = {}
-    for raw, folded in prepared:
-        _count_mentions(raw, folded, lexicon.names, counts)
+    prepared = list(prepared)
+    found = _found(matcher, [folded for _, folded in prepared], hits)
+    for (raw, folded), part_hits in zip(prepared, found, strict=True):
+        _count_mentions(raw, folded, matcher.name_hits(part_hits), counts)
     return counts
+
+
+def _found(matcher: _Matcher, parts: list[str],
+           hits: Iterable[list[_Hit]] | None) -> Iterable[list[_Hit]]:
+    """``hits`` when given, else ``matcher.find`` of each folded part."""
+    return [matcher.find(folded) for folded in parts] if hits is None else hits
+
+
+def _matcher(lexicon: Lexicon) -> _Matcher:
+    """The lexicon's matcher (built here for a Lexicon made without one)."""
+    if lexicon.matcher is None:
+        object.__setattr__(lexicon, "matcher", _Matcher(lexicon.names, lexicon.context_cues))
+    return lexicon.matcher  # type: ignore[return-value]
 
 
 def find_entities(title: str | None, text: str | None,
@@ -598,29 +667,34 @@ def find_entities(title: str | None, text: str | None,
 
 
 def _cue_counts(parts: Iterable[str], language: str | None, lexicon: Lexicon,
-                with_context: bool) -> tuple[dict[str, int], dict[str, int]]:
+                with_context: bool, hits: Iterable[list[_Hit]] | None = None
+                ) -> tuple[dict[str, int], dict[str, int]]:
     """Strong-cue hits per event and (``with_context``) context-cue hits per context kind.
 
-    Counted in the folded ``parts`` (title, text).
+    Counted in the folded ``parts`` (title, text); ``hits``: ``_Matcher.find`` of each part,
+    when already found.
     """
-    scanner = lexicon.context_cues if with_context else lexicon.cues
+    matcher = _matcher(lexicon)
     # A language without context cues of its own takes every language's (unknown language).
     own = language if language in lexicon.context_languages else None
     strong: dict[str, int] = {}
     context: dict[str, int] = {}
-    if scanner.automaton is None:
-        return strong, context
-    find, table_of, clear = scanner.automaton.find_matches_as_indexes, scanner.patterns, _CLEAR
-    for folded in parts:
+    parts = list(parts)
+    table_of, clear = matcher.cues, _CLEAR
+    for folded, part_hits in zip(parts, _found(matcher, parts, hits), strict=True):
         size = len(folded)
-        for index, start, literal_end in find(folded, overlapping=scanner.overlapping):
-            if start > 0 and folded[start].isdigit() and folded[start - 1].isdigit():
+        for index, start, literal_end in part_hits:
+            patterns = table_of[index]
+            if not patterns or \
+                    (start > 0 and folded[start].isdigit() and folded[start - 1].isdigit()):
                 continue  # "4일 전쟁" (four-day war) inside "44일 전쟁": a number is whole
             bounded_before = start == 0 or clear[folded[start - 1]]
             counted: tuple[str, ...] = ()  # a cue listed under several languages counts once
-            for pattern in table_of[index]:
-                if pattern.target in counted or (own is not None and pattern.kind != "strong"
-                                                 and own not in pattern.languages):
+            for pattern in patterns:
+                if pattern.kind != "strong" and (not with_context or (
+                        own is not None and own not in pattern.languages)):
+                    continue
+                if pattern.target in counted:
                     continue
                 end = literal_end
                 if pattern.regex is not None:
@@ -681,10 +755,14 @@ def find_events(entities: Iterable[Mapping[str, Any] | str], text: str | None,
 
 
 def _reported_events(present: Iterable[str], parts: list[str],  # noqa: C901
-                     language: str | None, day: dt.date | None, lex: Lexicon) -> list[str]:
-    """``find_events`` given the found entity keys and the folded title and text."""
+                     language: str | None, day: dt.date | None, lex: Lexicon,
+                     hits: Iterable[list[_Hit]] | None = None) -> list[str]:
+    """``find_events`` given the found entity keys and the folded title and text.
+
+    ``hits``: ``_Matcher.find`` of each part, when already found.
+    """
     linked = not lex.event_entities.isdisjoint(present)
-    strong, context = _cue_counts(parts, language, lex, with_context=linked)
+    strong, context = _cue_counts(parts, language, lex, with_context=linked, hits=hits)
     if not strong and not context:
         return []
     present = set(present)
@@ -801,11 +879,13 @@ def annotate(title: str | None, text: str | None, language: str | None,
     """
     lex = lexicon or load_lexicon()
     prepared = _prepared((title, text))
-    counts = _entity_counts(prepared, lex)
+    matcher = _matcher(lex)
+    hits = [matcher.find(folded) for _, folded in prepared]  # one pass: names and cues
+    counts = _entity_counts(prepared, lex, hits)
     day = dt.date.fromisoformat(published_date) if isinstance(published_date, str) \
         else published_date
     events = _reported_events(counts.keys(), [folded for _, folded in prepared], language,
-                              day, lex)
+                              day, lex, hits)
     site = normalize_outlet(publisher, lex)
     credit = normalize_outlet(credited_outlet, lex)
     country = (site[1] if site else None) or (credit[1] if credit else None)

@@ -438,3 +438,31 @@ def test_a_name_listed_for_two_entries_is_refused(tmp_path: Path) -> None:
     people.write_text(yaml.safe_dump(entries, allow_unicode=True), "utf-8")
     with pytest.raises(ValueError, match=r"baku.*listed for both"):
         load_lexicon(copy)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nagorno-Karabakh, Karabakh and the Karabakh region; Heydar Aliyev, Ilham Aliyev.",
+        "Азербайджан и Армения: переговоры в Ереване, Баку и Степанакерте.",
+        "ناگورنو قره باغ و ارمنستان و جمهوری آذربایجان در باکو",
+        "纳戈尔诺-卡拉巴赫 阿塞拜疆 亚美尼亚 巴库 埃里温",
+        "Hà Nội: Azerbaijan và Armenia, Lachin, UN, EU, OSCE; une union européenne",
+        "Ստեփանակերտ Երևան եւ Բաքու",
+        "",
+        "   ",
+    ],
+)
+def test_one_overlapping_pass_gives_the_leftmost_longest_name_hits(text: str) -> None:
+    """The matcher's name hits are what a leftmost-longest automaton over the names finds."""
+    import ahocorasick_rs
+
+    lexicon = load_lexicon()
+    names = lexicon.names
+    longest = ahocorasick_rs.MatchKind.LeftmostLongest
+    alone = ahocorasick_rs.AhoCorasick(names.keys, matchkind=longest)
+    folded = fold(text)
+    expected = [(names.patterns[i], start, end)
+                for i, start, end in alone.find_matches_as_indexes(folded)]
+    matcher = lexicon.matcher
+    assert matcher.name_hits(matcher.find(folded)) == expected
