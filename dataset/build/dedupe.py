@@ -18,13 +18,12 @@ against datasketch and a pure-numpy variant, is measured in benchmarks/README.md
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 import rensa
 
-from dataset.build.casefold import casefold
+from dataset.build.casefold import casefold, nfc
 from dataset.build.clean import has_irregular_spaces
 
 MINHASH_SEED = 1
@@ -41,7 +40,7 @@ _LSH_TIE = 1e-6
 
 def canonical_text(text: str) -> str:
     """The form both dedupe keys read: NFC, case-folded, whitespace runs collapsed."""
-    return collapse_whitespace(casefold(unicodedata.normalize("NFC", text)))
+    return collapse_whitespace(casefold(nfc(text)))
 
 
 def fingerprint_text(text: str) -> str:

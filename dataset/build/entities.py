@@ -76,7 +76,7 @@ from typing import Any
 import ahocorasick_rs
 import yaml
 
-from dataset.build.casefold import casefold
+from dataset.build.casefold import casefold, nfc
 from dataset.paths import PACKAGE_DIR
 
 LEXICON_DIR = PACKAGE_DIR / "lexicon"
@@ -260,7 +260,7 @@ def fold(text: str) -> str:
 
 
 def _nfc(text: str) -> str:
-    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+    return nfc(text)  # remembered: dedupe_keys asks again for the same body
 
 
 def _fold_nfc(text: str) -> str:
