@@ -321,9 +321,19 @@ def plan_label(paragraph: Paragraph, force: bool = False) -> tuple[str | None, P
     cjk = han + other_cjk
     if len(text) < MIN_DETECT_CHARS and not force and cjk < MIN_OTHER_CJK // 2:
         return None, ParagraphLanguage(len(text), None, 0.0, cjk, paragraph.is_caption)
-    if han >= HAN_SHORTCUT_SHARE * len(sample.replace(" ", "")) and not other_cjk:
+    if not other_cjk and _mostly_han(sample, han):
         return None, ParagraphLanguage(len(text), "zh", 1.0, cjk, paragraph.is_caption)
     return sample, ParagraphLanguage(len(text), None, 0.0, cjk, paragraph.is_caption)
+
+
+def _mostly_han(sample: str, han: int) -> bool:
+    """At least HAN_SHORTCUT_SHARE of the sample's characters other than spaces are Han.
+
+    Without Han only a sample of spaces (or an empty one) is, which needs no copy to tell.
+    """
+    if not han:
+        return not sample.strip(" ")
+    return han >= HAN_SHORTCUT_SHARE * len(sample.replace(" ", ""))
 
 
 def with_prediction(label: ParagraphLanguage, prediction: tuple[str, float]) -> ParagraphLanguage:

@@ -16,6 +16,7 @@ from dataset.build.language import (
     detect_languages_many,
     dominant_script,
     han_variant,
+    plan_label,
     predict_language,
     to_iso,
 )
@@ -260,3 +261,20 @@ def test_han_variant_counts_each_listed_character():
     assert han_variant("国国 國國國 ") == "Hant"
     assert han_variant("国国国 國國 — Hangul 한국 ignored") == "Hans"
     assert set(count_scripts(SIMPLIFIED_ONLY + TRADITIONAL_ONLY)) == {"Hani"}
+
+
+@pytest.mark.parametrize(
+    ("text", "shortcut"),
+    [
+        pytest.param("阿塞拜疆和亚美尼亚的边界 Armenia", True, id="han-majority"),
+        pytest.param("阿塞拜疆 Armenia and Azerbaijan talks", False, id="han-minority"),
+        pytest.param("                         ", True, id="spaces-only-as-before"),
+        pytest.param("", True, id="empty-as-before"),
+        pytest.param("Ереван и Баку провели переговоры", False, id="no-han"),
+        pytest.param("日本と阿塞拜疆の関係について", False, id="kana-is-not-the-shortcut"),
+    ],
+)
+def test_plan_label_takes_the_han_shortcut_by_share_of_non_space_characters(text, shortcut):
+    """Half the non-space characters Han and no kana/hangul: zh without the model (forced)."""
+    sample, label = plan_label(Paragraph(text), force=True)
+    assert (sample is None and label.language == "zh") is shortcut
