@@ -95,11 +95,15 @@ INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 # most texts have none, and then one search replaces three.
 ODD_CHARACTER = re.compile(f"[{_INVISIBLE_CHARS}{_LINE_BREAK_CHARS}{_OTHER_SPACE_CHARS}]")
 ODD_CHARACTERS = frozenset(filter(ODD_CHARACTER.match, map(chr, range(0x10000))))
-# Any character ODD_CHARACTER or MOJIBAKE_TRAIL finds, or U+FFFD: both gates of normalize_text
-# answered in one scan (``needs_repair``).
-REPAIR_SIGNAL = re.compile(
-    f"[{_INVISIBLE_CHARS}{_LINE_BREAK_CHARS}{_OTHER_SPACE_CHARS}{_TRAIL}\ufffd]"
-)
+# MOJIBAKE_HINT written trail first: it finds the same texts, but the scan stops only at trails
+# (and U+FFFD), then looks behind for the lead, all inside the regex engine (a pattern opening
+# with one character class is scanned for that class; one opening with an alternation is not).
+_AT_TRAIL = f"(?:(?<=[\u00c2-\u00df].)|(?<=[\u00e0-\u00f4].)[{_TRAIL}?])"
+MOJIBAKE_AT_TRAIL = re.compile(f"[{_TRAIL}\ufffd](?:(?<=\ufffd)|{_AT_TRAIL})")
+_ODD_CHARS = f"{_INVISIBLE_CHARS}{_LINE_BREAK_CHARS}{_OTHER_SPACE_CHARS}"
+# The first character ODD_CHARACTER finds or the trail of the first MOJIBAKE_AT_TRAIL match,
+# whichever comes first: both gates of normalize_text in one scan (``needs_repair``).
+REPAIR_SIGNAL = re.compile(f"[{_ODD_CHARS}{_TRAIL}\ufffd](?:(?<=[{_ODD_CHARS}\ufffd])|{_AT_TRAIL})")
 
 
 def normalize_text(text: str) -> str:
@@ -173,17 +177,17 @@ def ends_mojibake(text: str, trail: int) -> bool:
 def needs_repair(text: str) -> tuple[bool, bool]:
     """``(looks_like_mojibake(text), ODD_CHARACTER.search(text) is not None)``.
 
-    One scan of the text answers both unless it holds an odd character before any mojibake.
+    One scan of the text answers both unless it holds an odd character before any mojibake;
+    the other gate is then answered from the first signal on (a character both odd and a
+    trail, such as NBSP, may be both).
     """
-    if "\ufffd" in text:
-        return True, ODD_CHARACTER.search(text) is not None
-    for signal in REPAIR_SIGNAL.finditer(text):
-        if signal.group() in ODD_CHARACTERS:
-            return looks_like_mojibake(text), True
-        trail = signal.start()  # a trail: no odd character before it
-        if "\u00c2" <= text[trail - 1] <= "\u00f4" and ends_mojibake(text, trail):
-            return True, ODD_CHARACTER.search(text, signal.end()) is not None
-    return False, False
+    signal = REPAIR_SIGNAL.search(text)
+    if signal is None:
+        return False, False
+    start = signal.start()
+    if text[start] in ODD_CHARACTERS:
+        return MOJIBAKE_AT_TRAIL.search(text, start) is not None, True
+    return True, ODD_CHARACTER.search(text, start) is not None
 
 
 def split_lines(text: str) -> list[str]:

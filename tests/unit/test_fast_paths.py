@@ -27,6 +27,7 @@ from dataset.build.clean import (
     KEY_MAX,
     LABEL_LINE,
     LEXICON,
+    MOJIBAKE_AT_TRAIL,
     MOJIBAKE_HINT,
     NOTICE_LINE_MAX,
     NOTICE_PHRASE_RAW,
@@ -110,6 +111,12 @@ CONTROL_ALPHABET = "a\x00\x08\t\n\x0e\x1f\x7f\x80\x84\x85\x86\x9f\xa0\xc2é€�
 @given(st.text(alphabet=MOJIBAKE_ALPHABET, max_size=12))
 def test_mojibake_gate_agrees_with_the_signature_regex(text):
     assert looks_like_mojibake(text) == (MOJIBAKE_HINT.search(text) is not None)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=MOJIBAKE_ALPHABET + "\u00a0\u00ad\u0085Ÿ–", max_size=12))
+def test_trail_first_signature_finds_the_texts_the_signature_regex_finds(text):
+    assert (MOJIBAKE_AT_TRAIL.search(text) is None) == (MOJIBAKE_HINT.search(text) is None)
 
 
 @settings(max_examples=1000, deadline=None)
