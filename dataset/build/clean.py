@@ -557,7 +557,7 @@ NOTICE_TRIGGER_FINDER = (
 
 
 def build_phrase_finder(
-    tables: dict[str, Iterable[str]],
+    tables: dict[str, Iterable[str]], first_match: bool = False
 ) -> tuple[ahocorasick_rs.BytesAhoCorasick | None, tuple[frozenset[str], ...], frozenset[str]]:
     """An automaton over the UTF-8 phrases of ``tables``, and the tables owning its patterns.
 
@@ -565,7 +565,10 @@ def build_phrase_finder(
     the tables holding an empty phrase (found in every text, as an empty regex branch is).
     UTF-8 is self-synchronizing: the bytes of a phrase occur in the bytes of a text exactly
     where the phrase occurs in the text. The bytes automaton skips the str one's offset
-    conversion.
+    conversion. ``first_match``: a leftmost-first automaton, searched without overlaps (about
+    four times faster: it skips ahead to the phrases' first bytes); it still finds a phrase in
+    every line holding one (a match never spans a line break), but only one of the phrases that
+    start at a place, so only for a single table.
     """
     owners: dict[str, set[str]] = {}
     for name, phrases in tables.items():
@@ -575,8 +578,15 @@ def build_phrase_finder(
     patterns = sorted(owners)
     if not patterns:
         return None, (), always
+    if first_match and len(tables) > 1:
+        raise ValueError("a first-match phrase finder serves a single table")
+    kind = (
+        ahocorasick_rs.MatchKind.LeftmostFirst if first_match else ahocorasick_rs.MatchKind.Standard
+    )
     finder = ahocorasick_rs.BytesAhoCorasick(
-        [utf8(p) for p in patterns], implementation=ahocorasick_rs.Implementation.DFA
+        [utf8(p) for p in patterns],
+        matchkind=kind,
+        implementation=ahocorasick_rs.Implementation.DFA,
     )
     return finder, tuple(frozenset(owners[p]) for p in patterns), always
 
@@ -591,7 +601,9 @@ def utf8(text: str) -> bytes:
 KEY_PHRASE_FINDER, KEY_PHRASE_OWNERS, KEY_PHRASE_ALWAYS = build_phrase_finder(
     {"follow": FOLLOW_PHRASES, "copyright": COPYRIGHT_PHRASES, "share": SHARE_MULTIWORD}
 )
-NOTICE_WORD_FINDER, NOTICE_WORD_OWNERS, _ = build_phrase_finder({"notice": NOTICE_TRIGGERS})
+NOTICE_WORD_FINDER, NOTICE_WORD_OWNERS, _ = build_phrase_finder(
+    {"notice": NOTICE_TRIGGERS}, first_match=True
+)
 # The first OPENING_CHARS characters (case ignored) a line must open with for READ_ALSO_CAPS,
 # READ_ALSO_LABELLED, LABEL_LINE, COPYRIGHT_OPENING or CREDIT_LINE to match it ("opening" in
 # ``found``): the other lines skip those long alternations. A pattern ignoring case matches one
@@ -890,7 +902,10 @@ def find_phrases(
         texts = [
             "" if len(line) > NOTICE_LINE_MAX or i in skip else line for i, line in enumerate(lines)
         ]
-        for i in lines_with_phrases(NOTICE_WORD_FINDER, NOTICE_WORD_OWNERS, texts, fold=True):
+        notices = lines_with_phrases(
+            NOTICE_WORD_FINDER, NOTICE_WORD_OWNERS, texts, fold=True, overlapping=False
+        )
+        for i in notices:
             found[i] = found[i] | NOTICE_FOUND
     for i, line in enumerate(lines):
         if len(line) <= OPENING_LINE_MAX and may_open_furniture(line[:OPENING_CHARS]):
@@ -926,12 +941,14 @@ def lines_with_phrases(
     owners: Sequence[frozenset[str]],
     texts: Sequence[str],
     fold: bool = False,
+    overlapping: bool = True,
 ) -> dict[int, set[str]]:
     """The index of each text with a phrase of ``finder``, and the tables owning those phrases.
 
     One overlapping pass over all texts (casefolded with ``fold``); ``owners`` holds the tables
-    of each pattern. A text holding a line break is searched alone (in the texts joined by line
-    breaks, the number of breaks before a match is its text's index). Casefolding maps each
+    of each pattern; ``overlapping=False`` for a ``first_match`` finder (``build_phrase_finder``).
+    A text holding a line break is searched alone (in the texts joined by line breaks, the
+    number of breaks before a match is its text's index). Casefolding maps each
     character alone and none but the line break to one, so the texts are folded joined.
     """
     hits: dict[int, set[str]] = {}
@@ -942,10 +959,10 @@ def lines_with_phrases(
     if joined.count(b"\n") != len(texts) - 1:
         for i, piece in enumerate(texts):
             searched = utf8(piece.casefold() if fold else piece)
-            for pattern, _, _ in finder.find_matches_as_indexes(searched, overlapping=True):
+            for pattern, _, _ in finder.find_matches_as_indexes(searched, overlapping):
                 hits.setdefault(i, set()).update(owners[pattern])
         return hits
-    for pattern, start, _ in finder.find_matches_as_indexes(joined, overlapping=True):
+    for pattern, start, _ in finder.find_matches_as_indexes(joined, overlapping):
         hits.setdefault(joined.count(b"\n", 0, start), set()).update(owners[pattern])
     return hits
 
