@@ -243,7 +243,8 @@ def ends_sentence(line: str) -> bool:
 
 def has_letter(line: str) -> bool:
     """True when the line contains at least one letter (any script)."""
-    return _HAS_LETTER.search(line) is not None
+    # An alphabetic first character is a letter of _HAS_LETTER: most lines answer without a search.
+    return line[:1].isalpha() or _HAS_LETTER.search(line) is not None
 
 
 def is_short_line(line: str) -> bool:
@@ -465,6 +466,9 @@ READ_ALSO_KEY_PREFIXES = tuple(
     sorted(k if _CJK.search(k) and not _HANGUL.search(k) else f"{k} " for k in _READ_KEYS)
 )
 READ_ALSO_MAX = 250
+# The first characters of READ_ALSO_KEY_PREFIXES: a key (with its trailing space) opening with
+# none of them has none of the prefixes, and skips the long startswith.
+READ_ALSO_KEY_FIRSTS = frozenset(p[:1] for p in READ_ALSO_KEY_PREFIXES)
 
 # Copyright footers: a short line holding a "rights reserved" phrase, or opening with "©" or
 # "Copyright". "© AFP" at the END of a line is a photo credit (a caption), not a footer.
@@ -690,7 +694,14 @@ def is_read_also(line: str, key: str | None, found: Collection[str]) -> bool:
         return False
     if "opening" in found and (READ_ALSO_CAPS.match(line) or READ_ALSO_LABELLED.match(line)):
         return True
-    return key is not None and f"{key} ".startswith(READ_ALSO_KEY_PREFIXES)
+    return key is not None and has_read_also_prefix(key)
+
+
+def has_read_also_prefix(key: str) -> bool:
+    """True when ``f"{key} "`` starts with one of READ_ALSO_KEY_PREFIXES."""
+    return (key[:1] or " ") in READ_ALSO_KEY_FIRSTS and f"{key} ".startswith(
+        READ_ALSO_KEY_PREFIXES
+    )
 
 
 def is_copyright(line: str, key: str | None, found: Collection[str]) -> bool:
@@ -854,8 +865,8 @@ def may_be_furniture(line: str, key: str | None) -> bool:
     if key is not None and (
         key in WIDGET_PHRASES
         or key in RELATED_HEADERS
-        or f"{key} ".startswith(READ_ALSO_KEY_PREFIXES)
-        or (key.split(None, 1)[:1] and key.split(None, 1)[0] in SHARE_WORDS)
+        or has_read_also_prefix(key)
+        or (key and key.partition(" ")[0] in SHARE_WORDS)  # keys are single-spaced, stripped
     ):
         return True
     if length <= FOLLOW_LINE_MAX and "/" in line:  # social_follow (channel hosts)
@@ -868,7 +879,8 @@ def may_be_furniture(line: str, key: str | None) -> bool:
             "=" in line[-60:]  # KOREAN_CREDIT
             or (last == "." and line[-2:-1].isdigit())  # NUMBERED_PHOTO
             or "©" in line  # COPYRIGHT_CREDIT
-            or has_credit_label(line)
+            # has_credit_label needs a colon among the last CREDIT_VALUE_MAX characters
+            or ((":" in line[-CREDIT_VALUE_MAX:] or "：" in line) and has_credit_label(line))
         )
     )
 

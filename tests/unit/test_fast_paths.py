@@ -37,6 +37,7 @@ from dataset.build.clean import (
     OTHER_LINE_BREAKS,
     OTHER_SPACE,
     READ_ALSO_CAPS,
+    READ_ALSO_KEY_PREFIXES,
     READ_ALSO_LABELLED,
     SHARE_MULTIWORD,
     STOPLIST_INDEX,
@@ -56,6 +57,7 @@ from dataset.build.clean import (
     has_breadcrumb_separator,
     has_irregular_spaces,
     has_letter,
+    has_read_also_prefix,
     is_notice,
     looks_like_mojibake,
     match_key,
@@ -460,3 +462,21 @@ def choose_stoplist_by_word(lines: list[str]) -> frozenset[str] | None:
 def test_stoplist_counted_per_distinct_word_is_the_same_choice(parts):
     lines = [" ".join(words) for words in parts]
     assert choose_stoplist(lines) is choose_stoplist_by_word(lines)
+
+
+def test_letter_test_answers_as_the_letter_regex_for_every_character():
+    letter = re.compile(r"[^\W\d_]")
+    for char in map(chr, range(0x10000)):
+        for line in (char, f"{char}1", f"1{char}", f"- {char}"):
+            assert has_letter(line) == (letter.search(line) is not None), repr(line)
+    assert not has_letter("")
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.sampled_from([*READ_ALSO_KEY_PREFIXES, "", " ", "x", "читайте", "另见"]),
+    st.text(max_size=4),
+)
+def test_read_also_prefix_gate_answers_as_startswith(head, tail):
+    for key in (head + tail, head.strip() + tail, tail):
+        assert has_read_also_prefix(key) == f"{key} ".startswith(READ_ALSO_KEY_PREFIXES)
