@@ -659,8 +659,11 @@ def is_widget(key: str) -> bool:
 
 
 def is_breadcrumb(line: str) -> bool:
-    """A navigation trail: "Home | World | Europe", "Trang chủ › Thế giới › Châu Âu"."""
-    if len(line) > BREADCRUMB_MAX or not has_breadcrumb_separator(line):
+    """A navigation trail: "Home | World | Europe", "Trang chủ › Thế giới › Châu Âu".
+
+    A line that ends a sentence is none: its last part ends that sentence.
+    """
+    if len(line) > BREADCRUMB_MAX or not may_be_breadcrumb(line):
         return False
     parts = [p for p in BREADCRUMB_SEPARATOR.split(line) if p]
     if len(parts) < 2 or any(len(p.split()) > 3 or ends_sentence(p) for p in parts):
@@ -668,6 +671,15 @@ def is_breadcrumb(line: str) -> bool:
     return match_key(parts[0]) in HOME_WORDS or (
         len(parts) >= 3 and all(len(p.split()) <= 2 for p in parts)
     )
+
+
+def may_be_breadcrumb(line: str) -> bool:
+    """False when ``is_breadcrumb`` is for a short line: it has no separator or ends a sentence.
+
+    After a line's sentence end come only CLOSING_MARKS, none of them a word, so the part of
+    the line holding that end (``BREADCRUMB_SEPARATOR`` parts) ends the sentence too.
+    """
+    return has_breadcrumb_separator(line) and not ends_sentence(line)
 
 
 def has_breadcrumb_separator(line: str) -> bool:
@@ -871,7 +883,7 @@ def may_be_furniture(line: str, key: str | None) -> bool:
         return True
     if length <= FOLLOW_LINE_MAX and "/" in line:  # social_follow (channel hosts)
         return True
-    if length <= BREADCRUMB_MAX and has_breadcrumb_separator(line):
+    if length <= BREADCRUMB_MAX and may_be_breadcrumb(line):
         return True
     return (
         length <= CAPTION_MAX

@@ -23,6 +23,7 @@ from dataset.build.clean import (
     COPYRIGHT_PHRASES,
     CREDIT_LINE,
     FOLLOW_PHRASES,
+    HOME_WORDS,
     INVISIBLE,
     KEY_MAX,
     LABEL_LINE,
@@ -52,12 +53,14 @@ from dataset.build.clean import (
     classify_lines,
     classify_phrases,
     classify_shape,
+    ends_sentence,
     find_line_phrases,
     find_phrases,
     has_breadcrumb_separator,
     has_irregular_spaces,
     has_letter,
     has_read_also_prefix,
+    is_breadcrumb,
     is_notice,
     looks_like_mojibake,
     match_key,
@@ -265,6 +268,30 @@ def test_separator_hints_cover_every_separator(text):
     if len([p for p in BREADCRUMB_SEPARATOR.split(text) if p]) >= 2:
         assert BREADCRUMB_HINT.search(text)
     assert has_breadcrumb_separator(text) == (BREADCRUMB_HINT.search(text) is not None)
+
+
+def breadcrumb_by_parts(line: str) -> bool:
+    """is_breadcrumb without its separator and sentence-end gate (kept here as the reference)."""
+    parts = [p for p in BREADCRUMB_SEPARATOR.split(line) if p]
+    if len(line) > 120 or len(parts) < 2:
+        return False
+    if any(len(p.split()) > 3 or ends_sentence(p) for p in parts):
+        return False
+    return match_key(parts[0]) in HOME_WORDS or (
+        len(parts) >= 3 and all(len(p.split()) <= 2 for p in parts)
+    )
+
+
+# Separators (some also closing marks: » ›), sentence ends, closing marks, words, a home word.
+CRUMB_PARTS = [" | ", " › ", "»", "›", " - ", "-", "/", "·", ".", "。", "?", ")", "”", " ", "a"]
+CRUMB_PARTS += ["Tin", "新闻", "Новости", sorted(HOME_WORDS)[0], "x" * 40]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(CRUMB_PARTS), max_size=10))
+def test_breadcrumb_gate_skips_only_lines_that_are_no_trail(parts):
+    line = "".join(parts)
+    assert is_breadcrumb(line) == breadcrumb_by_parts(line)
 
 
 @settings(max_examples=1000, deadline=None)
