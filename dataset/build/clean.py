@@ -112,12 +112,50 @@ def normalize_text(text: str) -> str:
     Spaces: every run of Unicode whitespace inside a line (space, NBSP, tab, en/em/thin
     spaces, ideographic space...) becomes one ASCII space, and lines are stripped.
     """
+    text, odd = fix_mojibake(text)
+    if not odd and unicodedata.is_normalized("NFC", text):
+        return collapse_spaces(text) if has_irregular_spaces(text, odd=False) else text
+    return normalize_odd_text(text)
+
+
+def normalized_lines(text: str) -> list[str]:
+    """``split_lines(normalize_text(text))``; most texts are split once and never joined.
+
+    A text with no odd character, in NFC, has its lines' spaces collapsed one line at a time.
+    """
+    text, odd = fix_mojibake(text)
+    if not odd and unicodedata.is_normalized("NFC", text):
+        return split_spaced_lines(text)
+    return split_lines(normalize_odd_text(text))
+
+
+def fix_mojibake(text: str) -> tuple[str, bool]:
+    """``text`` repaired by ftfy when it shows mojibake, and whether it holds an odd character.
+
+    The odd character is one ODD_CHARACTER finds, in the text returned.
+    """
     mojibake, odd = needs_repair(text)
     if mojibake:
         text = ftfy.fix_text(text, FTFY_CONFIG)
         odd = ODD_CHARACTER.search(text) is not None
-    if not odd and unicodedata.is_normalized("NFC", text):
-        return collapse_spaces(text) if has_irregular_spaces(text, odd=False) else text
+    return text, odd
+
+
+def split_spaced_lines(text: str) -> list[str]:
+    """``split_lines(collapse_spaces(text))`` for text whose only whitespace is " " and line breaks.
+
+    Lines are collapsed only when some line's spaces are irregular (``has_irregular_spaces``:
+    a double space, or a line opening or ending with a space); collapsing a regular line leaves
+    it as it is.
+    """
+    lines = text.split("\n")
+    if "  " in text or any(line[:1] == " " or line[-1:] == " " for line in lines):
+        lines = [" ".join(line.split()) for line in lines]
+    return [line for line in lines if line]
+
+
+def normalize_odd_text(text: str) -> str:
+    """``normalize_text`` of mojibake-free text: invisibles dropped, NFC, line breaks, spaces."""
     text = INVISIBLE.sub("", text)
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)

@@ -66,6 +66,7 @@ from dataset.build.clean import (
     match_key,
     needs_repair,
     normalize_text,
+    normalized_lines,
     stopword_density,
 )
 from dataset.build.metadata import (
@@ -146,6 +147,12 @@ def test_normalize_fast_path_gives_the_full_passes_result(text):
     lines = OTHER_LINE_BREAKS.sub("\n", full).split("\n")
     full = "\n".join(" ".join(line.split()) for line in lines)
     assert normalize_text(text) == full
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=NORMALIZE_ALPHABET + SPACE_ALPHABET + MOJIBAKE_ALPHABET, max_size=16))
+def test_normalized_lines_are_the_lines_of_the_normalized_text(text):
+    assert normalized_lines(text) == [line for line in normalize_text(text).split("\n") if line]
 
 
 def test_odd_character_is_any_character_the_passes_change():
