@@ -126,7 +126,9 @@ def normalized_lines(text: str) -> list[str]:
     text, odd = fix_mojibake(text)
     if not odd and unicodedata.is_normalized("NFC", text):
         return split_spaced_lines(text)
-    return split_lines(normalize_odd_text(text))
+    # Odd texts mostly hold odd spaces (NBSP, tabs): collapse every line, no need to ask.
+    lines = [" ".join(line.split()) for line in unify_line_breaks(text).split("\n")]
+    return [line for line in lines if line]
 
 
 def fix_mojibake(text: str) -> tuple[str, bool]:
@@ -156,15 +158,20 @@ def split_spaced_lines(text: str) -> list[str]:
 
 def normalize_odd_text(text: str) -> str:
     """``normalize_text`` of mojibake-free text: invisibles dropped, NFC, line breaks, spaces."""
+    text = unify_line_breaks(text)
+    if not has_irregular_spaces(text):
+        return text
+    return collapse_spaces(text)
+
+
+def unify_line_breaks(text: str) -> str:
+    """``text`` without invisible characters, in NFC, with the line feed as its only break."""
     text = INVISIBLE.sub("", text)
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = OTHER_LINE_BREAKS.sub("\n", text)
-    if not has_irregular_spaces(text):
-        return text
-    return collapse_spaces(text)
+    return OTHER_LINE_BREAKS.sub("\n", text)
 
 
 def collapse_spaces(text: str) -> str:
