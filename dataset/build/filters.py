@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 
-from dataset.build.clean import Paragraph, normalize_text, split_lines
+from dataset.build.clean import Paragraph, normalized_lines
 from dataset.build.language import detect_languages
 from dataset.build.steps import ExtractedDocument, declares
 from dataset.config import BuildConfig
@@ -34,7 +34,7 @@ def detect_page_language(text: str) -> str | None:
     words of the page's language, and the rejects table records which languages were dropped.
     A page of symbols and digits gets None, not the detector's guess.
     """
-    lines = split_lines(normalize_text(text))
+    lines = normalized_lines(text)
     found = detect_languages([Paragraph(line) for line in lines])
     return found.language if found.script is not None else None
 

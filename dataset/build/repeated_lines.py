@@ -65,6 +65,7 @@ recomputing them after this step would need a second pass over every document.
 from __future__ import annotations
 
 import hashlib
+import struct
 from array import array
 from collections.abc import Collection
 from pathlib import Path
@@ -74,7 +75,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dataset.build.clean import ends_sentence, has_letter, match_key
+from dataset.build.clean import KEY_MAX, ends_sentence, has_letter, match_key
 from dataset.config import BuildConfig
 from dataset.runtime.timing import timed_stage
 
@@ -84,6 +85,8 @@ if TYPE_CHECKING:
 RECORD = np.dtype([("hash", "<u8"), ("position", "<u8"), ("paragraph", "<u4"), ("sentence", "u1")])
 # A RECORD before its position.
 PARAGRAPH = np.dtype([("hash", "<u8"), ("paragraph", "<u4"), ("sentence", "u1")])
+# A PARAGRAPH record after its hash (packed, little-endian: the dtype has no padding).
+PARAGRAPH_TAIL = struct.Struct("<IB")
 BUCKET_BITS = 6  # 64 bucket files: one holds about 1/64 of the corpus's candidate paragraphs
 BUFFER_RECORDS = 65_536
 PARAGRAPH_SEPARATOR = "\n\n"
@@ -91,8 +94,15 @@ PARAGRAPH_SEPARATOR = "\n\n"
 
 def paragraph_hash(paragraph: str) -> int:
     """The 64-bit hash of a paragraph's normalized form (``match_key``)."""
-    key = match_key.__wrapped__(paragraph)  # not through the cache: most paragraphs occur once
-    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little")
+    return int.from_bytes(paragraph_digest(paragraph), "little")
+
+
+def paragraph_digest(paragraph: str) -> bytes:
+    """``paragraph_hash`` as its 8 little-endian bytes (BLAKE2b's first 8 bytes)."""
+    # Lines of at most KEY_MAX characters had their key looked up by the boilerplate rules
+    # (clean.classify_lines), so the cache holds it; longer ones occur once and bypass it.
+    key = match_key(paragraph) if len(paragraph) <= KEY_MAX else match_key.__wrapped__(paragraph)
+    return hashlib.blake2b(key.encode(), digest_size=8).digest()
 
 
 def is_candidate(paragraph: str, max_chars: int) -> bool:
@@ -123,12 +133,16 @@ def hashes_and_sentences(candidates: list[str]) -> tuple[np.ndarray, np.ndarray]
 
 
 def paragraph_records(text: str, max_chars: int) -> bytes:
-    """The candidate paragraphs of ``text`` as ``PARAGRAPH`` records, in order (see module)."""
-    indexes, candidates = candidate_paragraphs(text, max_chars)
-    records = np.empty(len(candidates), dtype=PARAGRAPH)
-    records["hash"], records["sentence"] = hashes_and_sentences(candidates)
-    records["paragraph"] = indexes
-    return records.tobytes()
+    """The candidate paragraphs of ``text`` as ``PARAGRAPH`` records, in order (see module).
+
+    Packed record by record (``PARAGRAPH_TAIL``): the same bytes as a ``PARAGRAPH`` array of
+    ``paragraph_hashes`` and the candidates' indexes, without building arrays for a few records.
+    """
+    return b"".join(
+        paragraph_digest(paragraph) + PARAGRAPH_TAIL.pack(index, ends_sentence(paragraph))
+        for index, paragraph in enumerate(text.split(PARAGRAPH_SEPARATOR))
+        if is_candidate(paragraph, max_chars)
+    )
 
 
 class LineHashSpill:

@@ -23,10 +23,12 @@ from dataset.build.clean import (
     COPYRIGHT_PHRASES,
     CREDIT_LINE,
     FOLLOW_PHRASES,
+    HOME_WORDS,
     INVISIBLE,
     KEY_MAX,
     LABEL_LINE,
     LEXICON,
+    MOJIBAKE_AT_TRAIL,
     MOJIBAKE_HINT,
     NOTICE_LINE_MAX,
     NOTICE_PHRASE_RAW,
@@ -36,6 +38,7 @@ from dataset.build.clean import (
     OTHER_LINE_BREAKS,
     OTHER_SPACE,
     READ_ALSO_CAPS,
+    READ_ALSO_KEY_PREFIXES,
     READ_ALSO_LABELLED,
     SHARE_MULTIWORD,
     STOPLIST_INDEX,
@@ -50,16 +53,20 @@ from dataset.build.clean import (
     classify_lines,
     classify_phrases,
     classify_shape,
+    ends_sentence,
     find_line_phrases,
     find_phrases,
     has_breadcrumb_separator,
     has_irregular_spaces,
     has_letter,
+    has_read_also_prefix,
+    is_breadcrumb,
     is_notice,
     looks_like_mojibake,
     match_key,
     needs_repair,
     normalize_text,
+    normalized_lines,
     stopword_density,
 )
 from dataset.build.metadata import (
@@ -113,6 +120,12 @@ def test_mojibake_gate_agrees_with_the_signature_regex(text):
 
 
 @settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=MOJIBAKE_ALPHABET + "\u00a0\u00ad\u0085Ÿ–", max_size=12))
+def test_trail_first_signature_finds_the_texts_the_signature_regex_finds(text):
+    assert (MOJIBAKE_AT_TRAIL.search(text) is None) == (MOJIBAKE_HINT.search(text) is None)
+
+
+@settings(max_examples=1000, deadline=None)
 @given(st.text(alphabet=MOJIBAKE_ALPHABET + NORMALIZE_ALPHABET + "\x85\u00a0", max_size=12))
 def test_repair_scan_answers_both_gates(text):
     expected = (looks_like_mojibake(text), ODD_CHARACTER.search(text) is not None)
@@ -134,6 +147,12 @@ def test_normalize_fast_path_gives_the_full_passes_result(text):
     lines = OTHER_LINE_BREAKS.sub("\n", full).split("\n")
     full = "\n".join(" ".join(line.split()) for line in lines)
     assert normalize_text(text) == full
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=NORMALIZE_ALPHABET + SPACE_ALPHABET + MOJIBAKE_ALPHABET, max_size=16))
+def test_normalized_lines_are_the_lines_of_the_normalized_text(text):
+    assert normalized_lines(text) == [line for line in normalize_text(text).split("\n") if line]
 
 
 def test_odd_character_is_any_character_the_passes_change():
@@ -256,6 +275,30 @@ def test_separator_hints_cover_every_separator(text):
     if len([p for p in BREADCRUMB_SEPARATOR.split(text) if p]) >= 2:
         assert BREADCRUMB_HINT.search(text)
     assert has_breadcrumb_separator(text) == (BREADCRUMB_HINT.search(text) is not None)
+
+
+def breadcrumb_by_parts(line: str) -> bool:
+    """is_breadcrumb without its separator and sentence-end gate (kept here as the reference)."""
+    parts = [p for p in BREADCRUMB_SEPARATOR.split(line) if p]
+    if len(line) > 120 or len(parts) < 2:
+        return False
+    if any(len(p.split()) > 3 or ends_sentence(p) for p in parts):
+        return False
+    return match_key(parts[0]) in HOME_WORDS or (
+        len(parts) >= 3 and all(len(p.split()) <= 2 for p in parts)
+    )
+
+
+# Separators (some also closing marks: » ›), sentence ends, closing marks, words, a home word.
+CRUMB_PARTS = [" | ", " › ", "»", "›", " - ", "-", "/", "·", ".", "。", "?", ")", "”", " ", "a"]
+CRUMB_PARTS += ["Tin", "新闻", "Новости", sorted(HOME_WORDS)[0], "x" * 40]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(CRUMB_PARTS), max_size=10))
+def test_breadcrumb_gate_skips_only_lines_that_are_no_trail(parts):
+    line = "".join(parts)
+    assert is_breadcrumb(line) == breadcrumb_by_parts(line)
 
 
 @settings(max_examples=1000, deadline=None)
@@ -453,3 +496,21 @@ def choose_stoplist_by_word(lines: list[str]) -> frozenset[str] | None:
 def test_stoplist_counted_per_distinct_word_is_the_same_choice(parts):
     lines = [" ".join(words) for words in parts]
     assert choose_stoplist(lines) is choose_stoplist_by_word(lines)
+
+
+def test_letter_test_answers_as_the_letter_regex_for_every_character():
+    letter = re.compile(r"[^\W\d_]")
+    for char in map(chr, range(0x10000)):
+        for line in (char, f"{char}1", f"1{char}", f"- {char}"):
+            assert has_letter(line) == (letter.search(line) is not None), repr(line)
+    assert not has_letter("")
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.sampled_from([*READ_ALSO_KEY_PREFIXES, "", " ", "x", "читайте", "另见"]),
+    st.text(max_size=4),
+)
+def test_read_also_prefix_gate_answers_as_startswith(head, tail):
+    for key in (head + tail, head.strip() + tail, tail):
+        assert has_read_also_prefix(key) == f"{key} ".startswith(READ_ALSO_KEY_PREFIXES)

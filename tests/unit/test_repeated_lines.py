@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dataset.build.clean import KEY_MAX, match_key
 from dataset.build.repeated_lines import (
     PARAGRAPH,
     RECORD,
@@ -62,6 +64,24 @@ def test_hash_ignores_case_digits_and_punctuation_but_not_words():
     assert paragraph_hash("分享到微信") != paragraph_hash("分享到微博")
 
 
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "Chia sẻ bài viết",
+        "Поделиться новостью: " + "переговоры Армении и Азербайджана, " * 4,
+        "分享到微信，" * 30,
+        "ՀԱՅԱՍՏԱՆ " * 15,
+    ],
+)
+def test_hash_is_blake2b_of_the_match_key_at_any_length_and_cache_state(paragraph):
+    key = match_key.__wrapped__(paragraph).encode()
+    expected = int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "little")
+    match_key.cache_clear()
+    assert paragraph_hash(paragraph) == expected
+    match_key(paragraph)  # cached now, if short enough to be cached
+    assert paragraph_hash(paragraph) == expected
+
+
 def test_only_short_paragraphs_with_a_letter_are_candidates():
     text = text_of("Գովազդ", "2024-01-02", "x" * (MAX + 1), "Chia sẻ bài viết.")
     hashes, sentences = paragraph_hashes(text, MAX)
@@ -77,6 +97,7 @@ def test_only_short_paragraphs_with_a_letter_are_candidates():
         text_of("新闻 | 国际", "分享到微信", ARTICLE, "点击查看更多。"),
         text_of("مشاركة عبر فيسبوك", "أرمينيا وأذربيجان توقعان اتفاق سلام.", "التعليقات (4)"),
         text_of("Chia sẻ bài viết", "Bình luận (5)", "Quan điểm của tác giả."),
+        text_of("Գովազդ " * 20, "Новости: " * 15 + "конец.", "短" * (KEY_MAX + 1)),
         "",
         "   \n\n\t\n\n ",
     ],
