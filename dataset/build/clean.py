@@ -594,15 +594,6 @@ WORD_EDGE_PUNCTUATION = "\"'«»“”„‘’()[].,;:!?…-–—"
 NOTICE_TRIGGERS = frozenset(
     max(_WORD.findall(p.casefold()), key=len) for p in LEXICON["notices"] if _WORD.search(p)
 )
-# Finds any trigger inside a casefolded line in one pass (a whole word or one stripped of edge
-# punctuation is inside it): a line without one is no notice, and its words need not be split.
-NOTICE_TRIGGER_FINDER = (
-    ahocorasick_rs.AhoCorasick(
-        sorted(NOTICE_TRIGGERS), implementation=ahocorasick_rs.Implementation.DFA
-    )
-    if NOTICE_TRIGGERS
-    else None
-)
 
 
 def build_phrase_finder(
