@@ -84,6 +84,7 @@ import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from dataset.build.clean import (
     ARABIC_TATWEEL,
@@ -157,28 +158,30 @@ TIME_AFTER = re.compile(
 )
 
 # Each pattern names its parts d/m/y (numeric) or d/mname/y. Order does not matter: the
-# leftmost match in a line wins.
+# leftmost match in a line wins. A pattern that opens with a number opens with a bare digit
+# and checks "no digit before" after it ("\d(?<!\d\d)" for "(?<!\d)\d"): the same matches,
+# and ``re`` then jumps from digit to digit instead of trying every position (about 2x faster).
 _DATE_BODIES = {
-    "iso": r"(?<!\d)(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?!\d)",
+    "iso": r"(?P<y>\d(?<!\d\d)\d{3})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?!\d)",
     "day_first": (
-        r"(?<!\d)(?P<d>\d{1,2})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4})(?!\d)" + YEAR_SUFFIX
+        r"(?P<d>\d(?<!\d\d)\d?)(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4})(?!\d)" + YEAR_SUFFIX
     ),
-    "cjk": r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号號]?",
-    "korean": r"(?P<y>\d{4})\s*년\s*(?P<m>\d{1,2})\s*월\s*(?P<d>\d{1,2})\s*일",
+    "cjk": r"(?P<y>\d\d{3})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号號]?",
+    "korean": r"(?P<y>\d\d{3})\s*년\s*(?P<m>\d{1,2})\s*월\s*(?P<d>\d{1,2})\s*일",
     "cjk_wordpress_dmy": (
-        r"(?<!\d)(?P<d>\d{1,2})\s+(?P<m>\d{1,2})\s*月\s*[,，]?\s*"
+        r"(?P<d>\d(?<!\d\d)\d?)\s+(?P<m>\d{1,2})\s*月\s*[,，]?\s*"
         r"(?P<y>\d{4})(?!\d)"
     ),
     "cjk_wordpress_mdy": (
-        r"(?<!\d)(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日,，]\s*"
+        r"(?P<m>\d(?<!\d\d)\d?)\s*月\s*(?P<d>\d{1,2})\s*[日,，]\s*"
         r"(?P<y>\d{4})(?!\d)"
     ),
     "vietnamese": (
-        r"(?:(?<!\w)ngày\s+)?(?<!\d)(?P<d>\d{1,2})\s+(?:tháng|thg)\s+(?P<m>\d{1,2})"
+        r"(?:(?<!\w)ngày\s+)?(?P<d>\d(?<!\d\d)\d?)\s+(?:tháng|thg)\s+(?P<m>\d{1,2})"
         r"\s*(?:năm|,)?\s*(?P<y>\d{4})(?!\d)"
     ),
     "day_month_name": (
-        rf"(?<!\d)(?P<d>\d{{1,2}}){ORDINAL}\.?\s*(?:de\s+)?{NAME_SLOT}\.?"
+        rf"(?P<d>\d(?<!\d\d)\d?){ORDINAL}\.?\s*(?:de\s+)?{NAME_SLOT}\.?"
         r"\s*[,،]?\s*(?:de\s+|del\s+)?(?P<y>\d{4})(?!\d)" + YEAR_SUFFIX
     ),
     "month_name_day": (
@@ -186,13 +189,13 @@ _DATE_BODIES = {
         r"(?P<y>\d{4})(?!\d)" + YEAR_SUFFIX
     ),
     # Solar Hijri (Persian calendar): "۱۸ مهر ۱۳۹۹", "18 مهر 1399"
-    "jalali": rf"(?<!\d)(?P<d>\d{{1,2}})\s+{NAME_SLOT}\s+(?P<y>\d{{4}})(?!\d)",
+    "jalali": rf"(?P<d>\d(?<!\d\d)\d?)\s+{NAME_SLOT}\s+(?P<y>\d{{4}})(?!\d)",
     # "2020 жылғы 12 желтоқсан", "2020. december 12."
     "year_day_month_name": (
-        rf"(?<!\d)(?P<y>\d{{4}}){YEAR_SUFFIX}\.?\s+(?P<d>\d{{1,2}})\.?\s+{NAME_SLOT}"
+        rf"(?P<y>\d(?<!\d\d)\d{{3}}){YEAR_SUFFIX}\.?\s+(?P<d>\d{{1,2}})\.?\s+{NAME_SLOT}"
     ),
     "year_month_name_day": (
-        rf"(?<!\d)(?P<y>\d{{4}}){YEAR_SUFFIX}\.?\s+{NAME_SLOT}\.?\s+(?P<d>\d{{1,2}})(?!\d)"
+        rf"(?P<y>\d(?<!\d\d)\d{{3}}){YEAR_SUFFIX}\.?\s+{NAME_SLOT}\.?\s+(?P<d>\d{{1,2}})(?!\d)"
     ),
 }
 if PHRASES["short_year_prefixes"]:
@@ -214,7 +217,9 @@ DATE_PATTERN_WORDS = {
     "vietnamese": ("tháng", "thg"),
 }
 YEAR_HINT = re.compile(r"(?<!\d)\d{4}(?!\d)")
-DATE_HINT = re.compile(r"(?<!\d)\d{4}(?!\d)|\d\.\d{2}(?![\d.])")  # a year, or "27.10.20"
+# A year (a run of exactly four digits), or "27.10.20"; written to open with a bare digit (see
+# _DATE_BODIES): 4x faster than "(?<!\d)\d{4}(?!\d)|\d\.\d{2}(?![\d.])".
+DATE_HINT = re.compile(r"\d(?:(?<=(?<!\d)\d)\d{3}(?!\d)|\.\d{2}(?![\d.]))")
 DIGIT = re.compile(r"\d")  # DATE_HINT needs one; a lone class is searched 5x faster
 # Digit-shape pre-checks (see date_pattern_candidates): every pattern but short_year holds a
 # four-digit year and a day in another run of digits, the year before (YEAR_FIRST) or after
@@ -233,7 +238,7 @@ YEAR_LAST = frozenset(
         "jalali",
     }
 )
-FOUR_DIGITS = re.compile(r"\d{4}")
+FOUR_DIGITS = re.compile(r"\d(?=\d{3})")  # where four digits start ("\d{4}" scans slower)
 # Patterns whose match starts with a digit (a lookbehind before it), or with the four digits of
 # the year (in the first run of four digits or more): none starts before the first one.
 STARTS_WITH_DIGIT = frozenset(
@@ -1168,15 +1173,13 @@ def find_title_index(
     today = today or dt.date.today()
     header = min(len(lines), HEADER_LINES)
     header_end = next((i for i in range(header) if is_prose(lines[i])), header)
-    texts, keys = headline_keys(lines, range(header_end), excluded, today)
-    # A keyed line is a candidate alone (headline-shaped, no short label) or when repeated; a
-    # repeated one is preferred when short enough (and no short label).
-    alone = {i for i in keys if is_title_like(texts[i]) and not is_short_label(texts[i])}
-    prefer = {
-        i for i in keys if len(texts[i]) <= REPEATED_TITLE_MAX and not is_short_label(texts[i])
-    }
+    facts = headline_keys(lines, range(header_end), excluded, today)
+    keys = {i: fact.key for i, fact in facts.items()}
+    alone = {i for i, fact in facts.items() if fact.alone}
+    prefer = {i for i, fact in facts.items() if fact.prefer}
     if repeats_below_may_matter(keys, alone, prefer):  # lines below only count as repeats
-        keys.update(headline_keys(lines, range(header_end, header), excluded, today)[1])
+        below = headline_keys(lines, range(header_end, header), excluded, today)
+        keys.update((i, fact.key) for i, fact in below.items())
     counts = count_keys(keys)
     repeated = {i for i, key in keys.items() if key and counts[key] > 1}
     candidates = [i for i in keys if i < header_end and (i in repeated or i in alone)]
@@ -1212,26 +1215,51 @@ def count_keys(keys: dict[int, str]) -> dict[str, int]:
     return counts
 
 
+class HeadlineFacts(NamedTuple):
+    """What find_title_index needs of one headline-shaped line (``headline_facts``)."""
+
+    key: str  # match_key of its headline text
+    alone: bool  # a candidate without a repeat: headline-shaped without a full stop, no label
+    prefer: bool  # preferred when repeated: at most REPEATED_TITLE_MAX characters, no label
+
+
 def headline_keys(
     lines: Sequence[str], indexes: range, excluded: frozenset[int], today: dt.date
-) -> tuple[dict[int, str], dict[int, str]]:
-    """The headline texts of the lines at ``indexes`` and the match keys of the headline-shaped.
+) -> dict[int, HeadlineFacts]:
+    """The ``headline_facts`` of the lines at ``indexes`` that may be headlines.
 
-    Texts: ``headline_text`` of the lines that may be headlines (not ``excluded``, not the last
-    line of a document of several (a cut line), no list item or last-updated line). Keys:
-    ``match_key`` of those texts that are headline-shaped (a repeated one may end with a full stop).
+    Not ``excluded``, not the last line of a document of several (a cut line), and headline-shaped
+    (``headline_facts`` is not None).
     """
     last = len(lines) - 1 if len(lines) > 1 else None
-    texts = {
-        i: headline_text(lines[i], today)
-        for i in indexes
-        if i not in excluded
-        and i != last
-        and not BULLET.match(lines[i])
-        and not UPDATED_LABEL.match(lines[i])
-    }
-    keys = {i: match_key(text) for i, text in texts.items() if is_title_like(text, full_stop=True)}
-    return texts, keys
+    found = {}
+    for i in indexes:
+        if i != last and i not in excluded:
+            fact = headline_facts(lines[i], today)
+            if fact is not None:
+                found[i] = fact
+    return found
+
+
+@functools.lru_cache(maxsize=4096)
+def headline_facts(line: str, today: dt.date) -> HeadlineFacts | None:
+    """The ``HeadlineFacts`` of a header line, or None when it cannot be a headline.
+
+    None for a list item, a last-updated line, and a line whose ``headline_text`` is not
+    headline-shaped even allowing a full stop (a repeated headline may end with one). Cached: a
+    pure function of the line (and the day), and site furniture repeats from page to page.
+    """
+    if BULLET.match(line) or UPDATED_LABEL.match(line):
+        return None
+    text = headline_text(line, today)
+    if not is_title_like(text, full_stop=True):
+        return None
+    label = is_short_label(text)
+    return HeadlineFacts(
+        match_key(text),
+        not label and is_title_like(text),
+        not label and len(text) <= REPEATED_TITLE_MAX,
+    )
 
 
 # --------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from dataset.build.metadata import (
     find_date,
     find_masthead,
     find_title_index,
+    headline_facts,
     headline_keys,
     order_day_month,
 )
@@ -622,13 +623,25 @@ def test_headline_keys_leave_out_excluded_list_items_and_the_last_line():
         "阿塞拜疆与亚美尼亚签署和平协议",
         "Cuối cùng là dòng bị cắt",
     ]
-    texts, keys = headline_keys(lines, range(5), frozenset({2}), TODAY)
-    assert sorted(texts) == [0, 3]
-    assert keys == {
+    facts = headline_keys(lines, range(5), frozenset({2}), TODAY)
+    assert {i: fact.key for i, fact in facts.items()} == {
         0: "армения и азербаиджан подписали мирное соглашение",
         3: "阿塞拜疆与亚美尼亚签署和平协议",
     }
-    assert headline_keys(lines, range(0), frozenset(), TODAY) == ({}, {})
+    assert all(fact.alone and fact.prefer for fact in facts.values())
+    assert headline_keys(lines, range(0), frozenset(), TODAY) == {}
+
+
+def test_headline_facts_tell_a_repeatable_headline_from_a_short_label():
+    with_stop = headline_facts("Армения и Азербайджан подписали соглашение.", TODAY)
+    assert with_stop.key == "армения и азербаиджан подписали соглашение"
+    assert (with_stop.alone, with_stop.prefer) == (False, True)  # only as a repeat
+    label = headline_facts("Мировые новости дня", TODAY)
+    assert (label.alone, label.prefer) == (False, False)
+    long_line = "Հայաստանի և Ադրբեջանի արտգործնախարարները հանդիպեցին " * 3
+    assert headline_facts(long_line.strip(), TODAY).prefer is False
+    assert headline_facts("- Пункт меню раздела новости", TODAY) is None
+    assert headline_facts("   ", TODAY) is None
 
 
 def test_a_repeat_below_the_first_prose_paragraph_makes_the_headline_preferred():
