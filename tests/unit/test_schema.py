@@ -3,7 +3,8 @@
 import pyarrow as pa
 import pytest
 
-from dataset.records import Article, Extraction, Reject
+from dataset.records import ENTITY_FIELDS, Article, Extraction, Reject, entity_rows
+from dataset.runtime.spill import rows_to_table
 from dataset.schema import article_schema, reject_reasons, reject_schema
 
 
@@ -104,3 +105,25 @@ def test_reject_reasons_are_declared_with_explanations():
     reasons = reject_reasons()
     assert {"not_utf8", "empty", "too_short", "exact_duplicate"} <= set(reasons)
     assert all(text.strip() for text in reasons.values())
+
+
+def test_entity_rows_have_the_declared_fields_in_order():
+    entities = (
+        ("azerbaijan", "Азербайджан", "country", "Q227", 3),
+        ("stepanakert", "ستيباناكيرت", "place", None, 1),
+    )
+    rows = entity_rows(entities)
+    assert [list(row) for row in rows] == [list(ENTITY_FIELDS)] * 2
+    assert [list(row.values()) for row in rows] == [list(e) for e in entities]
+    assert [f.name for f in article_schema().column("entities").fields] == list(ENTITY_FIELDS)
+    assert entity_rows(()) == []
+    with pytest.raises(ValueError):
+        entity_rows((("armenia", "Հայաստան", "country", "Q399"),))
+
+
+def test_rows_to_table_reads_missing_keys_as_nulls():
+    schema = pa.schema([("title", pa.string()), ("count", pa.int32())])
+    rows = [{"title": "Tiêu đề", "count": 2}, {"count": 5}, {"title": "标题"}]
+    table = rows_to_table(rows, schema)
+    assert table.equals(pa.Table.from_pylist(rows, schema))
+    assert table.column("title").to_pylist() == ["Tiêu đề", None, "标题"]
