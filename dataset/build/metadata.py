@@ -353,12 +353,23 @@ _CJK_OR_HANGUL = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud
 SITE_WORDS = frozenset(match_key(w) for w in PHRASES["site_words"] if not _CJK_OR_HANGUL.search(w))
 SITE_MULTIWORDS = tuple(sorted(w for w in SITE_WORDS if " " in w))
 SITE_WORDS_CJK = tuple(w for w in PHRASES["site_words"] if _CJK_OR_HANGUL.search(w))
+
+
+def literal_alternation(words: Sequence[str]) -> re.Pattern[str]:
+    """A pattern found exactly where one of ``words`` is a substring (never, without words)."""
+    return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))) or r"(?!)")
+
+
+# One search instead of a ``w in text`` loop over the words (same answer: substring tests).
+SITE_MULTIWORD = literal_alternation(SITE_MULTIWORDS)
+SITE_WORD_CJK = literal_alternation(SITE_WORDS_CJK)
 SECTION_LABELS = frozenset(match_key(w) for w in PHRASES["section_labels"])
 MEDIA_LABELS = frozenset(match_key(w) for w in PHRASES["media_labels"])
 NAME_MAX_CHARS, NAME_MAX_WORDS = 40, 5
 DOMAIN = r"(?:[\w-]+\.)+[A-Za-z]{2,24}"
 DOMAIN_MASTHEAD = re.compile(rf"^(?P<name>{DOMAIN})(?:\s*[-–—|:·•]\s*(?P<tag>.+))?$")
 SITE_TAGLINE = re.compile(r"^(?P<name>[^|\-–—]{2,40}?)\s+[-–—|]\s+(?P<tag>.{3,100})$")
+TAGLINE_SEPARATOR = re.compile(r"[-–—|]")  # SITE_TAGLINE needs one
 REPEATED_NAME = re.compile(r"^(?P<name>.+?)\s*(?P=name)$")
 BYLINE_AUTHOR = re.compile(
     rf"^(?:{phrase_alternation(PHRASES['byline_labels'])})(?![^\W\d_])", re.IGNORECASE
@@ -462,6 +473,13 @@ def self_credit_pattern(formula: str) -> tuple[tuple[str, ...], re.Pattern[str]]
 
 
 SELF_CREDITS = tuple(self_credit_pattern(f) for f in PHRASES["self_credit"])
+# A casefolded line holding none of the formulas' first literal words holds no self-credit (None
+# when a formula has no literal word: every line may then hold one).
+SELF_CREDIT_HINT = (
+    literal_alternation([literal[0] for literal, _ in SELF_CREDITS])
+    if all(literal for literal, _ in SELF_CREDITS)
+    else None
+)
 TITLE_DOMAIN = re.compile(rf"\s(?:[-–—|]\s*)?(?P<name>{DOMAIN_NAME.pattern})$")
 BREAKING_LABEL = label_pattern(PHRASES["breaking_labels"], r"\s*(?:[:：!|\-–—]+\s*)")
 # Title suffixes: "|" is always a site/section separator; dashes only with spaces around.
@@ -741,28 +759,31 @@ def is_date_line(line: str, match: DateMatch) -> bool:
 def find_published_date(
     lines: Sequence[str],
     today: dt.date | None = None,
-) -> tuple[int, DateMatch] | None:
-    """Return (line index, date) of the document's publication date, or None."""
+) -> tuple[int, DateMatch, bool] | None:
+    """Return (line index, date, ``is_date_line`` of that line and date), or None.
+
+    The third value is known without a second call for a date line of the header.
+    """
     today = today or dt.date.today()
     for i, line in enumerate(lines[:HEADER_LINES]):
         if DIGIT.search(line, 0, LINE_SCAN_MAX) is None:
             continue  # find_date's first test, without the call
         match = find_date(line, today)
         if match is not None and is_date_line(line, match):
-            return i, match
+            return i, match, True
     for i, line in enumerate(lines):
         label = DATE_LABEL.match(line)
         if label is None or len(line) > LINE_SCAN_MAX or UPDATED_LABEL.match(line):
             continue
         match = find_date(line, today)
-        if match is not None:
-            return i, match
-        fragment = line[label.end() : label.end() + DATEPARSER_FRAGMENT_MAX].strip()
-        if YEAR_HINT.search(fragment):
-            date = parse_with_dateparser(fragment, today)
-            if date is not None:
-                start = line.find(fragment)
-                return i, DateMatch(date, fragment, start, start + len(fragment))
+        if match is None:
+            fragment = line[label.end() : label.end() + DATEPARSER_FRAGMENT_MAX].strip()
+            date = parse_with_dateparser(fragment, today) if YEAR_HINT.search(fragment) else None
+            if date is None:
+                continue
+            start = line.find(fragment)
+            match = DateMatch(date, fragment, start, start + len(fragment))
+        return i, match, is_date_line(line, match)
     return None
 
 
@@ -786,13 +807,12 @@ def is_name_like(text: str) -> bool:
 def has_site_word(text: str) -> bool:
     """The name contains a publication word ("News", "Báo", "صحيفة", "日报", ...)."""
     key = match_key(text)
-    words = key.split()
-    if any(w in SITE_WORDS for w in words):
+    if not SITE_WORDS.isdisjoint(key.split()):
         return True
-    if " " in key and any(w in key for w in SITE_MULTIWORDS):
+    if " " in key and SITE_MULTIWORD.search(key) is not None:
         return True
     # Every word of SITE_WORDS_CJK holds a CJK or Hangul character: one search rules them all out.
-    return _CJK_OR_HANGUL.search(text) is not None and any(w in text for w in SITE_WORDS_CJK)
+    return _CJK_OR_HANGUL.search(text) is not None and SITE_WORD_CJK.search(text) is not None
 
 
 # Site furniture (mastheads, navigation trails) repeats from page to page of one outlet: the
@@ -814,7 +834,7 @@ def find_masthead(line: str) -> str | None:
     domain = DOMAIN_MASTHEAD.match(line) if "." in line else None
     if domain and (domain["tag"] is None or not ends_sentence(domain["tag"])):
         return domain["name"]
-    tagline = SITE_TAGLINE.match(line) if any(sep in line for sep in "-–—|") else None
+    tagline = SITE_TAGLINE.match(line) if TAGLINE_SEPARATOR.search(line) else None
     if (
         tagline
         and not ends_sentence(tagline["tag"])
@@ -940,6 +960,8 @@ def find_self_credit(lines: Sequence[str], start: int) -> str | None:
     for i in [*lead, *tail]:
         text = lines[i][:LINE_SCAN_MAX]
         folded = text.casefold()
+        if SELF_CREDIT_HINT is not None and SELF_CREDIT_HINT.search(folded) is None:
+            continue  # most lines: no formula's first word
         for literal, pattern in SELF_CREDITS:
             if literal and literal[0] not in folded:
                 continue  # most formulas fail on their first word: no generator for them
@@ -1279,11 +1301,11 @@ def extract_metadata(lines: Sequence[str], today: dt.date | None = None) -> Meta
     }
     consumed |= {i for i in header if len(lines[i]) <= BREADCRUMB_MAX and is_nav_trail(lines[i])}
 
-    dated = (0, stamp) if stamp is not None else find_published_date(lines, today)
+    dated = (0, stamp, False) if stamp is not None else find_published_date(lines, today)
     byline_outlet = inline_credit = None
     if dated is not None and stamp is None:
-        date_index, date_match = dated
-        if is_date_line(lines[date_index], date_match):
+        date_index, date_match, dateline = dated
+        if dateline:
             consumed.add(date_index)
         byline_outlet = find_byline_outlet(lines[date_index], date_match)
         inline_credit = find_inline_credit(lines[date_index], date_match)
