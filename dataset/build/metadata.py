@@ -622,6 +622,8 @@ def find_date(line: str, today: dt.date | None = None) -> DateMatch | None:
         else:
             position = first if name in STARTS_WITH_DIGIT else 0
         for match in pattern.finditer(text, position):
+            if best is not None and match.start() > best[0]:
+                break  # this and every later match starts after the best date: none can win
             date = parse_date_match(name, match, today)
             if date is not None:
                 start = match.start("d") if name == "short_year" else match.start()
