@@ -1196,8 +1196,12 @@ def find_title_index(
     """
     today = today or dt.date.today()
     header = min(len(lines), HEADER_LINES)
-    header_end = next((i for i in range(header) if is_prose(lines[i])), header)
+    header_end = next(
+        (i for i in range(header) if len(lines[i]) >= PROSE_MIN and is_prose(lines[i])), header
+    )  # is_prose's first test inlined: most header lines are short
     facts = headline_keys(lines, range(header_end), excluded, today)
+    if not facts:
+        return None  # every candidate is a keyed line above the prose
     keys = {i: fact.key for i, fact in facts.items()}
     alone = {i for i, fact in facts.items() if fact.alone}
     prefer = {i for i, fact in facts.items() if fact.prefer}
