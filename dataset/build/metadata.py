@@ -606,12 +606,20 @@ def find_date(line: str, today: dt.date | None = None) -> DateMatch | None:
 
     The raw string spans an optional weekday before the date and an optional time after it.
     """
-    today = today or dt.date.today()
     text = line[:LINE_SCAN_MAX]
     digit = DIGIT.search(text)
     if digit is None or not DATE_HINT.search(text, digit.start()):
         return None
-    first = digit.start()
+    return read_date(text, digit.start(), today or dt.date.today())
+
+
+@functools.lru_cache(maxsize=4096)
+def read_date(text: str, first: int, today: dt.date) -> DateMatch | None:
+    """``find_date`` of a text of at most LINE_SCAN_MAX characters that DATE_HINT matches.
+
+    ``first`` is where its first digit is. Cached: a document's title line is read again when it
+    is chosen, and pages repeat lines (a DateMatch is frozen: sharing it is safe).
+    """
     year = None  # where the first four digits start, once a pattern needs it
     best: tuple[int, int, dt.date] | None = None
     for name, pattern in date_pattern_candidates(text, first):

@@ -657,3 +657,15 @@ def test_no_headline_above_the_first_prose_paragraph_gives_none_whatever_repeats
     lines = [ARMENIAN_PROSE, "Հանդիպում Երևանում", "Հանդիպում Երևանում", ARMENIAN_PROSE]
     assert find_title_index(lines, frozenset(), TODAY) is None
     assert find_title_index(["", *lines], frozenset({0}), TODAY) is None
+
+
+def test_cached_date_reading_depends_on_the_reference_day_and_the_first_300_characters():
+    line = "Опубликовано: 20 сентября 2024, 10:15"
+    assert find_date(line, dt.date(2024, 9, 19)) is None  # after that day: impossible
+    found = find_date(line, dt.date(2024, 9, 21))
+    assert found.date == dt.date(2024, 9, 20) and found.raw == "20 сентября 2024, 10:15"
+    assert find_date(line, dt.date(2024, 9, 19)) is None  # the cached answer is per day
+    long_line = "Հրապարակված է 12.03.2023 " + "ա" * 300
+    assert find_date(long_line, TODAY) == find_date(long_line[:300] + "բ" * 10, TODAY)
+    assert find_date(long_line, TODAY).date == dt.date(2023, 3, 12)
+    assert find_date("   ", TODAY) is None and find_date("", TODAY) is None
