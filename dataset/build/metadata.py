@@ -1340,7 +1340,7 @@ def extract_metadata(lines: Sequence[str], today: dt.date | None = None) -> Meta
     if title_index is not None:
         consumed |= set(range(title_index + 1))
     elif masthead is not None:
-        consumed |= {i for i in range(header_end) if _mentions(lines[i], masthead)}
+        consumed |= mentioning_lines(lines, header_end, masthead)
 
     body_start = title_index + 1 if title_index is not None else 0
     site_prefix = split_site_prefix(lines[title_index]) if title_index is not None else None
@@ -1422,7 +1422,13 @@ def _first_prose(lines: Sequence[str]) -> int:
     return min(len(lines), HEADER_LINES)
 
 
-def _mentions(line: str, name: str) -> bool:
-    """A tagline mentions the site's distinctive first word ("从亚洲的Eddiba获取...")."""
+def mentioning_lines(lines: Sequence[str], end: int, name: str) -> set[int]:
+    """The indices below ``end`` of the lines that mention the site's distinctive first word.
+
+    A tagline does ("从亚洲的Eddiba获取..."); a word shorter than three characters is none.
+    """
     word = name.split()[0].split(".")[0]
-    return len(word) >= 3 and word.casefold() in line.casefold()
+    if len(word) < 3:
+        return set()
+    folded = word.casefold()
+    return {i for i in range(end) if folded in lines[i].casefold()}

@@ -16,6 +16,7 @@ from dataset.build.metadata import (
     find_title_index,
     headline_facts,
     headline_keys,
+    mentioning_lines,
     order_day_month,
 )
 
@@ -669,3 +670,12 @@ def test_cached_date_reading_depends_on_the_reference_day_and_the_first_300_char
     assert find_date(long_line, TODAY) == find_date(long_line[:300] + "բ" * 10, TODAY)
     assert find_date(long_line, TODAY).date == dt.date(2023, 3, 12)
     assert find_date("   ", TODAY) is None and find_date("", TODAY) is None
+
+
+def test_mentioning_lines_find_the_site_word_in_any_case_above_the_end():
+    lines = ["从亚洲的EXAMPLENEWS获取最新消息", "Тема дня", "Examplenews.az: xəbərlər"]
+    lines.append("examplenews")
+    assert mentioning_lines(lines, 3, "ExampleNews.az Media") == {0, 2}
+    assert mentioning_lines(lines, 4, "examplenews") == {0, 2, 3}
+    assert mentioning_lines(lines, 4, "AB News") == set()  # too short a word to tell
+    assert mentioning_lines([], 0, "Ժամանակ") == set()
