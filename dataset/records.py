@@ -105,8 +105,12 @@ class Article:
     extra: dict = field(default_factory=dict)
     source: SourceInfo = field(default_factory=SourceInfo)
 
-    def to_row(self) -> dict:
-        """The article as a row of schemas/article.yaml."""
+    def to_row(self, entity_tuples: bool = False) -> dict:
+        """The article as a row of schemas/article.yaml.
+
+        With ``entity_tuples`` the entities stay ``(key, name, type, wikidata, count)`` tuples
+        (``ENTITY_FIELDS`` order), which Arrow reads as the same structs, 5x cheaper than dicts.
+        """
         ex = self.extraction
         return {
             "id": self.id,
@@ -125,7 +129,7 @@ class Article:
             "url": self.source.url,
             "domain": self.source.domain,
             "scraped_at": self.source.scraped_at,
-            "entities": entity_rows(ex.entities),
+            "entities": list(ex.entities) if entity_tuples else entity_rows(ex.entities),
             "events": list(ex.events),
             "credited_outlet": ex.credited_outlet,
             "outlet_country": ex.outlet_country,
