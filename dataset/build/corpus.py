@@ -200,7 +200,8 @@ def spill_schema() -> pa.Schema:
 
 def article_table(articles: Sequence[Article]) -> pa.Table:
     """The rows (``Article.to_row``) of ``articles`` as one table of the article schema."""
-    return rows_to_table([article.to_row() for article in articles], unstamped_article_schema())
+    rows = [article.to_row(entity_tuples=True) for article in articles]
+    return rows_to_table(rows, unstamped_article_schema())
 
 
 @functools.cache

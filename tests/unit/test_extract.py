@@ -14,7 +14,9 @@ from dataset.build.metadata import (
     find_date,
     find_masthead,
     find_title_index,
+    headline_facts,
     headline_keys,
+    mentioning_lines,
     order_day_month,
 )
 
@@ -622,13 +624,25 @@ def test_headline_keys_leave_out_excluded_list_items_and_the_last_line():
         "阿塞拜疆与亚美尼亚签署和平协议",
         "Cuối cùng là dòng bị cắt",
     ]
-    texts, keys = headline_keys(lines, range(5), frozenset({2}), TODAY)
-    assert sorted(texts) == [0, 3]
-    assert keys == {
+    facts = headline_keys(lines, range(5), frozenset({2}), TODAY)
+    assert {i: fact.key for i, fact in facts.items()} == {
         0: "армения и азербаиджан подписали мирное соглашение",
         3: "阿塞拜疆与亚美尼亚签署和平协议",
     }
-    assert headline_keys(lines, range(0), frozenset(), TODAY) == ({}, {})
+    assert all(fact.alone and fact.prefer for fact in facts.values())
+    assert headline_keys(lines, range(0), frozenset(), TODAY) == {}
+
+
+def test_headline_facts_tell_a_repeatable_headline_from_a_short_label():
+    with_stop = headline_facts("Армения и Азербайджан подписали соглашение.", TODAY)
+    assert with_stop.key == "армения и азербаиджан подписали соглашение"
+    assert (with_stop.alone, with_stop.prefer) == (False, True)  # only as a repeat
+    label = headline_facts("Мировые новости дня", TODAY)
+    assert (label.alone, label.prefer) == (False, False)
+    long_line = "Հայաստանի և Ադրբեջանի արտգործնախարարները հանդիպեցին " * 3
+    assert headline_facts(long_line.strip(), TODAY).prefer is False
+    assert headline_facts("- Пункт меню раздела новости", TODAY) is None
+    assert headline_facts("   ", TODAY) is None
 
 
 def test_a_repeat_below_the_first_prose_paragraph_makes_the_headline_preferred():
@@ -644,3 +658,24 @@ def test_no_headline_above_the_first_prose_paragraph_gives_none_whatever_repeats
     lines = [ARMENIAN_PROSE, "Հանդիպում Երևանում", "Հանդիպում Երևանում", ARMENIAN_PROSE]
     assert find_title_index(lines, frozenset(), TODAY) is None
     assert find_title_index(["", *lines], frozenset({0}), TODAY) is None
+
+
+def test_cached_date_reading_depends_on_the_reference_day_and_the_first_300_characters():
+    line = "Опубликовано: 20 сентября 2024, 10:15"
+    assert find_date(line, dt.date(2024, 9, 19)) is None  # after that day: impossible
+    found = find_date(line, dt.date(2024, 9, 21))
+    assert found.date == dt.date(2024, 9, 20) and found.raw == "20 сентября 2024, 10:15"
+    assert find_date(line, dt.date(2024, 9, 19)) is None  # the cached answer is per day
+    long_line = "Հրապարակված է 12.03.2023 " + "ա" * 300
+    assert find_date(long_line, TODAY) == find_date(long_line[:300] + "բ" * 10, TODAY)
+    assert find_date(long_line, TODAY).date == dt.date(2023, 3, 12)
+    assert find_date("   ", TODAY) is None and find_date("", TODAY) is None
+
+
+def test_mentioning_lines_find_the_site_word_in_any_case_above_the_end():
+    lines = ["从亚洲的EXAMPLENEWS获取最新消息", "Тема дня", "Examplenews.az: xəbərlər"]
+    lines.append("examplenews")
+    assert mentioning_lines(lines, 3, "ExampleNews.az Media") == {0, 2}
+    assert mentioning_lines(lines, 4, "examplenews") == {0, 2, 3}
+    assert mentioning_lines(lines, 4, "AB News") == set()  # too short a word to tell
+    assert mentioning_lines([], 0, "Ժամանակ") == set()

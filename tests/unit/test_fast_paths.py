@@ -514,3 +514,43 @@ def test_letter_test_answers_as_the_letter_regex_for_every_character():
 def test_read_also_prefix_gate_answers_as_startswith(head, tail):
     for key in (head + tail, head.strip() + tail, tail):
         assert has_read_also_prefix(key) == f"{key} ".startswith(READ_ALSO_KEY_PREFIXES)
+
+
+def lookbehind_first(pattern: str) -> str:
+    """A date pattern written the plain way: "(?<!\\d)" before the group, not after its digit."""
+    return re.sub(r"\(\?P<(\w+)>\\d\(\?<!\\d\\d\)", r"(?<!\\d)(?P<\1>\\d", pattern)
+
+
+PLAIN_DATE_PATTERNS = {
+    name: re.compile(lookbehind_first(pattern.pattern), pattern.flags)
+    for name, pattern in DATE_PATTERNS
+}
+PLAIN_DATE_HINT = re.compile(r"(?<!\d)\d{4}(?!\d)|\d\.\d{2}(?![\d.])")
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(DATE_TOKENS + SEARCH_TOKENS), st.sampled_from(DATE_JOINS)),
+        max_size=6,
+    ),
+    st.integers(0, 8),
+)
+def test_digit_first_date_patterns_match_as_the_plain_lookbehind_forms(pieces, start):
+    text = "".join(token + join for token, join in pieces)
+    assert (DATE_HINT.search(text, start) is None) == (PLAIN_DATE_HINT.search(text, start) is None)
+    for name, pattern in DATE_PATTERNS:
+        plain = PLAIN_DATE_PATTERNS[name]
+        found = [(m.span(), m.groupdict()) for m in pattern.finditer(text, start)]
+        assert found == [(m.span(), m.groupdict()) for m in plain.finditer(text, start)], name
+
+
+def test_the_plain_forms_are_other_patterns_that_agree_on_dates():
+    rewritten = [n for n, p in DATE_PATTERNS if PLAIN_DATE_PATTERNS[n].pattern != p.pattern]
+    assert {"iso", "day_first", "day_month_name", "jalali", "year_month_name_day"} <= set(rewritten)
+    for text in ("2023/9/20", "08.09.2023", "5 марта 2021", "12023/9/20", "108.09.2023"):
+        assert (DATE_HINT.search(text) is None) == (PLAIN_DATE_HINT.search(text) is None)
+    patterns = dict(DATE_PATTERNS)
+    assert patterns["iso"].search("12023/9/20") is None  # no digit before the year
+    assert patterns["day_first"].search("108.09.2023") is None
+    assert patterns["day_first"].search("x08.09.2023").span() == (1, 11)

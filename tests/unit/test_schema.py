@@ -3,7 +3,9 @@
 import pyarrow as pa
 import pytest
 
-from dataset.records import Article, Extraction, Reject
+from dataset.build.corpus import article_table
+from dataset.records import ENTITY_FIELDS, Article, Extraction, Reject, entity_rows
+from dataset.runtime.spill import rows_to_table
 from dataset.schema import article_schema, reject_reasons, reject_schema
 
 
@@ -104,3 +106,50 @@ def test_reject_reasons_are_declared_with_explanations():
     reasons = reject_reasons()
     assert {"not_utf8", "empty", "too_short", "exact_duplicate"} <= set(reasons)
     assert all(text.strip() for text in reasons.values())
+
+
+def test_entity_rows_have_the_declared_fields_in_order():
+    entities = (
+        ("azerbaijan", "Азербайджан", "country", "Q227", 3),
+        ("stepanakert", "ستيباناكيرت", "place", None, 1),
+    )
+    rows = entity_rows(entities)
+    assert [list(row) for row in rows] == [list(ENTITY_FIELDS)] * 2
+    assert [list(row.values()) for row in rows] == [list(e) for e in entities]
+    assert [f.name for f in article_schema().column("entities").fields] == list(ENTITY_FIELDS)
+    assert entity_rows(()) == []
+    with pytest.raises(ValueError):
+        entity_rows((("armenia", "Հայաստան", "country", "Q399"),))
+
+
+def test_rows_to_table_reads_missing_keys_as_nulls():
+    schema = pa.schema([("title", pa.string()), ("count", pa.int32())])
+    rows = [{"title": "Tiêu đề", "count": 2}, {"count": 5}, {"title": "标题"}]
+    table = rows_to_table(rows, schema)
+    assert table.equals(pa.Table.from_pylist(rows, schema))
+    assert table.column("title").to_pylist() == ["Tiêu đề", None, "标题"]
+
+
+def test_article_table_from_entity_tuples_equals_the_table_of_dict_rows():
+    found = Extraction(
+        title="Xin chào Baku",
+        text="Բաքու 新闻",
+        published_date=None,
+        published_date_raw=None,
+        publisher=None,
+        language="vi",
+        language_score=0.75,
+        script="Latn",
+        entities=(("baku", "Bakı", "city", "Q9248", 2), ("yerevan", "Երևան", "city", None, 1)),
+        events=("2023-09-19",),
+    )
+    articles = [
+        Article(id="1" * 16, source_file="a.txt", raw_sha256="f" * 64, extraction=found,
+                text_fingerprint="x"),
+        Article(id="2" * 16, source_file="b.txt", raw_sha256="e" * 64, text_fingerprint="y",
+                extraction=Extraction("", "", None, None, None, None, 0.0, None)),
+    ]
+    table = article_table(articles)
+    schema = article_schema().to_pyarrow()
+    assert table.equals(pa.Table.from_pylist([a.to_row() for a in articles], schema))
+    assert table.column("entities").to_pylist()[0] == entity_rows(found.entities)

@@ -1,8 +1,10 @@
 """The per-document step contract: record -> record or a Reject with a declared reason code."""
 
+import dataclasses
 import json
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pytest
 
@@ -15,6 +17,7 @@ from dataset.build.process import (
     package_document,
     process_paths,
     read_raw,
+    with_dedupe_keys,
 )
 from dataset.build.read import hash_file
 from dataset.build.repeated_lines import PARAGRAPH, paragraph_records
@@ -373,3 +376,14 @@ def test_the_first_batch_freezes_what_the_process_loaded_and_results_do_not_chan
         cwd=Path(__file__).resolve().parents[2],
     )
     assert done.stdout.split() == ["0", "True", "True", "True"]
+
+
+def test_with_dedupe_keys_keeps_every_other_field():
+    raw = RawDocument("Հայ/ملف.txt", "cd" * 32, "Tin tức 新闻")
+    found = Extraction("Tiêu đề", "Tin tức 新闻", None, None, None, "vi", 0.9, "Latn")
+    for doc in (ExtractedDocument(raw, found), ExtractedDocument(raw, found, from_cache=True)):
+        signature = np.arange(4, dtype=np.uint32)
+        keyed = with_dedupe_keys(doc, "f" * 16, signature)
+        assert keyed == dataclasses.replace(
+            doc, fingerprint="f" * 16, signature=signature.tobytes()
+        )
