@@ -149,15 +149,14 @@ class _Pattern:
 class _Scanner:
     """The keys of one matcher and what each stands for (``patterns[i]`` for ``keys[i]``).
 
-    ``overlapping``: every occurrence of every key counts (event cues); otherwise
-    leftmost-longest, non-overlapping occurrences ("Nagorno-Karabakh" once, not also its
-    "Karabakh"). Both are found by the one automaton of ``_Matcher``.
+    Names count as leftmost-longest, non-overlapping occurrences ("Nagorno-Karabakh" once, not
+    also its "Karabakh"), event cues at every occurrence: both are found by the one automaton of
+    ``_Matcher``.
     """
 
-    def __init__(self, keys: list[str], patterns: list[Any], overlapping: bool) -> None:
+    def __init__(self, keys: list[str], patterns: list[Any]) -> None:
         self.keys = keys
         self.patterns = patterns
-        self.overlapping = overlapping
 
 
 _Hit = tuple[int, int, int]  # (key index, start, end) of an automaton hit
@@ -241,8 +240,7 @@ class Lexicon:
     entries: Mapping[str, Entry]
     names: _Scanner  # folded names and acronyms (acronyms checked case-sensitively)
     events: Mapping[str, Event]
-    cues: _Scanner  # folded strong event cues (each key: a tuple of patterns)
-    context_cues: _Scanner  # strong cues + every language's context cues
+    context_cues: _Scanner  # strong cues + every language's context cues (each key: patterns)
     event_entities: frozenset[str]  # gazetteer keys some event names
     outlets: Mapping[str, tuple[str, str | None]]
     context_languages: frozenset[str] = frozenset()  # languages that have context cues
@@ -251,7 +249,11 @@ class Lexicon:
     # normalize_outlet's answers per name as written (at most OUTLET_MEMO, then cleared)
     outlet_memo: dict[str, tuple[str, str | None] | None] = field(
         default_factory=dict, compare=False, repr=False)
-    matcher: _Matcher | None = field(default=None, compare=False, repr=False)
+
+    @functools.cached_property
+    def matcher(self) -> _Matcher:
+        """The one automaton over the names and every event cue (built on first use)."""
+        return _Matcher(self.names, self.context_cues)
 
 
 def fold(text: str) -> str:
@@ -460,7 +462,7 @@ def _gazetteer(directory: Path, affixes: Affixes) -> tuple[dict[str, Entry], _Sc
         if form not in forms:
             forms.append(form)
             patterns.append(_Pattern(key, len(form), frozenset(), frozenset(), exact=acronym))
-    return entries, _Scanner(forms, patterns, overlapping=False)
+    return entries, _Scanner(forms, patterns)
 
 
 def _cue_pattern(cue: str, target: str, kind: str, languages: frozenset[str],
@@ -485,7 +487,7 @@ def _date(value: Any, path: Path, key: str) -> dt.date | None:
 
 def _cue_scanner(cues: Mapping[str, list[_Pattern]]) -> _Scanner:
     literals = sorted(cues)
-    return _Scanner(literals, [tuple(cues[literal]) for literal in literals], overlapping=True)
+    return _Scanner(literals, [tuple(cues[literal]) for literal in literals])
 
 
 def _event(raw: Mapping[str, Any], path: Path, key: str) -> Event:
@@ -501,12 +503,12 @@ def _event(raw: Mapping[str, Any], path: Path, key: str) -> Event:
 
 
 def _timeline(directory: Path,  # noqa: C901
-              affixes: Affixes) -> tuple[dict[str, Event], _Scanner, _Scanner, frozenset[str]]:
-    """The timeline of ``directory/events.yaml`` with its cue scanners.
+              affixes: Affixes) -> tuple[dict[str, Event], _Scanner, frozenset[str]]:
+    """The timeline of ``directory/events.yaml`` with its cue scanner.
 
-    Returns the events, a scanner of strong cues (every language), a scanner of strong and
-    context cues (every language: a hit's pattern says its language; one automaton instead of
-    one per language, each of which took ~35 ms to build) and the languages with context cues.
+    Returns the events, a scanner of strong and context cues (every language: a hit's pattern
+    says its kind and language, so one automaton serves every language and both kinds) and the
+    languages with context cues.
     """
     suffixes, prefixes = affixes
     path = directory / "events.yaml"
@@ -544,7 +546,7 @@ def _timeline(directory: Path,  # noqa: C901
             for cue in items:
                 add(cue, context, "context", lang)
     # One scan per article: the context cues ride with all the strong cues.
-    return events, _cue_scanner(strong), _cue_scanner(with_strong(by_language[None])), \
+    return events, _cue_scanner(with_strong(by_language[None])), \
         frozenset(lang for lang in by_language if lang is not None)
 
 
@@ -565,7 +567,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
     """Read and compile the lexicon data once per process (cached per directory)."""
     affixes = _affixes(directory)
     entries, names = _gazetteer(directory, affixes)
-    events, cues, context_cues, context_languages = _timeline(directory, affixes)
+    events, context_cues, context_languages = _timeline(directory, affixes)
     for event in events.values():
         unknown = sorted(event.entities - entries.keys())
         if unknown:
@@ -576,8 +578,8 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
     by_context: dict[str, tuple[Event, ...]] = {}
     for event in events.values():
         by_context[event.context] = (*by_context.get(event.context, ()), event)
-    return Lexicon(entries, names, events, cues, context_cues, linked, _outlets(directory),
-                   context_languages, rows, by_context, matcher=_Matcher(names, context_cues))
+    return Lexicon(entries, names, events, context_cues, linked, _outlets(directory),
+                   context_languages, rows, by_context)
 
 
 def _raw_position(raw: str, folded_position: int) -> int:
@@ -634,7 +636,7 @@ def _entity_counts(prepared: Iterable[tuple[str, str]], lexicon: Lexicon,
     ``hits``: ``_Matcher.find`` of each folded part, when already found.
     """
     # Title and text are scanned apart (a line break separates them anyway).
-    matcher = _matcher(lexicon)
+    matcher = lexicon.matcher
     counts: dict[str, int] = {}
     prepared = list(prepared)
     found = _found(matcher, [folded for _, folded in prepared], hits)
@@ -647,13 +649,6 @@ def _found(matcher: _Matcher, parts: list[str],
            hits: Iterable[list[_Hit]] | None) -> Iterable[list[_Hit]]:
     """``hits`` when given, else ``matcher.find`` of each folded part."""
     return [matcher.find(folded) for folded in parts] if hits is None else hits
-
-
-def _matcher(lexicon: Lexicon) -> _Matcher:
-    """The lexicon's matcher (built here for a Lexicon made without one)."""
-    if lexicon.matcher is None:
-        object.__setattr__(lexicon, "matcher", _Matcher(lexicon.names, lexicon.context_cues))
-    return lexicon.matcher  # type: ignore[return-value]
 
 
 def find_entities(title: str | None, text: str | None,
@@ -674,7 +669,7 @@ def _cue_counts(parts: Iterable[str], language: str | None, lexicon: Lexicon,
     Counted in the folded ``parts`` (title, text); ``hits``: ``_Matcher.find`` of each part,
     when already found.
     """
-    matcher = _matcher(lexicon)
+    matcher = lexicon.matcher
     # A language without context cues of its own takes every language's (unknown language).
     own = language if language in lexicon.context_languages else None
     strong: dict[str, int] = {}
@@ -879,7 +874,7 @@ def annotate(title: str | None, text: str | None, language: str | None,
     """
     lex = lexicon or load_lexicon()
     prepared = _prepared((title, text))
-    matcher = _matcher(lex)
+    matcher = lex.matcher
     hits = [matcher.find(folded) for _, folded in prepared]  # one pass: names and cues
     counts = _entity_counts(prepared, lex, hits)
     day = dt.date.fromisoformat(published_date) if isinstance(published_date, str) \
