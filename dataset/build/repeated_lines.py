@@ -7,16 +7,15 @@ recur across a crawl shard; here the same is done across the whole raw corpus, o
 
 Contracts
 ---------
-``paragraph_hashes(text, max_chars) -> (hashes, sentences)``
-    One entry per *candidate* paragraph of a released body (paragraphs are separated by a blank
-    line): at most ``max_chars`` characters and holding a letter. ``hashes`` (uint64) is the
-    first 8 bytes of BLAKE2b over the paragraph's ``match_key`` (casefolded, accents, digits and
-    punctuation dropped: "Comments (12)" and "COMMENTS (3)" hash alike); ``sentences`` (bool)
-    says the paragraph ends with sentence punctuation. A pure function of its arguments.
 ``paragraph_records(text, max_chars) -> bytes``
-    ``paragraph_hashes`` packed as ``PARAGRAPH`` records (hash, paragraph, sentence), where
-    ``paragraph`` is the candidate's index among all the paragraphs of ``text`` (its place in
-    ``text.split(PARAGRAPH_SEPARATOR)``): what a worker hands the driver with each article
+    One ``PARAGRAPH`` record (hash, paragraph, sentence) per *candidate* paragraph of a released
+    body (paragraphs are separated by a blank line), in order: at most ``max_chars`` characters
+    and holding a letter. ``hash`` (``paragraph_hash``) is the first 8 bytes of BLAKE2b over the
+    paragraph's ``match_key`` (casefolded, accents, digits and punctuation dropped: "Comments
+    (12)" and "COMMENTS (3)" hash alike); ``sentence`` says the paragraph ends with sentence
+    punctuation; ``paragraph`` is the candidate's index among all the paragraphs of ``text``
+    (its place in ``text.split(PARAGRAPH_SEPARATOR)``). A pure function of its arguments, and
+    what a worker hands the driver with each article
     (``dataset.build.process.package_document``), so that the driver never splits or hashes a
     text to find or to drop a paragraph. One small ``bytes`` pickles faster than three arrays.
 ``LineHashSpill(folder)``
@@ -110,33 +109,11 @@ def is_candidate(paragraph: str, max_chars: int) -> bool:
     return len(paragraph) <= max_chars and has_letter(paragraph)
 
 
-def candidate_paragraphs(text: str, max_chars: int) -> tuple[list[int], list[str]]:
-    """The candidate paragraphs of ``text`` in order, and their indexes among all paragraphs."""
-    indexes, candidates = [], []
-    for index, paragraph in enumerate(text.split(PARAGRAPH_SEPARATOR)):
-        if is_candidate(paragraph, max_chars):
-            indexes.append(index)
-            candidates.append(paragraph)
-    return indexes, candidates
-
-
-def paragraph_hashes(text: str, max_chars: int) -> tuple[np.ndarray, np.ndarray]:
-    """Hashes and sentence flags of the candidate paragraphs of ``text``, in order."""
-    return hashes_and_sentences(candidate_paragraphs(text, max_chars)[1])
-
-
-def hashes_and_sentences(candidates: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """The hashes and sentence flags of ``candidates``."""
-    hashes = np.fromiter((paragraph_hash(p) for p in candidates), np.uint64, len(candidates))
-    sentences = np.fromiter((ends_sentence(p) for p in candidates), np.bool_, len(candidates))
-    return hashes, sentences
-
-
 def paragraph_records(text: str, max_chars: int) -> bytes:
     """The candidate paragraphs of ``text`` as ``PARAGRAPH`` records, in order (see module).
 
-    Packed record by record (``PARAGRAPH_TAIL``): the same bytes as a ``PARAGRAPH`` array of
-    ``paragraph_hashes`` and the candidates' indexes, without building arrays for a few records.
+    Packed record by record (``PARAGRAPH_TAIL``): the bytes of a ``PARAGRAPH`` array, without
+    building arrays for a few records.
     """
     return b"".join(
         paragraph_digest(paragraph) + PARAGRAPH_TAIL.pack(index, ends_sentence(paragraph))

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dataset.build.clean import KEY_MAX, match_key
+from dataset.build.clean import KEY_MAX, ends_sentence, has_letter, match_key
 from dataset.build.repeated_lines import (
     PARAGRAPH,
     RECORD,
@@ -23,7 +23,6 @@ from dataset.build.repeated_lines import (
     find_repeated_lines,
     find_repeats_and_drops,
     paragraph_hash,
-    paragraph_hashes,
     paragraph_records,
 )
 
@@ -84,11 +83,14 @@ def test_hash_is_blake2b_of_the_match_key_at_any_length_and_cache_state(paragrap
 
 def test_only_short_paragraphs_with_a_letter_are_candidates():
     text = text_of("Գովազդ", "2024-01-02", "x" * (MAX + 1), "Chia sẻ bài viết.")
-    hashes, sentences = paragraph_hashes(text, MAX)
-    assert hashes.tolist() == [paragraph_hash("Գովազդ"), paragraph_hash("Chia sẻ bài viết.")]
-    assert sentences.tolist() == [False, True]
-    empty_hashes, empty_sentences = paragraph_hashes("", MAX)
-    assert len(empty_hashes) == 0 and len(empty_sentences) == 0
+    records = np.frombuffer(paragraph_records(text, MAX), dtype=PARAGRAPH)
+    assert records["hash"].tolist() == [
+        paragraph_hash("Գովազդ"),
+        paragraph_hash("Chia sẻ bài viết."),
+    ]
+    assert records["sentence"].astype(bool).tolist() == [False, True]
+    assert records["paragraph"].tolist() == [0, 3]
+    assert paragraph_records("", MAX) == b""
 
 
 @pytest.mark.parametrize(
@@ -103,14 +105,14 @@ def test_only_short_paragraphs_with_a_letter_are_candidates():
     ],
 )
 def test_packed_records_are_the_hashes_flags_and_places_of_the_candidates(text):
-    hashes, sentences = paragraph_hashes(text, MAX)
-    packed = np.frombuffer(paragraph_records(text, MAX), dtype=PARAGRAPH)
-    assert packed["hash"].tolist() == hashes.tolist()
-    assert packed["sentence"].astype(bool).tolist() == sentences.tolist()
     paragraphs = text.split("\n\n")
-    places = packed["paragraph"].tolist()
-    assert [paragraph_hash(paragraphs[k]) for k in places] == hashes.tolist()
-    assert places == sorted(set(places))
+    candidates = [k for k, p in enumerate(paragraphs) if len(p) <= MAX and has_letter(p)]
+    packed = np.frombuffer(paragraph_records(text, MAX), dtype=PARAGRAPH)
+    assert packed["paragraph"].tolist() == candidates
+    assert packed["hash"].tolist() == [paragraph_hash(paragraphs[k]) for k in candidates]
+    assert packed["sentence"].astype(bool).tolist() == [
+        ends_sentence(paragraphs[k]) for k in candidates
+    ]
 
 
 def test_spill_records_are_hash_position_and_flag_of_each_appended_article(tmp_path):
