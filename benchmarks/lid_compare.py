@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import dataset.build.language as detect
-from dataset.build.clean import Paragraph, normalize_text, remove_boilerplate, split_lines
+from dataset.build.clean import Paragraph, normalized_lines, remove_boilerplate
 from dataset.build.metadata import extract_metadata
 from dataset.build.read import find_documents
 from tests.unit.language_samples import CASES
@@ -86,7 +86,7 @@ def corpus_paragraphs(raw: Path, docs: int) -> list[list[Paragraph]]:
     """The kept paragraphs of the first ``docs`` documents under ``raw``."""
     result = []
     for path in find_documents(raw)[:docs]:
-        lines = split_lines(normalize_text(path.read_text(encoding="utf-8", errors="replace")))
+        lines = normalized_lines(path.read_text(encoding="utf-8", errors="replace"))
         meta = extract_metadata(lines)
         result.append(remove_boilerplate(lines, skip=meta.header_lines, title=meta.title))
     return result

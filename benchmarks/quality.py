@@ -61,7 +61,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from dataset.build.clean import BODY, label_lines, normalize_text, split_lines
+from dataset.build.clean import BODY, label_lines, normalize_text, normalized_lines
 from dataset.build.document import parse_document
 from dataset.build.metadata import HEADER_LINES, extract_metadata, find_masthead
 from dataset.release.quality_figures import TABLE_HEADER, figures_problems, format_row
@@ -284,7 +284,7 @@ def predicted_furniture(
     mapping = map_raw_lines(raw)
     if mapping is None:
         return None
-    lines = split_lines(normalize_text(raw))
+    lines = normalized_lines(raw)  # the pipeline's lines
     kept = kept_from_text(lines, prediction.text)
     in_process = kept is None or prediction.rejected is not None
     if in_process:
