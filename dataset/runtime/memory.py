@@ -1,12 +1,10 @@
-"""Give the memory that validation frees back to the operating system.
+"""Keep memory that a stage has freed from staying resident.
 
-Validation reads a release in bounded batches, but each batch is copied several times by Great
-Expectations' pandas engine and then freed. Freed memory that the allocators keep for later
-shows as resident memory all the same: measured on a 200,000-document release (one process),
-pyarrow's default allocator (mimalloc, one heap per thread) held about 170 MB more after reading
-the release's key columns than the C heap did, and the C heap ended each batch with tens of
-megabytes of free pages that ``malloc_trim`` returns. The peak then grew with the release
-instead of with the batch.
+pyarrow's default allocator (mimalloc) keeps the pages a thread freed for that thread's later use.
+Validation reads the key columns of the whole release, the one part of its memory that grows
+with the release rather than with its batch size: measured on a 200,000-document release, that
+read and the index made from it left the process 174 MB larger for 35 MB of Arrow data; read on
+one thread, counted in numpy and on the C heap, 83 MB larger (``plan_validation``).
 """
 
 from __future__ import annotations
