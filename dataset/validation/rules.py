@@ -175,13 +175,24 @@ def _strings(values: Any) -> pa.Array:
 
 
 def _split_counts(table: pa.Table, key: str) -> tuple[pa.Array, pa.Array]:
-    """Distinct non-null ``key`` values of ``table`` and the number of distinct splits of each."""
+    """Distinct non-null ``key`` values of ``table`` and the number of distinct splits of each.
+
+    Keys come in order of first appearance. Counted by encoding both columns as integers and
+    keeping the distinct (key, split) pairs in numpy: Arrow's group-by runs on its thread pool,
+    whose per-thread heaps kept about 50 MB more after a 200,000-row release.
+    """
     if key not in table.column_names:
         return _empty_strings(), _empty_counts()
-    pairs = pa.table({"key": _strings(table[key]), "split": _strings(table["split"])})
-    pairs = pairs.filter(pc.is_valid(pairs["key"]))
-    counts = pairs.group_by("key").aggregate([("split", "count_distinct")])
-    return _strings(counts["key"]), counts["split_count_distinct"].combine_chunks()
+    keys = _strings(table[key])
+    valid = keys.is_valid()
+    keys = keys.filter(valid).dictionary_encode()
+    splits = _strings(table["split"]).filter(valid).dictionary_encode()
+    if not len(keys):
+        return _empty_strings(), _empty_counts()
+    width = len(splits.dictionary)
+    pairs = keys.indices.to_numpy().astype(np.int64) * width + splits.indices.to_numpy()
+    counts = np.bincount(np.unique(pairs) // width, minlength=len(keys.dictionary))
+    return keys.dictionary, pa.array(counts, pa.int64())
 
 
 def _lookup(values: Any, keys: pa.Array, counts: pa.Array) -> np.ndarray:

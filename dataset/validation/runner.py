@@ -110,6 +110,7 @@ from dataset.release.integrity import (
 )
 from dataset.release.layout import ALL_CONFIG, ReleaseLayout, read_layout
 from dataset.release.manifest import read_manifest
+from dataset.runtime.memory import arrow_on_c_heap, release_freed_memory
 from dataset.schema import article_schema
 from dataset.validation.rules import (
     CRITICAL,
@@ -742,11 +743,17 @@ class ValidationPlan:
 def plan_validation(
     layout: ReleaseLayout, manifest: dict[str, Any], batch_rows: int
 ) -> ValidationPlan:
-    """The suites of every config (domain rules with the manifest's parameters) and the keys."""
+    """The suites of every config (domain rules with the manifest's parameters) and the keys.
+
+    The keys and the index are made with Arrow on the C heap, which is then trimmed: they are
+    the part of validation's memory that grows with the release (``dataset.runtime.memory``).
+    """
     domain = load_domain_rules()
     params = rule_parameters(manifest, domain.constants)
-    keys = read_key_columns(layout)
-    index = ReleaseIndex.from_table(release_index_table(layout, keys))
+    with arrow_on_c_heap():
+        keys = read_key_columns(layout)
+        index = ReleaseIndex.from_table(release_index_table(layout, keys))
+    release_freed_memory()
     suites = {
         config: config_suites(layout, domain.rules, params, config) for config in layout.configs
     }
@@ -1076,7 +1083,8 @@ def validate_batches(
 
     The results are folded into each run's ``MergedResult``; with ``where.narrow``, batches
     hold only the columns the rules read; with ``where.ranges``, the nulls of each rule's
-    column are counted per language (``MergedResult.missing``).
+    column are counted per language (``MergedResult.missing``). A batch and its frames are
+    dropped before the next batch is read.
     """
     narrow = where.narrow
     columns = columns_read([r for run, _ in runs for r in run.rules]) if narrow else None
@@ -1089,6 +1097,8 @@ def validate_batches(
             result.add(
                 validate_columns(runner, run, frame) if narrow else runner.validate(run, frame)
             )
+            del frame
+        del batch
 
 
 # A column averaging more bytes a row than this (a body text) is given to GE alone, with ``id``.
@@ -1430,13 +1440,16 @@ def batch_frame(pieces: list[tuple[str, pa.Table]], offset: int) -> pd.DataFrame
 
 
 def read_key_columns(layout: ReleaseLayout) -> dict[str, pa.Table]:
-    """``{shard: table}`` of the ``RELEASE_INDEX_COLUMNS`` each shard has, for every shard."""
+    """``{shard: table}`` of the ``RELEASE_INDEX_COLUMNS`` each shard has, for every shard.
+
+    Read on this thread (a few small columns): each reading thread would keep its own heap.
+    """
     keys = {}
     for split in layout.splits(ALL_CONFIG):
         for relative in layout.files(ALL_CONFIG, split):
-            present = pq.read_schema(layout.root / relative).names
-            columns = [c for c in RELEASE_INDEX_COLUMNS if c in present]
-            keys[relative] = pq.read_table(layout.root / relative, columns=columns)
+            parquet = pq.ParquetFile(layout.root / relative)
+            columns = [c for c in RELEASE_INDEX_COLUMNS if c in parquet.schema_arrow.names]
+            keys[relative] = parquet.read(columns=columns, use_threads=False)
     return keys
 
 
@@ -1886,12 +1899,29 @@ class GreatExpectationsRunner:
         result_format: dict[str, Any] = {"result_format": "COMPLETE"}
         if INDEX_COLUMN in frame.columns:
             result_format["unexpected_index_column_names"] = [INDEX_COLUMN]
-        return clean_result(batch.validate(suite, result_format=result_format).to_json_dict())
+        try:
+            result = batch.validate(suite, result_format=result_format)
+        finally:
+            forget_batch(batch)
+        return clean_result(result.to_json_dict())
 
     def run(self, run: SuiteRun, frame: pd.DataFrame) -> SuiteOutcome:
         """Validate one whole frame (no batching); the outcome keeps the cleaned GE result."""
         result = self.validate(run, frame)
         return outcome_from_result(run.suite, run.config, run.split, result)
+
+
+def forget_batch(batch: Any) -> None:
+    """Drop ``batch`` and its frame from the caches of the GE engine that loaded it.
+
+    GE's pandas engine keeps the frame of the last batch of every asset it has validated (keyed
+    by batch id, one per asset) for as long as the context lives: on a big release, every
+    split's key columns and one batch of every config/split/suite stay in memory until
+    validation ends. A result never reads the frame again once ``Batch.validate`` returns.
+    """
+    manager = batch.data.execution_engine.batch_manager
+    manager.batch_data_cache.pop(batch.id, None)
+    manager.reset_batch_cache()
 
 
 def outcome_from_result(

@@ -244,6 +244,30 @@ def test_cross_split_rules_flag_an_id_and_a_cluster_in_two_splits(runner):
         assert [f.unexpected_ids for f in outcome.failures] == [["0123456789abcdef"]]
 
 
+def test_the_release_index_counts_the_distinct_splits_of_each_key():
+    """Keys in order of first appearance, each with the number of splits holding it; null keys
+    are left out, a key twice in one split counts that split once; unknown keys look up as 0."""
+    table = pa.table(
+        {
+            "split": ["train", "test", "train", "validation", "train", "test", "train"],
+            "id": ["卡拉巴赫", "卡拉巴赫", "كاراباخ", None, "كاراباخ", "Ka-ra-bắc", "卡拉巴赫"],
+            "duplicate_cluster": [None, None, None, None, None, None, None],
+        },
+        schema=pa.schema(
+            [("split", pa.string()), ("id", pa.string()), ("duplicate_cluster", pa.string())]
+        ),
+    )
+    index = ReleaseIndex.from_table(table)
+    assert index.ids.to_pylist() == ["卡拉巴赫", "كاراباخ", "Ka-ra-bắc"]
+    assert index.id_split_counts.to_pylist() == [2, 1, 1]
+    assert index.id_split_counts.type == pa.int64()
+    assert index.clusters.to_pylist() == [] and index.cluster_split_counts.to_pylist() == []
+    looked_up = index.splits_of_ids(pa.array(["Ka-ra-bắc", "", None, "卡拉巴赫"]))
+    assert looked_up.tolist() == [1, 0, 0, 2]
+    empty = ReleaseIndex.from_table(table.slice(0, 0))
+    assert len(empty.ids) == 0 and empty.splits_of_clusters(pa.array(["x"])).tolist() == [0]
+
+
 def test_structural_suite_catches_duplicate_ids_and_bad_codes(runner):
     rows = [article(), article(), article(id="NOT-AN-ID", language="xx-bogus")]
     run = SuiteRun("test.structural", structural_rules(), STRUCTURAL_PARAMS, "vi", "train")

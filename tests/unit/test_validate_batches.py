@@ -614,3 +614,44 @@ def test_each_suite_is_built_once_for_every_batch_and_split_it_runs_on(clean_rel
     run_suites(read_layout(clean_release), read_manifest(clean_release), 2)
     assert built["id_pattern"] == 1
     assert built["language_matches_config"] == 3
+
+
+def test_ge_keeps_no_frame_once_a_batch_is_validated(clean_release, monkeypatch):
+    """GE's engine would keep the last frame of every asset until the run ends; each validated
+    batch is dropped from its caches, so the engine holds no frame between two batches."""
+    held = []
+    validate_frame = GreatExpectationsRunner.validate
+
+    def record(self, run, frame):
+        result = validate_frame(self, run, frame)
+        manager = self.datasource.get_execution_engine().batch_manager
+        held.append((len(manager.batch_data_cache), len(manager.batch_cache)))
+        return result
+
+    monkeypatch.setattr(GreatExpectationsRunner, "validate", record)
+    outcomes = run_suites(read_layout(clean_release), read_manifest(clean_release), 2)
+    assert len(held) > 10
+    assert set(held) == {(0, 0)}
+    assert all(o.passed == o.evaluated for o in outcomes)
+
+
+def test_the_release_keys_are_read_on_the_c_heap_and_the_pool_restored(clean_release, monkeypatch):
+    """The key columns of the whole release (the memory that grows with it) are read while Arrow
+    allocates from malloc (mimalloc keeps each thread's freed pages); the pool the caller had is
+    back afterwards, also when reading fails."""
+    pools = []
+    read = runner_module.read_key_columns
+
+    def record(layout):
+        pools.append(pa.default_memory_pool().backend_name)
+        return read(layout)
+
+    monkeypatch.setattr(runner_module, "read_key_columns", record)
+    before = pa.default_memory_pool().backend_name
+    run_suites(read_layout(clean_release), read_manifest(clean_release), 2)
+    assert pools == ["system"]
+    assert pa.default_memory_pool().backend_name == before
+    monkeypatch.setattr(runner_module, "read_key_columns", lambda layout: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        run_suites(read_layout(clean_release), read_manifest(clean_release), 2)
+    assert pa.default_memory_pool().backend_name == before
