@@ -578,3 +578,21 @@ def test_batches_are_not_fingerprinted_and_results_do_not_change(runner, monkeyp
     monkeypatch.setattr(pandas_execution_engine, "HASH_THRESHOLD", 1e9)
     with pytest.raises(AssertionError, match="fingerprinted"):
         run_rule(runner, domain_rule("text_size_typical"), frame(rows))
+
+
+def test_the_context_adds_assets_without_saving_its_config_and_results_do_not_change(monkeypatch):
+    """GE saves an ephemeral context's whole config at every asset added; ours skips it."""
+    from dataset.validation.runner import GreatExpectationsRunner
+
+    saving, quiet = GreatExpectationsRunner(), GreatExpectationsRunner()
+    del saving.context._save_project_config  # GE's own method again
+    saves = []
+    monkeypatch.setattr(type(quiet.context.variables), "save", lambda self: saves.append(self))
+    rows = [article(id=f"{i:016x}", duplicate_cluster=f"{i:016x}") for i in range(3)]
+    rows.append(article(id="f" * 16, duplicate_cluster="f" * 16, text=AR_TEXT, language="ar"))
+    for config in ("vi", "ar", "all"):
+        for rule in (domain_rule("text_size_typical"), domain_rule("language_matches_config")):
+            expected = run_rule(saving, rule, frame(rows), config).result_json
+            assert run_rule(quiet, rule, frame(rows), config).result_json == expected
+    assert saves and all(variables is saving.context.variables for variables in saves)
+    assert len(quiet.datasource.assets) == len(saving.datasource.assets) == 3
