@@ -596,3 +596,46 @@ def test_the_context_adds_assets_without_saving_its_config_and_results_do_not_ch
             assert run_rule(quiet, rule, frame(rows), config).result_json == expected
     assert saves and all(variables is saving.context.variables for variables in saves)
     assert len(quiet.datasource.assets) == len(saving.datasource.assets) == 3
+
+
+def test_plain_json_values_convert_as_great_expectations_converts_them(runner):
+    import enum
+
+    import numpy as np
+    from great_expectations import util
+    from great_expectations.core.id_dict import IDDict
+    from great_expectations.validator import metric_configuration
+
+    class Kind(enum.Enum):
+        COLUMN = "column"
+
+    convert = util.convert_to_json_serializable
+    original = convert.__wrapped__
+    assert metric_configuration.IDDict.to_id.__globals__["convert_to_json_serializable"] is convert
+    values = [
+        "Ղարաբաղ",
+        "",
+        0,
+        -7,
+        True,
+        None,
+        1.5,
+        float("nan"),
+        float("inf"),
+        np.float64("nan"),
+        np.float32(0.1),
+        np.int64(3),
+        np.bool_(False),
+        np.array([1.0, np.nan]),
+        dt.date(2023, 9, 19),
+        Kind.COLUMN,
+        {1: "一", "b": [None, (2, "ك")], 2.5: {"x": float("nan")}},
+        ("Việt", [np.int64(1), {"k": np.float64(2.0)}]),
+        {"a", "b"},
+        IDDict({"column": "title", "mostly": 0.9, "value_set": ["hy", "az"]}),
+        pd.Series([1, None], name="n"),
+    ]
+    for value in values:
+        got, expected = convert(value), original(value)
+        assert json.dumps(got, sort_keys=True) == json.dumps(expected, sort_keys=True), value
+        assert type(got) is type(expected), value
