@@ -491,9 +491,21 @@ def arrow_regex_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
 # ---------------------------------------------------------------- helper columns
 
 
-def _column(frame: pd.DataFrame, name: str) -> pd.Series:
-    """A column as a plain object Series (None for nulls); raises KeyError when it is absent."""
-    return frame[name].astype(object).where(frame[name].notna(), None)
+def _column(frame: pd.DataFrame, name: str, chars: int | None = None) -> list[Any]:
+    """A column's values as Python objects (None for nulls); raises KeyError when it is absent.
+
+    With ``chars``, each string is cut to its first ``chars`` characters. An Arrow-backed column
+    is converted by Arrow (cut first, so only what is kept becomes Python strings), any other as
+    pandas converts it.
+    """
+    column = frame[name]
+    if isinstance(column.dtype, pd.ArrowDtype):
+        array = pa.array(column)  # zero-copy for an Arrow-backed column
+        if chars is not None:
+            array = pc.utf8_slice_codeunits(array, 0, chars)  # by code points, as str slices
+        return array.to_pylist()
+    values = column.astype(object).where(column.notna(), None).tolist()
+    return [v[:chars] if chars is not None and isinstance(v, str) else v for v in values]
 
 
 @dataclass(frozen=True)
@@ -541,7 +553,9 @@ def title_at_text_start(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
         head = _comparable(text[: len(title) * 2 + 20])
         return head.startswith(_comparable(title))
 
-    titles, texts = _column(frame, "title"), _column(frame, "text")
+    titles = _column(frame, "title")
+    # Only the head of each body is compared: convert no more of any of them.
+    texts = _column(frame, "text", max((len(t) * 2 + 20 for t in titles if t), default=0))
     return pd.Series(
         [starts_with_title(a, b) for a, b in zip(titles, texts, strict=True)],
         index=frame.index,
