@@ -639,3 +639,15 @@ def test_plain_json_values_convert_as_great_expectations_converts_them(runner):
         got, expected = convert(value), original(value)
         assert json.dumps(got, sort_keys=True) == json.dumps(expected, sort_keys=True), value
         assert type(got) is type(expected), value
+
+
+def test_column_values_cut_to_characters_alike_from_arrow_and_object_columns():
+    from dataset.validation.rules import _column
+
+    texts = ["Ղարաբաղ纳卡😀 Việt", None, "", "  \n", ZH_TEXT, AR_TEXT, "Ё"]
+    arrow = pd.Series(pd.arrays.ArrowExtensionArray(pa.array(texts, pa.string())))
+    plain = pd.Series(texts, dtype=object)
+    for chars in (None, 0, 1, 3, 9, 500):
+        expected = [t if t is None or chars is None else t[:chars] for t in texts]
+        for column in (arrow, plain):
+            assert _column(pd.DataFrame({"text": column}), "text", chars) == expected
