@@ -814,22 +814,51 @@ def cut_rules(
 
 
 class InProcess:
-    """Runs config/split units one after another in this process, with one GE context."""
+    """Runs config/split units one after another in this process, with one GE context.
+
+    From its GE context's making to the end of the block, the objects alive then (GE's modules
+    and classes, the plan) are kept out of the garbage collector's full passes
+    (``frozen_for_collections``), as the pool's workers have them from their fork server.
+    """
 
     def __init__(self) -> None:
         self.runner: GreatExpectationsRunner | None = None
+        self.frozen = contextlib.ExitStack()
 
     def __enter__(self) -> InProcess:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        return None
+        self.frozen.close()
 
     def run(self, units: list[SplitRun], plan: ValidationPlan) -> list[list[MergedResult]]:
         """The merged results of each unit (one per suite of its config), in order."""
         if units and self.runner is None:
             self.runner = GreatExpectationsRunner()
+            self.frozen.enter_context(frozen_for_collections())
         return [plan.run_split(self.runner, where) for where in units]
+
+
+@contextlib.contextmanager
+def frozen_for_collections() -> Iterator[None]:
+    """Within the block, the objects alive on entry are left out of garbage collections.
+
+    ``gc.freeze`` on entry, ``gc.unfreeze`` on exit (they then are collected as usual, so what
+    died meanwhile is freed by the next full pass). Python's full collections walk every tracked
+    object: with GE imported each took about 0.2 CPU s, 0.6 s of validating the 20,000-document
+    release in one process; frozen, 0.1 s. Does nothing when objects are frozen already (a pool
+    worker, forked frozen).
+    """
+    import gc
+
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 class SuitePool:
