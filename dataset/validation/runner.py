@@ -1828,6 +1828,9 @@ def skip_config_saves(context: Any) -> None:
 # Expectation methods that read ``self.configuration`` once per key: each read builds a new
 # ExpectationConfiguration (a pydantic ``dict()`` with deep copies, then a constructor).
 KWARG_METHODS = ("_get_domain_kwargs", "_get_success_kwargs", "_get_runtime_kwargs")
+# Those, and the method that asks for every metric an expectation needs (``get_metric_kwargs``
+# once per metric, each reading the configuration); overridden in subclasses, wrapped in each.
+SHARING_METHODS = (*KWARG_METHODS, "get_validation_dependencies")
 
 
 def share_expectation_configurations() -> None:
@@ -1836,41 +1839,79 @@ def share_expectation_configurations() -> None:
     GE 1.x's ``Expectation.configuration`` is a property that rebuilds the configuration at
     every read, and ``_get_domain_kwargs``/``_get_success_kwargs``/``_get_runtime_kwargs`` read
     it once per key: about 100 rebuilds per expectation run, a quarter of ``Batch.validate``.
-    While one of those methods runs, the expectation's reads get the configuration built at its
-    start; nothing changes the expectation in between, so the kwargs are the same values. The
-    expectation type's name (``camel_to_snake`` of the class name, two regexes) is memoized.
-    Idempotent.
+    While one of those methods, or ``get_validation_dependencies`` (``SHARING_METHODS``), runs,
+    the expectation's reads get the configuration built at its start; nothing changes the
+    expectation in between, so the kwargs are the same values. Within that window GE's
+    ``get_metric_kwargs`` turns the configuration back into an expectation
+    (``ExpectationConfiguration.to_domain_obj``, a pydantic model built anew for each of the
+    expectation's metrics) only to read its runtime kwargs: the shared configuration's
+    expectation is the one running, so it is returned instead (same class and values, built
+    from them). The expectation type's name (``camel_to_snake`` of the class name, two regexes)
+    is memoized. Idempotent.
     """
     from great_expectations.expectations import expectation as module
+    from great_expectations.expectations.expectation_configuration import (
+        ExpectationConfiguration,
+    )
 
     cls = module.Expectation
     if getattr(cls, "_shared_configurations", None) is not None:
         return
     build = cls.configuration.fget
-    shared: dict[int, Any] = {}
+    to_domain_obj = ExpectationConfiguration.to_domain_obj
+    shared: dict[int, Any] = {}  # id(expectation) -> its configuration, while a method runs
+    owners: dict[int, Any] = {}  # id(that configuration) -> the expectation
 
+    @functools.wraps(build)
     def configuration(self: Any) -> Any:
         found = shared.get(id(self))
         return build(self) if found is None else found
+
+    def domain_object(self: Any) -> Any:
+        owner = owners.get(id(self))
+        if owner is not None and shared.get(id(owner)) is self:
+            return owner
+        return to_domain_obj(self)
 
     def sharing(method: Callable) -> Callable:
         @functools.wraps(method)
         def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
             if id(self) in shared:
                 return method(self, *args, **kwargs)
-            shared[id(self)] = build(self)
+            built = shared[id(self)] = build(self)
+            owners[id(built)] = self
             try:
                 return method(self, *args, **kwargs)
             finally:
-                del shared[id(self)]
+                del shared[id(self)], owners[id(built)]
 
         return wrapper
 
-    for name in KWARG_METHODS:
-        setattr(cls, name, sharing(getattr(cls, name)))
+    for kind in [cls, *all_subclasses(cls)]:
+        wrap_own_methods(kind, SHARING_METHODS, sharing)
     cls.configuration = property(configuration)
+    ExpectationConfiguration.to_domain_obj = functools.wraps(to_domain_obj)(domain_object)
     cls._shared_configurations = shared
     module.camel_to_snake = functools.lru_cache(maxsize=1024)(module.camel_to_snake)
+
+
+def wrap_own_methods(kind: type, names: Iterable[str], wrap: Callable) -> None:
+    """Replace each method named in ``names`` that ``kind`` itself defines by ``wrap(method)``."""
+    for name in names:
+        if name in vars(kind):
+            setattr(kind, name, wrap(vars(kind)[name]))
+
+
+def all_subclasses(cls: type) -> list[type]:
+    """Every subclass of ``cls`` defined so far, at any depth, each once."""
+    found: dict[type, None] = {}
+    pending = list(cls.__subclasses__())
+    while pending:
+        kind = pending.pop()
+        if kind not in found:
+            found[kind] = None
+            pending.extend(kind.__subclasses__())
+    return list(found)
 
 
 def convert_plain_json_directly() -> None:

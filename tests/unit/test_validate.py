@@ -651,3 +651,38 @@ def test_column_values_cut_to_characters_alike_from_arrow_and_object_columns():
         expected = [t if t is None or chars is None else t[:chars] for t in texts]
         for column in (arrow, plain):
             assert _column(pd.DataFrame({"text": column}), "text", chars) == expected
+
+
+def test_shared_domain_objects_give_the_metric_dependencies_of_fresh_ones(runner, monkeypatch):
+    """Within get_validation_dependencies, get_metric_kwargs is handed the running expectation
+    instead of one rebuilt from its configuration: the metrics asked for are the same."""
+    from great_expectations.expectations.expectation import Expectation
+    from great_expectations.expectations.expectation_configuration import (
+        ExpectationConfiguration,
+    )
+
+    gx = sys.modules["great_expectations"]
+    made = [
+        gx.expectations.ExpectColumnValuesToMatchRegex(column="title", regex=r"^\S", mostly=0.9),
+        gx.expectations.ExpectColumnValuesToBeBetween(column="text_size", min_value=1),
+        gx.expectations.ExpectColumnValuesToBeInSet(column="language", value_set=["hy", "ar"]),
+        gx.expectations.ExpectColumnValuesToBeOfType(column="script", type_="str"),
+        gx.expectations.ExpectTableColumnsToMatchOrderedList(column_list=["id", "text"]),
+    ]
+    formats = [
+        None,
+        {"result_format": {"result_format": "COMPLETE", "unexpected_index_column_names": ["id"]}},
+    ]
+
+    def metrics(expectation, runtime):
+        found = expectation.get_validation_dependencies(runtime_configuration=runtime)
+        configurations = found.metric_configurations
+        return sorted((name, repr(c.id)) for name, c in configurations.items())
+
+    shared = [metrics(e, runtime) for e in made for runtime in formats]
+    fresh_domain_obj = ExpectationConfiguration.to_domain_obj.__wrapped__
+    monkeypatch.setattr(ExpectationConfiguration, "to_domain_obj", fresh_domain_obj)
+    rebuilt = Expectation.configuration.fget.__wrapped__  # a new configuration at every read
+    monkeypatch.setattr(Expectation, "configuration", property(rebuilt))
+    assert [metrics(e, runtime) for e in made for runtime in formats] == shared
+    assert all(found for found in shared)
