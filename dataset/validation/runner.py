@@ -82,6 +82,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import copy
 import functools
 import importlib
 import importlib.util
@@ -1953,6 +1954,74 @@ def convert_plain_json_directly() -> None:
             module.convert_to_json_serializable = convert
 
 
+def answer_unflagged_rows_directly() -> None:
+    """Make GE's pandas engine list no unexpected rows without reading the rows when none is.
+
+    For every row rule GE computes the offending rows' index list, index query and values
+    (``_pandas_map_condition_index``, ``_pandas_map_condition_query``,
+    ``_pandas_column_map_condition_values``), each by fetching the domain's rows and filtering
+    every column of the frame twice (nulls, then the offending rows), even when the rule's
+    condition flags no row, as on nearly every rule of a clean release. Those functions then find
+    no row, so when the condition flags none (``flags_no_row``), the rule names a column the
+    batch has and a query is asked for, they are answered ``[]``, ``df.filter(items=[], axis=0)``
+    and ``[]`` at once. Anything else (a flagged row, a missing column: GE's errors) goes to GE's
+    functions. Replaced in GE's metric registry for the pandas engine. Idempotent.
+    """
+    from great_expectations.expectations import registry
+    from great_expectations.expectations.metrics.map_metric_provider import (
+        column_map_condition_auxilliary_methods as values_module,
+    )
+    from great_expectations.expectations.metrics.map_metric_provider import (
+        map_condition_auxilliary_methods as rows_module,
+    )
+
+    answers = {
+        rows_module._pandas_map_condition_index: [],
+        rows_module._pandas_map_condition_query: index_query([]),
+        values_module._pandas_column_map_condition_values: [],
+    }
+    for definition in registry._registered_metrics.values():
+        providers = definition.get("providers", {})
+        metric_class, function = providers.get("PandasExecutionEngine", (None, None))
+        if function in answers:
+            metric = unless_flagged(function, answers[function])
+            providers["PandasExecutionEngine"] = (metric_class, metric)
+
+
+def unless_flagged(function: Callable, answer: Any) -> Callable:
+    """GE's row metric ``function``, answered by a copy of ``answer`` when no row is flagged."""
+
+    @functools.wraps(function)
+    def metric(**kwargs: Any) -> Any:
+        metrics = kwargs["metrics"]
+        flagged, _, accessor_kwargs = metrics["unexpected_condition"]
+        result_format = kwargs["metric_value_kwargs"]["result_format"]
+        if (
+            flags_no_row(flagged)
+            and accessor_kwargs.get("column") in metrics["table.columns"]
+            and result_format.get("return_unexpected_index_query") is not False
+        ):
+            return copy.copy(answer)
+        return function(**kwargs)
+
+    return metric
+
+
+def flags_no_row(flagged: Any) -> bool:
+    """True for a boolean Series (numpy or Arrow) with an unnamed index, no True and no null."""
+    return (
+        isinstance(flagged, pd.Series)
+        and (flagged.dtype == bool or flagged.dtype == ARROW_BOOL)
+        and flagged.index.nlevels == 1
+        and flagged.index.name is None
+        and not flagged.any()
+        and not flagged.isna().any()
+    )
+
+
+ARROW_BOOL = pd.ArrowDtype(pa.bool_())
+
+
 class GreatExpectationsRunner:
     """One ephemeral GE context (no files, no analytics, no progress bars) for a whole run."""
 
@@ -1960,6 +2029,7 @@ class GreatExpectationsRunner:
         os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
         gx = import_great_expectations()
         skip_batch_fingerprints()
+        answer_unflagged_rows_directly()
         from great_expectations.data_context.types.base import (
             DataContextConfig,
             InMemoryStoreBackendDefaults,

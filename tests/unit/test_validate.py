@@ -686,3 +686,53 @@ def test_shared_domain_objects_give_the_metric_dependencies_of_fresh_ones(runner
     monkeypatch.setattr(Expectation, "configuration", property(rebuilt))
     assert [metrics(e, runtime) for e in made for runtime in formats] == shared
     assert all(found for found in shared)
+
+
+def test_rules_that_flag_no_row_give_ge_s_own_results(runner, monkeypatch):
+    """GE's offending-row lists, query and values are answered at once when no row is flagged;
+    every rule, flagging rows or not, gives the result of GE's own functions."""
+    from great_expectations.expectations import registry
+
+    from dataset.validation import runner as runner_module
+
+    rows = [
+        article(),
+        article(id="00000000000000a2", title="Ղարաբաղ", language_score=None),
+        article(id="00000000000000a3", language="zh", script="Hans", text=body(ZH_TEXT)),
+        article(id="00000000000000a4", language="ar", script="Arab", text=body(AR_TEXT)),
+        article(id="not-an-id", language_score=1.5, text="  \x07 ", script="Cyrl"),
+    ]
+    rules = structural_rules() + list(load_domain_rules().rules)
+    params = {**PARAMS, "config_language": "all", "release_languages": ["ar", "vi", "zh"]}
+    index = ReleaseIndex.from_frames({"train": frame(rows)})
+
+    def results() -> list[dict]:
+        found = []
+        for rule in rules:
+            with_helpers, _ = add_helper_columns(frame(rows), [rule], index)
+            run = SuiteRun("test.rules", [rule], params, "all", "train")
+            found.append(runner.run(run, with_helpers).result_json)
+        return found
+
+    answered = []
+
+    def counting(flagged):
+        answered.append(found := flags_no_row(flagged))
+        return found
+
+    flags_no_row = runner_module.flags_no_row
+    monkeypatch.setattr(runner_module, "flags_no_row", counting)
+    quick = results()
+    assert any(answered) and not all(answered)
+    names = {"_pandas_map_condition_index", "_pandas_map_condition_query"}
+    names.add("_pandas_column_map_condition_values")
+    for definition in registry._registered_metrics.values():
+        providers = definition.get("providers", {})
+        metric_class, function = providers.get("PandasExecutionEngine", (None, None))
+        if getattr(function, "__name__", None) in names:
+            monkeypatch.setitem(
+                providers, "PandasExecutionEngine", (metric_class, function.__wrapped__)
+            )
+    answered.clear()
+    assert results() == quick
+    assert not answered
