@@ -610,13 +610,20 @@ def count_cjk(texts: pa.Array) -> np.ndarray:
     return counts
 
 
+# The UTF-8 lead bytes of the code points of ``CJK_RANGES`` (U+3000-U+FFFF: 0xE3-0xEF).
+CJK_LEAD_BYTES = (0xE3, 0xEF)
+
+
 def _count_cjk_bytes(data: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     """``count_cjk`` of the strings whose bytes are ``data[offsets[i]:offsets[i + 1]]``."""
     from dataset.build.language import CJK_RANGES
 
     first = int(offsets[0])
     chunk = data[first : int(offsets[-1])]
-    leads = np.flatnonzero((chunk >= 0xE0) & (chunk < 0xF0))
+    # Lead bytes of 3-byte sequences from U+3000 (E3) on: the ranges lie in U+3040-U+FAFF. In
+    # UTF-8 these bytes only ever lead; one unsigned subtraction tests the span.
+    low, high = CJK_LEAD_BYTES
+    leads = np.flatnonzero((chunk - np.uint8(low)) <= np.uint8(high - low))
     leads = leads[leads + 2 < len(chunk)]
     points = (
         ((chunk[leads] & 0x0F).astype(np.uint32) << 12)

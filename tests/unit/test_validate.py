@@ -736,3 +736,12 @@ def test_rules_that_flag_no_row_give_ge_s_own_results(runner, monkeypatch):
     answered.clear()
     assert results() == quick
     assert not answered
+
+
+def test_cjk_lead_bytes_cover_every_cjk_range():
+    from dataset.build.language import CJK_RANGES
+    from dataset.validation.rules import CJK_LEAD_BYTES
+
+    leads = {chr(code).encode()[0] for low, high in CJK_RANGES for code in (low, high)}
+    assert all(len(chr(low).encode()) == 3 for low, _ in CJK_RANGES)
+    assert min(leads) >= CJK_LEAD_BYTES[0] and max(leads) <= CJK_LEAD_BYTES[1]
