@@ -745,3 +745,68 @@ def test_cjk_lead_bytes_cover_every_cjk_range():
     leads = {chr(code).encode()[0] for low, high in CJK_RANGES for code in (low, high)}
     assert all(len(chr(low).encode()) == 3 for low, _ in CJK_RANGES)
     assert min(leads) >= CJK_LEAD_BYTES[0] and max(leads) <= CJK_LEAD_BYTES[1]
+
+
+def test_flagged_rows_read_by_column_equal_ge_s_reads_row_by_row(runner):
+    import numpy as np
+    from great_expectations.expectations.metrics.map_metric_provider import (
+        map_condition_auxilliary_methods as module,
+    )
+
+    from dataset.validation.runner import flagged_rows_by_column
+
+    compute = module.compute_unexpected_pandas_indices
+    original = compute.__wrapped__
+    whole = frame(
+        [
+            article(id=f"{i:016x}", title=t, language_score=s, published_date=d, events=e)
+            for i, (t, s, d, e) in enumerate(
+                [
+                    ("Ղարաբաղ", 0.25, dt.date(2023, 9, 19), ["2023-offensive"]),
+                    (None, None, None, []),
+                    ("纳卡", 0.5, dt.date(2020, 9, 27), None),
+                    ("  ", 0.75, None, ["2020-war"]),
+                ]
+            )
+        ]
+    )
+    whole["text_size"] = np.array([5, 0, 12, 3], dtype=np.int64)
+    whole["flag"] = np.array([True, False, True, False])
+    whole["ratio"] = np.array([0.1, 0.2, 0.3, 0.4], dtype=np.float32)
+    whole.index = pd.RangeIndex(7, 11)
+    frames = [whole, whole[whole["flag"]], whole.iloc[:0]]
+    formats = [
+        {"result_format": "COMPLETE", "unexpected_index_column_names": ["id"]},
+        {"result_format": "SUMMARY", "unexpected_index_column_names": ["id", "title"]},
+    ]
+    columns = ["title", "language_score", "published_date", "events", "text_size", "ratio", "id"]
+    metrics = {"table.columns": list(whole.columns)}
+    for df in frames:
+        for result_format in formats:
+            for domain in ([column] for column in columns):
+                kwargs = {
+                    "domain_records_df": df,
+                    "expectation_domain_column_list": domain,
+                    "result_format": result_format,
+                    "execution_engine": None,
+                    "metrics": metrics,
+                }
+                got, expected = compute(**kwargs), original(**kwargs)
+                assert got == expected
+                assert [list(map(type, r.values())) for r in got] == [
+                    list(map(type, r.values())) for r in expected
+                ]
+                assert [list(r) for r in got] == [list(r) for r in expected]
+    named = whole.rename_axis("row")
+    excluded = {**formats[0], "exclude_unexpected_values": True}
+    for df, result_format in ((named, formats[0]), (whole, excluded)):
+        kwargs = {
+            "domain_records_df": df,
+            "expectation_domain_column_list": ["title"],
+            "result_format": result_format,
+            "metrics": metrics,
+        }
+        assert flagged_rows_by_column(**kwargs) is None
+    missing = {**formats[0], "unexpected_index_column_names": ["raw_id"]}
+    kwargs = {"domain_records_df": whole, "expectation_domain_column_list": ["title"]}
+    assert flagged_rows_by_column(**kwargs, result_format=missing, metrics=metrics) is None
