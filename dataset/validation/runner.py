@@ -55,6 +55,15 @@ every row rule, so without this each rule about a date copied every body again. 
 unchanged (a test runs both ways on clean and failing releases); 31.1 to 24.1 CPU seconds on a
 5,000-document benchmark release.
 
+GE's own work per call is trimmed where it computes what it already knows, each change exact and
+tested against GE's own path: no batch fingerprints (``skip_batch_fingerprints``), no config
+save per asset (``skip_config_saves``), one configuration per expectation method and no
+expectation rebuilt per metric (``share_expectation_configurations``), plain JSON values
+converted directly (``convert_plain_json_directly``), no row lists read when no row is flagged
+(``answer_unflagged_rows_directly``), flagged rows read by column
+(``list_flagged_rows_by_column``); in one process, full garbage collections skip the objects
+alive once GE is imported (``frozen_for_collections``).
+
 A release of ``PARALLEL_MIN_ROWS`` rows or more is validated in ``workers`` processes
 (``SuitePool``; the build passes its worker count, ``validate --workers``). The workers are forked
 from a fork server that imports GE once (``dataset/validation/preload.py``); the build starts it
