@@ -502,9 +502,21 @@ def arrow_regex_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
 # ---------------------------------------------------------------- helper columns
 
 
-def _column(frame: pd.DataFrame, name: str) -> pd.Series:
-    """A column as a plain object Series (None for nulls); raises KeyError when it is absent."""
-    return frame[name].astype(object).where(frame[name].notna(), None)
+def _column(frame: pd.DataFrame, name: str, chars: int | None = None) -> list[Any]:
+    """A column's values as Python objects (None for nulls); raises KeyError when it is absent.
+
+    With ``chars``, each string is cut to its first ``chars`` characters. An Arrow-backed column
+    is converted by Arrow (cut first, so only what is kept becomes Python strings), any other as
+    pandas converts it.
+    """
+    column = frame[name]
+    if isinstance(column.dtype, pd.ArrowDtype):
+        array = pa.array(column)  # zero-copy for an Arrow-backed column
+        if chars is not None:
+            array = pc.utf8_slice_codeunits(array, 0, chars)  # by code points, as str slices
+        return array.to_pylist()
+    values = column.astype(object).where(column.notna(), None).tolist()
+    return [v[:chars] if chars is not None and isinstance(v, str) else v for v in values]
 
 
 @dataclass(frozen=True)
@@ -552,7 +564,9 @@ def title_at_text_start(frame: pd.DataFrame, index: ReleaseIndex) -> pd.Series:
         head = _comparable(text[: len(title) * 2 + 20])
         return head.startswith(_comparable(title))
 
-    titles, texts = _column(frame, "title"), _column(frame, "text")
+    titles = _column(frame, "title")
+    # Only the head of each body is compared: convert no more of any of them.
+    texts = _column(frame, "text", max((len(t) * 2 + 20 for t in titles if t), default=0))
     return pd.Series(
         [starts_with_title(a, b) for a, b in zip(titles, texts, strict=True)],
         index=frame.index,
@@ -607,13 +621,20 @@ def count_cjk(texts: pa.Array) -> np.ndarray:
     return counts
 
 
+# The UTF-8 lead bytes of the code points of ``CJK_RANGES`` (U+3000-U+FFFF: 0xE3-0xEF).
+CJK_LEAD_BYTES = (0xE3, 0xEF)
+
+
 def _count_cjk_bytes(data: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     """``count_cjk`` of the strings whose bytes are ``data[offsets[i]:offsets[i + 1]]``."""
     from dataset.build.language import CJK_RANGES
 
     first = int(offsets[0])
     chunk = data[first : int(offsets[-1])]
-    leads = np.flatnonzero((chunk >= 0xE0) & (chunk < 0xF0))
+    # Lead bytes of 3-byte sequences from U+3000 (E3) on: the ranges lie in U+3040-U+FAFF. In
+    # UTF-8 these bytes only ever lead; one unsigned subtraction tests the span.
+    low, high = CJK_LEAD_BYTES
+    leads = np.flatnonzero((chunk - np.uint8(low)) <= np.uint8(high - low))
     leads = leads[leads + 2 < len(chunk)]
     points = (
         ((chunk[leads] & 0x0F).astype(np.uint32) << 12)

@@ -602,3 +602,235 @@ def test_batches_are_not_fingerprinted_and_results_do_not_change(runner, monkeyp
     monkeypatch.setattr(pandas_execution_engine, "HASH_THRESHOLD", 1e9)
     with pytest.raises(AssertionError, match="fingerprinted"):
         run_rule(runner, domain_rule("text_size_typical"), frame(rows))
+
+
+def test_the_context_adds_assets_without_saving_its_config_and_results_do_not_change(monkeypatch):
+    """GE saves an ephemeral context's whole config at every asset added; ours skips it."""
+    from dataset.validation.runner import GreatExpectationsRunner
+
+    saving, quiet = GreatExpectationsRunner(), GreatExpectationsRunner()
+    del saving.context._save_project_config  # GE's own method again
+    saves = []
+    monkeypatch.setattr(type(quiet.context.variables), "save", lambda self: saves.append(self))
+    rows = [article(id=f"{i:016x}", duplicate_cluster=f"{i:016x}") for i in range(3)]
+    rows.append(article(id="f" * 16, duplicate_cluster="f" * 16, text=AR_TEXT, language="ar"))
+    for config in ("vi", "ar", "all"):
+        for rule in (domain_rule("text_size_typical"), domain_rule("language_matches_config")):
+            expected = run_rule(saving, rule, frame(rows), config).result_json
+            assert run_rule(quiet, rule, frame(rows), config).result_json == expected
+    assert saves and all(variables is saving.context.variables for variables in saves)
+    assert len(quiet.datasource.assets) == len(saving.datasource.assets) == 3
+
+
+def test_plain_json_values_convert_as_great_expectations_converts_them(runner):
+    import enum
+
+    import numpy as np
+    from great_expectations import util
+    from great_expectations.core.id_dict import IDDict
+    from great_expectations.validator import metric_configuration
+
+    class Kind(enum.Enum):
+        COLUMN = "column"
+
+    convert = util.convert_to_json_serializable
+    original = convert.__wrapped__
+    assert metric_configuration.IDDict.to_id.__globals__["convert_to_json_serializable"] is convert
+    values = [
+        "Ղարաբաղ",
+        "",
+        0,
+        -7,
+        True,
+        None,
+        1.5,
+        float("nan"),
+        float("inf"),
+        np.float64("nan"),
+        np.float32(0.1),
+        np.int64(3),
+        np.bool_(False),
+        np.array([1.0, np.nan]),
+        dt.date(2023, 9, 19),
+        Kind.COLUMN,
+        {1: "一", "b": [None, (2, "ك")], 2.5: {"x": float("nan")}},
+        ("Việt", [np.int64(1), {"k": np.float64(2.0)}]),
+        {"a", "b"},
+        IDDict({"column": "title", "mostly": 0.9, "value_set": ["hy", "az"]}),
+        pd.Series([1, None], name="n"),
+    ]
+    for value in values:
+        got, expected = convert(value), original(value)
+        assert json.dumps(got, sort_keys=True) == json.dumps(expected, sort_keys=True), value
+        assert type(got) is type(expected), value
+
+
+def test_column_values_cut_to_characters_alike_from_arrow_and_object_columns():
+    from dataset.validation.rules import _column
+
+    texts = ["Ղարաբաղ纳卡😀 Việt", None, "", "  \n", ZH_TEXT, AR_TEXT, "Ё"]
+    arrow = pd.Series(pd.arrays.ArrowExtensionArray(pa.array(texts, pa.string())))
+    plain = pd.Series(texts, dtype=object)
+    for chars in (None, 0, 1, 3, 9, 500):
+        expected = [t if t is None or chars is None else t[:chars] for t in texts]
+        for column in (arrow, plain):
+            assert _column(pd.DataFrame({"text": column}), "text", chars) == expected
+
+
+def test_shared_domain_objects_give_the_metric_dependencies_of_fresh_ones(runner, monkeypatch):
+    """Within get_validation_dependencies, get_metric_kwargs is handed the running expectation
+    instead of one rebuilt from its configuration: the metrics asked for are the same."""
+    from great_expectations.expectations.expectation import Expectation
+    from great_expectations.expectations.expectation_configuration import (
+        ExpectationConfiguration,
+    )
+
+    gx = sys.modules["great_expectations"]
+    made = [
+        gx.expectations.ExpectColumnValuesToMatchRegex(column="title", regex=r"^\S", mostly=0.9),
+        gx.expectations.ExpectColumnValuesToBeBetween(column="text_size", min_value=1),
+        gx.expectations.ExpectColumnValuesToBeInSet(column="language", value_set=["hy", "ar"]),
+        gx.expectations.ExpectColumnValuesToBeOfType(column="script", type_="str"),
+        gx.expectations.ExpectTableColumnsToMatchOrderedList(column_list=["id", "text"]),
+    ]
+    formats = [
+        None,
+        {"result_format": {"result_format": "COMPLETE", "unexpected_index_column_names": ["id"]}},
+    ]
+
+    def metrics(expectation, runtime):
+        found = expectation.get_validation_dependencies(runtime_configuration=runtime)
+        configurations = found.metric_configurations
+        return sorted((name, repr(c.id)) for name, c in configurations.items())
+
+    shared = [metrics(e, runtime) for e in made for runtime in formats]
+    fresh_domain_obj = ExpectationConfiguration.to_domain_obj.__wrapped__
+    monkeypatch.setattr(ExpectationConfiguration, "to_domain_obj", fresh_domain_obj)
+    rebuilt = Expectation.configuration.fget.__wrapped__  # a new configuration at every read
+    monkeypatch.setattr(Expectation, "configuration", property(rebuilt))
+    assert [metrics(e, runtime) for e in made for runtime in formats] == shared
+    assert all(found for found in shared)
+
+
+def test_rules_that_flag_no_row_give_ge_s_own_results(runner, monkeypatch):
+    """GE's offending-row lists, query and values are answered at once when no row is flagged;
+    every rule, flagging rows or not, gives the result of GE's own functions."""
+    from great_expectations.expectations import registry
+
+    from dataset.validation import runner as runner_module
+
+    rows = [
+        article(),
+        article(id="00000000000000a2", title="Ղարաբաղ", language_score=None),
+        article(id="00000000000000a3", language="zh", script="Hans", text=body(ZH_TEXT)),
+        article(id="00000000000000a4", language="ar", script="Arab", text=body(AR_TEXT)),
+        article(id="not-an-id", language_score=1.5, text="  \x07 ", script="Cyrl"),
+    ]
+    rules = structural_rules() + list(load_domain_rules().rules)
+    params = {**PARAMS, "config_language": "all", "release_languages": ["ar", "vi", "zh"]}
+    index = ReleaseIndex.from_frames({"train": frame(rows)})
+
+    def results() -> list[dict]:
+        found = []
+        for rule in rules:
+            with_helpers, _ = add_helper_columns(frame(rows), [rule], index)
+            run = SuiteRun("test.rules", [rule], params, "all", "train")
+            found.append(runner.run(run, with_helpers).result_json)
+        return found
+
+    answered = []
+
+    def counting(flagged):
+        answered.append(found := flags_no_row(flagged))
+        return found
+
+    flags_no_row = runner_module.flags_no_row
+    monkeypatch.setattr(runner_module, "flags_no_row", counting)
+    quick = results()
+    assert any(answered) and not all(answered)
+    names = {"_pandas_map_condition_index", "_pandas_map_condition_query"}
+    names.add("_pandas_column_map_condition_values")
+    for definition in registry._registered_metrics.values():
+        providers = definition.get("providers", {})
+        metric_class, function = providers.get("PandasExecutionEngine", (None, None))
+        if getattr(function, "__name__", None) in names:
+            monkeypatch.setitem(
+                providers, "PandasExecutionEngine", (metric_class, function.__wrapped__)
+            )
+    answered.clear()
+    assert results() == quick
+    assert not answered
+
+
+def test_cjk_lead_bytes_cover_every_cjk_range():
+    from dataset.build.language import CJK_RANGES
+    from dataset.validation.rules import CJK_LEAD_BYTES
+
+    leads = {chr(code).encode()[0] for low, high in CJK_RANGES for code in (low, high)}
+    assert all(len(chr(low).encode()) == 3 for low, _ in CJK_RANGES)
+    assert min(leads) >= CJK_LEAD_BYTES[0] and max(leads) <= CJK_LEAD_BYTES[1]
+
+
+def test_flagged_rows_read_by_column_equal_ge_s_reads_row_by_row(runner):
+    import numpy as np
+    from great_expectations.expectations.metrics.map_metric_provider import (
+        map_condition_auxilliary_methods as module,
+    )
+
+    from dataset.validation.runner import flagged_rows_by_column
+
+    compute = module.compute_unexpected_pandas_indices
+    original = compute.__wrapped__
+    whole = frame(
+        [
+            article(id=f"{i:016x}", title=t, language_score=s, published_date=d, events=e)
+            for i, (t, s, d, e) in enumerate(
+                [
+                    ("Ղարաբաղ", 0.25, dt.date(2023, 9, 19), ["2023-offensive"]),
+                    (None, None, None, []),
+                    ("纳卡", 0.5, dt.date(2020, 9, 27), None),
+                    ("  ", 0.75, None, ["2020-war"]),
+                ]
+            )
+        ]
+    )
+    whole["text_size"] = np.array([5, 0, 12, 3], dtype=np.int64)
+    whole["flag"] = np.array([True, False, True, False])
+    whole["ratio"] = np.array([0.1, 0.2, 0.3, 0.4], dtype=np.float32)
+    whole.index = pd.RangeIndex(7, 11)
+    frames = [whole, whole[whole["flag"]], whole.iloc[:0]]
+    formats = [
+        {"result_format": "COMPLETE", "unexpected_index_column_names": ["id"]},
+        {"result_format": "SUMMARY", "unexpected_index_column_names": ["id", "title"]},
+    ]
+    columns = ["title", "language_score", "published_date", "events", "text_size", "ratio", "id"]
+    metrics = {"table.columns": list(whole.columns)}
+    for df in frames:
+        for result_format in formats:
+            for domain in ([column] for column in columns):
+                kwargs = {
+                    "domain_records_df": df,
+                    "expectation_domain_column_list": domain,
+                    "result_format": result_format,
+                    "execution_engine": None,
+                    "metrics": metrics,
+                }
+                got, expected = compute(**kwargs), original(**kwargs)
+                assert got == expected
+                assert [list(map(type, r.values())) for r in got] == [
+                    list(map(type, r.values())) for r in expected
+                ]
+                assert [list(r) for r in got] == [list(r) for r in expected]
+    named = whole.rename_axis("row")
+    excluded = {**formats[0], "exclude_unexpected_values": True}
+    for df, result_format in ((named, formats[0]), (whole, excluded)):
+        kwargs = {
+            "domain_records_df": df,
+            "expectation_domain_column_list": ["title"],
+            "result_format": result_format,
+            "metrics": metrics,
+        }
+        assert flagged_rows_by_column(**kwargs) is None
+    missing = {**formats[0], "unexpected_index_column_names": ["raw_id"]}
+    kwargs = {"domain_records_df": whole, "expectation_domain_column_list": ["title"]}
+    assert flagged_rows_by_column(**kwargs, result_format=missing, metrics=metrics) is None

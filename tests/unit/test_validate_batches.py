@@ -655,3 +655,42 @@ def test_the_release_keys_are_read_on_the_c_heap_and_the_pool_restored(clean_rel
     with pytest.raises(ZeroDivisionError):
         run_suites(read_layout(clean_release), read_manifest(clean_release), 2)
     assert pa.default_memory_pool().backend_name == before
+
+
+def test_one_process_runs_ge_with_the_objects_alive_frozen_then_unfreezes_them(
+    clean_release, monkeypatch
+):
+    """Full collections skip what was alive once GE was imported; the block's end unfreezes it."""
+    import gc
+
+    frozen: list[int] = []
+    validate_frame = GreatExpectationsRunner.validate
+
+    def record(self, run, frame):
+        frozen.append(gc.get_freeze_count())
+        return validate_frame(self, run, frame)
+
+    monkeypatch.setattr(GreatExpectationsRunner, "validate", record)
+    assert gc.get_freeze_count() == 0
+    outcomes = validate(clean_release, 2)
+    assert frozen and min(frozen) > 0
+    assert gc.get_freeze_count() == 0
+    assert all(o.failed == 0 for o in outcomes.values())
+
+
+def test_objects_frozen_before_stay_frozen_after_a_frozen_block():
+    import gc
+
+    from dataset.validation.runner import frozen_for_collections
+
+    gc.freeze()
+    try:
+        before = gc.get_freeze_count()
+        with frozen_for_collections():
+            assert gc.get_freeze_count() == before
+        assert gc.get_freeze_count() == before
+    finally:
+        gc.unfreeze()
+    with frozen_for_collections():
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0
