@@ -2049,8 +2049,11 @@ def flagged_rows_by_column(
 ) -> list[dict[str, Any]] | None:
     """GE's list of the offending rows' named values, or None where GE's function must answer."""
     from great_expectations.expectations.metrics.util import get_dbms_compatible_column_names
-    from pandas.core.dtypes.cast import maybe_unbox_numpy_scalar
 
+    try:  # pandas' own unboxing (what DataFrame.at returns); private, so GE answers without it
+        from pandas.core.dtypes.cast import maybe_unbox_numpy_scalar
+    except ImportError:
+        return None
     frame, domain = domain_records_df, expectation_domain_column_list
     names = result_format.get("unexpected_index_column_names")
     if (
