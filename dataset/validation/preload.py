@@ -8,9 +8,8 @@ the build writes the release. Nothing else happens here.
 import gc
 import os
 
-from dataset.validation.runner import import_great_expectations, skip_batch_fingerprints
+from dataset.validation.runner import import_great_expectations
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")  # as GreatExpectationsRunner sets it
-import_great_expectations()
-skip_batch_fingerprints()
+import_great_expectations()  # with the runner's tweaks (tweak_great_expectations)
 gc.freeze()  # the imported objects stay out of the workers' collections (and their pages shared)

@@ -1802,26 +1802,36 @@ def import_great_expectations() -> Any:
     jsonschema is not imported yet, the module is hidden for the duration of the import:
     jsonschema treats it as not installed and leaves those two checkers out. Importing
     ``rfc3987_syntax`` afterwards works as usual.
+
+    GE comes back with this module's tweaks applied (``tweak_great_expectations``).
     """
     if "great_expectations" not in sys.modules:
         defer_modules(DEFERRED_MODULES)
     if "great_expectations" in sys.modules or "jsonschema" in sys.modules:
         import great_expectations
+    else:
+        hidden = "rfc3987_syntax" not in sys.modules
+        if hidden:
+            sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # -> ImportError
+        try:
+            import great_expectations
+        finally:
+            if hidden and sys.modules.get("rfc3987_syntax", False) is None:
+                del sys.modules["rfc3987_syntax"]
+    tweak_great_expectations()
+    return great_expectations
 
-        share_expectation_configurations()
-        convert_plain_json_directly()
-        return great_expectations
-    hidden = "rfc3987_syntax" not in sys.modules
-    if hidden:
-        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # import -> ImportError
-    try:
-        import great_expectations
-    finally:
-        if hidden and sys.modules.get("rfc3987_syntax", False) is None:
-            del sys.modules["rfc3987_syntax"]
+
+def tweak_great_expectations() -> None:
+    """Apply every process-wide tweak of GE listed in the module docstring. Idempotent.
+
+    ``skip_config_saves`` is the one left out: it changes one context, not GE.
+    """
     share_expectation_configurations()
     convert_plain_json_directly()
-    return great_expectations
+    skip_batch_fingerprints()
+    answer_unflagged_rows_directly()
+    list_flagged_rows_by_column()
 
 
 def skip_batch_fingerprints() -> None:
@@ -2136,9 +2146,6 @@ class GreatExpectationsRunner:
     def __init__(self) -> None:
         os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
         gx = import_great_expectations()
-        skip_batch_fingerprints()
-        answer_unflagged_rows_directly()
-        list_flagged_rows_by_column()
         from great_expectations.data_context.types.base import (
             DataContextConfig,
             InMemoryStoreBackendDefaults,
