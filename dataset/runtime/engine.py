@@ -3,8 +3,8 @@
 The stage is one plain function, ``stage(batch, config) -> list[result]``, importable at module
 level (so that it pickles by reference). Two engines run it unchanged:
 
-- ``local``: in this process for one worker, else a ``multiprocessing`` pool (spawn) with one
-  process per core;
+- ``local``: in this process, helped by a ``multiprocessing`` pool (spawn) of ``workers - 1``
+  processes (``workers`` is one per core by default);
 - ``ray``: Ray Data ``map_batches`` on a local Ray cluster started here (``--workers`` CPUs), or on
   the existing cluster named by ``RAY_ADDRESS`` (``ray start --head`` on a real cluster).
 
@@ -73,38 +73,60 @@ def _batches(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
 
 
 def _run_local(stage: Stage, items: Sequence[Any], config: BuildConfig) -> Iterator[Any]:
-    """Run batches in this process (one worker) or a spawn process pool.
+    """Run batches in this process, helped by a spawn process pool when there are more workers.
 
-    At most ``IN_FLIGHT_PER_WORKER`` batches per worker are submitted ahead, so batches are
-    sliced only as needed. When the consumer stops early (``--strict``, an error, Ctrl-C) the
-    generator's ``finally`` cancels the batches not started and waits for the running ones: the
-    pool always shuts down, and never hangs (``concurrent.futures`` joins workers that finished,
-    where ``multiprocessing.Pool.terminate`` could wait forever on a worker holding a queue lock).
-    Workers ignore SIGINT: Ctrl-C reaches the driver alone, so it ends with one message.
+    This process is one of the workers: with ``n`` workers it runs batches itself between
+    collecting the results of ``n - 1`` pool processes (``run_here_and_in_pool``). With one
+    worker there is no pool.
     """
     workers = min(worker_count(config), -(-len(items) // BATCH_SIZE))
     if workers <= 1:
         for batch in _batches(items):
             yield from stage(batch, config)
         return
+    yield from run_here_and_in_pool(stage, _batches(items), config, workers - 1)
+
+
+def run_here_and_in_pool(
+    stage: Stage, batches: Iterator[Sequence[Any]], config: BuildConfig, helpers: int
+) -> Iterator[Any]:
+    """Yield ``stage``'s results over ``batches``, run here and in ``helpers`` spawn processes.
+
+    Each pool process gets one batch at once and, from this process's first batch of its own
+    on, ``IN_FLIGHT_PER_WORKER`` batches submitted ahead; between two batches of its own this
+    process yields the pool's finished results and tops the pool up. Working here instead of
+    waiting spares one process's start-up (importing the pipeline and loading its models) and the
+    pickling of a share of the results; the batches are still sliced only as needed. When the
+    consumer stops early (``--strict``, an error, Ctrl-C) the generator's ``finally`` cancels the
+    batches not started and waits for the running ones: the pool always shuts down, and never
+    hangs (``concurrent.futures`` joins workers that finished, where
+    ``multiprocessing.Pool.terminate`` could wait forever on a worker holding a queue lock). Pool
+    processes ignore SIGINT: Ctrl-C reaches this process alone, so it ends with one message.
+    """
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     ctx = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=ignore_interrupts)
-    batches = _batches(items)
+    pool = ProcessPoolExecutor(helpers, mp_context=ctx, initializer=ignore_interrupts)
     pending: set = set()
+
+    def submit(count: int) -> None:
+        for batch in itertools.islice(batches, max(0, count)):
+            pending.add(pool.submit(stage, batch, config))
+
     try:
         with interrupts_ignored():  # the workers start now, and inherit SIG_IGN from birth
-            for batch in itertools.islice(batches, workers * IN_FLIGHT_PER_WORKER):
-                pending.add(pool.submit(stage, batch, config))
+            submit(helpers)
+        for batch in batches:  # the batches that submit() leaves
+            yield from stage(batch, config)
+            for future in [future for future in pending if future.done()]:
+                pending.discard(future)
+                yield from future.result()
+            submit(helpers * IN_FLIGHT_PER_WORKER - len(pending))
         while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                results = future.result()
-                for batch in itertools.islice(batches, 1):
-                    pending.add(pool.submit(stage, batch, config))
-                yield from results
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                yield from future.result()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 

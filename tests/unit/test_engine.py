@@ -1,4 +1,5 @@
-"""The Ray engine's start-up options and its shutdown off the build's path."""
+"""The local engine's workers; the Ray engine's start-up options and its shutdown off the build's
+path."""
 
 import os
 import threading
@@ -7,11 +8,38 @@ from pathlib import Path
 
 from dataset.config import BuildConfig
 from dataset.runtime import engine
-from dataset.runtime.engine import ray_init_options, shutdown_ray_in_background
+from dataset.runtime.engine import (
+    BATCH_SIZE,
+    ray_init_options,
+    run_stage,
+    shutdown_ray_in_background,
+)
 
 
 def config(workers: int) -> BuildConfig:
     return BuildConfig(raw_dir=Path("raw"), engine="ray", workers=workers)
+
+
+def tag_with_pid(batch, config):
+    """A stage: each item with the process that ran it (module level, so a pool can import it)."""
+    return [(item, os.getpid()) for item in batch]
+
+
+def test_one_local_worker_is_this_process():
+    items = list(range(BATCH_SIZE * 2 + 1))
+    results = list(run_stage(tag_with_pid, items, BuildConfig(raw_dir=Path("raw"), workers=1)))
+    assert results == [(item, os.getpid()) for item in items]
+
+
+def test_two_local_workers_are_this_process_and_one_pool_process():
+    """Every item comes back once; this process ran batches too, beside a single pool process."""
+    items = list(range(BATCH_SIZE * 6 + 5))
+    results = list(run_stage(tag_with_pid, items, BuildConfig(raw_dir=Path("raw"), workers=2)))
+    assert sorted(item for item, _ in results) == items
+    by_process = {pid: sum(1 for _, p in results if p == pid) for _, pid in results}
+    assert os.getpid() in by_process
+    assert len(by_process) == 2
+    assert all(count % BATCH_SIZE == 0 or count % BATCH_SIZE == 5 for count in by_process.values())
 
 
 def test_a_local_cluster_gets_the_worker_count_and_no_dashboard():
