@@ -11,6 +11,7 @@ from dataset.runtime import engine
 from dataset.runtime.engine import (
     BATCH_SIZE,
     ray_init_options,
+    ray_task_count,
     run_stage,
     shutdown_ray_in_background,
 )
@@ -81,3 +82,11 @@ def test_shutdown_runs_off_the_build_path_and_a_later_run_waits_for_it():
     assert not ray.finished.is_set()
     engine.wait_for_ray_shutdown()
     assert ray.finished.is_set()
+
+
+def test_ray_tasks_hold_four_batches_but_every_actor_gets_several():
+    assert ray_task_count(157, 2) == 40  # 20,000 documents
+    assert ray_task_count(1563, 2) == 391
+    assert ray_task_count(20, 2) == 8  # four tasks an actor before four batches a task
+    assert ray_task_count(2, 2) == 2  # never more tasks than batches
+    assert ray_task_count(0, 2) == 1
