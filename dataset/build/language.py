@@ -58,11 +58,12 @@ import importlib.resources
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from dataset.build.clean import Paragraph
+if TYPE_CHECKING:  # the validation's pool workers import this module without the cleaner
+    from dataset.build.clean import Paragraph
 
 SAMPLE_CHARS = 100
 MAX_PARAGRAPHS = 30

@@ -27,6 +27,7 @@ import pyarrow.parquet as pq
 from dataset import __version__
 from dataset.build.repeated_lines import drop_corpus_repeats
 from dataset.config import SPLIT_NAMES, BuildConfig
+from dataset.release.layout import REJECTS_PATH
 from dataset.runtime.engine import worker_count
 from dataset.runtime.timing import timed_stage
 from dataset.schema import TableSchema, article_schema, load_table_schema, reject_schema
@@ -243,8 +244,6 @@ def write_rejects(
     table = pa.Table.from_pylist(rows, schema=schema)
     return write_sorted_rejects([table], out_dir, config_hash, row_group_size, release_version)
 
-
-REJECTS_PATH = "rejects/rejects.parquet"
 
 
 def write_sorted_rejects(

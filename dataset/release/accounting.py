@@ -21,10 +21,11 @@ import pyarrow.parquet as pq
 from dataset import __version__
 from dataset.build.corpus import MAX_LISTED_WARNINGS, Corpus
 from dataset.build.read import DocumentNames
-from dataset.build.write import REJECTS_PATH, StreamedList
+from dataset.build.write import StreamedList
 from dataset.config import BuildConfig
 from dataset.errors import BuildError
 from dataset.release.finalize import build_date
+from dataset.release.layout import REJECTS_PATH
 from dataset.schema import article_schema, reject_reasons, reject_schema
 
 

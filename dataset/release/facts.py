@@ -32,11 +32,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from dataset.build.write import REJECTS_PATH
 from dataset.config import CONTENT_KEYS, SPLIT_NAMES, BuildConfig, Collection
 from dataset.release.card_entities import LanguageCounts, entities_facts
 from dataset.release.citation import CFF_NAME, load_citation
-from dataset.release.layout import ALL_CONFIG, ReleaseLayout, read_layout
+from dataset.release.layout import ALL_CONFIG, REJECTS_PATH, ReleaseLayout, read_layout
 from dataset.release.manifest import read_manifest
 from dataset.release.quality_figures import FIGURES_FILE, quality_facts, read_stored_figures
 from dataset.schema import Column, article_schema, reject_reasons

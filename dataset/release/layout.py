@@ -15,6 +15,7 @@ from dataset.config import SPLIT_NAMES
 from dataset.errors import InputError
 
 ALL_CONFIG = "all"
+REJECTS_PATH = "rejects/rejects.parquet"  # release-relative, written even when empty
 SHARD_NAME = re.compile(r"^(?P<split>\w+)-(?P<index>\d{5})-of-(?P<count>\d{5})\.parquet$")
 
 

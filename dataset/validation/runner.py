@@ -118,7 +118,7 @@ from dataset.release.integrity import (
     verify_checksums,
     write_checksums,
 )
-from dataset.release.layout import ALL_CONFIG, ReleaseLayout, read_layout
+from dataset.release.layout import ALL_CONFIG, REJECTS_PATH, ReleaseLayout, read_layout
 from dataset.release.manifest import read_manifest
 from dataset.runtime.memory import arrow_on_c_heap, release_freed_memory
 from dataset.schema import article_schema
@@ -465,8 +465,6 @@ def check_accounting(layout: ReleaseLayout, manifest: dict[str, Any]) -> list[Su
     Documents in = kept + rejected, the kept articles per language and split are the rows of
     their shards, the rejected documents the rows of the rejects table.
     """
-    from dataset.build.write import REJECTS_PATH  # not at module level: pool workers skip it
-
     counts = manifest.get("counts")
     if not isinstance(counts, dict):
         return []

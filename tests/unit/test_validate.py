@@ -834,3 +834,12 @@ def test_flagged_rows_read_by_column_equal_ge_s_reads_row_by_row(runner):
     missing = {**formats[0], "unexpected_index_column_names": ["raw_id"]}
     kwargs = {"domain_records_df": whole, "expectation_domain_column_list": ["title"]}
     assert flagged_rows_by_column(**kwargs, result_format=missing, metrics=metrics) is None
+
+
+def test_the_rules_read_language_constants_without_loading_the_cleaner():
+    """``text_size`` and ``count_cjk`` take their constants from dataset.build.language; importing
+    it must not import dataset.build.clean, which loads its lexicons (0.5 s of CPU in every
+    validation worker)."""
+    code = "import sys, dataset.build.language; sys.exit('dataset.build.clean' in sys.modules)"
+    root = Path(__file__).resolve().parents[2]
+    assert subprocess.run([sys.executable, "-c", code], cwd=root).returncode == 0
