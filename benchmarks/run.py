@@ -140,15 +140,50 @@ def report_build(label: str, result: dict, docs: int, mb: float, floor_rate: flo
     return lines
 
 
+# Iterations of the pure-Python loop that ``host_scaling`` times: about 1.7 s on this machine.
+SPIN_ITERATIONS = 8_000_000
+
+
+def host_scaling() -> float:
+    """How many times faster two CPU-bound processes do two units of work than one process does.
+
+    The most a second worker can gain on this machine at this moment: 2.0 on two free cores,
+    less where other tenants' work (on a shared host) takes part of the second core. Times one
+    process running a pure-Python loop, then two running it at once.
+    """
+    return 2 * spin_seconds(1) / spin_seconds(2)
+
+
+def spin_seconds(processes: int) -> float:
+    """Wall seconds for ``processes`` processes, started together, to run the loop each."""
+    code = f"x = 0\nfor i in range({SPIN_ITERATIONS}):\n    x += i ^ (i >> 3)"
+    started = time.perf_counter()
+    children = [subprocess.Popen([sys.executable, "-c", code]) for _ in range(processes)]
+    for child in children:
+        child.wait()
+    return time.perf_counter() - started
+
+
 def summarize(results: dict) -> dict[str, float]:
     """The shares the targets are stated in, from one run's results.
 
     ``validation_share[_cpu]``: the validate stage's part of the 1-worker build (wall seconds,
     CPU seconds); present when the builds validated. ``ray_vs_local[_process]``: the Ray Data
     build's seconds over those of the local build with as many workers (whole build, and the
-    per-document stage alone); present with ``--ray``.
+    per-document stage alone); present with ``--ray``. ``workers_speedup[_process]``: the
+    1-worker build's seconds over the 2-worker build's, with ``host_scaling_low``/``_high``, the
+    least and most ``host_scaling`` measured around the builds (present when measured).
     """
     summary: dict[str, float] = {}
+    one, two = results.get("local_w1"), results.get("local_w2")
+    if one and two:
+        summary["workers_speedup"] = one["total"]["seconds"] / two["total"]["seconds"]
+        summary["workers_speedup_process"] = (
+            one["stages"]["process"]["seconds"] / two["stages"]["process"]["seconds"]
+        )
+        if results.get("host_scaling"):
+            summary["host_scaling_low"] = min(results["host_scaling"])
+            summary["host_scaling_high"] = max(results["host_scaling"])
     local = results.get("local_w1") or next(
         (v for k, v in results.items() if k.startswith("local_w")), None
     )
@@ -168,6 +203,17 @@ def summarize(results: dict) -> dict[str, float]:
 
 def summary_lines(summary: dict[str, float]) -> list[str]:
     lines = []
+    if "workers_speedup" in summary:
+        line = (
+            f"2 workers / 1: {summary['workers_speedup']:.2f}x the whole build, "
+            f"{summary['workers_speedup_process']:.2f}x the per-document stage"
+        )
+        if "host_scaling_low" in summary:
+            line += (
+                f"; on this host two CPU-bound processes ran {summary['host_scaling_low']:.2f}-"
+                f"{summary['host_scaling_high']:.2f}x as fast as one (the most 2 workers can gain)"
+            )
+        lines.append(line)
     if "validation_share" in summary:
         lines.append(
             f"validation: {summary['validation_seconds']:.2f} s = "
@@ -253,6 +299,8 @@ def main(argv: list[str] | None = None) -> None:
         ),
     ]
     identical: dict[str, bool] = {}
+    compare_workers = {1, 2} <= set(args.workers)
+    results["host_scaling"] = [host_scaling()] if compare_workers else []
     for workers in args.workers:
         result = build(raw, work / f"release-w{workers}", workers)
         results[f"local_w{workers}"] = result
@@ -261,6 +309,8 @@ def main(argv: list[str] | None = None) -> None:
             identical[f"{args.workers[0]} vs {workers} workers"] = same_release(
                 work / f"release-w{args.workers[0]}", work / f"release-w{workers}"
             )
+    if compare_workers:
+        results["host_scaling"].append(host_scaling())
     reference = work / f"release-w{args.workers[0]}"
     if args.ray:
         result = build(raw, work / "release-ray", 2, engine="ray")

@@ -43,6 +43,10 @@ def test_benchmark_reports_stages_floor_and_identical_outputs(tmp_path):
     for name in ("process", "exact_duplicates", "near_duplicates", "split", "write_articles"):
         assert stages[name]["peak_rss_mb"] > 0 and stages[name]["seconds"] >= 0
     assert data["identical"] == {"1 vs 2 workers": True}
+    assert len(data["host_scaling"]) == 2  # measured before and after the builds
+    assert all(0 < scaling < 4 for scaling in data["host_scaling"])
+    assert data["summary"]["workers_speedup"] > 0
+    assert "2 workers / 1:" in result.stdout
     assert "| **floor**" in result.stdout and "of floor" in result.stdout
 
 

@@ -1,4 +1,5 @@
-"""The benchmark's summary: validation's share of the build, Ray Data against local workers."""
+"""The benchmark's summary: validation's share of the build, Ray Data against local workers, 2
+workers against 1 beside what the host allowed."""
 
 from __future__ import annotations
 
@@ -25,9 +26,27 @@ def test_validation_share_and_ray_ratio_come_from_the_same_run():
     assert summary["validation_share_cpu"] == pytest.approx(0.2)
     assert summary["ray_vs_local"] == pytest.approx(1.25)
     assert summary["ray_vs_local_process"] == pytest.approx(1.5)
+    assert summary["workers_speedup"] == pytest.approx(20.0 / 12.0)
+    assert summary["workers_speedup_process"] == pytest.approx(2.0)
+    assert "host_scaling_low" not in summary
     lines = summary_lines(summary)
-    assert lines[0].startswith("validation: 4.00 s = 20.0% of the 1-worker build")
-    assert "1.25x the whole build, 1.50x the per-document stage" in lines[1]
+    assert lines[0] == "2 workers / 1: 1.67x the whole build, 2.00x the per-document stage"
+    assert lines[1].startswith("validation: 4.00 s = 20.0% of the 1-worker build")
+    assert "1.25x the whole build, 1.50x the per-document stage" in lines[2]
+
+
+def test_the_workers_speedup_is_shown_beside_the_host_scaling_measured_around_it():
+    results = {
+        "local_w1": build(30.0, 29.0, process=(24.0, 23.0)),
+        "local_w2": build(20.0, 36.0, process=(15.0, 28.0)),
+        "host_scaling": [1.9, 1.55],
+    }
+    summary = summarize(results)
+    assert (summary["host_scaling_low"], summary["host_scaling_high"]) == (1.55, 1.9)
+    assert summary_lines(summary) == [
+        "2 workers / 1: 1.50x the whole build, 1.60x the per-document stage; on this host two "
+        "CPU-bound processes ran 1.55-1.90x as fast as one (the most 2 workers can gain)"
+    ]
 
 
 def test_nothing_is_claimed_without_validation_or_ray():
