@@ -245,7 +245,6 @@ def write_rejects(
     return write_sorted_rejects([table], out_dir, config_hash, row_group_size, release_version)
 
 
-
 def write_sorted_rejects(
     tables: Iterable[pa.Table],
     out_dir: Path,
