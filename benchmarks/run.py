@@ -177,28 +177,28 @@ def summarize(results: dict) -> dict[str, float]:
     summary: dict[str, float] = {}
     one, two = results.get("local_w1"), results.get("local_w2")
     if one and two:
-        summary["workers_speedup"] = one["total"]["seconds"] / two["total"]["seconds"]
-        summary["workers_speedup_process"] = (
-            one["stages"]["process"]["seconds"] / two["stages"]["process"]["seconds"]
-        )
+        summary["workers_speedup"], summary["workers_speedup_process"] = seconds_ratio(one, two)
         if results.get("host_scaling"):
             summary["host_scaling_low"] = min(results["host_scaling"])
             summary["host_scaling_high"] = max(results["host_scaling"])
-    local = results.get("local_w1") or next(
-        (v for k, v in results.items() if k.startswith("local_w")), None
-    )
+    local = one or next((v for k, v in results.items() if k.startswith("local_w")), None)
     if local and "validate" in local["stages"]:
         stage, total = local["stages"]["validate"], local["total"]
         summary["validation_seconds"] = stage["seconds"]
         summary["validation_share"] = stage["seconds"] / total["seconds"]
         summary["validation_share_cpu"] = stage["cpu_seconds"] / total["cpu_seconds"]
-    ray, same = results.get("ray_w2"), results.get("local_w2")
-    if ray and same:
-        summary["ray_vs_local"] = ray["total"]["seconds"] / same["total"]["seconds"]
-        summary["ray_vs_local_process"] = (
-            ray["stages"]["process"]["seconds"] / same["stages"]["process"]["seconds"]
-        )
+    ray = results.get("ray_w2")
+    if ray and two:
+        summary["ray_vs_local"], summary["ray_vs_local_process"] = seconds_ratio(ray, two)
     return summary
+
+
+def seconds_ratio(slower: dict, faster: dict) -> tuple[float, float]:
+    """``slower``'s seconds over ``faster``'s: the whole build, then the per-document stage."""
+    return (
+        slower["total"]["seconds"] / faster["total"]["seconds"],
+        slower["stages"]["process"]["seconds"] / faster["stages"]["process"]["seconds"],
+    )
 
 
 def summary_lines(summary: dict[str, float]) -> list[str]:
