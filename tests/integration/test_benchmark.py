@@ -65,3 +65,23 @@ def test_language_id_comparison_reports_every_variant():
     right, total = rows["shipped"][0].split("/")
     assert right == total  # the shipped design gets every labelled document right
     assert rows["shipped"][-2:] == ["100.0%", "100.0%"]  # the reference agrees with itself
+
+
+def test_ceiling_splits_the_one_worker_build_of_the_seed_corpus(tmp_path):
+    command = [sys.executable, "-m", "benchmarks.ceiling", "--workdir", str(tmp_path)]
+    command += ["--raw", str(PROJECT_ROOT / "dataset" / "raw")]
+    result = subprocess.run(
+        command, capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=300, check=True
+    )
+    rows = {
+        cells[0]: [float(cell.replace(",", "")) for cell in cells[1:]]
+        for line in result.stdout.splitlines()
+        if line.startswith("| ") and not line.startswith("| part")
+        for cells in [[cell.strip() for cell in line.strip("|").split("|")]]
+    }
+    whole = rows["per-document stage, one process (process_paths)"][0]
+    parts = [seconds for name, (seconds, _) in rows.items() if name.startswith("&nbsp;")]
+    assert len(parts) == 4 and whole > 0 and all(seconds >= 0 for seconds in parts[:3])
+    assert sum(parts) == pytest.approx(whole, abs=0.02)  # the rest is the whole minus the parts
+    assert rows["process start-up: imports, lexicon, model (once a process)"][0] > 0
+    assert "of the floor" in result.stdout and "the rest takes" in result.stdout
