@@ -168,7 +168,8 @@ def summarize(results: dict) -> dict[str, float]:
     """The shares the targets are stated in, from one run's results.
 
     ``validation_share[_cpu]``: the validate stage's part of the 1-worker build (wall seconds,
-    CPU seconds); present when the builds validated. ``ray_vs_local[_process]``: the Ray Data
+    CPU seconds), or of the local build there is without one (``validation_workers``: its worker
+    count); present when the builds validated. ``ray_vs_local[_process]``: the Ray Data
     build's seconds over those of the local build with as many workers (whole build, and the
     per-document stage alone); present with ``--ray``. ``workers_speedup[_process]``: the
     1-worker build's seconds over the 2-worker build's, with ``host_scaling_low``/``_high``, the
@@ -181,9 +182,11 @@ def summarize(results: dict) -> dict[str, float]:
         if results.get("host_scaling"):
             summary["host_scaling_low"] = min(results["host_scaling"])
             summary["host_scaling_high"] = max(results["host_scaling"])
-    local = one or next((v for k, v in results.items() if k.startswith("local_w")), None)
+    name = "local_w1" if one else next((k for k in results if k.startswith("local_w")), None)
+    local = results.get(name) if name else None
     if local and "validate" in local["stages"]:
         stage, total = local["stages"]["validate"], local["total"]
+        summary["validation_workers"] = int(name.removeprefix("local_w"))
         summary["validation_seconds"] = stage["seconds"]
         summary["validation_share"] = stage["seconds"] / total["seconds"]
         summary["validation_share_cpu"] = stage["cpu_seconds"] / total["cpu_seconds"]
@@ -217,7 +220,8 @@ def summary_lines(summary: dict[str, float]) -> list[str]:
     if "validation_share" in summary:
         lines.append(
             f"validation: {summary['validation_seconds']:.2f} s = "
-            f"{summary['validation_share']:.1%} of the 1-worker build "
+            f"{summary['validation_share']:.1%} of the "
+            f"{summary.get('validation_workers', 1):.0f}-worker build "
             f"({summary['validation_share_cpu']:.1%} of its CPU seconds)"
         )
     if "ray_vs_local" in summary:

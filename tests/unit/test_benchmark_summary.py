@@ -51,3 +51,12 @@ def test_the_workers_speedup_is_shown_beside_the_host_scaling_measured_around_it
 
 def test_nothing_is_claimed_without_validation_or_ray():
     assert summarize({"local_w1": build(10.0, 9.0, process=(8.0, 8.0))}) == {}
+
+
+def test_validation_share_names_the_build_it_was_taken_from():
+    results = {"local_w2": build(280.0, 499.0, process=(220.0, 420.0), validate=(22.4, 43.0))}
+    summary = summarize(results)
+    assert summary["validation_workers"] == 2
+    assert summary_lines(summary) == [
+        "validation: 22.40 s = 8.0% of the 2-worker build (8.6% of its CPU seconds)"
+    ]
