@@ -249,12 +249,18 @@ def describe_machine() -> str:
     )
 
 
+EXTRACTOR_PATHS = ("dataset/build", "dataset/lexicon", "dataset/records.py")
+
+
 def extractor_version() -> str:
-    """The last commit of dataset/build/document.py (``$KN_EXTRACTOR`` when run from a snapshot)."""
+    """The last commit of the per-document code: the build's modules and the lexicons.
+
+    ``$KN_EXTRACTOR`` when set (a run from a snapshot without git history).
+    """
     if os.environ.get("KN_EXTRACTOR"):
         return os.environ["KN_EXTRACTOR"]
     result = subprocess.run(
-        ["git", "log", "-1", "--format=%h %s", "--", "dataset/build/document.py"],
+        ["git", "log", "-1", "--format=%h %s", "--", *EXTRACTOR_PATHS],
         capture_output=True,
         text=True,
         cwd=Path(__file__).resolve().parent.parent,
@@ -344,7 +350,7 @@ def main(argv: list[str] | None = None) -> None:
     results["identical"] = identical
     results["summary"] = summarize(results)
     print(f"\nN = {docs:,} documents, {mb:.1f} MB; {results['machine']}")
-    print(f"extractor (dataset/build/document.py): {results['extractor']}\n")
+    print(f"extractor (last commit of the per-document code): {results['extractor']}\n")
     print("\n".join(lines))
     for line in summary_lines(results["summary"]):
         print(f"\n{line}")
