@@ -10,12 +10,14 @@ e.g. ``.bench/n20000-seed0/raw``). Runs, over every document of it:
    as ``benchmarks.run`` does);
 2. in this process, after one warm-up batch, the per-document stage (``process_paths``, batches of
    the local engine's size) with the fastText predictions (``predict_language``, memoised as in a
-   build) and the dedupe keys (``dedupe_keys_many``) timed apart, then the read steps alone;
+   build), the dedupe keys (``dedupe_keys_many``) and the steps of the extraction
+   (``REST_PARTS``) timed apart, then the read steps alone;
 3. in a fresh process, the start-up every build process pays: imports, the lexicon, the model.
 
 Times are CPU seconds of the measured process. The report gives each part per document and the
 time left for everything else if one worker is to reach ``--target`` of the floor (10%: the
-target of issue 17). Timing each prediction adds two clock reads to it (~1 us). The build's
+target of issue 17); the rest is split by step too. Timing a call adds two clock reads to it (~1 us;
+about 12 timed calls a document). The build's
 driver also collects the results into spill files, which no row holds: the rest is, if anything,
 larger than reported.
 """
@@ -42,6 +44,9 @@ STARTUP_CODE = (
 )
 
 
+INDENT = "&nbsp;&nbsp;"
+
+
 class Stopwatch:
     """CPU seconds spent inside the functions it wraps (``wrap``), summed."""
 
@@ -61,9 +66,22 @@ class Stopwatch:
         return timed
 
 
+# The steps of the rest timed apart: (module, function, label). The language step's own time
+# is reported without the model's predictions inside it.
+REST_PARTS = (
+    ("document", "normalized_lines", "normalize and split lines"),
+    ("document", "extract_metadata", "metadata (title, date, publisher)"),
+    ("document", "remove_boilerplate", "boilerplate"),
+    ("document", "detect_languages_many", "languages, without the model"),
+    ("document", "join_body", "join body"),
+    ("document", "annotate", "entities, events, outlets (annotate)"),
+    ("process", "paragraph_records", "paragraph records (repeated lines)"),
+)
+
+
 def measure_stage(raw: Path) -> dict[str, float]:
     """CPU seconds of the per-document stage over ``raw`` in this process, and of its parts."""
-    from dataset.build import language, process
+    from dataset.build import document, language, process
     from dataset.build.read import find_document_names
     from dataset.build.steps import run_steps
     from dataset.config import load_config
@@ -75,28 +93,33 @@ def measure_stage(raw: Path) -> dict[str, float]:
     batches = [jobs[i : i + BATCH_SIZE] for i in range(0, len(jobs), BATCH_SIZE)]
     process.process_paths(batches[0], config)  # loads the lexicon, the model, the caches
     language.predict_language.cache_clear()
-    fasttext, dedupe = Stopwatch(), Stopwatch()
-    predict, keys = language.predict_language, process.dedupe_keys_many
-    language.predict_language = fasttext.wrap(predict)
-    process.dedupe_keys_many = dedupe.wrap(keys)
+    modules = {"document": document, "language": language, "process": process}
+    timed = [
+        ("language", "predict_language", "fasttext"),
+        ("process", "dedupe_keys_many", "dedupe"),
+    ]
+    timed += [(module, name, label) for module, name, label in REST_PARTS]
+    watches = {label: Stopwatch() for _, _, label in timed}
+    originals = [
+        (modules[module], name, getattr(modules[module], name)) for module, name, _ in timed
+    ]
+    for (module, name, function), (_, _, label) in zip(originals, timed, strict=True):
+        setattr(module, name, watches[label].wrap(function))
     try:
         start = time.process_time()
         for batch in batches:
             process.process_paths(batch, config)
         whole = time.process_time() - start
     finally:
-        language.predict_language, process.dedupe_keys_many = predict, keys
+        for module, name, function in originals:
+            setattr(module, name, function)
     start = time.process_time()
     for _, path in jobs:
         run_steps(path, process.READ_STEPS, config)
     read = time.process_time() - start
-    return {
-        "docs": len(jobs),
-        "whole": whole,
-        "fasttext": fasttext.seconds,
-        "dedupe": dedupe.seconds,
-        "read": read,
-    }
+    seconds = {label: watch.seconds for label, watch in watches.items()}
+    seconds["languages, without the model"] -= seconds["fasttext"]
+    return {"docs": len(jobs), "whole": whole, "read": read, **seconds}
 
 
 def measure_startup() -> float:
@@ -118,6 +141,7 @@ def report(
     """The report's lines (markdown table and the conclusion)."""
     docs = stage["docs"]
     rest = stage["whole"] - stage["fasttext"] - stage["dedupe"] - stage["read"]
+    parts = sum(stage.get(label, 0.0) for _, _, label in REST_PARTS)
     after = later_stages(built)
     rows = [
         ("per-document stage, one process (process_paths)", stage["whole"]),
@@ -129,6 +153,8 @@ def report(
             "packaging, Arrow rows",
             rest,
         ),
+        *[(f"{INDENT * 2}{label}", stage[label]) for _, _, label in REST_PARTS if label in stage],
+        (f"{INDENT * 2}other: filters, packaging, Arrow rows, batch plumbing", rest - parts),
         ("process start-up: imports, lexicon, model (once a process)", startup),
         ("build stages after the per-document one, 1 worker (probe)", after),
     ]

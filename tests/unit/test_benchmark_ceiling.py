@@ -62,3 +62,15 @@ def test_the_stopwatch_sums_cpu_time_and_passes_results_and_errors_through():
     failing = watch.wrap(lambda: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         failing()
+
+
+def test_the_rest_is_split_by_step_and_what_no_step_holds_is_other():
+    stage = {**STAGE, "boilerplate": 1.5, "entities, events, outlets (annotate)": 2.5}
+    lines = report(stage, 0.5, probed(1.0, 1.0, 0.0), probed(12.0, 12.0, 10.5), 0.10)
+    rows = {line.split(" | ")[0].removeprefix("| "): line for line in lines if line.startswith("|")}
+    indent = "&nbsp;" * 4
+    assert rows[f"{indent}boilerplate"].endswith("| 1.50 | 1,500 |")
+    assert rows[f"{indent}entities, events, outlets (annotate)"].endswith("| 2.50 | 2,500 |")
+    other = rows[f"{indent}other: filters, packaging, Arrow rows, batch plumbing"]
+    assert other.endswith("| 3.00 | 3,000 |")  # the rest, 7 s, less 1.5 and 2.5
+    assert f"{indent}join body" not in rows  # a step not timed is not shown
