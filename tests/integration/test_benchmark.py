@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -80,8 +81,11 @@ def test_ceiling_splits_the_one_worker_build_of_the_seed_corpus(tmp_path):
         for cells in [[cell.strip() for cell in line.strip("|").split("|")]]
     }
     whole = rows["per-document stage, one process (process_paths)"][0]
-    parts = [seconds for name, (seconds, _) in rows.items() if name.startswith("&nbsp;")]
+    level = {name: len(re.match(r"(?:&nbsp;)*", name).group()) // len("&nbsp;") for name in rows}
+    parts = [seconds for name, (seconds, _) in rows.items() if level[name] == 2]
+    steps = [seconds for name, (seconds, _) in rows.items() if level[name] == 4]
     assert len(parts) == 4 and whole > 0 and all(seconds >= 0 for seconds in parts[:3])
     assert sum(parts) == pytest.approx(whole, abs=0.02)  # the rest is the whole minus the parts
+    assert len(steps) == 8 and sum(steps) == pytest.approx(parts[3], abs=0.02)
     assert rows["process start-up: imports, lexicon, model (once a process)"][0] > 0
     assert "of the floor" in result.stdout and "the rest takes" in result.stdout
