@@ -16,10 +16,9 @@ e.g. ``.bench/n20000-seed0/raw``). Runs, over every document of it:
 
 Times are CPU seconds of the measured process. The report gives each part per document and the
 time left for everything else if one worker is to reach ``--target`` of the floor (10%: the
-target of issue 17); the rest is split by step too. Timing a call adds two clock reads to it (~1 us;
-about 12 timed calls a document). The build's
-driver also collects the results into spill files, which no row holds: the rest is, if anything,
-larger than reported.
+target of issue 17); the rest is split by step too. Timing a call adds two clock reads to it
+(~1 us; about 12 timed calls a document). The build's driver also collects the results into
+spill files, which no row holds: the rest is, if anything, larger than reported.
 """
 
 from __future__ import annotations
@@ -145,11 +144,11 @@ def report(
     after = later_stages(built)
     rows = [
         ("per-document stage, one process (process_paths)", stage["whole"]),
-        ("&nbsp;&nbsp;fastText predictions (lid.176, memoised)", stage["fasttext"]),
-        ("&nbsp;&nbsp;dedupe keys (fingerprint, MinHash)", stage["dedupe"]),
-        ("&nbsp;&nbsp;read steps (read, decode, source), timed apart", stage["read"]),
+        (f"{INDENT}fastText predictions (lid.176, memoised)", stage["fasttext"]),
+        (f"{INDENT}dedupe keys (fingerprint, MinHash)", stage["dedupe"]),
+        (f"{INDENT}read steps (read, decode, source), timed apart", stage["read"]),
         (
-            "&nbsp;&nbsp;the rest: cleaning, metadata, entities, language bookkeeping, filters, "
+            f"{INDENT}the rest: cleaning, metadata, entities, language bookkeeping, filters, "
             "packaging, Arrow rows",
             rest,
         ),

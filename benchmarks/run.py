@@ -221,7 +221,7 @@ def summary_lines(summary: dict[str, float]) -> list[str]:
         lines.append(
             f"validation: {summary['validation_seconds']:.2f} s = "
             f"{summary['validation_share']:.1%} of the "
-            f"{summary.get('validation_workers', 1):.0f}-worker build "
+            f"{summary['validation_workers']}-worker build "
             f"({summary['validation_share_cpu']:.1%} of its CPU seconds)"
         )
     if "ray_vs_local" in summary:
